@@ -1,0 +1,35 @@
+"""The one text normaliser: every comparison of names, units and keys goes through here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (including non-breaking spaces) and strip."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str | None) -> str:
+    """Accent-, case- and punctuation-insensitive form used for matching."""
+    return _NON_WORD.sub(" ", strip_accents(clean(text)).lower()).strip()
+
+
+STOPWORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a", "al"})
+
+
+def acronym(text: str | None) -> str:
+    """Initials of the significant words: 'Dirección de Organización' -> 'DO'."""
+    words = [w for w in normalize(text).split() if w not in STOPWORDS]
+    return "".join(w[0] for w in words).upper()

@@ -1,0 +1,424 @@
+"""What every importer shares: reading files safely, reporting, syncing rows, findings.
+
+An importer is two steps: ``parse`` (pure: text → dataclasses + finding drafts, raising
+``ImportFailure`` on a fatal problem) and ``apply`` (writes through a ``Syncer`` inside the
+transaction opened by ``run_import``). Nothing is written when parsing fails; a dry run
+rolls everything back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
+from rumbo.institutions.models import Institution
+
+from .findings import FINDING_CODES
+from .models import FindingStatus, ImportRun, QualityFinding
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class ImportFailure(Exception):
+    """A fatal problem with an input file. ``str()`` is the one-line reason for the user."""
+
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.message = message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class SourceText:
+    name: str
+    lines: list[str]
+    sha256: str
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1]
+
+
+def read_text_file(path: str | Path, *, kind_label: str) -> SourceText:
+    """Read a text document, refusing missing, empty, binary and undecodable files clearly."""
+    p = Path(path)
+    name = p.name
+    if not p.exists():
+        raise ImportFailure(str(path), "el archivo no existe")
+    if p.is_dir():
+        raise ImportFailure(str(path), "es una carpeta, no un archivo")
+    raw = p.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFailure(name, f"el archivo supera {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if not raw.strip():
+        raise ImportFailure(name, f"el archivo está vacío; se esperaba {kind_label}")
+    if b"\x00" in raw[:8192]:
+        raise ImportFailure(name, f"es un archivo binario; se esperaba texto de {kind_label}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFailure(
+            name, f"el texto no está en UTF-8 (byte 0x{raw[exc.start]:02x})", line
+        ) from exc
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return SourceText(name=name, lines=lines, sha256=hashlib.sha256(raw).hexdigest())
+
+
+@dataclass
+class FindingDraft:
+    """A quality finding discovered while parsing, before it is bound to a saved object."""
+
+    code: str
+    line: int | None
+    message: str
+    object_label: str = ""
+    target: tuple[str, str] | None = None  # (kind, natural key) resolved by the importer
+    obj: models.Model | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in FINDING_CODES:
+            raise ValueError(f"unknown finding code {self.code!r}")
+
+    @property
+    def severity(self) -> str:
+        return FINDING_CODES[self.code].severity
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    source_file: str
+    institution: str
+    year: int | None = None
+    dry_run: bool = False
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
+    findings: list[FindingDraft] = field(default_factory=list)
+    findings_closed: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def findings_by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.source_file,
+            "institution": self.institution,
+            "year": self.year,
+            "dry_run": self.dry_run,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "deleted": dict(self.deleted),
+            "findings": self.findings_by_code(),
+            "findings_total": len(self.findings),
+            "findings_closed": self.findings_closed,
+            **self.extra,
+        }
+
+    def to_text(self) -> str:
+        def fmt(counter: Counter[str]) -> str:
+            return ", ".join(f"{k}: {v}" for k, v in sorted(counter.items())) or "nada"
+
+        head = "Simulación (no se guardó nada)" if self.dry_run else "Importación completada"
+        lines = [
+            f"{head}: {self.kind} · {self.source_file} · {self.institution}"
+            + (f" · {self.year}" if self.year else ""),
+            f"  creados:      {fmt(self.created)}",
+            f"  actualizados: {fmt(self.updated)}",
+            f"  sin cambios:  {fmt(self.unchanged)}",
+        ]
+        if self.deleted:
+            lines.append(f"  eliminados:   {fmt(self.deleted)}")
+        codes = self.findings_by_code()
+        detail = ", ".join(f"{k}: {v}" for k, v in codes.items())
+        lines.append(f"  hallazgos:    {len(self.findings)}" + (f" ({detail})" if detail else ""))
+        if self.findings_closed:
+            lines.append(f"  hallazgos ya no presentes (cerrados): {self.findings_closed}")
+        return "\n".join(lines)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        if a is None or b is None:
+            return a is b
+        return Decimal(a) == Decimal(b)
+    return bool(a == b)
+
+
+class Syncer(Generic[M]):
+    """Create-or-update rows of one model by natural key with a constant number of queries.
+
+    Loads the existing rows of a scope once, compares field values, then writes with
+    ``bulk_create``/``bulk_update``. Counts go to the report; changes go to the audit list.
+    """
+
+    def __init__(
+        self,
+        model: type[M],
+        *,
+        label: str,
+        scope: models.QuerySet[M],
+        key: Callable[[M], Any],
+        report: ImportReport,
+        changes: list[Change],
+    ) -> None:
+        self.model = model
+        self.label = label
+        self.report = report
+        self.changes = changes
+        self.existing: dict[Any, M] = {key(obj): obj for obj in scope}
+        self.seen: set[Any] = set()
+        self._to_create: list[M] = []
+        self._to_update: dict[Any, M] = {}
+        self._update_fields: set[str] = set()
+
+    def sync(self, natural_key: Any, values: dict[str, Any]) -> M:
+        self.seen.add(natural_key)
+        obj = self.existing.get(natural_key)
+        if obj is None:
+            obj = self.model(**values)
+            self._to_create.append(obj)
+            self.existing[natural_key] = obj
+            self.report.created[self.label] += 1
+            return obj
+        diff = {k: v for k, v in values.items() if not _same(getattr(obj, k), v)}
+        if not diff:
+            self.report.unchanged[self.label] += 1
+            return obj
+        before = {k: jsonable(getattr(obj, k)) for k in diff}
+        for k, v in diff.items():
+            setattr(obj, k, v)
+        self._to_update[natural_key] = obj
+        self._update_fields.update(diff)
+        self.report.updated[self.label] += 1
+        self.changes.append(
+            Change("update", obj, before, {k: jsonable(v) for k, v in diff.items()})
+        )
+        return obj
+
+    def flush(self) -> None:
+        if self._to_create:
+            self.model.objects.bulk_create(self._to_create, batch_size=500)
+            for obj in self._to_create:
+                self.changes.append(
+                    Change("create", obj, None, {"key": str(_natural_label(obj))})
+                )
+        if self._to_update:
+            self.model.objects.bulk_update(
+                list(self._to_update.values()), sorted(self._update_fields), batch_size=500
+            )
+        self._to_create = []
+        self._to_update = {}
+        self._update_fields = set()
+
+    def delete_unseen(self) -> int:
+        """Delete rows of the scope that the file no longer contains."""
+        gone = [obj for k, obj in self.existing.items() if k not in self.seen and obj.pk]
+        if gone:
+            for obj in gone:
+                self.changes.append(Change("delete", obj, {"key": str(_natural_label(obj))}, None))
+            self.model.objects.filter(pk__in=[o.pk for o in gone]).delete()
+            self.report.deleted[self.label] += len(gone)
+        return len(gone)
+
+
+def _natural_label(obj: models.Model) -> Any:
+    for attr in ("key", "code", "row_number", "name"):
+        if hasattr(obj, attr):
+            return getattr(obj, attr)
+    return obj.pk
+
+
+def _fingerprint(source_file: str, draft: FindingDraft) -> str:
+    basis = "|".join(
+        [source_file, draft.code, str(draft.line or ""), draft.object_label, draft.message]
+    )
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+def findings_sync(
+    *,
+    institution: Institution,
+    year: int | None,
+    source_file: str,
+    drafts: Sequence[FindingDraft],
+    actor: Actor,
+) -> int:
+    """Store the findings of one import of one file.
+
+    A finding seen again keeps its status (an accepted finding stays accepted); an open
+    finding of the same file that the new import no longer produces is closed as resolved.
+    Returns how many findings were closed that way.
+    """
+    existing = {
+        f.fingerprint: f
+        for f in QualityFinding.objects.filter(institution=institution, source_file=source_file)
+    }
+    content_types: dict[type, ContentType] = {}
+    to_create: list[QualityFinding] = []
+    to_update: list[QualityFinding] = []
+    seen: set[str] = set()
+    for draft in drafts:
+        fp = _fingerprint(source_file, draft)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        ct = None
+        object_id = None
+        if draft.obj is not None and draft.obj.pk:
+            model = type(draft.obj)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model)
+            ct = content_types[model]
+            object_id = draft.obj.pk
+        finding = existing.get(fp)
+        if finding is None:
+            to_create.append(
+                QualityFinding(
+                    institution=institution,
+                    year=year,
+                    source_file=source_file,
+                    source_line=draft.line,
+                    severity=draft.severity,
+                    code=draft.code,
+                    message=draft.message,
+                    content_type=ct,
+                    object_id=object_id,
+                    object_label=draft.object_label[:255],
+                    fingerprint=fp,
+                )
+            )
+        elif finding.object_id != object_id or finding.content_type_id != (ct.pk if ct else None):
+            finding.content_type = ct
+            finding.object_id = object_id
+            to_update.append(finding)
+    QualityFinding.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        QualityFinding.objects.bulk_update(to_update, ["content_type", "object_id"])
+    stale = [
+        f for fp, f in existing.items() if fp not in seen and f.status == FindingStatus.OPEN
+    ]
+    now = timezone.now()
+    for f in stale:
+        f.status = FindingStatus.RESOLVED
+        f.resolved_at = now
+        f.resolution_comment = "Ya no aparece al volver a importar el archivo."
+    if stale:
+        QualityFinding.objects.bulk_update(
+            stale, ["status", "resolved_at", "resolution_comment"], batch_size=500
+        )
+    return len(stale)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def institution_get_or_create(*, code: str, actor: Actor) -> tuple[Institution, bool]:
+    code = code.strip().upper()
+    if not code or not code.replace("-", "").replace("_", "").isalnum():
+        raise ImportFailure("--institution", f"clave de institución inválida: {code!r}")
+    institution = Institution.objects.filter(code=code).first()
+    if institution:
+        return institution, False
+    institution = Institution.objects.create(code=code, name=code, short_name=code)
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="create",
+        obj=institution,
+        after={"code": code},
+        reason="Creada al importar",
+    )
+    return institution, True
+
+
+def run_import(
+    *,
+    kind: str,
+    source: SourceText,
+    institution_code: str,
+    year: int | None,
+    dry_run: bool,
+    actor: Actor,
+    apply: Callable[[Institution, ImportReport, list[Change]], None],
+) -> ImportReport:
+    """Run ``apply`` in one transaction, then store findings, the audit trail and the run."""
+    report = ImportReport(
+        kind=kind,
+        source_file=source.name,
+        institution=institution_code.strip().upper(),
+        year=year,
+        dry_run=dry_run,
+    )
+    try:
+        with transaction.atomic():
+            institution, created = institution_get_or_create(code=institution_code, actor=actor)
+            if created:
+                report.created["institución"] += 1
+            changes: list[Change] = []
+            apply(institution, report, changes)
+            report.findings_closed = findings_sync(
+                institution=institution,
+                year=report.year,
+                source_file=source.name,
+                drafts=report.findings,
+                actor=actor,
+            )
+            audit_record_many(
+                actor=actor, institution_id=institution.pk, changes=changes,
+                reason=f"Importación {kind} de {source.name}",
+            )
+            ImportRun.objects.create(
+                institution=institution,
+                kind=kind,
+                year=report.year,
+                source_file=source.name,
+                sha256=source.sha256,
+                summary=report.to_dict(),
+                actor=actor.label,
+            )
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def bind_findings(drafts: Iterable[FindingDraft], objects: dict[tuple[str, str], models.Model]) -> None:
+    """Attach each draft to the saved object its ``target`` names."""
+    for draft in drafts:
+        if draft.target and draft.obj is None:
+            draft.obj = objects.get(draft.target)

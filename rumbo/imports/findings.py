@@ -1,0 +1,41 @@
+"""The catalogue of quality-finding codes: one place for each code's severity and meaning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Severity
+
+
+@dataclass(frozen=True)
+class FindingCode:
+    code: str
+    severity: str
+    title: str
+
+
+_CODES = [
+    FindingCode("sum_mismatch", Severity.ERROR, "Los meses no suman la cantidad anual"),
+    FindingCode("missing_months", Severity.ERROR, "Faltan valores mensuales en el calendario"),
+    FindingCode("value_glued_to_text", Severity.WARNING, "Número pegado al texto de otra celda"),
+    FindingCode("key_format", Severity.WARNING, "Clave con formato irregular"),
+    FindingCode("missing_unit", Severity.ERROR, "Actividad sin unidad de medida"),
+    FindingCode("area_alias", Severity.WARNING, "Área escrita con otra grafía"),
+    FindingCode("area_unresolved", Severity.ERROR, "Área que no se pudo identificar con certeza"),
+    FindingCode("suspicious_link", Severity.ERROR, "Hipervínculo fuera del dominio institucional"),
+    FindingCode("meta_not_quantified", Severity.WARNING, "Meta sin cantidad o igual al indicador"),
+    FindingCode("unit_is_frequency", Severity.WARNING, "Frecuencia escrita como unidad de medida"),
+    FindingCode("duplicate_row", Severity.WARNING, "Fila duplicada"),
+    FindingCode("count_mismatch", Severity.WARNING, "El total declarado no coincide con lo leído"),
+    FindingCode("beneficiaries_unpaired", Severity.WARNING, "Beneficiarios y cantidades no emparejan"),
+    FindingCode("repeated_header", Severity.WARNING, "Encabezado repetido dentro de los datos"),
+    FindingCode("empty_required", Severity.ERROR, "Celda obligatoria vacía"),
+    FindingCode("date_format", Severity.ERROR, "Fecha ilegible o fuera del formato dd/mm/aaaa"),
+    FindingCode("unparsed_line", Severity.WARNING, "Línea que no se pudo interpretar"),
+]
+
+FINDING_CODES: dict[str, FindingCode] = {c.code: c for c in _CODES}
+
+
+def severity_of(code: str) -> str:
+    return FINDING_CODES[code].severity

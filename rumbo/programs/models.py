@@ -1,0 +1,246 @@
+"""Annual programs: a tree of named levels whose leaves are activities with a monthly calendar.
+
+IEEM: subprograma → proyecto → actividad; IECM: programa → actividad institucional → acción.
+The level names are data (``AnnualProgram.level_names``); nodes carry their depth.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from rumbo.core.models import TimeStamped
+from rumbo.core.text import normalize
+from rumbo.institutions.models import Area, Institution
+from rumbo.strategy.models import LineOfAction
+
+DEFAULT_LEVEL_NAMES = ["Subprograma", "Proyecto", "Actividad"]
+
+
+def default_level_names() -> list[str]:
+    return list(DEFAULT_LEVEL_NAMES)
+
+
+class UnitOfMeasure(models.Model):
+    """Catalog of units of measure per institution (Reporte, Solicitud, Evento…)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField("nombre", max_length=120)
+    normalized = models.CharField(max_length=120, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "unidad de medida"
+        verbose_name_plural = "unidades de medida"
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "normalized"], name="unit_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.normalized = normalize(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnualProgram(TimeStamped):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="annual_programs"
+    )
+    year = models.PositiveSmallIntegerField("ejercicio")
+    name = models.CharField("nombre", max_length=255)
+    level_names = models.JSONField(
+        "niveles",
+        default=default_level_names,
+        help_text="Nombres de los niveles del árbol, del más alto a la actividad.",
+    )
+    source_file = models.CharField("archivo de origen", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["institution", "-year"]
+        verbose_name = "programa anual"
+        verbose_name_plural = "programas anuales"
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="program_year_unique"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="program_year_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.year}"
+
+    def level_name(self, depth: int) -> str:
+        names = self.level_names or DEFAULT_LEVEL_NAMES
+        return names[depth] if depth < len(names) else f"Nivel {depth + 1}"
+
+
+class ProgramNode(models.Model):
+    """A grouping level of the program (subprograma, proyecto…). Activities hang from leaves."""
+
+    program = models.ForeignKey(AnnualProgram, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    depth = models.PositiveSmallIntegerField("nivel", default=0)
+    key = models.CharField("clave", max_length=30)
+    name = models.TextField("nombre")
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="program_nodes"
+    )
+    objective = models.TextField("objetivo general", blank=True)
+    legal_framework = models.TextField("marco legal", blank=True)
+    order = models.PositiveIntegerField("orden", default=0)
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "depth", "order"]
+        verbose_name = "nodo del programa"
+        verbose_name_plural = "nodos del programa"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="program_node_key_unique"),
+            models.CheckConstraint(condition=~Q(key=""), name="program_node_key_not_empty"),
+            models.CheckConstraint(
+                condition=Q(depth=0, parent__isnull=True) | Q(depth__gt=0, parent__isnull=False),
+                name="program_node_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name[:60]}"
+
+
+class Activity(TimeStamped):
+    program = models.ForeignKey(AnnualProgram, on_delete=models.CASCADE, related_name="activities")
+    node = models.ForeignKey(ProgramNode, on_delete=models.CASCADE, related_name="activities")
+    area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text="Área responsable (la del subprograma salvo que se indique otra).",
+    )
+    key = models.CharField("clave", max_length=30)
+    description = models.TextField("descripción")
+    unit = models.ForeignKey(
+        UnitOfMeasure, null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
+    )
+    annual_target = models.DecimalField("cantidad anual", max_digits=14, decimal_places=4)
+    lines_of_action = models.ManyToManyField(
+        LineOfAction, blank=True, related_name="activities", verbose_name="líneas de acción"
+    )
+    calendar_as_printed = models.CharField(
+        "calendario como aparece en el documento",
+        max_length=255,
+        blank=True,
+        help_text="Los valores mensuales tal como se leyeron, para revisión.",
+    )
+    order = models.PositiveIntegerField("orden", default=0)
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "order"]
+        verbose_name = "actividad"
+        verbose_name_plural = "actividades"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="activity_key_unique"),
+            models.CheckConstraint(condition=~Q(key=""), name="activity_key_not_empty"),
+            models.CheckConstraint(
+                condition=Q(annual_target__gte=0), name="activity_annual_target_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.description[:60]}"
+
+
+class MonthlyTarget(models.Model):
+    """A programmed quantity for one month. A month without a row is unknown, not zero."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="monthly_targets")
+    month = models.PositiveSmallIntegerField("mes")
+    quantity = models.DecimalField("cantidad", max_digits=14, decimal_places=4)
+
+    class Meta:
+        ordering = ["activity", "month"]
+        verbose_name = "meta mensual"
+        verbose_name_plural = "metas mensuales"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "month"], name="monthly_target_unique"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="monthly_target_month_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="monthly_target_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.key} · {self.month}: {self.quantity}"
+
+
+class Beneficiary(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="beneficiaries")
+    description = models.TextField("tipo de beneficiario")
+    quantity = models.CharField(
+        "cantidad", max_length=60, blank=True, help_text="Texto tal cual; «S/C» = sin cuantificar."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["activity", "order"]
+        verbose_name = "beneficiario"
+        verbose_name_plural = "beneficiarios"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "order"], name="beneficiary_order_unique"),
+        ]
+
+    @property
+    def is_quantified(self) -> bool:
+        return bool(self.quantity) and self.quantity.strip().upper() != "S/C"
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.quantity or 'S/C'})"
+
+
+class AreaObjective(TimeStamped):
+    """A row of «Objetivos y metas institucionales» (LGT art. 70 fr. IV / CDMX art. 121 fr. IV)."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="area_objectives"
+    )
+    year = models.PositiveSmallIntegerField("ejercicio")
+    row_number = models.PositiveIntegerField("fila")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="objectives")
+    area_as_printed = models.CharField("área como aparece", max_length=255)
+    period_start = models.DateField("inicio del periodo", null=True, blank=True)
+    period_end = models.DateField("término del periodo", null=True, blank=True)
+    objective = models.TextField("objetivo")
+    indicator = models.TextField("indicador", blank=True)
+    goal = models.TextField("meta", blank=True)
+    unit = models.CharField("unidad de medida", max_length=255, blank=True)
+    hyperlink = models.TextField("hipervínculo", blank=True)
+    responsible = models.TextField("área responsable de la información", blank=True)
+    updated_on = models.DateField("fecha de actualización", null=True, blank=True)
+    note = models.TextField("nota", blank=True)
+    source_file = models.CharField(max_length=255, blank=True)
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["institution", "year", "row_number"]
+        verbose_name = "objetivo y meta institucional"
+        verbose_name_plural = "objetivos y metas institucionales"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year", "row_number"], name="area_objective_row_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="area_objective_year_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.year} #{self.row_number}"
