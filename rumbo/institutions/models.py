@@ -114,8 +114,13 @@ class Membership(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "institution", "role", "area"],
-                name="membership_unique",
-                nulls_distinct=False,
+                condition=Q(area__isnull=False),
+                name="membership_unique_with_area",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "institution", "role"],
+                condition=Q(area__isnull=True),
+                name="membership_unique_without_area",
             ),
             models.CheckConstraint(
                 condition=~Q(role="enlace") | Q(area__isnull=False),
