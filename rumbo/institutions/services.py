@@ -1,0 +1,252 @@
+"""Writes for institutions and areas. Area spellings resolve here, and only here."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+
+from rumbo.audit.services import Actor, Change, audit_record
+from rumbo.core.text import STOPWORDS, acronym, clean, normalize
+
+from .models import Area, AreaAlias, Institution, Membership, Role
+
+MatchKind = Literal["exact", "new", "alias", "fuzzy", "ambiguous"]
+
+# A fuzzy name match is accepted from this similarity on (0–1), or from the lower
+# threshold when the written acronyms also agree. Below, the spelling is a new area.
+NAME_SIMILARITY_ACCEPT = 0.90
+NAME_SIMILARITY_WITH_ACRONYM = 0.75
+# Two candidates closer than this to each other make a match ambiguous.
+AMBIGUITY_MARGIN = 0.03
+
+_LABEL_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<acronym>[^()]{1,30})\)\s*$")
+
+
+@dataclass(frozen=True)
+class AreaSpelling:
+    label: str
+    name: str
+    acronym: str  # as written; '' when the label carries none
+
+    @property
+    def name_key(self) -> str:
+        return normalize(self.name)
+
+    @property
+    def acronym_key(self) -> str:
+        return acronym_key(self.acronym) if self.acronym else ""
+
+
+def acronym_key(written: str) -> str:
+    """Acronyms compare without the connective 'y'/'e' and case: DEAPyF = DEAPYF = DEAPF."""
+    letters = re.sub(r"[^A-Za-z]", "", normalize(written))
+    return letters.upper().replace("Y", "")
+
+
+def split_area_label(label: str) -> AreaSpelling:
+    text = clean(label)
+    m = _LABEL_RE.match(text)
+    if m and m.group("name"):
+        return AreaSpelling(label=text, name=clean(m.group("name")), acronym=m.group("acronym"))
+    return AreaSpelling(label=text, name=text, acronym="")
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass
+class AreaMatch:
+    label: str
+    area: Area
+    kind: MatchKind
+    similarity: float = 1.0
+    message: str = ""
+
+    @property
+    def needs_review(self) -> bool:
+        return self.kind in ("alias", "fuzzy", "ambiguous")
+
+
+def _unique_code(base: str, taken: set[str]) -> str:
+    base = (base or "AREA")[:24]
+    code = base
+    n = 2
+    while code.upper() in taken:
+        code = f"{base}{n}"
+        n += 1
+    taken.add(code.upper())
+    return code
+
+
+def _computed_acronym(name: str) -> str:
+    words = [w for w in normalize(name).split() if w not in STOPWORDS and w.isalpha()]
+    return "".join(w[0] for w in words).upper() or acronym(name)
+
+
+def area_resolve_many(
+    *,
+    institution: Institution,
+    labels: Sequence[str],
+    actor: Actor,
+    changes: list[Change],
+) -> dict[str, AreaMatch]:
+    """Resolve area labels as printed in a document to one canonical area each.
+
+    Matching is accent-, case- and acronym-aware: an exact canonical name or known alias
+    wins; otherwise the closest existing area by name similarity (helped by an agreeing
+    acronym). Spellings are processed from the most to the least frequent, so the most
+    used spelling of a new area becomes its canonical name. Every non-canonical spelling
+    is stored as an alias. Returns a match for every distinct label (keys as given).
+    """
+    areas = list(Area.objects.filter(institution=institution))
+    aliases = list(AreaAlias.objects.filter(institution=institution).select_related("area"))
+    by_name: dict[str, Area] = {a.normalized_name: a for a in areas}
+    by_alias: dict[str, Area] = {al.normalized: al.area for al in aliases}
+    codes_taken = {a.code.upper() for a in areas}
+    counts = Counter(clean(label) for label in labels if clean(label))
+    spellings = sorted(
+        (split_area_label(label) for label in counts), key=lambda s: (-counts[s.label], s.label)
+    )
+    result: dict[str, AreaMatch] = {}
+
+    def add_alias(area: Area, text: str) -> None:
+        key = normalize(text)
+        if not key or key == area.normalized_name or key in by_alias or key in by_name:
+            return
+        alias = AreaAlias.objects.create(institution=institution, area=area, alias=text)
+        by_alias[key] = area
+        changes.append(Change("create", alias, None, {"alias": text, "area": area.code}))
+
+    def is_canonical(area: Area, spelling: AreaSpelling) -> bool:
+        same_name = spelling.name == area.name
+        same_code = not spelling.acronym or spelling.acronym == area.code
+        return same_name and same_code
+
+    for spelling in spellings:
+        label_key = normalize(spelling.label)
+        area = by_alias.get(label_key) or by_name.get(spelling.name_key)
+        if area is None and spelling.acronym:
+            area = by_name.get(label_key)
+        if area is not None:
+            if is_canonical(area, spelling):
+                match = AreaMatch(spelling.label, area, "exact")
+            else:
+                match = AreaMatch(
+                    spelling.label,
+                    area,
+                    "alias",
+                    message=(
+                        f"Área escrita «{spelling.label}»; su nombre canónico es "
+                        f"«{area.name} ({area.code})»."
+                    ),
+                )
+                add_alias(area, spelling.label)
+            result[spelling.label] = match
+            continue
+
+        scored = []
+        for candidate in by_name.values():
+            score = similarity(spelling.name_key, candidate.normalized_name)
+            same_acronym = bool(spelling.acronym_key) and spelling.acronym_key == acronym_key(
+                candidate.code
+            )
+            if score >= NAME_SIMILARITY_ACCEPT or (
+                same_acronym and score >= NAME_SIMILARITY_WITH_ACRONYM
+            ):
+                scored.append((score + (0.05 if same_acronym else 0.0), score, candidate))
+        scored.sort(key=lambda item: -item[0])
+        if scored:
+            best_rank, best_score, best = scored[0]
+            ambiguous = len(scored) > 1 and best_rank - scored[1][0] < AMBIGUITY_MARGIN
+            pct = f"{best_score * 100:.0f} %"
+            if ambiguous:
+                others = ", ".join(f"«{c.name}»" for _, _, c in scored[1:3])
+                match = AreaMatch(
+                    spelling.label,
+                    best,
+                    "ambiguous",
+                    best_score,
+                    f"Área «{spelling.label}» ambigua: se asignó a «{best.name} ({best.code})» "
+                    f"(similitud {pct}) pero también se parece a {others}; verifique.",
+                )
+            else:
+                match = AreaMatch(
+                    spelling.label,
+                    best,
+                    "fuzzy",
+                    best_score,
+                    f"Área «{spelling.label}» identificada como «{best.name} ({best.code})» "
+                    f"por similitud ({pct}); verifique que sea la misma.",
+                )
+                add_alias(best, spelling.label)
+                add_alias(best, spelling.name)
+            result[spelling.label] = match
+            continue
+
+        code = _unique_code(spelling.acronym or _computed_acronym(spelling.name), codes_taken)
+        area = Area.objects.create(institution=institution, name=spelling.name, code=code)
+        by_name[area.normalized_name] = area
+        changes.append(Change("create", area, None, {"name": area.name, "code": area.code}))
+        if spelling.acronym:
+            add_alias(area, spelling.label)
+        result[spelling.label] = AreaMatch(spelling.label, area, "new")
+
+    # Callers look labels up as they printed them; map the raw forms too.
+    for raw in labels:
+        key = clean(raw)
+        if key in result and raw not in result:
+            result[raw] = result[key]
+    return result
+
+
+@transaction.atomic
+def user_ensure(
+    *,
+    username: str,
+    password: str,
+    institution: Institution,
+    role: str,
+    area: Area | None,
+    actor: Actor,
+    first_name: str = "",
+) -> tuple[AbstractUser, bool]:
+    """Create a user with one membership, or make sure an existing one has it."""
+    if role not in Role.values:
+        raise ValueError(f"rol desconocido: {role!r} (válidos: {', '.join(Role.values)})")
+    if role == Role.ENLACE and area is None:
+        raise ValueError("un enlace de área necesita un área")
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = user_model.objects.create_user(
+            username=username, password=password, first_name=first_name
+        )
+        audit_record(
+            actor=actor,
+            institution_id=institution.pk,
+            action="create",
+            obj=user,
+            after={"username": username},
+        )
+    membership, m_created = Membership.objects.get_or_create(
+        user=user, institution=institution, role=role, area=area
+    )
+    if m_created:
+        audit_record(
+            actor=actor,
+            institution_id=institution.pk,
+            action="create",
+            obj=membership,
+            after={"role": role, "area": area.code if area else None},
+        )
+    return user, created  # type: ignore[return-value]
