@@ -1,0 +1,50 @@
+"""The `rumbo` command: a thin front over Rumbo's management commands.
+
+`rumbo import …` runs the `rumbo_import` management command, and so on; each subcommand
+has its own `--help`. Settings come from the environment (DATABASE_URL, SECRET_KEY…).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "init": ("rumbo_init", "crea o actualiza la base de datos"),
+    "demo": ("rumbo_demo", "base de datos + datos de muestra + usuarios de demostración"),
+    "serve": ("rumbo_serve", "sirve la aplicación web [--port N]"),
+    "import": ("rumbo_import", "importa paa|pgd|sipot-objetivos ARCHIVO --institution CLAVE"),
+    "export": ("rumbo_export", "exporta program|objectives --institution CLAVE --year AAAA"),
+    "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
+}
+
+
+def usage() -> str:
+    lines = ["uso: rumbo COMANDO [opciones]   (rumbo COMANDO --help para ver las opciones)", ""]
+    lines.append("comandos:")
+    for name, (_, text) in COMMANDS.items():
+        lines.append(f"  {name:<9} {text}")
+    lines.append("  manage    cualquier comando de administración de Django")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        sys.exit(0)
+    name, rest = args[0], args[1:]
+    from django.core.management import execute_from_command_line
+
+    if name == "manage":
+        execute_from_command_line(["rumbo", *rest])
+        return
+    if name not in COMMANDS:
+        sys.stderr.write(f"rumbo: error: comando desconocido {name!r}\n\n{usage()}\n")
+        sys.exit(2)
+    execute_from_command_line(["rumbo", COMMANDS[name][0], *rest])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

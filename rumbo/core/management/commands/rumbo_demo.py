@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from rumbo.audit.services import Actor, audit_record
+from rumbo.core.management.base import RumboCommand
+from rumbo.core.text import normalize
+from rumbo.imports.registry import get_importer
+from rumbo.institutions.models import Area, Institution, Role
+from rumbo.institutions.services import user_ensure
+
+
+class Command(RumboCommand):
+    help = (
+        "Prepara la demostración: crea/actualiza la base de datos, importa los documentos de "
+        "data/samples/, crea los usuarios de demostración e indica cómo entrar. Repetible."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--samples", default=str(settings.SAMPLES_DIR), help="carpeta de documentos de muestra"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        samples = Path(options["samples"])
+        manifest_path = samples / "demo.json"
+        if not manifest_path.exists():
+            raise CommandError(f"{manifest_path}: no existe el manifiesto de la demostración")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        call_command("rumbo_init")
+        actor = Actor.cli()
+        for spec in manifest["institutions"]:
+            self._institution_ensure(spec, actor)
+        for item in manifest["imports"]:
+            kwargs: dict[str, Any] = {"institution_code": item["institution"], "actor": actor}
+            if "year" in item:
+                kwargs["year"] = item["year"]
+            if "period" in item:
+                kwargs["start_year"], kwargs["end_year"] = item["period"]
+            report = get_importer(item["kind"])(samples / item["file"], **kwargs)
+            self.stdout.write(report.to_text())
+        password = manifest["password"]
+        rows = []
+        for spec in manifest["users"]:
+            institution = Institution.objects.get(code=spec["institution"])
+            area = None
+            if spec.get("area"):
+                area = Area.objects.filter(
+                    institution=institution, normalized_name=normalize(spec["area"])
+                ).first()
+                if area is None:
+                    raise CommandError(f"demo.json: no existe el área «{spec['area']}»")
+            user_ensure(
+                username=spec["username"],
+                password=password,
+                institution=institution,
+                role=spec["role"],
+                area=area,
+                actor=actor,
+                first_name=spec.get("name", ""),
+            )
+            rows.append((spec["username"], institution.code, Role(spec["role"]).label, area))
+        self.stdout.write("")
+        self.stdout.write("Usuarios de demostración (contraseña para todos: %s)" % password)
+        for username, code, role, area in rows:
+            where = f" · {area.name}" if area else ""
+            self.stdout.write(f"  {username:<16} {code:<5} {role}{where}")
+        self.stdout.write("")
+        self.stdout.write("Entre en http://127.0.0.1:8000/ con cualquiera de ellos.")
+
+    @transaction.atomic
+    def _institution_ensure(self, spec: dict[str, Any], actor: Actor) -> None:
+        institution, created = Institution.objects.get_or_create(code=spec["code"])
+        before = {
+            "name": institution.name,
+            "short_name": institution.short_name,
+            "web_domains": institution.web_domains,
+        }
+        after = {k: spec[k] for k in before}
+        if created or before != after:
+            for key, value in after.items():
+                setattr(institution, key, value)
+            institution.save()
+            audit_record(
+                actor=actor,
+                institution_id=institution.pk,
+                action="create" if created else "update",
+                obj=institution,
+                before=None if created else before,
+                after=after,
+                reason="Datos de la demostración",
+            )

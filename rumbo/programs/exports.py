@@ -1,0 +1,235 @@
+"""Exports of annual programs and fr. IV objective rows: JSON, CSV and XLSX.
+
+The JSON shape is a public contract (``rumbo export program`` and, later, the API):
+{"institution", "year", "subprograms": [{"key", "name", "area": {"code", "name"},
+"objective", "projects": [{"key", "name", "activities": [{"key", "description", "unit",
+"annual_target", "monthly_targets": [12 numbers, null where unknown], "beneficiaries":
+[{"description", "quantity"}], "lines_of_action": [codes]}]}]}]}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from rumbo.core.numbers import to_json_number
+from rumbo.institutions.models import Area, Institution
+
+from .models import AnnualProgram, AreaObjective
+from .selectors import MONTH_LABELS, ActivityRow, TreeNode, area_objective_list, program_tree
+
+
+def _area(area: Area | None) -> dict[str, str] | None:
+    return {"code": area.code, "name": area.name} if area else None
+
+
+def _activity_dict(row: ActivityRow) -> dict[str, Any]:
+    a = row.activity
+    return {
+        "key": a.key,
+        "description": a.description,
+        "unit": a.unit.name if a.unit else None,
+        "annual_target": to_json_number(a.annual_target),
+        "monthly_targets": [to_json_number(m) for m in row.months],
+        "beneficiaries": [
+            {"description": b.description, "quantity": b.quantity} for b in row.beneficiaries
+        ],
+        "lines_of_action": row.line_codes,
+    }
+
+
+def _leaf_groups(node: TreeNode) -> Iterable[TreeNode]:
+    """The nodes directly holding activities under a top-level node, in order."""
+    if node.activities or not node.children:
+        yield node
+    for child in node.children:
+        yield from _leaf_groups(child)
+
+
+def program_to_dict(program: AnnualProgram) -> dict[str, Any]:
+    roots = program_tree(program=program)
+    subprograms = []
+    for root in roots:
+        projects = []
+        for group in _leaf_groups(root):
+            if group is root and not root.activities:
+                continue
+            projects.append(
+                {
+                    "key": group.node.key,
+                    "name": group.node.name,
+                    "activities": [_activity_dict(r) for r in group.activities],
+                }
+            )
+        subprograms.append(
+            {
+                "key": root.node.key,
+                "name": root.node.name,
+                "area": _area(root.node.area),
+                "objective": root.node.objective,
+                "projects": projects,
+            }
+        )
+    return {
+        "institution": program.institution.code,
+        "year": program.year,
+        "subprograms": subprograms,
+    }
+
+
+PROGRAM_COLUMNS = [
+    "Clave subprograma",
+    "Subprograma",
+    "Siglas del área",
+    "Área responsable",
+    "Clave proyecto",
+    "Proyecto",
+    "Clave actividad",
+    "Actividad",
+    "Unidad de medida",
+    "Cantidad anual",
+    *MONTH_LABELS,
+    "Beneficiarios",
+    "Cantidad de beneficiarios",
+    "Líneas de acción",
+]
+
+
+def _program_rows(data: dict[str, Any]) -> Iterable[list[Any]]:
+    for sp in data["subprograms"]:
+        area = sp["area"] or {"code": "", "name": ""}
+        for pr in sp["projects"]:
+            for act in pr["activities"]:
+                yield [
+                    sp["key"],
+                    sp["name"],
+                    area["code"],
+                    area["name"],
+                    pr["key"],
+                    pr["name"],
+                    act["key"],
+                    act["description"],
+                    act["unit"] or "",
+                    act["annual_target"],
+                    *act["monthly_targets"],
+                    "; ".join(b["description"] for b in act["beneficiaries"]),
+                    "; ".join(b["quantity"] for b in act["beneficiaries"]),
+                    ", ".join(act["lines_of_action"]),
+                ]
+
+
+def program_to_csv(program: AnnualProgram) -> str:
+    """UTF-8 CSV (comma-separated, one row per activity; empty cell = unknown month)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PROGRAM_COLUMNS)
+    for row in _program_rows(program_to_dict(program)):
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue()
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E5A")
+
+
+def _write_sheet(ws: Any, columns: list[str], rows: Iterable[list[Any]], widths: dict[int, int]) -> None:
+    ws.append(columns)
+    for cell in ws[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+    for idx in range(1, len(columns) + 1):
+        ws.column_dimensions[get_column_letter(idx)].width = widths.get(idx, 12)
+
+
+def program_to_xlsx(program: AnnualProgram) -> bytes:
+    data = program_to_dict(program)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Programa"
+    widths = {2: 40, 4: 32, 6: 40, 7: 11, 8: 60, 9: 16, 10: 12, 23: 40, 24: 20, 25: 16}
+    _write_sheet(ws, PROGRAM_COLUMNS, _program_rows(data), widths)
+    first_number, last_number = 10, 22  # Cantidad anual … Dic
+    for row in ws.iter_rows(min_row=2, min_col=first_number, max_col=last_number):
+        for cell in row:
+            cell.number_format = "#,##0.####"
+    info = wb.create_sheet("Información")
+    info.append(["Institución", program.institution.name or program.institution.code])
+    info.append(["Ejercicio", program.year])
+    info.append(["Programa", program.name])
+    info.append(["Niveles", " → ".join(program.level_names)])
+    info.append(["Nota", "Una celda mensual vacía significa un valor desconocido, no cero."])
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 80
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _date(value: Any) -> str | None:
+    return value.strftime("%d/%m/%Y") if value else None
+
+
+def objective_to_dict(row: AreaObjective) -> dict[str, Any]:
+    return {
+        "row": row.row_number,
+        "year": row.year,
+        "period_start": _date(row.period_start),
+        "period_end": _date(row.period_end),
+        "area": _area(row.area),
+        "area_as_printed": row.area_as_printed,
+        "objective": row.objective,
+        "indicator": row.indicator,
+        "goal": row.goal,
+        "unit": row.unit,
+        "hyperlink": row.hyperlink,
+        "responsible": row.responsible,
+        "updated_on": _date(row.updated_on),
+        "note": row.note,
+    }
+
+
+def objectives_to_list(institution: Institution, year: int) -> list[dict[str, Any]]:
+    return [objective_to_dict(r) for r in area_objective_list(institution=institution, year=year)]
+
+
+OBJECTIVE_COLUMNS = [
+    ("row", "Fila"),
+    ("year", "Ejercicio"),
+    ("period_start", "Fecha de inicio del periodo que se informa"),
+    ("period_end", "Fecha de término del periodo que se informa"),
+    ("area_code", "Siglas del área"),
+    ("area_name", "Denominación del área"),
+    ("area_as_printed", "Área como aparece en el documento"),
+    ("objective", "Descripción breve y clara de cada objetivo"),
+    ("indicator", "Indicadores asociados"),
+    ("goal", "Meta(s) por cada indicador"),
+    ("unit", "Unidad de medida por cada meta"),
+    ("hyperlink", "Hipervínculo al documento del programa"),
+    ("responsible", "Área(s) responsable(s) de la información"),
+    ("updated_on", "Fecha de actualización"),
+    ("note", "Nota"),
+]
+
+
+def objectives_to_csv(institution: Institution, year: int) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([label for _, label in OBJECTIVE_COLUMNS])
+    for item in objectives_to_list(institution, year):
+        flat = dict(item)
+        area = flat.pop("area") or {"code": "", "name": ""}
+        flat["area_code"], flat["area_name"] = area["code"], area["name"]
+        writer.writerow(["" if flat[k] is None else flat[k] for k, _ in OBJECTIVE_COLUMNS])
+    return buffer.getvalue()
