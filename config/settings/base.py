@@ -9,7 +9,25 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = Path(os.environ.get("RUMBO_DATA_DIR", BASE_DIR / "var"))
+
+
+def load_dotenv(path: Path) -> None:
+    """KEY=VALUE lines of .env, for variables not already set; empty values are ignored."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip().strip("'\"")
+        if value:
+            os.environ.setdefault(key.strip(), value)
+
+
+load_dotenv(BASE_DIR / ".env")
+
+DATA_DIR = Path(os.environ.get("RUMBO_DATA_DIR") or BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_SECRET_KEY = "rumbo-insecure-development-key-change-me"  # noqa: S105 (refused in production)
