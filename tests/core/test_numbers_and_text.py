@@ -1,0 +1,45 @@
+from decimal import Decimal
+
+import pytest
+
+from rumbo.core.numbers import format_mx, parse_number, to_json_number
+from rumbo.core.text import acronym, clean, normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4,060", Decimal("4060")),
+        ("1,120", Decimal("1120")),
+        ("0.33", Decimal("0.33")),
+        ("12", Decimal("12")),
+        ("1,234,567.5", Decimal("1234567.5")),
+        ("", None),
+        ("S/C", None),
+        ("12a", None),
+        ("1,23", None),
+        ("120 Áreas", None),
+    ],
+)
+def test_parse_number(text: str, expected: Decimal | None) -> None:
+    assert parse_number(text) == expected
+
+
+def test_json_numbers_are_plain() -> None:
+    assert to_json_number(Decimal("12.0000")) == 12
+    assert isinstance(to_json_number(Decimal("12.0000")), int)
+    assert to_json_number(Decimal("0.2500")) == 0.25
+    assert to_json_number(None) is None
+
+
+def test_format_mx() -> None:
+    assert format_mx(Decimal("4060")) == "4,060"
+    assert format_mx(Decimal("1234.5")) == "1,234.5"
+    assert format_mx(Decimal("0.2500")) == "0.25"
+    assert format_mx(Decimal("2"), places=1) == "2.0"
+
+
+def test_normalize_ignores_accents_case_and_spacing() -> None:
+    assert normalize("  Secretaría   EJECUTIVA ") == normalize("secretaria ejecutiva")
+    assert clean("a\u00a0 b\n") == "a b"
+    assert acronym("Dirección de Organización") == "DO"
