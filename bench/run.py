@@ -44,15 +44,20 @@ def main() -> int:
 
     import json
 
-    from rumbo.audit.services import Actor
     from rumbo.imports.paa import import_paa
+
+    from rumbo.audit.services import Actor
     from rumbo.programs.exports import program_to_dict, program_to_xlsx
     from rumbo.programs.models import AnnualProgram
 
     sample = ROOT / "data" / "samples" / "003_f85b278706467e27.txt"
     actor = Actor.cli()
-    results: dict[str, list[float]] = {"import": [], "reimport": [], "export_json": [],
-                                       "export_xlsx": []}
+    results: dict[str, list[float]] = {
+        "import": [],
+        "reimport": [],
+        "export_json": [],
+        "export_xlsx": [],
+    }
     sizes: dict[str, int] = {}
     for i in range(RUNS):
         AnnualProgram.objects.all().delete()

@@ -37,4 +37,6 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )

@@ -63,7 +63,7 @@ def audit_record_many(
         events.append(
             AuditEvent(
                 institution_id=institution_id,
-                actor=actor.user if actor.user is not None and actor.user.pk else None,
+                actor=actor.user if actor.user is not None and actor.user.pk else None,  # type: ignore[misc]  # AUTH_USER_MODEL is the default User
                 actor_label=actor.label,
                 action=change.action,
                 content_type=ct,

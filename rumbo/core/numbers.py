@@ -39,8 +39,7 @@ def to_json_number(value: Decimal | None) -> int | float | None:
     """A Decimal as the JSON number a user expects: 12 not 12.0000, 0.25 not '0.25'."""
     if value is None:
         return None
-    normalized = normalize_decimal(value)
-    assert normalized is not None
+    normalized = value.normalize()
     if normalized == normalized.to_integral_value():
         return int(normalized)
     return float(normalized)

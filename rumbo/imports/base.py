@@ -230,13 +230,11 @@ class Syncer(Generic[M]):
 
     def flush(self) -> None:
         if self._to_create:
-            self.model.objects.bulk_create(self._to_create, batch_size=500)
+            self.model._default_manager.bulk_create(self._to_create, batch_size=500)
             for obj in self._to_create:
-                self.changes.append(
-                    Change("create", obj, None, {"key": str(_natural_label(obj))})
-                )
+                self.changes.append(Change("create", obj, None, {"key": str(_natural_label(obj))}))
         if self._to_update:
-            self.model.objects.bulk_update(
+            self.model._default_manager.bulk_update(
                 list(self._to_update.values()), sorted(self._update_fields), batch_size=500
             )
         self._to_create = []
@@ -249,7 +247,7 @@ class Syncer(Generic[M]):
         if gone:
             for obj in gone:
                 self.changes.append(Change("delete", obj, {"key": str(_natural_label(obj))}, None))
-            self.model.objects.filter(pk__in=[o.pk for o in gone]).delete()
+            self.model._default_manager.filter(pk__in=[o.pk for o in gone]).delete()
             self.report.deleted[self.label] += len(gone)
         return len(gone)
 
@@ -327,9 +325,7 @@ def findings_sync(
     QualityFinding.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         QualityFinding.objects.bulk_update(to_update, ["content_type", "object_id"])
-    stale = [
-        f for fp, f in existing.items() if fp not in seen and f.status == FindingStatus.OPEN
-    ]
+    stale = [f for fp, f in existing.items() if fp not in seen and f.status == FindingStatus.OPEN]
     now = timezone.now()
     for f in stale:
         f.status = FindingStatus.RESOLVED
@@ -398,7 +394,9 @@ def run_import(
                 actor=actor,
             )
             audit_record_many(
-                actor=actor, institution_id=institution.pk, changes=changes,
+                actor=actor,
+                institution_id=institution.pk,
+                changes=changes,
                 reason=f"Importación {kind} de {source.name}",
             )
             ImportRun.objects.create(
@@ -417,7 +415,9 @@ def run_import(
     return report
 
 
-def bind_findings(drafts: Iterable[FindingDraft], objects: dict[tuple[str, str], models.Model]) -> None:
+def bind_findings(
+    drafts: Iterable[FindingDraft], objects: dict[tuple[str, str], models.Model]
+) -> None:
     """Attach each draft to the saved object its ``target`` names."""
     for draft in drafts:
         if draft.target and draft.obj is None:

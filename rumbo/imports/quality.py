@@ -13,7 +13,10 @@ from .models import QualityFinding
 
 
 def findings_for_institution(
-    *, institution: Institution, year: int | None = None, status: str | None = None,
+    *,
+    institution: Institution,
+    year: int | None = None,
+    status: str | None = None,
     code: str | None = None,
 ) -> QuerySet[QualityFinding]:
     qs = QualityFinding.objects.filter(institution=institution)

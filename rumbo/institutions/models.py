@@ -26,9 +26,7 @@ class Institution(TimeStamped):
         verbose_name = "institución"
         verbose_name_plural = "instituciones"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(code=""), name="institution_code_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(code=""), name="institution_code_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -56,13 +54,13 @@ class Area(TimeStamped):
             models.CheckConstraint(condition=~Q(code=""), name="area_code_not_empty"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Derived matching key only; business rules live in services.
         self.normalized_name = normalize(self.name)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
 
 
 class AreaAlias(models.Model):
@@ -78,17 +76,15 @@ class AreaAlias(models.Model):
         verbose_name = "alias de área"
         verbose_name_plural = "alias de áreas"
         constraints = [
-            models.UniqueConstraint(
-                fields=["institution", "normalized"], name="area_alias_unique"
-            ),
+            models.UniqueConstraint(fields=["institution", "normalized"], name="area_alias_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.alias
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.normalized = normalize(self.alias)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.alias
 
 
 class Role(models.TextChoices):

@@ -138,7 +138,9 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E5A")
 
 
-def _write_sheet(ws: Any, columns: list[str], rows: Iterable[list[Any]], widths: dict[int, int]) -> None:
+def _write_sheet(
+    ws: Any, columns: list[str], rows: Iterable[list[Any]], widths: dict[int, int]
+) -> None:
     ws.append(columns)
     for cell in ws[1]:
         cell.font = HEADER_FONT
@@ -155,8 +157,8 @@ def _write_sheet(ws: Any, columns: list[str], rows: Iterable[list[Any]], widths:
 def program_to_xlsx(program: AnnualProgram) -> bytes:
     data = program_to_dict(program)
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    ws = wb.create_sheet("Programa", 0)
+    wb.remove(wb.worksheets[1])
     ws.title = "Programa"
     widths = {2: 40, 4: 32, 6: 40, 7: 11, 8: 60, 9: 16, 10: 12, 23: 40, 24: 20, 25: 16}
     _write_sheet(ws, PROGRAM_COLUMNS, _program_rows(data), widths)

@@ -37,12 +37,12 @@ class UnitOfMeasure(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.normalized = normalize(self.name)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AnnualProgram(TimeStamped):
@@ -198,12 +198,12 @@ class Beneficiary(models.Model):
             models.UniqueConstraint(fields=["activity", "order"], name="beneficiary_order_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.description} ({self.quantity or 'S/C'})"
+
     @property
     def is_quantified(self) -> bool:
         return bool(self.quantity) and self.quantity.strip().upper() != "S/C"
-
-    def __str__(self) -> str:
-        return f"{self.description} ({self.quantity or 'S/C'})"
 
 
 class AreaObjective(TimeStamped):

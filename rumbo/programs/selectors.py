@@ -51,17 +51,19 @@ def program_get(*, institution: Institution, year: int) -> AnnualProgram | None:
 
 
 def program_list(*, institution: Institution) -> QuerySet[AnnualProgram]:
-    return AnnualProgram.objects.filter(institution=institution).annotate(
-        activity_count=Count("activities", distinct=True)
-    ).order_by("-year")
+    return (
+        AnnualProgram.objects.filter(institution=institution)
+        .annotate(activity_count=Count("activities", distinct=True))
+        .order_by("-year")
+    )
 
 
 def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
     """The nodes of a program, nested, with their activities, months and totals (6 queries)."""
     nodes = list(
-        ProgramNode.objects.filter(program=program).select_related("area").order_by(
-            "depth", "order", "key"
-        )
+        ProgramNode.objects.filter(program=program)
+        .select_related("area")
+        .order_by("depth", "order", "key")
     )
     activities = list(
         Activity.objects.filter(program=program)

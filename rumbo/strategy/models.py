@@ -55,9 +55,7 @@ class Policy(PlanElement):
     class Meta(PlanElement.Meta):
         verbose_name = "política general"
         verbose_name_plural = "políticas generales"
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="policy_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="policy_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"

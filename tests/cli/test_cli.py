@@ -130,9 +130,7 @@ def test_dry_run_writes_nothing(cli_env: dict[str, str]) -> None:
 
 
 def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path: Path) -> None:
-    first = rumbo(
-        cli_env, "import", "paa", str(PAA), "--institution", "IEEM", "--format", "json"
-    )
+    first = rumbo(cli_env, "import", "paa", str(PAA), "--institution", "IEEM", "--format", "json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["created"]["actividad"] == 318 or sum(report["created"].values()) > 318
@@ -157,7 +155,12 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
     assert set(sp["area"]) == {"code", "name"}
     act = activities[0]
     assert set(act) == {
-        "key", "description", "unit", "annual_target", "monthly_targets", "beneficiaries",
+        "key",
+        "description",
+        "unit",
+        "annual_target",
+        "monthly_targets",
+        "beneficiaries",
         "lines_of_action",
     }
     assert len(act["monthly_targets"]) == 12
@@ -166,8 +169,17 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
 
     csv_out = tmp_path / "programa.csv"
     result = rumbo(
-        cli_env, "export", "program", "--institution", "IEEM", "--year", "2024",
-        "--format", "csv", "-o", str(csv_out),
+        cli_env,
+        "export",
+        "program",
+        "--institution",
+        "IEEM",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+        "-o",
+        str(csv_out),
     )
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(csv_out.read_text(encoding="utf-8"))))
@@ -176,8 +188,17 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
 
     xlsx_out = tmp_path / "programa.xlsx"
     result = rumbo(
-        cli_env, "export", "program", "--institution", "IEEM", "--year", "2024",
-        "--format", "xlsx", "-o", str(xlsx_out),
+        cli_env,
+        "export",
+        "program",
+        "--institution",
+        "IEEM",
+        "--year",
+        "2024",
+        "--format",
+        "xlsx",
+        "-o",
+        str(xlsx_out),
     )
     assert result.returncode == 0, result.stderr
     wb = load_workbook(xlsx_out, read_only=True)
@@ -192,12 +213,19 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
     )
     assert piped.returncode == 0 and piped.stdout[:2] == b"PK"
 
-    quality = rumbo(cli_env, "quality", "--institution", "IEEM", "--year", "2024", "--format", "json")
+    quality = rumbo(
+        cli_env, "quality", "--institution", "IEEM", "--year", "2024", "--format", "json"
+    )
     assert quality.returncode == 0, quality.stderr
     findings = json.loads(quality.stdout)
     assert len(findings) == report["findings_total"]
     assert findings and set(findings[0]) == {
-        "code", "severity", "object", "source", "message", "status"
+        "code",
+        "severity",
+        "object",
+        "source",
+        "message",
+        "status",
     }
     assert set(findings[0]["source"]) == {"file", "line"}
     assert {f["source"]["file"] for f in findings} == {PAA.name}
@@ -208,9 +236,7 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
 def test_objectives_export_carries_canonical_areas(cli_env: dict[str, str]) -> None:
     result = rumbo(cli_env, "import", "sipot-objetivos", str(SIPOT), "--institution", "IECM")
     assert result.returncode == 0, result.stderr
-    exported = rumbo(
-        cli_env, "export", "objectives", "--institution", "IECM", "--year", "2024"
-    )
+    exported = rumbo(cli_env, "export", "objectives", "--institution", "IECM", "--year", "2024")
     assert exported.returncode == 0, exported.stderr
     rows = json.loads(exported.stdout)
     assert len(rows) == 139
@@ -220,7 +246,15 @@ def test_objectives_export_carries_canonical_areas(cli_env: dict[str, str]) -> N
         names_by_code.setdefault(r["area"]["code"], set()).add(r["area"]["name"])
     assert all(len(names) == 1 for names in names_by_code.values())
     csv_text = rumbo(
-        cli_env, "export", "objectives", "--institution", "IECM", "--year", "2024", "--format", "csv"
+        cli_env,
+        "export",
+        "objectives",
+        "--institution",
+        "IECM",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
     )
     assert len(list(csv.reader(io.StringIO(csv_text.stdout)))) == 140
 

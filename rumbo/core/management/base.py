@@ -12,7 +12,7 @@ from rumbo.imports.base import ImportFailure
 
 
 class RumboCommand(BaseCommand):
-    requires_system_checks: list[str] = []  # noqa: RUF012 (Django's own attribute type)
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> Any:
         # `rumbo import --help` reads "usage: rumbo import …", not "rumbo rumbo_import".

@@ -68,7 +68,7 @@ class Command(RumboCommand):
             )
             rows.append((spec["username"], institution.code, Role(spec["role"]).label, area))
         self.stdout.write("")
-        self.stdout.write("Usuarios de demostración (contraseña para todos: %s)" % password)
+        self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
         for username, code, role, area in rows:
             where = f" · {area.name}" if area else ""
             self.stdout.write(f"  {username:<16} {code:<5} {role}{where}")
