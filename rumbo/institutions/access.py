@@ -1,0 +1,157 @@
+"""Who may see and change what: the one place that decides, used by every view and endpoint.
+
+Roles come from ``Membership`` (see ``Role``). A superuser acts as Planeación in every
+institution. Memberships are read once per request and user, then cached on the user
+object, so checking many activities costs no extra queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rumbo.programs.models import Activity, ProgramNode
+
+from .models import Institution, Membership, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+_CACHE_ATTR = "_rumbo_access_cache"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one user holds in one institution."""
+
+    roles: frozenset[str]
+    enlace_area_ids: frozenset[int]
+
+    @property
+    def can_view(self) -> bool:
+        return bool(self.roles)
+
+
+NO_GRANT = Grant(roles=frozenset(), enlace_area_ids=frozenset())
+SUPERUSER_GRANT = Grant(roles=frozenset({Role.PLANEACION.value}), enlace_area_ids=frozenset())
+
+
+def _is_active_user(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _is_superuser(user: AnyUser) -> bool:
+    return _is_active_user(user) and bool(getattr(user, "is_superuser", False))
+
+
+def _grant(user: AnyUser, institution_id: int) -> Grant:
+    if not _is_active_user(user):
+        return NO_GRANT
+    if _is_superuser(user):
+        return SUPERUSER_GRANT
+    cache: dict[int, Grant] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if institution_id not in cache:
+        rows = Membership.objects.filter(
+            user_id=cast(int, user.pk), institution_id=institution_id
+        ).values_list("role", "area_id")
+        roles: set[str] = set()
+        areas: set[int] = set()
+        for role, area_id in rows:
+            roles.add(role)
+            if role == Role.ENLACE and area_id is not None:
+                areas.add(area_id)
+        cache[institution_id] = Grant(roles=frozenset(roles), enlace_area_ids=frozenset(areas))
+    return cache[institution_id]
+
+
+def user_institutions(user: AnyUser) -> QuerySet[Institution]:
+    """The institutions the user may open: all for a superuser, else those with a membership."""
+    if not _is_active_user(user):
+        return Institution.objects.none()
+    if _is_superuser(user):
+        return Institution.objects.order_by("code")
+    return (
+        Institution.objects.filter(memberships__user_id=cast(int, user.pk))
+        .distinct()
+        .order_by("code")
+    )
+
+
+def user_roles(user: AnyUser, institution: Institution) -> frozenset[str]:
+    """Role slugs (``Role`` values) the user holds in the institution; empty when none."""
+    return _grant(user, institution.pk).roles
+
+
+def can_view_institution(user: AnyUser, institution: Institution) -> bool:
+    return _grant(user, institution.pk).can_view
+
+
+def institution_for_user(user: AnyUser, code: str) -> Institution:
+    """The institution with that code, if the user may see it (404 if absent, else 403)."""
+    institution = Institution.objects.filter(code=code).first()
+    if institution is None:
+        raise Http404("No existe la institución.")
+    if not can_view_institution(user, institution):
+        raise PermissionDenied("No perteneces a esta institución.")
+    return institution
+
+
+def activity_area_id(activity: Activity, nodes: dict[int, ProgramNode] | None = None) -> int | None:
+    """The responsible area: the activity's own, else the nearest node up the tree with one.
+
+    ``nodes`` (id → node) avoids queries when the caller already holds the program's nodes.
+    """
+    if activity.area_id is not None:
+        return activity.area_id
+    node: ProgramNode | None = nodes.get(activity.node_id) if nodes else activity.node
+    while node is not None:
+        if node.area_id is not None:
+            return node.area_id
+        if node.parent_id is None:
+            return None
+        node = nodes.get(node.parent_id) if nodes else node.parent
+    return None
+
+
+def can_access_activity(
+    user: AnyUser,
+    activity: Activity,
+    *,
+    for_write: bool,
+    nodes: dict[int, ProgramNode] | None = None,
+) -> bool:
+    """Read: any role in the institution. Write: Planeación any; Enlace its own area only.
+
+    Revisor and Consulta read only (the revisor's approvals are a separate check, later).
+    """
+    grant = _grant(user, activity.program.institution_id)
+    if not grant.can_view:
+        return False
+    if not for_write:
+        return True
+    if Role.PLANEACION in grant.roles:
+        return True
+    if Role.ENLACE in grant.roles:
+        return activity_area_id(activity, nodes) in grant.enlace_area_ids
+    return False
+
+
+def access_activity(
+    user: AnyUser,
+    activity: Activity,
+    *,
+    for_write: bool,
+    nodes: dict[int, ProgramNode] | None = None,
+) -> Activity:
+    """The activity if the user may read (or write) it; ``PermissionDenied`` otherwise."""
+    if not can_access_activity(user, activity, for_write=for_write, nodes=nodes):
+        verb = "modificar" if for_write else "consultar"
+        raise PermissionDenied(f"No tienes permiso para {verb} esta actividad.")
+    return activity
