@@ -1,0 +1,137 @@
+"""Reads of quality findings: filtered lists, counts, and the links to the objects they concern."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from rumbo.institutions.models import Institution
+from rumbo.programs.models import Activity
+
+from .findings import FINDING_CODES
+from .models import FindingStatus, QualityFinding, Severity
+
+# Filter by the content type's natural key, not its id: one join, no ContentType cache,
+# so the number of queries never depends on what was cached before.
+ACTIVITY_TYPE = Q(content_type__app_label="programs", content_type__model="activity")
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    code: str = ""
+    severity: str = ""
+    status: str = ""
+    year: int | None = None
+    source_file: str = ""
+    activity_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            [self.code, self.severity, self.status, self.year, self.source_file, self.activity_id]
+        )
+
+
+@dataclass(frozen=True)
+class ActivityLink:
+    activity_id: int
+    key: str
+    year: int
+
+
+@dataclass(frozen=True)
+class FindingChoices:
+    codes: list[tuple[str, str]]
+    years: list[int]
+    files: list[str]
+
+
+def finding_list(*, institution: Institution, filters: FindingFilters) -> QuerySet[QualityFinding]:
+    qs = QualityFinding.objects.filter(institution=institution)
+    if filters.code:
+        qs = qs.filter(code=filters.code)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    if filters.source_file:
+        qs = qs.filter(source_file=filters.source_file)
+    if filters.activity_id is not None:
+        qs = qs.filter(ACTIVITY_TYPE, object_id=filters.activity_id)
+    return qs.select_related("content_type").order_by("source_file", "source_line", "code", "pk")
+
+
+def finding_severity_counts(findings: QuerySet[QualityFinding]) -> dict[str, int]:
+    """{'error': n, 'warning': m, 'total': n + m} for a (filtered) queryset, in one query."""
+    rows = findings.order_by().values("severity").annotate(n=Count("pk"))
+    counts = {s.value: 0 for s in Severity}
+    for row in rows:
+        counts[row["severity"]] = row["n"]
+    counts["total"] = sum(counts[s.value] for s in Severity)
+    return counts
+
+
+def finding_open_counts(*, institution: Institution) -> dict[str, int]:
+    return finding_severity_counts(
+        QualityFinding.objects.filter(institution=institution, status=FindingStatus.OPEN)
+    )
+
+
+def finding_choices(*, institution: Institution) -> FindingChoices:
+    """What the filters can offer: every known code, and the years and files present (1 query)."""
+    pairs = (
+        QualityFinding.objects.filter(institution=institution)
+        .order_by()
+        .values_list("year", "source_file")
+        .distinct()
+    )
+    years: set[int] = set()
+    files: set[str] = set()
+    for year, source_file in pairs:
+        if year is not None:
+            years.add(year)
+        files.add(source_file)
+    codes = [(c.code, f"{c.code} — {c.title}") for c in FINDING_CODES.values()]
+    return FindingChoices(codes=codes, years=sorted(years, reverse=True), files=sorted(files))
+
+
+def finding_activity_links(findings: list[QualityFinding]) -> dict[int, ActivityLink]:
+    """For the findings that concern an activity: finding id → where it sits (1 query).
+
+    Expects the findings of ``finding_list`` (their content type is already joined).
+    """
+    concerning = [f for f in findings if f.object_id is not None and _is_activity(f)]
+    if not concerning:
+        return {}
+    rows = Activity.objects.filter(pk__in={f.object_id for f in concerning}).values_list(
+        "pk", "key", "program__year"
+    )
+    by_activity = {pk: ActivityLink(activity_id=pk, key=key, year=year) for pk, key, year in rows}
+    return {f.pk: by_activity[f.object_id] for f in concerning if f.object_id in by_activity}
+
+
+def _is_activity(finding: QualityFinding) -> bool:
+    ct = finding.content_type
+    return ct is not None and (ct.app_label, ct.model) == ("programs", "activity")
+
+
+def finding_counts_by_activity(*, institution: Institution, year: int) -> dict[int, int]:
+    """Open findings per activity of one program year: activity id → count (1 query)."""
+    rows = (
+        QualityFinding.objects.filter(
+            ACTIVITY_TYPE,
+            institution=institution,
+            status=FindingStatus.OPEN,
+            object_id__in=Activity.objects.filter(
+                program__institution=institution, program__year=year
+            ).values("pk"),
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("pk"))
+    )
+    return Counter({row["object_id"]: row["n"] for row in rows})
