@@ -748,6 +748,7 @@ def _apply(
         # Only what the document says: the table layout has no misión/visión to overwrite.
         values.update({k: v for k, v in (("mission", plan.mission), ("vision", plan.vision)) if v})
         saved = plans.sync((plan.start_year, plan.end_year), values)
+        saved.institution = institution  # str(plan) in the audit trail needs it
         plans.flush()
         objects: dict[tuple[str, str], object] = {("plan", ""): saved}
 

@@ -342,9 +342,11 @@ def test_query_count_does_not_grow_with_the_document(tmp_path: Path, pgd_table_f
         with CaptureQueriesContext(connection) as ctx:
             report = import_pgd(path, institution_code=code, actor=Actor.cli())
         assert report.findings == []
-        counts.append(len(ctx.captured_queries))
+        # Bulk INSERTs are split in batches by SQLite's limit of 999 parameters per
+        # statement; that is the only part allowed to depend on the size.
+        counts.append(sum(not q["sql"].startswith("INSERT") for q in ctx.captured_queries))
     assert report.created["línea de acción"] == 39
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] <= 12
 
 
 # ---------------------------------------------------------------- bad files
