@@ -27,7 +27,9 @@ _CODES = [
     FindingCode("unit_is_frequency", Severity.WARNING, "Frecuencia escrita como unidad de medida"),
     FindingCode("duplicate_row", Severity.WARNING, "Fila duplicada"),
     FindingCode("count_mismatch", Severity.WARNING, "El total declarado no coincide con lo leído"),
-    FindingCode("beneficiaries_unpaired", Severity.WARNING, "Beneficiarios y cantidades no emparejan"),
+    FindingCode(
+        "beneficiaries_unpaired", Severity.WARNING, "Beneficiarios y cantidades no emparejan"
+    ),
     FindingCode("repeated_header", Severity.WARNING, "Encabezado repetido dentro de los datos"),
     FindingCode("empty_required", Severity.ERROR, "Celda obligatoria vacía"),
     FindingCode("date_format", Severity.ERROR, "Fecha ilegible o fuera del formato dd/mm/aaaa"),

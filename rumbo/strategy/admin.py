@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import GeneralProgram, LineOfAction, Policy, StrategicObjective, StrategicPlan, SwotItem
+from .models import (
+    GeneralProgram,
+    LineOfAction,
+    Policy,
+    StrategicObjective,
+    StrategicPlan,
+    SwotItem,
+)
 
 
 class SwotInline(admin.TabularInline):
