@@ -179,6 +179,62 @@ def test_text_layout_findings_on_their_lines(tmp_path: Path, pgd_text_file: Path
     assert "OE9" in finding.message
 
 
+OTHER_INSTITUTION_TEXT = """PRIMER TRIMESTRE
+Periodo de actualización: trimestral.
+FORTALEZAS
+• Personal con experiencia en la organización de elecciones locales y en la
+capacitación de funcionariado de casilla.
+• Infraestructura tecnológica propia.
+DEBILIDADES
+• Rotación de personal.
+OPORTUNIDADES
+• Convenios con universidades. • Interés ciudadano en la
+participación política.
+AMENAZAS
+• Recortes presupuestales.
+Organizar, desarrollar y vigilar los procesos electorales locales con
+certeza, legalidad e imparcialidad para la ciudadanía mexiquense.
+Instituto Electoral del Estado de México
+Página 2
+Ser la institución electoral más confiable del país, reconocida por
+su profesionalismo.
+OE1. Garantizar elecciones
+confiables.
+OE2. Promover la cultura cívica.
+Línea de acción 1.1. Modernizar la
+logística electoral.
+Línea de acción 2.1. Impulsar programas de educación cívica.
+Instituto Electoral del Estado de México
+Línea de acción 2.2. Difundir resultados.
+"""
+
+
+def test_text_layout_of_another_institution(tmp_path: Path) -> None:
+    """Other bullets, no double spacing, other furniture: nothing here is IECM-specific."""
+    path = tmp_path / "ieem.txt"
+    path.write_text(OTHER_INSTITUTION_TEXT, encoding="utf-8")
+    report = import_pgd(
+        path, institution_code="IEEM", actor=Actor.cli(), start_year=2024, end_year=2027
+    )
+    assert report.findings == []
+    plan = StrategicPlan.objects.get()
+    assert plan.mission.startswith("Organizar, desarrollar") and plan.mission.endswith(
+        "mexiquense."
+    )
+    assert plan.vision == (
+        "Ser la institución electoral más confiable del país, reconocida por su profesionalismo."
+    )
+    swot = [(s.kind, s.text) for s in SwotItem.objects.order_by("kind", "order")]
+    assert ("oportunidad", "Interés ciudadano en la participación política.") in swot
+    assert len(swot) == 6
+    lines = {ln.code: (ln.objective.code, ln.text) for ln in LineOfAction.objects.all()}
+    assert lines == {
+        "1.1": ("OE1", "Modernizar la logística electoral."),
+        "2.1": ("OE2", "Impulsar programas de educación cívica."),  # page header dropped
+        "2.2": ("OE2", "Difundir resultados."),
+    }
+
+
 # ---------------------------------------------------------------- table layout (002)
 
 
