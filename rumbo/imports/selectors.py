@@ -95,7 +95,7 @@ def finding_choices(*, institution: Institution) -> FindingChoices:
         if year is not None:
             years.add(year)
         files.add(source_file)
-    codes = [(c.code, f"{c.code} — {c.title}") for c in FINDING_CODES.values()]
+    codes = [(c.code, f"{c.title} ({c.code})") for c in FINDING_CODES.values()]
     return FindingChoices(codes=codes, years=sorted(years, reverse=True), files=sorted(files))
 
 

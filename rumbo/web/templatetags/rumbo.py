@@ -1,0 +1,81 @@
+"""Presentation helpers for Rumbo's templates (es-MX numbers, Spanish labels)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from rumbo.core.numbers import format_mx
+from rumbo.imports.findings import FINDING_CODES
+from rumbo.programs.selectors import MONTH_LABELS
+
+register = template.Library()
+
+MONTH_NAMES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+
+_INVARIABLE = {"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a", "al"}
+
+
+@register.filter
+def mx(value: Decimal | int | float | None) -> str:
+    """A quantity as es-MX writes it: 4,060 · 0.25 · 1,234.5 (empty for None)."""
+    return format_mx(value)
+
+
+@register.simple_tag
+def month_headers() -> list[tuple[str, str]]:
+    """(abbreviation, full name) for Ene…Dic."""
+    return list(zip(MONTH_LABELS, MONTH_NAMES, strict=True))
+
+
+@register.filter
+def month_name(index: int) -> str:
+    """0 → 'enero' (for the zero-based positions of a calendar list)."""
+    return MONTH_NAMES[index]
+
+
+@register.filter
+def finding_title(code: str) -> str:
+    known = FINDING_CODES.get(code)
+    return known.title if known else code
+
+
+@register.filter
+def plural_es(text: str) -> str:
+    """Plural of a level name: 'Proyecto específico' → 'Proyectos específicos',
+    'Acción' → 'Acciones', 'Línea de acción' → 'Líneas de acción'."""
+    words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word.lower() in _INVARIABLE:
+            out.extend(words[i:])
+            break
+        out.append(_plural_word(word))
+    return " ".join(out)
+
+
+def _plural_word(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith(("a", "e", "i", "o", "u", "é")):
+        return word + "s"
+    if lower.endswith("ón"):
+        return word[:-2] + ("ONES" if word.isupper() else "ones")
+    if lower.endswith("z"):
+        return word[:-1] + "ces"
+    if lower.endswith("s"):
+        return word
+    return word + "es"
