@@ -1,0 +1,129 @@
+"""A planning user reads the institution through a real browser, as a person would."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, build_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_planning_user_reads_program_plan_and_findings(page, screenshot):
+    demo = build_demo()
+
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/cuenta/entrar/\?next=/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "es-MX")
+    screenshot("01-entrar")
+    page.get_by_label("Usuario").fill("planeacion")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+
+    # One institution: straight to its home page.
+    expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Instituto Electoral del Estado de México"
+    )
+    screenshot("02-institucion")
+
+    page.get_by_role("link", name="Ejercicio 2024").click()
+    expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/$"))
+    activity_row = page.locator(f"#actividad-{demo.activity_fraction.pk}")
+    expect(activity_row).to_be_hidden()  # subprograms start collapsed
+
+    # Expand the subprogram with the keyboard: focus its summary, press Enter.
+    summary = page.locator(f"#nodo-{demo.subprogram.pk} > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(activity_row).to_be_visible()
+    cells = activity_row.locator("td")
+    expect(cells.nth(2)).to_have_text("1")  # annual target
+    months = [cells.nth(i).inner_text().strip() for i in range(3, 15)]
+    assert months == ["0", "0", "0.25", "0", "0", "0.25", "0", "0", "0.25", "0", "0", "0.25"]
+
+    missing = page.locator(f"#actividad-{demo.activity_missing.pk}")
+    expect(missing).to_contain_text("Calendario incompleto")
+    expect(missing.locator("td").nth(3 + 4)).to_contain_text("—")
+    expect(page.locator(f"#actividad-{demo.activity_full.pk} td").nth(2)).to_have_text("4,060")
+    # The wide calendar scrolls inside its own region; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot("03-programa")
+
+    # Filter by text: only the matching activity remains, already expanded.
+    page.get_by_label("Buscar clave o descripción").fill("sesiones")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page.locator("tr.activity")).to_have_count(1)
+    expect(missing).to_be_visible()
+
+    page.get_by_role("navigation", name="Navegación principal").get_by_role(
+        "link", name="IEEM"
+    ).click()
+    page.get_by_role("link", name="Plan General de Desarrollo 2023-2026").click()
+    foda = page.get_by_role("region", name="FODA")
+    for label in ["Fortalezas", "Oportunidades", "Debilidades", "Amenazas"]:
+        expect(foda.get_by_role("heading", name=label)).to_be_visible()
+    expect(foda).to_contain_text("Personal con experiencia en procesos electorales.")
+    # 2×2: Fortalezas and Oportunidades side by side, Debilidades below Fortalezas.
+    boxes = {
+        label: foda.get_by_role("region", name=label).bounding_box()
+        for label in ["Fortalezas", "Oportunidades", "Debilidades"]
+    }
+    assert boxes["Fortalezas"]["y"] == boxes["Oportunidades"]["y"]
+    assert boxes["Debilidades"]["x"] == boxes["Fortalezas"]["x"]
+    assert boxes["Debilidades"]["y"] > boxes["Fortalezas"]["y"]
+    screenshot("04-plan")
+
+    page.get_by_role("link", name="Hallazgos", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hallazgos de calidad")
+    page.get_by_label("Código").select_option("missing_months")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page).to_have_url(re.compile(r"codigo=missing_months"))
+    rows = page.locator("table.findings tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Faltan valores mensuales en el calendario")
+    screenshot("05-hallazgos")
+
+    # The finding's object leads back to the activity in the program.
+    rows.first.get_by_role("link", name=re.compile("010103")).click()
+    expect(page).to_have_url(re.compile(rf"#actividad-{demo.activity_missing.pk}$"))
+    expect(missing).to_be_visible()
+    expect(missing).to_contain_text("Sesiones de la Junta General")
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/cuenta/entrar/")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def test_skip_link_is_the_first_stop_and_focus_is_visible(page, screenshot):
+    build_demo()
+    log_in(page, "consulta")
+    expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Saltar al contenido principal")
+    expect(skip).to_be_focused()
+    assert skip.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    assert skip.bounding_box()["y"] >= 0  # it comes into view when focused
+    screenshot("00-salto")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_narrow_screen_stacks_the_foda(page, screenshot, live_server):
+    demo = build_demo()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "consulta")
+    page.goto(f"/i/IEEM/plan/{demo.plan_new.pk}/")
+    foda = page.get_by_role("region", name="FODA")
+    top = foda.get_by_role("region", name="Fortalezas").bounding_box()
+    below = foda.get_by_role("region", name="Oportunidades").bounding_box()
+    assert below["y"] > top["y"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page must not scroll sideways on a phone"
+    screenshot("06-plan-movil")
