@@ -33,6 +33,7 @@ _CODES = [
     FindingCode("repeated_header", Severity.WARNING, "Encabezado repetido dentro de los datos"),
     FindingCode("empty_required", Severity.ERROR, "Celda obligatoria vacía"),
     FindingCode("date_format", Severity.ERROR, "Fecha ilegible o fuera del formato dd/mm/aaaa"),
+    FindingCode("year_mismatch", Severity.WARNING, "Ejercicio distinto al del archivo"),
     FindingCode("unparsed_line", Severity.WARNING, "Línea que no se pudo interpretar"),
 ]
 

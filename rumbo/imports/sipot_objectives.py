@@ -49,9 +49,7 @@ from .base import (
 
 KIND = "sipot-objetivos"
 KIND_LABEL = "el formato «Objetivos y metas institucionales» (fr. IV)"
-# There is no finding code for "Ejercicio distinto al del archivo" yet; the closest one is
-# used until the catalogue gets its own (see rumbo/imports/findings.py).
-YEAR_MISMATCH_CODE = "date_format"
+YEAR_MISMATCH_CODE = "year_mismatch"
 
 # field, header pattern (on normalize()d text), column title for messages, required value
 COLUMNS: list[tuple[str, str, str, bool]] = [

@@ -243,4 +243,4 @@ class AreaObjective(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution.code} {self.year} #{self.row_number}"
+        return f"Fila {self.row_number} ({self.year})"

@@ -35,7 +35,7 @@ class StrategicPlan(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution.code} {self.start_year}-{self.end_year}"
+        return self.name or f"Plan {self.start_year}-{self.end_year}"
 
 
 class PlanElement(models.Model):
