@@ -209,10 +209,12 @@ def _strip_period(text: str) -> str:
 def pair_beneficiaries(description: str, quantity: str) -> tuple[list[ParsedBeneficiary], str]:
     """Pair beneficiary types with their quantities; returns the rows and a problem ('' if none).
 
-    Types split on commas (and on a final ' y ' only when that makes the counts match);
+    Types split on commas (and on a ' y ' of the last part only when that makes the counts
+    match);
     quantities split on commas and spaces. A comma followed by three digits may also be a
-    thousands separator ('4,800'); when both readings pair differently, the pairing is
-    ambiguous. Unpaired or ambiguous: one row with the whole texts.
+    thousands separator ('4,800'), and a single quantity belongs to the whole description;
+    when two readings pair differently, the pairing is ambiguous. Unpaired or ambiguous: one
+    row with the whole texts.
     """
     description = _strip_period(description)
     quantity = clean(quantity)
@@ -225,23 +227,23 @@ def pair_beneficiaries(description: str, quantity: str) -> tuple[list[ParsedBene
         return whole, f"Cantidad de beneficiarios «{quantity}» sin tipo de beneficiario."
     by_comma = [p.strip() for p in re.split(r"[,;]", description) if p.strip()]
     types_options = [by_comma]
-    last = re.split(r"\s+y\s+(?!.*\s+y\s+)", by_comma[-1]) if by_comma else []
-    if len(last) == 2:
-        types_options.append([*by_comma[:-1], *last])
+    for y in re.finditer(r"\s+y\s+", by_comma[-1] if by_comma else ""):
+        # Each ' y ' of the last part could be the one that separates two types.
+        last = by_comma[-1]
+        types_options.append([*by_comma[:-1], last[: y.start()], last[y.end() :]])
     loose = _qty_items(quantity, _QTY_LOOSE_RE)
     thousands = _qty_items(quantity, _QTY_THOUSANDS_RE)
     pairings: list[list[tuple[str, str]]] = []
     for types in types_options:
         for quantities in (loose, thousands):
             if quantities is not None and len(types) == len(quantities):
-                pairing = list(zip(types, quantities, strict=True))
-                if pairing not in pairings:
-                    pairings.append(pairing)
-    if len(pairings) == 1:
-        return [ParsedBeneficiary(d, q) for d, q in pairings[0]], ""
-    if loose is not None and len(loose) == 1:
-        return whole, ""  # one quantity can only belong to the whole description
-    if pairings:
+                pairings.append(list(zip(types, quantities, strict=True)))
+    if thousands is not None and len(thousands) == 1:
+        pairings.append([(description, quantity)])  # one quantity for the whole description
+    distinct = [p for i, p in enumerate(pairings) if p not in pairings[:i]]
+    if len(distinct) == 1:
+        return [ParsedBeneficiary(d, q) for d, q in distinct[0]], ""
+    if distinct:
         return whole, (
             f"Los beneficiarios «{_short(description)}» y las cantidades «{quantity}» se "
             "pueden emparejar de más de una forma; se guardaron juntos en un solo registro."
@@ -381,8 +383,13 @@ class _Parser:
 
     @staticmethod
     def _is_page_header(raw: str, text: str) -> bool:
-        """An all-capitals line without cells, like «INSTITUTO ELECTORAL DEL ESTADO…»."""
-        return "\t" not in raw.strip() and text.upper() == text and sum(map(str.isalpha, text)) > 3
+        """An all-capitals line of words without cells, like «INSTITUTO ELECTORAL DEL…»."""
+        return (
+            "\t" not in raw.strip()
+            and text.upper() == text
+            and len(text.split()) >= 2
+            and sum(map(str.isalpha, text)) >= 10
+        )
 
     @staticmethod
     def _is_total(raw: str) -> bool:
@@ -469,8 +476,8 @@ class _Parser:
         key, separator, rest = match.groups()
         cells = rest.split("\t")
         first = cells[0].strip()
-        if not first or first[0].isdigit() or parse_number(first) is not None:
-            return None
+        if not first or parse_number(first) is not None:
+            return None  # a line of figures whose annual quantity has 4 or 6 digits
         if "\t" not in separator:
             kind = "Actividad" if len(key) == 6 else "Proyecto"
             self.add(
@@ -569,18 +576,27 @@ class _Parser:
             if figures_line is None and cells_filled and parse_number(cells_filled[0]) is not None:
                 figures_line = n
                 activity.annual, rest = self._read_figures(cells, n, activity, values, add)
-                tail += [(n, c, n == record.line and c == rest[-1]) for c in rest]
-            else:
-                tail += [(n, c, n == record.line and c == cells_filled[-1]) for c in cells_filled]
+                cells_filled = rest
+            last = len(cells_filled) - 1
+            tail += [(n, c, n == record.line and i == last) for i, c in enumerate(cells_filled)]
 
-        # Unit: the cell(s) before the figures on the key line, or a unit-like last cell.
+        # Unit: the last cell of the key line when the figures are below it (unless that
+        # cell is a beneficiary quantity: then they are type and quantity, maybe after the
+        # unit), or a unit-like cell right after figures that share the key line.
         unit = ""
-        if pre:
-            if is_quantity(pre[0]) or (len(pre) == 2 and is_quantity(pre[1])):
-                tail = [(record.line, c, False) for c in pre] + tail
-            else:
-                unit = pre[0]
-                tail = [(record.line, c, False) for c in pre[1:]] + tail
+        if pre and is_quantity(pre[-1]):
+            if len(pre) >= 3:
+                unit, pre = pre[0], pre[1:]
+            tail = [(record.line, c, False) for c in pre] + tail
+        elif pre:
+            unit = pre[-1]
+            if len(pre) > 1:
+                add(
+                    "unparsed_line",
+                    record.line,
+                    f"Antes de la unidad de medida «{unit}» hay además "
+                    f"«{' | '.join(pre[:-1])}», que no se usó.",
+                )
         elif tail and tail[0][2] and _looks_like_unit(tail[0][1]) and not is_quantity(tail[0][1]):
             unit = tail.pop(0)[1]
         activity.unit = clean(unit)
@@ -958,6 +974,31 @@ class _Writer:
         self.report = report
         self.changes = changes
         self.actor = actor
+        self.moved: list[Any] = []
+
+    def place(
+        self, syncer: Syncer[Any], key: str, content: dict[str, Any], order: int, line: int
+    ) -> None:
+        """Sync ``content``; the position (order, source line) follows without counting.
+
+        Lines shift whenever the text above them changes: that is not a change of the
+        object, so it is neither reported nor audited, just kept current.
+        """
+        position = {"order": order, "source_line": line}
+        if key not in syncer.existing:
+            syncer.sync(key, content | position)
+            return
+        obj = syncer.sync(key, content)
+        if any(getattr(obj, name) != value for name, value in position.items()):
+            for name, value in position.items():
+                setattr(obj, name, value)
+            self.moved.append(obj)
+
+    def flush(self, syncer: Syncer[Any]) -> None:
+        syncer.flush()
+        if self.moved:
+            syncer.model.objects.bulk_update(self.moved, ["order", "source_line"], batch_size=500)
+        self.moved = []
 
     def syncer(self, model: Any, label: str, scope: Any) -> Syncer[Any]:
         return Syncer(
@@ -980,7 +1021,8 @@ class _Writer:
         subprograms = self.syncer(ProgramNode, "subprograma", nodes.filter(depth=0))
         for order, sp in enumerate(parsed.subprograms, start=1):
             area = areas.get(sp.key)
-            subprograms.sync(
+            self.place(
+                subprograms,
                 sp.key,
                 {
                     "program_id": program.pk,
@@ -991,15 +1033,16 @@ class _Writer:
                     "area_id": area.pk if area else None,
                     "objective": sp.objective,
                     "legal_framework": sp.legal_framework,
-                    "order": order,
-                    "source_line": sp.line,
                 },
+                order,
+                sp.line,
             )
-        subprograms.flush()
+        self.flush(subprograms)
 
         projects = self.syncer(ProgramNode, "proyecto", nodes.filter(depth=1))
         for order, pr in enumerate(parsed.projects(), start=1):
-            projects.sync(
+            self.place(
+                projects,
                 pr.key,
                 {
                     "program_id": program.pk,
@@ -1010,11 +1053,11 @@ class _Writer:
                     "area_id": None,
                     "objective": "",
                     "legal_framework": "",
-                    "order": order,
-                    "source_line": pr.line,
                 },
+                order,
+                pr.line,
             )
-        projects.flush()
+        self.flush(projects)
 
         activities = self.syncer(Activity, "actividad", Activity.objects.filter(program=program))
         created: set[str] = set()
@@ -1024,7 +1067,8 @@ class _Writer:
             if act.key not in activities.existing:
                 created.add(act.key)
             before = report.unchanged["actividad"]
-            activities.sync(
+            self.place(
+                activities,
                 act.key,
                 {
                     "program_id": program.pk,
@@ -1035,13 +1079,13 @@ class _Writer:
                     "unit_id": units[normalize(act.unit)].pk if act.unit else None,
                     "annual_target": _quantize(act.annual or Decimal(0)),
                     "calendar_as_printed": act.calendar_as_printed[:255],
-                    "order": order,
-                    "source_line": act.line,
                 },
+                order,
+                act.line,
             )
             if report.unchanged["actividad"] > before:
                 unchanged.add(act.key)
-        activities.flush()
+        self.flush(activities)
         self.sync_rows(program, activities.existing, created, unchanged)
 
         activities.delete_unseen()
