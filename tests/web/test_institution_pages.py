@@ -76,6 +76,17 @@ def test_home_for_a_user_without_memberships(client, db):
     assert "todavía no pertenece a ninguna institución" in response.content.decode()
 
 
+def test_home_queries_do_not_grow_with_the_institutions(client, demo, django_assert_num_queries):
+    user = UserFactory(username="muchas")
+    for i in range(5):
+        institution = InstitutionFactory(code=f"OPLE{i}", name=f"Organismo {i}")
+        MembershipFactory(user=user, institution=institution, role=Role.CONSULTA)
+    client.force_login(user)
+    with django_assert_num_queries(3):  # session, user, institutions
+        response = client.get(reverse("web:home"))
+    assert response.content.decode().count('class="card-title"') == 5
+
+
 def test_superuser_sees_all_institutions(client, demo):
     InstitutionFactory(code="IEPC", name="Instituto Electoral y de Participación Ciudadana")
     client.force_login(UserFactory(username="raiz", is_superuser=True, is_staff=True))
