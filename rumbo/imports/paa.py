@@ -136,6 +136,7 @@ class ParsedSubprogram:
 class ParsedProgram:
     name: str
     year: int | None
+    year_line: int | None
     subprograms: list[ParsedSubprogram]
     findings: list[FindingDraft]
 
@@ -307,6 +308,7 @@ class _Parser:
         self.findings: list[FindingDraft] = []
         self.name = ""
         self.year: int | None = None
+        self.year_line: int | None = None
         self.state = "front"  # front | structure | summary | summary_table | detail
         self.collect: tuple[str, list[str]] | None = None  # objective / legal text
         self.subprograms: dict[str, ParsedSubprogram] = {}
@@ -341,7 +343,7 @@ class _Parser:
             title = _TITLE_RE.match(norm)
             if title or self._is_page_header(raw, text):
                 if title and self.year is None:
-                    self.year, self.name = int(title.group(1)), text
+                    self.year, self.year_line, self.name = int(title.group(1)), number, text
                 self._end_text()
                 continue
             heading = _SUBPROGRAM_RE.match(text)
@@ -814,7 +816,7 @@ class _Parser:
         self._check_truncation(subprograms)
         self._check_counts(subprograms)
         self.findings.sort(key=lambda f: f.line or 0)
-        return ParsedProgram(self.name, self.year, subprograms, self.findings)
+        return ParsedProgram(self.name, self.year, self.year_line, subprograms, self.findings)
 
     def _check_truncation(self, subprograms: list[ParsedSubprogram]) -> None:
         for subprogram in subprograms:
@@ -939,6 +941,19 @@ def import_paa(
         )
     if not 1990 <= year <= 2100:
         raise ImportFailure(source.name, f"ejercicio fuera de rango: {year}")
+
+    if parsed.year is not None and parsed.year != year:
+        parsed.findings.insert(
+            0,
+            FindingDraft(
+                "year_mismatch",
+                parsed.year_line,
+                f"Se importó como ejercicio {year}, indicado al importar, pero el título del "
+                f"documento dice {parsed.year}.",
+                "Programa",
+                ("program", str(year)),
+            ),
+        )
 
     def apply(institution: Institution, report: ImportReport, changes: list[Change]) -> None:
         _Writer(parsed, year, source.name, institution, report, changes, actor).write()
@@ -1095,6 +1110,7 @@ class _Writer:
         objects: dict[tuple[str, str], Any] = {
             ("activity", key): obj for key, obj in activities.existing.items() if obj.pk
         }
+        objects[("program", str(self.year))] = program
         for syncer in (subprograms, projects):
             objects.update({("node", key): obj for key, obj in syncer.existing.items() if obj.pk})
         bind_findings(report.findings, objects)

@@ -361,8 +361,13 @@ def test_dry_run_writes_nothing(paa_file: Path) -> None:
 
 @pytest.mark.django_db
 def test_year_comes_from_the_title_or_from_the_caller(paa_file: Path, tmp_path: Path) -> None:
-    run(paa_file, year=2025)
-    assert AnnualProgram.objects.get().year == 2025
+    report = run(paa_file, year=2025)
+    program = AnnualProgram.objects.get()
+    assert program.year == 2025
+    finding = QualityFinding.objects.get(code="year_mismatch")
+    assert (finding.source_line, finding.concerns) == (3, program)
+    assert "2025" in finding.message and "2024" in finding.message
+    assert report.findings_by_code()["year_mismatch"] == 1
     lines = [
         line for line in lines_of(paa_file) if not line.startswith("Programa Anual de Actividades")
     ]
