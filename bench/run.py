@@ -44,9 +44,8 @@ def main() -> int:
 
     import json
 
-    from rumbo.imports.paa import import_paa
-
     from rumbo.audit.services import Actor
+    from rumbo.imports.paa import import_paa
     from rumbo.programs.exports import program_to_dict, program_to_xlsx
     from rumbo.programs.models import AnnualProgram
 

@@ -260,9 +260,10 @@ def _natural_label(obj: models.Model) -> Any:
 
 
 def _fingerprint(source_file: str, draft: FindingDraft) -> str:
-    basis = "|".join(
-        [source_file, draft.code, str(draft.line or ""), draft.object_label, draft.message]
-    )
+    # A finding about a named object is identified by that object, not by its line, so an
+    # edit that shifts lines keeps the review status of every finding below it.
+    where = draft.object_label or str(draft.line or "")
+    basis = "|".join([source_file, draft.code, where, draft.message])
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
@@ -318,13 +319,20 @@ def findings_sync(
                     fingerprint=fp,
                 )
             )
-        elif finding.object_id != object_id or finding.content_type_id != (ct.pk if ct else None):
+        elif (
+            finding.object_id != object_id
+            or finding.content_type_id != (ct.pk if ct else None)
+            or finding.source_line != draft.line
+        ):
             finding.content_type = ct
             finding.object_id = object_id
+            finding.source_line = draft.line
             to_update.append(finding)
     QualityFinding.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        QualityFinding.objects.bulk_update(to_update, ["content_type", "object_id"])
+        QualityFinding.objects.bulk_update(
+            to_update, ["content_type", "object_id", "source_line"], batch_size=500
+        )
     stale = [f for fp, f in existing.items() if fp not in seen and f.status == FindingStatus.OPEN]
     now = timezone.now()
     for f in stale:
