@@ -1,0 +1,155 @@
+"""Constants, patterns and the parsed-document dataclasses of the PAA importer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rumbo.core.numbers import format_mx, parse_number
+
+from ..base import (
+    FindingDraft,
+)
+
+KIND = "paa"
+KIND_LABEL = "un Programa Anual de Actividades"
+MONTHS = ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
+QUANTUM = Decimal("0.0001")  # the precision of the quantity columns
+
+_TITLE_RE = re.compile(r"^programa anual de actividades (\d{4})$")  # on normalize()d text
+_SUBPROGRAM_RE = re.compile(r"^Subprograma\s+(\d{1,3})\s*[:.\-]\s*(.*)$", re.IGNORECASE)
+_AREA_RE = re.compile(r"^[ÁA]rea\s*:\s*(.+)$", re.IGNORECASE)
+_OBJECTIVE_RE = re.compile(r"^Objetivos? Generale?s?\s*:?\s*(.*)$", re.IGNORECASE)
+_LEGAL_RE = re.compile(r"^Marco Legal\s*:\s*(.*)$", re.IGNORECASE)
+_KEY_RE = re.compile(r"^ *(\d{6}|\d{4})([ \t]+)(.*)$")
+_GLUED_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s+(\D.*)$")
+_TOTAL_PREFIX_RE = re.compile(r"^\s*total\s*:?\s*", re.IGNORECASE)
+_QTY_SEPARATORS_RE = re.compile(r"^(?:[\s,;.]|\by\b)*$")
+_QTY_ITEM = r"(?:S\s*/\s*C|SC)\.?|{number}(?:\s?E(?![^\W\d_]))?"
+_QTY_LOOSE_RE = re.compile(_QTY_ITEM.format(number=r"\d+(?:\.\d+)?"))
+_QTY_THOUSANDS_RE = re.compile(
+    _QTY_ITEM.format(number=r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Parsed document (plain data, no database)
+
+
+@dataclass
+class ParsedBeneficiary:
+    description: str
+    quantity: str
+
+
+@dataclass
+class ParsedActivity:
+    key: str
+    description: str
+    line: int
+    unit: str = ""
+    annual: Decimal | None = None
+    values_as_printed: list[str] = field(default_factory=list)  # '' = a blank cell
+    months: dict[int, Decimal] = field(default_factory=dict)  # only the certain months
+    beneficiaries: list[ParsedBeneficiary] = field(default_factory=list)
+
+    @property
+    def calendar_as_printed(self) -> str:
+        return " | ".join(self.values_as_printed)
+
+
+@dataclass
+class ParsedProject:
+    key: str
+    name: str
+    line: int
+    declared_activities: int | None = None
+    declared_line: int | None = None
+    activities: list[ParsedActivity] = field(default_factory=list)
+
+
+@dataclass
+class ParsedSubprogram:
+    key: str
+    name: str
+    line: int
+    area_labels: list[tuple[str, int]] = field(default_factory=list)  # (label, line)
+    objective: str = ""
+    legal_framework: str = ""
+    declared_activities: int | None = None
+    declared_line: int | None = None
+    projects: list[ParsedProject] = field(default_factory=list)
+
+    @property
+    def area_label(self) -> str:
+        return self.area_labels[0][0] if self.area_labels else ""
+
+    def activities(self) -> Iterator[ParsedActivity]:
+        for project in self.projects:
+            yield from project.activities
+
+
+@dataclass
+class ParsedProgram:
+    name: str
+    year: int | None
+    year_line: int | None
+    subprograms: list[ParsedSubprogram]
+    findings: list[FindingDraft]
+
+    def projects(self) -> Iterator[ParsedProject]:
+        for subprogram in self.subprograms:
+            yield from subprogram.projects
+
+    def activities(self) -> Iterator[ParsedActivity]:
+        for subprogram in self.subprograms:
+            yield from subprogram.activities()
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _short(text: str, size: int = 80) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _fmt(value: Decimal) -> str:
+    return format_mx(value)
+
+
+def _month_names(months: Sequence[int]) -> str:
+    return ", ".join(MONTHS[m - 1] for m in months)
+
+
+@dataclass
+class _Record:
+    """The lines of one activity: its key line and what follows until the next key."""
+
+    key: str
+    line: int
+    description: str
+    key_cells: list[str]  # the cells after the description
+    more: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class _StructureRow:
+    key: str
+    area: str
+    description: str
+    projects: int
+    activities: int
+    line: int
+
+
+def _numbers(cells: Any) -> list[Decimal]:
+    found = []
+    for cell in cells:
+        value = parse_number(cell)
+        if value is not None:
+            found.append(value)
+    return found
