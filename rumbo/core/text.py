@@ -30,6 +30,11 @@ STOPWORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "p
 
 
 def acronym(text: str | None) -> str:
-    """Initials of the significant words: 'Dirección de Organización' -> 'DO'."""
+    """Initials of the significant words: 'Dirección de Organización' -> 'DO'.
+
+    Numbers are skipped ('Órganos Desconcentrados del 01 al 33' -> 'OD') unless the text
+    has nothing else.
+    """
     words = [w for w in normalize(text).split() if w not in STOPWORDS]
-    return "".join(w[0] for w in words).upper()
+    letters = [w for w in words if w.isalpha()] or words
+    return "".join(w[0] for w in letters).upper()

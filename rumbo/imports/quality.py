@@ -4,29 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from rumbo.institutions.models import Institution
-
 from .findings import FINDING_CODES
 from .models import QualityFinding
-
-
-def findings_for_institution(
-    *,
-    institution: Institution,
-    year: int | None = None,
-    status: str | None = None,
-    code: str | None = None,
-) -> QuerySet[QualityFinding]:
-    qs = QualityFinding.objects.filter(institution=institution)
-    if year is not None:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    if code:
-        qs = qs.filter(code=code)
-    return qs.order_by("source_file", "source_line", "code", "pk")
 
 
 def finding_to_dict(f: QualityFinding) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
 from rumbo.audit.services import Actor, Change, audit_record
-from rumbo.core.text import STOPWORDS, acronym, clean, normalize
+from rumbo.core.text import acronym, clean, normalize
 
 from .models import Area, AreaAlias, Institution, Membership, Role
 
@@ -85,11 +85,6 @@ def _unique_code(base: str, taken: set[str]) -> str:
         n += 1
     taken.add(code.upper())
     return code
-
-
-def _computed_acronym(name: str) -> str:
-    words = [w for w in normalize(name).split() if w not in STOPWORDS and w.isalpha()]
-    return "".join(w[0] for w in words).upper() or acronym(name)
 
 
 def area_resolve_many(
@@ -192,7 +187,7 @@ def area_resolve_many(
             result[spelling.label] = match
             continue
 
-        code = _unique_code(spelling.acronym or _computed_acronym(spelling.name), codes_taken)
+        code = _unique_code(spelling.acronym or acronym(spelling.name), codes_taken)
         area = Area.objects.create(institution=institution, name=spelling.name, code=code)
         by_name[area.normalized_name] = area
         changes.append(Change("create", area, None, {"name": area.name, "code": area.code}))

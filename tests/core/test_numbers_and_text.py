@@ -43,3 +43,8 @@ def test_normalize_ignores_accents_case_and_spacing() -> None:
     assert normalize("  Secretaría   EJECUTIVA ") == normalize("secretaria ejecutiva")
     assert clean("a\u00a0 b\n") == "a b"
     assert acronym("Dirección de Organización") == "DO"
+
+
+def test_acronym_skips_numbers_unless_nothing_else() -> None:
+    assert acronym("Órganos Desconcentrados del 01 al 33") == "OD"
+    assert acronym("01 33") == "03"

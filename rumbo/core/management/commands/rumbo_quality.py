@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.imports.models import FindingStatus
-from rumbo.imports.quality import finding_to_dict, finding_to_text, findings_for_institution
+from rumbo.imports.quality import finding_to_dict, finding_to_text
+from rumbo.imports.selectors import FindingFilters, finding_list
 from rumbo.institutions.models import Institution
 
 
@@ -30,9 +31,10 @@ class Command(RumboCommand):
         if institution is None:
             raise CommandError(f"--institution: no existe la institución {code}")
         year = positive_year(options["year"]) if options["year"] else None
-        findings = findings_for_institution(
-            institution=institution, year=year, status=options["status"], code=options["code"]
+        filters = FindingFilters(
+            code=options["code"] or "", status=options["status"] or "", year=year
         )
+        findings = finding_list(institution=institution, filters=filters)
         if options["format"] == "json":
             data = [finding_to_dict(f) for f in findings]
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
