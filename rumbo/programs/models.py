@@ -128,7 +128,14 @@ class Activity(TimeStamped):
     unit = models.ForeignKey(
         UnitOfMeasure, null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
     )
-    annual_target = models.DecimalField("cantidad anual", max_digits=14, decimal_places=4)
+    annual_target = models.DecimalField(
+        "cantidad anual",
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Vacía cuando el documento no la da: nunca se lee como cero.",
+    )
     lines_of_action = models.ManyToManyField(
         LineOfAction, blank=True, related_name="activities", verbose_name="líneas de acción"
     )

@@ -33,7 +33,8 @@ class ActivityRow:
 
     @property
     def calendar_matches(self) -> bool:
-        return self.calendar_complete and self.months_total == self.activity.annual_target
+        target = self.activity.annual_target
+        return self.calendar_complete and target is not None and self.months_total == target
 
 
 @dataclass
@@ -107,7 +108,7 @@ def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
         months = [Decimal(0)] * 12
         count = 0
         for row in tree_node.activities:
-            annual += row.activity.annual_target
+            annual += row.activity.annual_target or Decimal(0)
             for i, m in enumerate(row.months):
                 if m is not None:
                     months[i] += m

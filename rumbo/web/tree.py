@@ -19,6 +19,7 @@ from .selectors import activity_level_name, node_level_name
 CALENDAR_OK = "ok"
 CALENDAR_INCOMPLETE = "incomplete"
 CALENDAR_MISMATCH = "mismatch"
+CALENDAR_NO_TARGET = "no_target"
 
 
 @dataclass
@@ -41,8 +42,9 @@ class ActivityView:
         return sum(1 for m in self.row.months if m is None)
 
     @property
-    def difference(self) -> Decimal:
-        return self.row.months_total - self.row.activity.annual_target
+    def difference(self) -> Decimal | None:
+        target = self.row.activity.annual_target
+        return None if target is None else self.row.months_total - target
 
 
 @dataclass
@@ -73,6 +75,8 @@ class ProgramPage:
 
 
 def calendar_status(row: ActivityRow) -> str:
+    if row.activity.annual_target is None:
+        return CALENDAR_NO_TARGET
     if not row.calendar_complete:
         return CALENDAR_INCOMPLETE
     if not row.calendar_matches:

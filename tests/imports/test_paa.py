@@ -219,7 +219,7 @@ def test_other_quirks(imported: ImportReport) -> None:
     # The project line 0905 carries a stray «Reporte»; the activity below has no figures.
     assert findings_of("0905") == {("unparsed_line", 1109)}
     b = Activity.objects.get(key="090501")
-    assert (b.annual_target, months_of(b)) == (0, {})
+    assert (b.annual_target, months_of(b)) == (None, {})  # unknown, never read as zero
     assert people_of(b) == [("Personas de la Unidad de Informática y Estadística", "18")]
     assert findings_of("090501") == {("missing_unit", 1110), ("empty_required", 1110)}
     # Twelve months that do not add up (1015).

@@ -214,7 +214,7 @@ class _Writer:
                     "key": act.key,
                     "description": act.description,
                     "unit_id": units[normalize(act.unit)].pk if act.unit else None,
-                    "annual_target": _quantize(act.annual or Decimal(0)),
+                    "annual_target": _quantize(act.annual) if act.annual is not None else None,
                     "calendar_as_printed": act.calendar_as_printed[:255],
                 },
                 order,
