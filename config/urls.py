@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rumbo.api.urls import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
@@ -10,5 +12,6 @@ urlpatterns = [
         name="login",
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", api.urls),
     path("", include("rumbo.web.urls")),
 ]

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "rumbo.strategy",
     "rumbo.programs",
     "rumbo.imports",
+    "rumbo.accounts",
+    "rumbo.api",
     "rumbo.web",
 ]
 

@@ -8,6 +8,7 @@ object, so checking many activities costs no extra queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -71,6 +72,60 @@ def _grant(user: AnyUser, institution_id: int) -> Grant:
     return cache[institution_id]
 
 
+class Capability(StrEnum):
+    """What a user may do in an institution, beyond activity-level writes (see below)."""
+
+    VIEW = "view"
+    EDIT_PLAN = "edit_plan"  # strategic plan: misión, visión, tree, FODA
+    EDIT_PROGRAM = "edit_program"  # program structure, activities of any area, Excel upload
+    MANAGE_INSTITUTION = "manage_institution"  # institution data, areas, units
+    MANAGE_USERS = "manage_users"  # memberships of the institution
+    REVIEW_FINDINGS = "review_findings"  # accept or resolve quality findings
+
+
+_CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
+    Capability.VIEW: frozenset(Role.values),
+    Capability.EDIT_PLAN: frozenset({Role.PLANEACION.value}),
+    Capability.EDIT_PROGRAM: frozenset({Role.PLANEACION.value}),
+    Capability.MANAGE_INSTITUTION: frozenset({Role.PLANEACION.value}),
+    Capability.MANAGE_USERS: frozenset({Role.PLANEACION.value}),
+    Capability.REVIEW_FINDINGS: frozenset({Role.PLANEACION.value, Role.REVISOR.value}),
+}
+
+_DENIED_MESSAGES: dict[Capability, str] = {
+    Capability.VIEW: "No perteneces a esta institución.",
+    Capability.EDIT_PLAN: "Solo Planeación puede modificar el plan.",
+    Capability.EDIT_PROGRAM: "Solo Planeación puede modificar la estructura del programa.",
+    Capability.MANAGE_INSTITUTION: "Solo Planeación puede administrar la institución.",
+    Capability.MANAGE_USERS: "Solo Planeación puede administrar los usuarios.",
+    Capability.REVIEW_FINDINGS: "Solo Planeación o Revisión pueden atender hallazgos.",
+}
+
+
+def can(user: AnyUser, institution: Institution, capability: Capability) -> bool:
+    return bool(_grant(user, institution.pk).roles & _CAPABILITY_ROLES[capability])
+
+
+def require(user: AnyUser, institution: Institution, capability: Capability) -> None:
+    """``PermissionDenied`` (with a Spanish message) unless the user holds the capability."""
+    if not can(user, institution, capability):
+        raise PermissionDenied(_DENIED_MESSAGES[capability])
+
+
+def capabilities(user: AnyUser, institution: Institution) -> frozenset[str]:
+    """Every capability the user holds there (for templates: ``"edit_plan" in caps``)."""
+    return frozenset(c.value for c in Capability if can(user, institution, c))
+
+
+def can_create_institution(user: AnyUser) -> bool:
+    """A superuser, or anyone who already runs Planeación somewhere, may found an institution."""
+    if not _is_active_user(user):
+        return False
+    if _is_superuser(user):
+        return True
+    return Membership.objects.filter(user_id=cast(int, user.pk), role=Role.PLANEACION).exists()
+
+
 def user_institutions(user: AnyUser) -> QuerySet[Institution]:
     """The institutions the user may open: all for a superuser, else those with a membership."""
     if not _is_active_user(user):
@@ -93,14 +148,26 @@ def can_view_institution(user: AnyUser, institution: Institution) -> bool:
     return _grant(user, institution.pk).can_view
 
 
-def institution_for_user(user: AnyUser, code: str) -> Institution:
-    """The institution with that code, if the user may see it (404 if absent, else 403)."""
+def institution_for_user(
+    user: AnyUser, code: str, capability: Capability = Capability.VIEW
+) -> Institution:
+    """The institution with that code, if the user may see it (404 if absent, else 403).
+
+    With a capability other than VIEW, also 403 unless the user holds it.
+    """
     institution = Institution.objects.filter(code=code).first()
     if institution is None:
         raise Http404("No existe la institución.")
-    if not can_view_institution(user, institution):
-        raise PermissionDenied("No perteneces a esta institución.")
+    require(user, institution, Capability.VIEW)
+    if capability is not Capability.VIEW:
+        require(user, institution, capability)
     return institution
+
+
+def forget_grants(user: AnyUser) -> None:
+    """Drop the per-request cache (after memberships change in the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
 
 
 def activity_area_id(activity: Activity, nodes: dict[int, ProgramNode] | None = None) -> int | None:
@@ -129,6 +196,7 @@ def can_access_activity(
 ) -> bool:
     """Read: any role in the institution. Write: Planeación any; Enlace its own area only.
 
+    Writing an activity means its description, unit, targets, calendar and alignment.
     Revisor and Consulta read only (the revisor's approvals are a separate check, later).
     """
     grant = _grant(user, activity.program.institution_id)

@@ -86,6 +86,25 @@ def plan_list(*, institution: Institution) -> QuerySet[StrategicPlan]:
     )
 
 
+def plan_for_year(*, institution: Institution, year: int) -> StrategicPlan | None:
+    """The plan in force in that year; when two overlap (2020-2023, 2023-2026), the newer."""
+    return (
+        StrategicPlan.objects.filter(
+            institution=institution, start_year__lte=year, end_year__gte=year
+        )
+        .order_by("-start_year")
+        .first()
+    )
+
+
+def line_of_action_list(*, institution: Institution, year: int) -> QuerySet[LineOfAction]:
+    """The líneas de acción a program of that year may align to (those of the plan in force)."""
+    plan = plan_for_year(institution=institution, year=year)
+    if plan is None:
+        return LineOfAction.objects.none()
+    return LineOfAction.objects.filter(plan=plan).order_by("code")
+
+
 def plan_get(*, institution: Institution, plan_id: int) -> StrategicPlan | None:
     return StrategicPlan.objects.filter(institution=institution, pk=plan_id).first()
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.web.conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,47 @@
+"""Filters of the findings page (GET)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from rumbo.imports.models import FindingStatus, Severity
+from rumbo.imports.selectors import FindingChoices, FindingFilters
+
+from . import set_choices
+
+ALL = [("", "Todos")]
+
+
+class FindingFilterForm(forms.Form):
+    codigo = forms.ChoiceField(label="Código", required=False)
+    severidad = forms.ChoiceField(label="Severidad", required=False)
+    estado = forms.ChoiceField(label="Estado", required=False)
+    ejercicio = forms.TypedChoiceField(
+        label="Ejercicio", required=False, coerce=int, empty_value=None
+    )
+    archivo = forms.ChoiceField(label="Archivo", required=False)
+    actividad = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, choices: FindingChoices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self.fields["codigo"], [*ALL, *choices.codes])
+        set_choices(self.fields["severidad"], [("", "Todas"), *Severity.choices])
+        set_choices(self.fields["estado"], [*ALL, *FindingStatus.choices])
+        set_choices(self.fields["ejercicio"], [*ALL, *((str(y), str(y)) for y in choices.years)])
+        set_choices(self.fields["archivo"], [*ALL, *((f, f) for f in choices.files)])
+
+    def filters(self) -> FindingFilters:
+        if not self.is_bound:
+            return FindingFilters()
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return FindingFilters(
+            code=data.get("codigo") or "",
+            severity=data.get("severidad") or "",
+            status=data.get("estado") or "",
+            year=data.get("ejercicio"),
+            source_file=data.get("archivo") or "",
+            activity_id=data.get("actividad"),
+        )

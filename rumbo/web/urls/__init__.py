@@ -1,0 +1,26 @@
+"""Web pages, one URL module per feature; all share the ``web`` namespace."""
+
+from rumbo.web.urls import (
+    activity,
+    alignment,
+    browse,
+    findings,
+    plan,
+    program,
+    roundtrip,
+    setup,
+    users,
+)
+
+app_name = "web"
+urlpatterns = [
+    *browse.urlpatterns,
+    *setup.urlpatterns,
+    *program.urlpatterns,
+    *activity.urlpatterns,
+    *roundtrip.urlpatterns,
+    *plan.urlpatterns,
+    *alignment.urlpatterns,
+    *findings.urlpatterns,
+    *users.urlpatterns,
+]

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from rumbo.web.views import findings as views
+
+urlpatterns = [
+    path("i/<str:code>/hallazgos/", views.finding_list_view, name="findings"),
+]

@@ -1,0 +1,1 @@
+"""Pages: parse the request, check access, call one selector or service, render."""

@@ -1,0 +1,31 @@
+"""Home and institution pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from rumbo.institutions.access import institution_for_user, user_institutions
+from rumbo.web.selectors import institution_overview
+
+from .common import institution_context
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    institutions = list(user_institutions(request.user))
+    if len(institutions) == 1:
+        return redirect("web:institution", code=institutions[0].code)
+    return render(request, "web/home.html", {"institutions": institutions})
+
+
+@login_required
+def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
+    institution = institution_for_user(request.user, code)
+    overview = institution_overview(institution=institution)
+    return render(
+        request,
+        "web/institution.html",
+        institution_context(request, institution, "institution", overview=overview),
+    )
