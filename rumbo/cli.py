@@ -16,6 +16,8 @@ COMMANDS = {
     "import": ("rumbo_import", "importa paa|pgd|sipot-objetivos ARCHIVO --institution CLAVE"),
     "export": ("rumbo_export", "exporta program|objectives --institution CLAVE --year AAAA"),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
+    "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),
+    "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
 }
 
 
