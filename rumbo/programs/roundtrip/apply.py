@@ -1,0 +1,64 @@
+"""Applying a ChangeSet: every edit through the program services, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rumbo.audit.services import Actor
+from rumbo.programs.models import AnnualProgram
+from rumbo.programs.services import activity_create, activity_delete, activity_update
+
+from .diff import ChangeSet
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    added: int
+    changed: int
+    removed: int
+
+
+def upload_reason(source_name: str) -> str:
+    return f"Carga de Excel: {source_name}"
+
+
+@transaction.atomic
+def program_apply_upload(
+    *, actor: Actor, program: AnnualProgram, changeset: ChangeSet, source_name: str
+) -> ApplyResult:
+    """Apply the additions, changes and removals of an upload, all or nothing.
+
+    The ChangeSet must be free of row errors. Each activity's history records the edit
+    with the reason «Carga de Excel: <file>». A ValidationError from a service rolls
+    everything back and is raised with the activity key in front of the message.
+    """
+    if changeset.errors:
+        raise ValidationError("La carga tiene errores por fila; no se aplicó nada.")
+    reason = upload_reason(source_name)
+    for edit in changeset.changed:
+        if edit.activity.program_id != program.pk:
+            raise ValidationError("Una actividad no pertenece a este programa.")
+        try:
+            activity_update(actor=actor, activity=edit.activity, reason=reason, **edit.updates)
+        except ValidationError as exc:
+            raise _with_key(edit.key, exc) from exc
+    for add in changeset.added:
+        try:
+            activity_create(actor=actor, program=program, reason=reason, **add.values)
+        except ValidationError as exc:
+            raise _with_key(add.key, exc) from exc
+    for removal in changeset.removed:
+        if removal.activity.program_id != program.pk:
+            raise ValidationError("Una actividad no pertenece a este programa.")
+        activity_delete(actor=actor, activity=removal.activity, reason=reason)
+    return ApplyResult(
+        added=len(changeset.added), changed=len(changeset.changed), removed=len(changeset.removed)
+    )
+
+
+def _with_key(key: str, exc: ValidationError) -> ValidationError:
+    messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
+    return ValidationError(f"Actividad {key}: {' '.join(messages)}")
