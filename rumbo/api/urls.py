@@ -1,11 +1,49 @@
-"""The JSON API under /api/v1/ (django-ninja). Routers live in this package."""
+"""The JSON API under /api/v1/ (django-ninja). Routers live in this package.
+
+Every operation needs a user: a bearer token (``rumbo token create USUARIO``) or the
+browser's session (with CSRF on unsafe methods). Errors share one shape (see errors.py).
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
 
-api = NinjaAPI(
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from . import errors
+from .auth import AUTH
+from .docs import OfflineSwagger, asset_urls
+from .findings import router as findings_router
+from .institutions import router as institutions_router
+from .programs import router as programs_router
+
+
+class RumboAPI(NinjaAPI):
+    def _get_urls(self) -> list[Any]:
+        # The docs page's Swagger UI files, served here (no CDN: see docs.py).
+        return [*asset_urls(), *super()._get_urls()]
+
+
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # «Planeación», not «Planeaci\u00f3n»
+
+
+api = RumboAPI(
     title="Rumbo API",
     version="1",
+    description=(
+        "API JSON de Rumbo: instituciones, áreas, planes, programas anuales, actividades y "
+        "hallazgos de calidad. Autenticación: «Authorization: Bearer TOKEN» (créalo con "
+        "`rumbo token create USUARIO`) o la sesión del navegador. Errores: "
+        '{"message": "…"} y, en 422, "errors": [{"field", "message"}].'
+    ),
     urls_namespace="api-v1",
+    auth=AUTH,
+    docs=OfflineSwagger(),
+    renderer=Renderer(),
 )
+errors.install(api)
+api.add_router("", institutions_router)
+api.add_router("", programs_router)
+api.add_router("", findings_router)

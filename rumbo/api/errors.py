@@ -1,0 +1,185 @@
+"""One error shape for the whole API: ``{"message": "…"}``, plus ``errors`` on 422.
+
+``{"message": "Datos no válidos.", "errors": [{"field": "monthly_targets.3", "message": "…"}]}``
+
+The handlers map Django's and ninja's exceptions (``PermissionDenied`` → 403, ``Http404``
+→ 404, ``ValidationError`` from services or from request parsing → 422, missing or bad
+credentials → 401). ``responses()`` declares these per operation in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+UNAUTHORIZED = (
+    "Se necesitan credenciales válidas: envía «Authorization: Bearer TOKEN» o inicia sesión."
+)
+INVALID = "Datos no válidos."
+
+# Service field names that the API calls otherwise (the activity's months are `months.N`).
+FIELD_NAMES = {"months": "monthly_targets"}
+
+
+class ErrorOut(Schema):
+    message: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    message: str
+    errors: list[FieldErrorOut]
+
+
+def responses(*, forbidden: bool = True, not_found: bool = True, invalid: bool = True) -> dict:
+    """The error responses an operation declares (401 always: every operation needs a user)."""
+    declared: dict[int, Any] = {401: ErrorOut}
+    if forbidden:
+        declared[403] = ErrorOut
+    if not_found:
+        declared[404] = ErrorOut
+    if invalid:
+        declared[422] = ValidationErrorOut
+    return declared
+
+
+def api_field(name: str) -> str:
+    head, dot, rest = name.partition(".")
+    return FIELD_NAMES.get(head, head) + dot + rest
+
+
+def _field_errors(message_dict: Mapping[str, Iterable[str]]) -> list[dict[str, str]]:
+    return [
+        {"field": "" if field == "__all__" else api_field(field), "message": message}
+        for field, messages in message_dict.items()
+        for message in messages
+    ]
+
+
+# --- request parsing (pydantic) -----------------------------------------------------------
+
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _location_field(loc: Iterable[Any], body_params: frozenset[str]) -> str:
+    parts = list(loc)
+    if parts and parts[0] in _LOCATIONS:
+        where = parts.pop(0)
+        if where == "body" and parts and parts[0] in body_params:
+            parts.pop(0)  # the view's argument name ("payload") is no field of the API
+    # Months are numbered 1–12, like the service's `months.N`, not from 0.
+    if len(parts) >= 2 and parts[0] == "monthly_targets" and isinstance(parts[1], int):
+        parts[1] = parts[1] + 1
+    return ".".join(str(p) for p in parts if p not in {"function-after", "[key]"})
+
+
+def _spanish(error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "Este dato es obligatorio."
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return "Se esperaba un número entero."
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"}:
+        return "Se esperaba una cantidad (número)."
+    if kind in {"string_type", "string_unicode"}:
+        return "Se esperaba texto."
+    if kind in {"bool_parsing", "bool_type"}:
+        return "Se esperaba verdadero o falso."
+    if kind in {"list_type", "tuple_type"}:
+        return "Se esperaba una lista."
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "Se esperaba un objeto JSON."
+    if kind == "too_short":
+        if "min_length" in ctx and ctx.get("field_type") == "List":
+            return f"Se esperaban al menos {ctx['min_length']} elementos."
+        return "Es demasiado corto."
+    if kind == "too_long":
+        if "max_length" in ctx and ctx.get("field_type") == "List":
+            return f"Se esperaban como máximo {ctx['max_length']} elementos."
+        return "Es demasiado largo."
+    if kind == "string_too_long":
+        return f"Admite hasta {ctx.get('max_length')} caracteres."
+    if kind == "string_too_short":
+        return f"Necesita al menos {ctx.get('min_length')} caracteres."
+    if kind == "greater_than_equal":
+        return f"Debe ser mayor o igual que {ctx.get('ge')}."
+    if kind == "greater_than":
+        return f"Debe ser mayor que {ctx.get('gt')}."
+    if kind == "less_than_equal":
+        return f"Debe ser menor o igual que {ctx.get('le')}."
+    if kind == "less_than":
+        return f"Debe ser menor que {ctx.get('lt')}."
+    if kind in {"literal_error", "enum"}:
+        return f"Valor no válido; se esperaba {ctx.get('expected', 'otro valor')}."
+    if kind == "extra_forbidden":
+        return "Campo desconocido."
+    if kind == "json_invalid":
+        return "El cuerpo de la petición no es JSON válido."
+    return "Valor no válido."
+
+
+def _ninja_field_errors(
+    errors: Iterable[Mapping[str, Any]], body_params: frozenset[str]
+) -> list[dict[str, str]]:
+    return [
+        {"field": _location_field(e.get("loc", ()), body_params), "message": _spanish(e)}
+        for e in errors
+    ]
+
+
+# --- handlers -------------------------------------------------------------------------------
+
+
+def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None:
+    """Register the handlers on the API (``body_params``: names of the views' body arguments)."""
+    params = frozenset(body_params)
+
+    def message(request: HttpRequest, status: int, text: str, **extra: Any) -> HttpResponse:
+        return api.create_response(request, {"message": text, **extra}, status=status)
+
+    def on_unauthorized(request: HttpRequest, exc: AuthenticationError | Any) -> HttpResponse:
+        response = message(request, 401, UNAUTHORIZED)
+        response["WWW-Authenticate"] = 'Bearer realm="rumbo"'
+        return response
+
+    def on_forbidden(request: HttpRequest, exc: PermissionDenied | Any) -> HttpResponse:
+        return message(request, 403, str(exc) or "No tienes permiso para esta operación.")
+
+    def on_not_found(request: HttpRequest, exc: Http404 | Any) -> HttpResponse:
+        text = str(exc) if exc.args else ""
+        return message(request, 404, text or "No existe.")
+
+    def on_service_invalid(request: HttpRequest, exc: DjangoValidationError | Any) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = _field_errors(exc.message_dict)
+        else:
+            errors = [{"field": "", "message": m} for m in exc.messages]
+        return message(request, 422, INVALID, errors=errors)
+
+    def on_request_invalid(request: HttpRequest, exc: NinjaValidationError | Any) -> HttpResponse:
+        return message(request, 422, INVALID, errors=_ninja_field_errors(exc.errors, params))
+
+    def on_http_error(request: HttpRequest, exc: HttpError | Any) -> HttpResponse:
+        if exc.status_code == 400:  # ninja: the body is not JSON
+            errors = [{"field": "body", "message": "El cuerpo de la petición no es JSON válido."}]
+            return message(request, 422, INVALID, errors=errors)
+        return message(request, exc.status_code, exc.message)
+
+    api.add_exception_handler(AuthenticationError, on_unauthorized)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(DjangoValidationError, on_service_invalid)
+    api.add_exception_handler(NinjaValidationError, on_request_invalid)

@@ -1,0 +1,207 @@
+"""Annual programs (the export tree) and their activities: list, read, change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Query, Router
+
+from rumbo.audit.services import Actor
+from rumbo.core.numbers import to_json_number
+from rumbo.institutions.access import Capability, access_activity, institution_for_user, require
+from rumbo.institutions.models import Institution
+from rumbo.programs.exports import program_to_dict
+from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
+from rumbo.programs.selectors import program_get, program_list
+from rumbo.programs.services import activity_months, activity_update
+
+from .auth import api_user
+from .errors import responses
+from .schemas import (
+    ActivityOut,
+    ActivityPage,
+    ActivityPatchIn,
+    ActivityQuery,
+    CodePath,
+    KeyPath,
+    ProgramOut,
+    ProgramTreeOut,
+    YearPath,
+)
+from .selectors import (
+    activity_get,
+    activity_list,
+    area_by_code,
+    node_area,
+    paginate,
+    program_nodes,
+    unit_by_name,
+)
+
+router = Router(tags=["Programas anuales"])
+
+
+def _program(institution: Institution, year: YearPath) -> AnnualProgram:
+    program = program_get(institution=institution, year=year)
+    if program is None:
+        raise Http404(f"No existe el programa anual {year}.")
+    program.institution = institution  # already loaded: spare the query
+    return program
+
+
+def _activity(program: AnnualProgram, key: KeyPath) -> Activity:
+    activity = activity_get(program=program, key=key)
+    if activity is None:
+        raise Http404(f"No existe la actividad {key} en el programa {program.year}.")
+    return activity
+
+
+def _path(node: ProgramNode, nodes: dict[int, ProgramNode], program: AnnualProgram) -> list:
+    chain: list[ProgramNode] = []
+    current: ProgramNode | None = node
+    while current is not None:
+        chain.append(current)
+        current = nodes.get(current.parent_id) if current.parent_id else None
+    return [
+        {"key": n.key, "name": n.name, "level": program.level_name(n.depth)}
+        for n in reversed(chain)
+    ]
+
+
+def activity_dict(
+    activity: Activity, nodes: dict[int, ProgramNode], program: AnnualProgram
+) -> dict[str, Any]:
+    node = nodes[activity.node_id]
+    area = activity.area if activity.area_id else node_area(node, nodes)
+    return {
+        "key": activity.key,
+        "description": activity.description,
+        "path": _path(node, nodes, program),
+        "area": {"code": area.code, "name": area.name} if area else None,
+        "area_inherited": activity.area_id is None and area is not None,
+        "unit": activity.unit.name if activity.unit else None,
+        "annual_target": to_json_number(activity.annual_target),
+        "monthly_targets": [to_json_number(m) for m in activity_months(activity)],
+        "beneficiaries": [
+            {"description": b.description, "quantity": b.quantity}
+            for b in activity.beneficiaries.all()
+        ],
+        "lines_of_action": sorted(line.code for line in activity.lines_of_action.all()),
+    }
+
+
+@router.get(
+    "/institutions/{code}/programs",
+    response={200: list[ProgramOut], **responses()},
+    summary="Programas anuales de la institución",
+)
+def programs(request: HttpRequest, code: CodePath) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    return [
+        {
+            "year": p.year,
+            "name": p.name,
+            "level_names": list(p.level_names or []),
+            "activity_count": p.activity_count,  # type: ignore[attr-defined]  # annotated by program_list
+        }
+        for p in program_list(institution=inst)
+    ]
+
+
+@router.get(
+    "/institutions/{code}/programs/{year}",
+    response={200: ProgramTreeOut, **responses()},
+    summary="Un programa anual completo (el mismo JSON que `rumbo export program`)",
+)
+def program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    return program_to_dict(_program(inst, year))
+
+
+@router.get(
+    "/institutions/{code}/programs/{year}/activities",
+    response={200: ActivityPage, **responses()},
+    summary="Actividades de un programa (paginadas; filtros área, unidad, línea, texto)",
+)
+def activities(
+    request: HttpRequest, code: CodePath, year: YearPath, query: Query[ActivityQuery]
+) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    prog = _program(inst, year)
+    nodes = program_nodes(program=prog)
+    qs = activity_list(
+        program=prog, nodes=nodes, area=query.area, unit=query.unit, line=query.line, q=query.q
+    )
+    page = paginate(qs, page=query.page, page_size=query.page_size)
+    return {
+        "count": page.count,
+        "page": page.page,
+        "page_size": page.page_size,
+        "items": [activity_dict(a, nodes, prog) for a in page.items],
+    }
+
+
+@router.get(
+    "/institutions/{code}/programs/{year}/activities/{key}",
+    response={200: ActivityOut, **responses()},
+    summary="Una actividad",
+)
+def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    prog = _program(inst, year)
+    found = _activity(prog, key)
+    nodes = program_nodes(program=prog)
+    access_activity(api_user(request), found, for_write=False, nodes=nodes)
+    return activity_dict(found, nodes, prog)
+
+
+@router.patch(
+    "/institutions/{code}/programs/{year}/activities/{key}",
+    response={200: ActivityOut, **responses()},
+    summary="Cambia una actividad (solo los campos enviados)",
+    description=(
+        "Planeación cambia cualquier actividad; un enlace, solo las de su área. Cambiar el "
+        "área requiere Planeación. Cada cambio queda en la bitácora con el usuario de la API."
+    ),
+)
+def activity_patch(
+    request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath, payload: ActivityPatchIn
+) -> Any:
+    user = api_user(request)
+    inst = institution_for_user(user, code)
+    prog = _program(inst, year)
+    found = _activity(prog, key)
+    nodes = program_nodes(program=prog)
+    access_activity(user, found, for_write=True, nodes=nodes)
+    data = payload.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {}
+    if "description" in data:
+        changes["description"] = data["description"]
+    if "unit" in data:
+        unit = unit_by_name(institution=inst, name=data["unit"])
+        if unit is None:
+            raise ValidationError(
+                {"unit": f"«{data['unit']}» no está en el catálogo de unidades de medida."}
+            )
+        changes["unit"] = unit
+    if "area" in data:
+        area = None
+        if data["area"] is not None:
+            area = area_by_code(institution=inst, code=data["area"])
+            if area is None:
+                raise ValidationError({"area": f"No existe el área {data['area']}."})
+        if (area.pk if area else None) != found.area_id:
+            require(user, inst, Capability.EDIT_PROGRAM)
+            changes["area"] = area
+    if "annual_target" in data:
+        changes["annual_target"] = data["annual_target"]
+    if "monthly_targets" in data:
+        changes["months"] = data["monthly_targets"]
+    if "lines_of_action" in data:
+        changes["lines_of_action"] = data["lines_of_action"]
+    result = activity_update(
+        actor=Actor.for_user(user), activity=found, reason=data.get("reason") or "", **changes
+    )
+    return activity_dict(result.activity, nodes, prog)

@@ -1,0 +1,151 @@
+"""Reads the API needs beyond the apps' selectors: filtered activity and area lists, pages.
+
+Each returns querysets with their joins and prefetches in place, so a page costs the same
+number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Prefetch, Q, QuerySet
+
+from rumbo.core.text import normalize
+from rumbo.imports.models import QualityFinding
+from rumbo.imports.selectors import FindingFilters, finding_list
+from rumbo.institutions.models import Area, Institution
+from rumbo.programs.models import (
+    Activity,
+    AnnualProgram,
+    Beneficiary,
+    MonthlyTarget,
+    ProgramNode,
+    UnitOfMeasure,
+)
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    count: int
+    page: int
+    page_size: int
+    items: list[T]
+
+
+def paginate(qs: QuerySet[M], *, page: int, page_size: int) -> Page[M]:
+    """One page of the queryset (2 queries plus its prefetches); a page past the end is 422."""
+    count = qs.count()
+    last = max(1, -(-count // page_size))
+    if page > last:
+        raise ValidationError({"page": f"La página {page} no existe; la última es la {last}."})
+    start = (page - 1) * page_size
+    items = list(qs[start : start + page_size]) if count else []
+    return Page(count=count, page=page, page_size=page_size, items=items)
+
+
+# --- areas ----------------------------------------------------------------------------------
+
+
+def area_list(*, institution: Institution, q: str = "") -> QuerySet[Area]:
+    qs = Area.objects.filter(institution=institution).select_related("parent")
+    text = q.strip()
+    if text:
+        qs = qs.filter(Q(code__icontains=text) | Q(normalized_name__contains=normalize(text)))
+    return qs.order_by("code", "pk")
+
+
+def area_by_code(*, institution: Institution, code: str) -> Area | None:
+    return Area.objects.filter(institution=institution, code=code.strip()).first()
+
+
+def unit_by_name(*, institution: Institution, name: str) -> UnitOfMeasure | None:
+    """The catalogue's unit with that name, ignoring case and accents."""
+    return UnitOfMeasure.objects.filter(institution=institution, normalized=normalize(name)).first()
+
+
+# --- activities -----------------------------------------------------------------------------
+
+
+def program_nodes(*, program: AnnualProgram) -> dict[int, ProgramNode]:
+    """Every node of the program with its area, by id (1 query)."""
+    return {
+        n.pk: n
+        for n in ProgramNode.objects.filter(program=program)
+        .select_related("area")
+        .order_by("depth", "order", "key")
+    }
+
+
+def node_area(node: ProgramNode, nodes: dict[int, ProgramNode]) -> Area | None:
+    """The area a node gives its activities: its own, else the nearest one up the tree."""
+    current: ProgramNode | None = node
+    while current is not None:
+        if current.area_id is not None:
+            return current.area
+        current = nodes.get(current.parent_id) if current.parent_id else None
+    return None
+
+
+def _activities(program: AnnualProgram) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(program=program)
+        .select_related("program", "unit", "area")
+        .prefetch_related(
+            Prefetch("monthly_targets", queryset=MonthlyTarget.objects.order_by("month")),
+            Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("order")),
+            "lines_of_action",
+        )
+    )
+
+
+def activity_list(
+    *,
+    program: AnnualProgram,
+    nodes: dict[int, ProgramNode],
+    area: str = "",
+    unit: str = "",
+    line: str = "",
+    q: str = "",
+) -> QuerySet[Activity]:
+    """The program's activities by key; filters: responsible area code, unit, line, text."""
+    qs = _activities(program)
+    if area.strip():
+        code = area.strip()
+        inheriting = [
+            pk for pk, n in nodes.items() if (a := node_area(n, nodes)) and a.code == code
+        ]
+        qs = qs.filter(Q(area__code=code) | Q(area__isnull=True, node_id__in=inheriting))
+    if unit.strip():
+        qs = qs.filter(unit__normalized=normalize(unit))
+    if line.strip():
+        through = Activity.lines_of_action.through.objects.filter(lineofaction__code=line.strip())
+        qs = qs.filter(pk__in=through.values("activity_id"))
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(Q(key__startswith=text) | Q(description__icontains=text))
+    return qs.order_by("key", "pk")
+
+
+def activity_get(*, program: AnnualProgram, key: str) -> Activity | None:
+    return _activities(program).filter(key=key).first()
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+def finding_page_list(
+    *, institution: Institution, filters: FindingFilters
+) -> QuerySet[QualityFinding]:
+    """``finding_list`` plus the reviewer, which the API shows."""
+    return finding_list(institution=institution, filters=filters).select_related("resolved_by")
+
+
+def finding_get(*, institution: Institution, pk: int) -> QualityFinding | None:
+    return (
+        finding_page_list(institution=institution, filters=FindingFilters()).filter(pk=pk).first()
+    )
