@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rumbo.audit.services import Actor, Change, audit_record
@@ -213,7 +214,7 @@ def user_ensure(
     area: Area | None,
     actor: Actor,
     first_name: str = "",
-) -> tuple[AbstractUser, bool]:
+) -> tuple[User, bool]:
     """Create a user with one membership, or make sure an existing one has it."""
     if role not in Role.values:
         raise ValueError(f"rol desconocido: {role!r} (válidos: {', '.join(Role.values)})")
@@ -245,3 +246,256 @@ def user_ensure(
             after={"role": role, "area": area.code if area else None},
         )
     return user, created  # type: ignore[return-value]
+
+
+# --- institutions and areas, from scratch ----------------------------------------------------
+
+_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def web_domains_parse(value: str | Sequence[str]) -> list[str]:
+    """Official domains from text (commas, spaces or lines) or a list: ``ieem.org.mx``.
+
+    A pasted address (``https://www.ieem.org.mx/x``) keeps its host without ``www.``.
+    """
+    items = re.split(r"[\s,;]+", value) if isinstance(value, str) else list(value)
+    domains: list[str] = []
+    bad: list[str] = []
+    for item in items:
+        text = item.strip().lower()
+        if not text:
+            continue
+        text = re.sub(r"^[a-z]+://", "", text).split("/")[0].split(":")[0]
+        text = text.removeprefix("www.")
+        if _DOMAIN_RE.match(text):
+            if text not in domains:
+                domains.append(text)
+        else:
+            bad.append(item.strip())
+    if bad:
+        raise ValidationError(
+            {"web_domains": f"No parece un dominio web: {', '.join(f'«{b}»' for b in bad)}."}
+        )
+    return domains
+
+
+def _institution_fields(*, name: str, short_name: str, web_domains: str | Sequence[str]) -> dict:
+    errors: dict[str, list[str]] = {}
+    data: dict[str, Any] = {"name": clean(name), "short_name": clean(short_name)}
+    if not data["name"]:
+        errors["name"] = ["El nombre es obligatorio."]
+    elif len(data["name"]) > 255:
+        errors["name"] = ["El nombre admite hasta 255 caracteres."]
+    if len(data["short_name"]) > 60:
+        errors["short_name"] = ["El nombre corto admite hasta 60 caracteres."]
+    try:
+        data["web_domains"] = web_domains_parse(web_domains)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _institution_snapshot(institution: Institution) -> dict[str, Any]:
+    return {
+        "code": institution.code,
+        "name": institution.name,
+        "short_name": institution.short_name,
+        "web_domains": list(institution.web_domains or []),
+    }
+
+
+@transaction.atomic
+def institution_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    short_name: str = "",
+    web_domains: str | Sequence[str] = (),
+    founder: User | None = None,
+) -> Institution:
+    """A new institution; its founder (usually the actor) becomes its Planeación."""
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip().upper()
+    if not code:
+        errors["code"] = ["La clave es obligatoria."]
+    elif not _CODE_RE.match(code):
+        errors["code"] = [
+            "La clave admite hasta 20 letras sin acentos, números, guiones o guiones bajos "
+            "(ejemplo: IEEM)."
+        ]
+    elif Institution.objects.filter(code__iexact=code).exists():
+        errors["code"] = [f"Ya existe una institución con la clave {code}."]
+    try:
+        data = _institution_fields(name=name, short_name=short_name, web_domains=web_domains)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    institution = Institution.objects.create(code=code, **data)
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="institution.create",
+        obj=institution,
+        after=_institution_snapshot(institution),
+    )
+    if founder is not None:
+        membership = Membership.objects.create(
+            user=founder, institution=institution, role=Role.PLANEACION
+        )
+        audit_record(
+            actor=actor,
+            institution_id=institution.pk,
+            action="membership.create",
+            obj=membership,
+            after={"user": founder.get_username(), "role": Role.PLANEACION.value, "area": None},
+        )
+    return institution
+
+
+@transaction.atomic
+def institution_update(
+    *,
+    actor: Actor,
+    institution: Institution,
+    name: str,
+    short_name: str,
+    web_domains: str | Sequence[str],
+) -> bool:
+    """Change the institution's names and domains (its code is fixed); True if anything did."""
+    data = _institution_fields(name=name, short_name=short_name, web_domains=web_domains)
+    before = _institution_snapshot(institution)
+    for key, value in data.items():
+        setattr(institution, key, value)
+    after = _institution_snapshot(institution)
+    changed = [k for k in after if before[k] != after[k]]
+    if not changed:
+        return False
+    institution.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="institution.update",
+        obj=institution,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return True
+
+
+def _area_snapshot(area: Area) -> dict[str, Any]:
+    return {
+        "name": area.name,
+        "code": area.code,
+        "parent": area.parent.code if area.parent_id and area.parent else None,
+    }
+
+
+def _area_check(
+    *,
+    institution: Institution,
+    name: str,
+    code: str,
+    parent: Area | None,
+    area: Area | None = None,
+) -> tuple[str, str]:
+    """Cleaned (name, code) for a new or renamed area, unique in the institution."""
+    errors: dict[str, list[str]] = {}
+    name = clean(name)
+    code = clean(code).replace(" ", "")
+    others = Area.objects.filter(institution=institution)
+    if area is not None:
+        others = others.exclude(pk=area.pk)
+    if not name:
+        errors["name"] = ["El nombre del área es obligatorio."]
+    elif len(name) > 255:
+        errors["name"] = ["El nombre admite hasta 255 caracteres."]
+    else:
+        key = normalize(name)
+        same = others.filter(normalized_name=key).first()
+        aliases = AreaAlias.objects.filter(institution=institution, normalized=key)
+        if area is not None:
+            aliases = aliases.exclude(area=area)
+        alias = aliases.select_related("area").first()
+        if same is not None:
+            errors["name"] = [f"Ya existe el área «{same.name}» ({same.code})."]
+        elif alias is not None:
+            errors["name"] = [
+                f"«{name}» es otra forma de escribir el área «{alias.area.name}» "
+                f"({alias.area.code})."
+            ]
+    if not code:
+        errors["code"] = ["Las siglas son obligatorias."]
+    elif len(code) > 30:
+        errors["code"] = ["Las siglas admiten hasta 30 caracteres."]
+    else:
+        same_code = others.filter(code__iexact=code).first()
+        if same_code is not None:
+            errors["code"] = [f"Las siglas {code} ya son del área «{same_code.name}»."]
+    if parent is not None:
+        if parent.institution_id != institution.pk:
+            errors["parent"] = ["El área superior debe ser de la misma institución."]
+        elif area is not None:
+            node: Area | None = parent
+            seen: set[int] = set()
+            while node is not None and node.pk not in seen:
+                if node.pk == area.pk:
+                    errors["parent"] = ["Un área no puede depender de sí misma ni de sus subáreas."]
+                    break
+                seen.add(node.pk)
+                node = node.parent
+    if errors:
+        raise ValidationError(errors)
+    return name, code
+
+
+@transaction.atomic
+def area_create(
+    *, actor: Actor, institution: Institution, name: str, code: str, parent: Area | None = None
+) -> Area:
+    name, code = _area_check(institution=institution, name=name, code=code, parent=parent)
+    area = Area.objects.create(institution=institution, name=name, code=code, parent=parent)
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="area.create",
+        obj=area,
+        after=_area_snapshot(area),
+    )
+    return area
+
+
+@transaction.atomic
+def area_update(
+    *, actor: Actor, area: Area, name: str, code: str, parent: Area | None = None
+) -> bool:
+    """Rename an area or move it; the old name stays as an alias so imports still match it."""
+    institution = area.institution
+    name, code = _area_check(
+        institution=institution, name=name, code=code, parent=parent, area=area
+    )
+    before = _area_snapshot(area)
+    old_name, old_key = area.name, area.normalized_name
+    area.name, area.code, area.parent = name, code, parent
+    after = _area_snapshot(area)
+    changed = [k for k in after if before[k] != after[k]]
+    if not changed:
+        return False
+    area.save()
+    if normalize(name) != old_key:
+        AreaAlias.objects.filter(institution=institution, normalized=normalize(name)).delete()
+        if not AreaAlias.objects.filter(institution=institution, normalized=old_key).exists():
+            AreaAlias.objects.create(institution=institution, area=area, alias=old_name)
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="area.update",
+        obj=area,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return True

@@ -1,5 +1,25 @@
 """URLs of the user and membership management."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from rumbo.web.views import users as views
+
+urlpatterns = [
+    path("i/<str:code>/usuarios/", views.user_list, name="users"),
+    path("i/<str:code>/usuarios/nuevo/", views.user_create, name="user_create"),
+    path("i/<str:code>/usuarios/<int:user_id>/", views.user_detail, name="user_detail"),
+    path("i/<str:code>/usuarios/<int:user_id>/roles/", views.user_role_add, name="user_role_add"),
+    path(
+        "i/<str:code>/usuarios/<int:user_id>/roles/<int:membership_id>/quitar/",
+        views.user_role_remove,
+        name="user_role_remove",
+    ),
+    path(
+        "i/<str:code>/usuarios/<int:user_id>/activo/", views.user_set_active, name="user_set_active"
+    ),
+    path(
+        "i/<str:code>/usuarios/<int:user_id>/contrasena/",
+        views.user_password_reset,
+        name="user_password_reset",
+    ),
+]

@@ -1,0 +1,41 @@
+"""Reads of institutions' catalogues: areas with what uses them."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from rumbo.programs.models import Activity, ProgramNode
+
+from .models import Area, Institution, Membership
+
+
+def _count(model: type, field: str) -> Coalesce:
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})  # type: ignore[attr-defined]
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def area_list(*, institution: Institution) -> QuerySet[Area]:
+    """The institution's areas by name, with ``parent`` and the counts ``activity_count``,
+    ``node_count``, ``membership_count`` and ``alias_count`` (one query)."""
+    return (
+        Area.objects.filter(institution=institution)
+        .select_related("parent")
+        .annotate(
+            activity_count=_count(Activity, "area"),
+            node_count=_count(ProgramNode, "area"),
+            membership_count=_count(Membership, "area"),
+            alias_count=Count("aliases"),
+        )
+        .order_by("name")
+    )
+
+
+def area_get(*, institution: Institution, area_id: int) -> Area | None:
+    return Area.objects.filter(institution=institution, pk=area_id).select_related("parent").first()
