@@ -148,9 +148,11 @@ def program_upload_confirm(request: HttpRequest, code: str, year: int) -> HttpRe
         messages.error(request, f"No se aplicó nada: {' '.join(exc.messages)}")
         return upload_url
     _forget_upload(request)
-    messages.success(
-        request,
-        f"Carga aplicada: {result.added} agregada(s), {result.changed} modificada(s) y "
-        f"{result.removed} eliminada(s).",
-    )
+    counts = [
+        (result.added, "agregada"),
+        (result.changed, "modificada"),
+        (result.removed, "eliminada"),
+    ]
+    parts = [f"{n:,} {word}{'' if n == 1 else 's'}" for n, word in counts]
+    messages.success(request, f"Carga aplicada: {parts[0]}, {parts[1]} y {parts[2]}.")
     return redirect("web:program", institution.code, program.year)
