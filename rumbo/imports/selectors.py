@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from rumbo.institutions.models import Institution
-from rumbo.programs.models import Activity
+from rumbo.programs.models import Activity, ProgramNode
+from rumbo.strategy.models import (
+    GeneralProgram,
+    LineOfAction,
+    Policy,
+    StrategicObjective,
+    StrategicPlan,
+    SwotItem,
+)
 
 from .findings import FINDING_CODES
 from .models import FindingStatus, QualityFinding, Severity
@@ -62,7 +71,18 @@ def finding_list(*, institution: Institution, filters: FindingFilters) -> QueryS
         qs = qs.filter(source_file=filters.source_file)
     if filters.activity_id is not None:
         qs = qs.filter(ACTIVITY_TYPE, object_id=filters.activity_id)
-    return qs.select_related("content_type").order_by("source_file", "source_line", "code", "pk")
+    return qs.select_related("content_type", "resolved_by").order_by(
+        "source_file", "source_line", "code", "pk"
+    )
+
+
+def finding_get(*, institution: Institution, pk: int) -> QualityFinding | None:
+    """One finding of the institution, ready to render as a row (content type, reviewer)."""
+    return (
+        QualityFinding.objects.filter(institution=institution, pk=pk)
+        .select_related("content_type", "resolved_by")
+        .first()
+    )
 
 
 def finding_severity_counts(findings: QuerySet[QualityFinding]) -> dict[str, int]:
@@ -115,8 +135,71 @@ def finding_activity_links(findings: list[QualityFinding]) -> dict[int, Activity
 
 
 def _is_activity(finding: QualityFinding) -> bool:
+    return _model_of(finding) == ("programs", "activity")
+
+
+def _model_of(finding: QualityFinding) -> tuple[str, str] | None:
     ct = finding.content_type
-    return ct is not None and (ct.app_label, ct.model) == ("programs", "activity")
+    return (ct.app_label, ct.model) if ct is not None else None
+
+
+@dataclass(frozen=True)
+class ObjectLink:
+    """Where a finding's object can be seen: an activity, a program node or a plan."""
+
+    kind: str  # "activity" | "node" | "plan"
+    year: int | None = None
+    key: str = ""
+    object_id: int | None = None
+    plan_id: int | None = None
+
+
+_PLAN_ELEMENTS: dict[tuple[str, str], Any] = {
+    ("strategy", "policy"): Policy,
+    ("strategy", "generalprogram"): GeneralProgram,
+    ("strategy", "strategicobjective"): StrategicObjective,
+    ("strategy", "lineofaction"): LineOfAction,
+    ("strategy", "swotitem"): SwotItem,
+}
+
+
+def finding_object_links(findings: list[QualityFinding]) -> dict[int, ObjectLink]:
+    """Finding id → the page of the object it concerns, for the objects that have one.
+
+    At most one query per kind of object present (activities, nodes, each plan element
+    model), whatever the number of findings. Expects the findings of ``finding_list``.
+    """
+    by_model: dict[tuple[str, str], set[int]] = {}
+    for f in findings:
+        model = _model_of(f)
+        if model is not None and f.object_id is not None:
+            by_model.setdefault(model, set()).add(f.object_id)
+    targets: dict[tuple[tuple[str, str], int], ObjectLink] = {}
+    for model, ids in by_model.items():
+        if model == ("programs", "activity"):
+            for pk, key, year in Activity.objects.filter(pk__in=ids).values_list(
+                "pk", "key", "program__year"
+            ):
+                targets[model, pk] = ObjectLink(kind="activity", year=year, key=key, object_id=pk)
+        elif model == ("programs", "programnode"):
+            for pk, key, year in ProgramNode.objects.filter(pk__in=ids).values_list(
+                "pk", "key", "program__year"
+            ):
+                targets[model, pk] = ObjectLink(kind="node", year=year, key=key, object_id=pk)
+        elif model == ("strategy", "strategicplan"):
+            for pk in StrategicPlan.objects.filter(pk__in=ids).values_list("pk", flat=True):
+                targets[model, pk] = ObjectLink(kind="plan", object_id=pk, plan_id=pk)
+        elif model in _PLAN_ELEMENTS:
+            for pk, plan_id in (
+                _PLAN_ELEMENTS[model].objects.filter(pk__in=ids).values_list("pk", "plan_id")
+            ):
+                targets[model, pk] = ObjectLink(kind="plan", object_id=pk, plan_id=plan_id)
+    links: dict[int, ObjectLink] = {}
+    for f in findings:
+        model = _model_of(f)
+        if model is not None and f.object_id is not None and (model, f.object_id) in targets:
+            links[f.pk] = targets[model, f.object_id]
+    return links
 
 
 def finding_counts_by_activity(*, institution: Institution, year: int) -> dict[int, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -173,3 +174,24 @@ def plan_tree(*, plan: StrategicPlan) -> PlanTree:
             "lines": len(lines),
         },
     )
+
+
+def plan_element_get(*, plan: StrategicPlan, model: Any, pk: int) -> Any:
+    """One element (policy, program, objective, line or FODA item) of the plan, or None."""
+    return model.objects.filter(plan=plan, pk=pk).first()
+
+
+def plan_parent_options(
+    *, plan: StrategicPlan, models: list[Any]
+) -> dict[Any, list[tuple[int, str]]]:
+    """(id, «code. text») of the plan's elements of each model, as parent choices (1 query each)."""
+    options: dict[Any, list[tuple[int, str]]] = {}
+    for model in models:
+        text_field = "name" if model in (Policy, GeneralProgram) else "text"
+        rows = (
+            model.objects.filter(plan=plan)
+            .order_by("order", "code")
+            .values_list("pk", "code", text_field)
+        )
+        options[model] = [(pk, f"{code}. {text[:70]}") for pk, code, text in rows]
+    return options

@@ -42,7 +42,7 @@ def test_rows_show_code_title_severity_status_place_object_and_message(as_user, 
 def test_an_activity_finding_links_to_the_activity_in_the_program(as_user, demo):
     html = findings(as_user("revisor"))
     activity = demo.activity_missing
-    href = f"/i/IEEM/programa/2024/?q=010103#actividad-{activity.pk}"
+    href = reverse("web:activity", args=["IEEM", 2024, activity.key])
     assert f'<a href="{href}">010103 Sesiones de la Junta General</a>' in html
     assert "DEOEyG" in html  # a finding without an activity keeps its label, unlinked
 
@@ -129,6 +129,7 @@ def test_findings_page_queries_do_not_grow(as_user, demo, django_assert_num_quer
     with django_assert_num_queries(FINDINGS_PAGE_QUERIES):
         html = findings(client)
     assert len(row_codes(html)) == 50
-    assert html.count("#actividad-") == 49  # all but the area_alias finding, first by file
+    activity_prefix = 'href="/i/IEEM/programa/2024/actividad/'
+    assert html.count(activity_prefix) == 49  # all but the area_alias finding, first by file
     with django_assert_num_queries(FINDINGS_PAGE_QUERIES):
         findings(client, "?codigo=sum_mismatch&severidad=error&estado=open&pagina=2")

@@ -45,3 +45,24 @@ class FindingFilterForm(forms.Form):
             source_file=data.get("archivo") or "",
             activity_id=data.get("actividad"),
         )
+
+
+REVIEW_CHOICES = [
+    (FindingStatus.ACCEPTED.value, "Aceptar (el dato es correcto así)"),
+    (FindingStatus.RESOLVED.value, "Resolver (ya se corrigió)"),
+    (FindingStatus.OPEN.value, "Reabrir"),
+]
+
+
+class FindingReviewForm(forms.Form):
+    """Accept, resolve or reopen a finding (POST). The service validates the comment."""
+
+    estado = forms.ChoiceField(label="Acción", choices=REVIEW_CHOICES)
+    comentario = forms.CharField(
+        label="Comentario",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+    )
+    # The list's query string, to return to the same filters and page without JS.
+    volver = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,82 @@
+"""Forms of the strategic plan: they parse input; ``rumbo.strategy.services`` validates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from rumbo.strategy.models import SwotKind
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+# Service error keys → form field names.
+SERVICE_FIELDS = {
+    "name": "nombre",
+    "start_year": "inicio",
+    "end_year": "fin",
+    "mission": "mision",
+    "vision": "vision",
+    "code": "clave",
+    "text": "texto",
+    "kind": "tipo",
+    "policy": "politica",
+    "program": "programa",
+    "objective": "objetivo",
+    "__all__": None,
+}
+
+
+def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Put a service's ``ValidationError.message_dict`` next to the matching fields."""
+    for key, messages in errors.items():
+        field = SERVICE_FIELDS.get(key)
+        if field is not None and field not in form.fields:
+            field = None
+        for message in messages:
+            form.add_error(field, message)
+
+
+class PlanForm(forms.Form):
+    nombre = forms.CharField(label="Nombre del plan", max_length=255)
+    inicio = forms.IntegerField(
+        label="Año inicial", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    fin = forms.IntegerField(
+        label="Año final", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    mision = forms.CharField(label="Misión", required=False, widget=TEXTAREA)
+    vision = forms.CharField(label="Visión", required=False, widget=TEXTAREA)
+
+
+class ElementForm(forms.Form):
+    """Code, text and parents of a policy, general program, objective or line of action."""
+
+    clave = forms.CharField(label="Clave", max_length=20)
+    texto = forms.CharField(label="Texto", widget=TEXTAREA)
+
+    def __init__(
+        self,
+        *args: Any,
+        text_label: str,
+        parents: list[tuple[str, str, list[tuple[int, str]]]],
+        **kwargs: Any,
+    ) -> None:
+        """``parents``: (field name, label, [(id, label)…]) for each parent the element may have."""
+        super().__init__(*args, **kwargs)
+        self.fields["texto"].label = text_label
+        self.parent_ids: dict[str, set[int]] = {}
+        for name, label, options in parents:
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "— Ninguno —"), *options],
+            )
+            self.parent_ids[name] = {pk for pk, _ in options}
+
+
+class SwotForm(forms.Form):
+    tipo = forms.ChoiceField(label="Cuadrante", choices=SwotKind.choices)
+    texto = forms.CharField(label="Texto", widget=TEXTAREA)
