@@ -83,7 +83,7 @@ class CalendarForm(forms.Form):
         coerce=int,
         initial="2",
         required=False,
-        empty_value=2,
+        empty_value=None,
     )
     reason = _reason_field()
 
@@ -98,9 +98,14 @@ class CalendarForm(forms.Form):
     def month_fields(self) -> list[forms.BoundField]:
         return [self[month_field(n)] for n in range(1, 13)]
 
+    def raw(self, name: str) -> str:
+        """An input as typed (bound) or as first shown (unbound)."""
+        source = self.data if self.is_bound else self.initial
+        return str(source.get(name) or "").strip()
+
     def month_values(self) -> list[str]:
         """The twelve month inputs as typed (the service parses them)."""
-        return [str(self.data.get(month_field(n), "")).strip() for n in range(1, 13)]
+        return [self.raw(month_field(n)) for n in range(1, 13)]
 
     def spread_settings(self) -> tuple[str, list[int], int]:
         """(mode, chosen months, decimal places) from the helper controls."""

@@ -273,7 +273,7 @@ def _lenient(value: str) -> Decimal | None:
 def _calendar_sums(form: CalendarForm) -> CalendarSums:
     """What the sum indicator shows; the same arithmetic as calendar.js."""
     months = [_lenient(v) for v in form.month_values()]
-    annual = _lenient(str(form.data.get("annual_target", "")))
+    annual = _lenient(form.raw("annual_target"))
     return CalendarSums(
         total=months_total(months), annual=annual, missing=sum(1 for m in months if m is None)
     )
