@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_front_loaded_remainder_goes_where_rounding_lost_most():
 def test_front_loaded_is_non_increasing_over_the_year():
     result = front_loaded(D(1000))
     assert sum(result) == D(1000)
-    assert all(a >= b for a, b in zip(result, result[1:], strict=False))
+    assert all(a >= b for a, b in pairwise(result))
 
 
 def test_fractions_with_places():

@@ -46,7 +46,7 @@ def calendar_post(months: list[str], annual: str = "12", **extra: object) -> dic
     return data
 
 
-# --- who may open what ---------------------------------------------------------------------------
+# --- who may open what ---
 
 EXPECTED = {
     # persona: (detail, edit, calendar, delete, create) on an SE activity
@@ -128,7 +128,7 @@ def test_delete_refusal_names_planeacion(as_user, demo):
     assert "Solo Planeación puede modificar la estructura del programa." in text(response)
 
 
-# --- detail page ---------------------------------------------------------------------------------
+# --- detail page ---
 
 
 def test_detail_shows_every_field(as_user, demo):
@@ -195,7 +195,7 @@ def test_buttons_only_when_allowed(as_user, demo, persona, key, edit, delete):
     assert (url("activity_delete", key) in html) is delete
 
 
-# --- calendar editor -------------------------------------------------------------------------------
+# --- calendar editor ---
 
 
 def test_calendar_form_starts_with_the_saved_months(as_user, demo):
@@ -372,7 +372,7 @@ def test_unchanged_calendar_says_so(as_user, demo):
     assert not AuditEvent.objects.filter(action="activity.calendar").exists()
 
 
-# --- edit, create, delete -------------------------------------------------------------------------
+# --- edit, create, delete ---
 
 
 def test_liaison_edits_without_the_area_field(as_user, demo):
@@ -467,7 +467,7 @@ def test_delete_asks_for_a_reason_then_deletes(as_user, demo):
     assert AuditEvent.objects.get(action="activity.delete").reason == "Duplicada"
 
 
-# --- history ----------------------------------------------------------------------------------------
+# --- history ---
 
 
 def test_history_shows_who_when_in_local_time(as_user, demo):
@@ -488,7 +488,7 @@ def test_history_empty(as_user, demo):
     assert "Sin cambios registrados" in text(as_user("consulta").get(url("activity")))
 
 
-# --- queries ------------------------------------------------------------------------------------------
+# --- queries ---
 
 
 def _grow(demo, client) -> None:
