@@ -1,8 +1,12 @@
-"""Performance figures for `make bench`: import and export of the IEEM annual program.
+"""Performance figures for `make bench`: import, export and web page of the IEEM program.
 
 Runs against a throwaway database (a temporary SQLite file, or the PostgreSQL server of
 DATABASE_URL with a temporary database) so the demo data are never touched. Prints
 median seconds over several runs and the peak memory of the process.
+
+The program page is timed in-process through ``django.test.Client`` (server time: URL
+resolution, middleware, queries and template rendering; no network), logged in as a
+Planeación user, for the imported IEEM 2024 program and for a synthetic 3,000-activity one.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-BUDGET = {"import": 2.0, "export_json": 1.0, "export_xlsx": 1.0}
+BUDGET = {"import": 2.0, "export_json": 1.0, "export_xlsx": 1.0, "program_page": 0.150}
 RUNS = 5
+PAGE_RUNS = 25
 
 
 def main() -> int:
@@ -78,6 +83,9 @@ def main() -> int:
         results["export_xlsx"].append(time.perf_counter() - start)
         sizes = {"json": len(text.encode()), "xlsx": len(data)}
 
+    page_results, page_sizes = bench_program_pages(f"BENCH{RUNS - 1}")
+    results.update(page_results)
+
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
     failed = False
@@ -89,12 +97,68 @@ def main() -> int:
             ok = median < budget
             failed |= not ok
             verdict = f"  (budget {budget:.1f} s: {'ok' if ok else 'OVER'})"
-        print(f"  {name:<12} median {median:.3f} s  min {min(values):.3f} s{verdict}")
+        if name.startswith("program"):
+            if budget is not None:
+                verdict = (
+                    f"  (budget {budget * 1000:.0f} ms: {'ok' if median < budget else 'OVER'})"
+                )
+            print(
+                f"  {name:<22} median {median * 1000:.1f} ms  min {min(values) * 1000:.1f} ms"
+                f"{verdict}"
+            )
+            continue
+        print(f"  {name:<22} median {median:.3f} s  min {min(values):.3f} s{verdict}")
     print(f"  export sizes: JSON {sizes['json']:,} bytes · XLSX {sizes['xlsx']:,} bytes")
+    print(
+        f"  program page ({PAGE_RUNS} renders each): HTML "
+        + " · ".join(f"{name} {size:,} bytes" for name, size in page_sizes.items())
+    )
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
         teardown_databases(old_config, verbosity=0)
     return 1 if failed else 0
+
+
+def time_get(client, url: str) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
+    """Median-ready timings of PAGE_RUNS GETs (after one warm-up) and the body size."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(PAGE_RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+    return timings, len(response.content)
+
+
+def bench_program_pages(code: str) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Time the program page of the imported program and of a synthetic 3,000-activity one."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.synthetic import synthetic_program
+    from rumbo.institutions.models import Institution, Membership, Role
+
+    user = get_user_model().objects.create_user(username="bench-planeacion")
+    big = Institution.objects.create(code="SINT", name="Institución sintética")
+    synthetic_program(institution=big, activities=3000)
+    for institution in Institution.objects.filter(code__in=[code, "SINT"]):
+        Membership.objects.create(user=user, institution=institution, role=Role.PLANEACION)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    results: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    pages = {
+        "program_page": reverse("web:program", args=[code, 2024]),
+        "program_page_filtered": reverse("web:program", args=[code, 2024]) + "?q=informe",
+        "program_page_3000": reverse("web:program", args=["SINT", 2024]),
+    }
+    for name, url in pages.items():
+        results[name], sizes[name.removeprefix("program_page").strip("_") or "IEEM"] = time_get(
+            client, url
+        )
+    return results, sizes
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Reads of annual programs: the whole tree in a constant number of queries."""
+"""Reads of annual programs: the whole tree in a constant number of queries.
+
+``program_tree`` loads everything (exports, round trips). ``program_outline`` gives the
+structure with totals and per-activity facts aggregated in SQL, without month rows, and
+``activity_rows`` loads the full rows of just the activities a page shows.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from rumbo.institutions.models import Institution
 
@@ -14,6 +19,24 @@ from .models import Activity, AnnualProgram, AreaObjective, Beneficiary, Monthly
 
 MONTHS = range(1, 13)
 MONTH_LABELS = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
+
+CALENDAR_OK = "ok"
+CALENDAR_INCOMPLETE = "incomplete"
+CALENDAR_MISMATCH = "mismatch"
+CALENDAR_NO_TARGET = "no_target"
+
+
+def calendar_status(
+    *, annual_target: Decimal | None, known_months: int, months_total: Decimal
+) -> str:
+    """Does the calendar back the annual target? (the one place that decides)."""
+    if annual_target is None:
+        return CALENDAR_NO_TARGET
+    if known_months < 12:
+        return CALENDAR_INCOMPLETE
+    if months_total != annual_target:
+        return CALENDAR_MISMATCH
+    return CALENDAR_OK
 
 
 @dataclass
@@ -33,8 +56,15 @@ class ActivityRow:
 
     @property
     def calendar_matches(self) -> bool:
-        target = self.activity.annual_target
-        return self.calendar_complete and target is not None and self.months_total == target
+        return self.calendar_status == CALENDAR_OK
+
+    @property
+    def calendar_status(self) -> str:
+        return calendar_status(
+            annual_target=self.activity.annual_target,
+            known_months=sum(1 for m in self.months if m is not None),
+            months_total=self.months_total,
+        )
 
 
 @dataclass
@@ -59,23 +89,44 @@ def program_list(*, institution: Institution) -> QuerySet[AnnualProgram]:
     )
 
 
-def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
-    """The nodes of a program, nested, with their activities, months and totals (6 queries)."""
-    nodes = list(
+def _activity_queryset(program: AnnualProgram, *, beneficiaries: bool) -> QuerySet[Activity]:
+    prefetches: list[str | Prefetch] = [
+        Prefetch("monthly_targets", queryset=MonthlyTarget.objects.order_by("month")),
+        "lines_of_action",
+    ]
+    if beneficiaries:
+        prefetches.append(Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("order")))
+    return (
+        program.activities.select_related("unit", "area")
+        .prefetch_related(*prefetches)
+        .order_by("order", "key")
+    )
+
+
+def _activity_row(activity: Activity, *, beneficiaries: bool) -> ActivityRow:
+    months: list[Decimal | None] = [None] * 12
+    for mt in activity.monthly_targets.all():
+        months[mt.month - 1] = mt.quantity
+    return ActivityRow(
+        activity=activity,
+        months=months,
+        beneficiaries=list(activity.beneficiaries.all()) if beneficiaries else [],
+        line_codes=sorted(line.code for line in activity.lines_of_action.all()),
+    )
+
+
+def _program_nodes(program: AnnualProgram) -> list[ProgramNode]:
+    return list(
         ProgramNode.objects.filter(program=program)
         .select_related("area")
         .order_by("depth", "order", "key")
     )
-    activities = list(
-        Activity.objects.filter(program=program)
-        .select_related("unit", "area")
-        .prefetch_related(
-            Prefetch("monthly_targets", queryset=MonthlyTarget.objects.order_by("month")),
-            Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("order")),
-            "lines_of_action",
-        )
-        .order_by("order", "key")
-    )
+
+
+def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
+    """The nodes of a program, nested, with their activities, months and totals (6 queries)."""
+    nodes = _program_nodes(program)
+    activities = list(_activity_queryset(program, beneficiaries=True))
     by_id: dict[int, TreeNode] = {n.pk: TreeNode(node=n) for n in nodes}
     roots: list[TreeNode] = []
     for n in nodes:
@@ -86,17 +137,7 @@ def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
             by_id[n.parent_id].children.append(tree_node)
     rows_by_node: dict[int, list[ActivityRow]] = defaultdict(list)
     for a in activities:
-        months: list[Decimal | None] = [None] * 12
-        for mt in a.monthly_targets.all():
-            months[mt.month - 1] = mt.quantity
-        rows_by_node[a.node_id].append(
-            ActivityRow(
-                activity=a,
-                months=months,
-                beneficiaries=list(a.beneficiaries.all()),
-                line_codes=sorted(line.code for line in a.lines_of_action.all()),
-            )
-        )
+        rows_by_node[a.node_id].append(_activity_row(a, beneficiaries=True))
     for node_id, rows in rows_by_node.items():
         if node_id in by_id:
             by_id[node_id].activities = rows
@@ -124,6 +165,154 @@ def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
     for root in roots:
         total(root)
     return roots
+
+
+@dataclass
+class ActivityFacts:
+    """An activity as the outline knows it: light fields, unit and area, months aggregated."""
+
+    activity: Activity  # key, description, node, area, unit, annual_target (no months loaded)
+    area_id: int | None  # the responsible area: its own, else the nearest node's up the tree
+    known_months: int
+    months_total: Decimal
+    line_ids: list[int]
+    calendar_status: str
+
+
+@dataclass
+class OutlineNode:
+    node: ProgramNode
+    area_id: int | None  # its own area, else inherited
+    children: list[OutlineNode] = field(default_factory=list)
+    activities: list[ActivityFacts] = field(default_factory=list)
+    annual_total: Decimal = Decimal(0)
+    month_totals: list[Decimal] = field(default_factory=lambda: [Decimal(0)] * 12)
+    activity_count: int = 0
+    flagged_count: int = 0  # calendar not OK
+    unit_ids: set[int] = field(default_factory=set)
+
+    def walk(self) -> list[OutlineNode]:
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+
+@dataclass
+class ProgramOutline:
+    roots: list[OutlineNode]
+    nodes: dict[int, ProgramNode]  # id → node, for ``can_access_activity(nodes=…)``
+    outline_nodes: dict[int, OutlineNode]
+    activities: list[ActivityFacts]  # in program order
+
+
+def program_outline(*, program: AnnualProgram) -> ProgramOutline:
+    """The tree with totals per node and facts per activity, aggregated in SQL (4 queries).
+
+    Same totals as ``program_tree`` (an unknown annual target or month adds nothing) but
+    without loading one row per month, so it stays cheap for thousands of activities.
+    """
+    nodes = _program_nodes(program)
+    facts_qs = (
+        program.activities.select_related("unit", "area")
+        .only("pk", "program", "node", "key", "description", "annual_target", "unit", "area")
+        .annotate(
+            known_months=Count("monthly_targets"), months_sum=Sum("monthly_targets__quantity")
+        )
+        .order_by("order", "key")
+    )
+    month_sums = (
+        MonthlyTarget.objects.filter(activity__program=program)
+        .order_by()
+        .values_list("activity__node_id", "month")
+        .annotate(total=Sum("quantity"))
+    )
+    line_links = (
+        Activity.lines_of_action.through.objects.filter(activity__program=program)
+        .order_by()
+        .values_list("activity_id", "lineofaction_id")
+    )
+    by_id = {n.pk: n for n in nodes}
+    outline_nodes: dict[int, OutlineNode] = {}
+    roots: list[OutlineNode] = []
+    for n in nodes:  # parents come first: ordered by depth
+        parent = outline_nodes.get(n.parent_id) if n.parent_id is not None else None
+        inherited = parent.area_id if parent is not None else None
+        view = OutlineNode(node=n, area_id=n.area_id if n.area_id is not None else inherited)
+        outline_nodes[n.pk] = view
+        if parent is not None:
+            parent.children.append(view)
+        elif n.parent_id is None:
+            roots.append(view)
+    lines_by_activity: dict[int, list[int]] = defaultdict(list)
+    for activity_id, line_id in line_links:
+        lines_by_activity[activity_id].append(line_id)
+    facts: list[ActivityFacts] = []
+    for a in facts_qs:
+        holder = outline_nodes.get(a.node_id)
+        if holder is None:
+            continue
+        known = a.known_months  # type: ignore[attr-defined]  # annotated above
+        months_sum = a.months_sum or Decimal(0)  # type: ignore[attr-defined]
+        fact = ActivityFacts(
+            activity=a,
+            area_id=a.area_id if a.area_id is not None else holder.area_id,
+            known_months=known,
+            months_total=months_sum,
+            line_ids=lines_by_activity.get(a.pk, []),
+            calendar_status=calendar_status(
+                annual_target=a.annual_target, known_months=known, months_total=months_sum
+            ),
+        )
+        holder.activities.append(fact)
+        facts.append(fact)
+    for node_id, month, quantity in month_sums:
+        if node_id in outline_nodes:
+            outline_nodes[node_id].month_totals[month - 1] += quantity
+
+    def add_up(view: OutlineNode) -> None:
+        for child in view.children:
+            add_up(child)
+        for fact in view.activities:
+            view.annual_total += fact.activity.annual_target or Decimal(0)
+            view.activity_count += 1
+            view.flagged_count += fact.calendar_status != CALENDAR_OK
+            if fact.activity.unit_id is not None:
+                view.unit_ids.add(fact.activity.unit_id)
+        for child in view.children:
+            view.annual_total += child.annual_total
+            view.month_totals = [
+                a + b for a, b in zip(view.month_totals, child.month_totals, strict=True)
+            ]
+            view.activity_count += child.activity_count
+            view.flagged_count += child.flagged_count
+            view.unit_ids |= child.unit_ids
+
+    for root in roots:
+        add_up(root)
+    return ProgramOutline(roots=roots, nodes=by_id, outline_nodes=outline_nodes, activities=facts)
+
+
+def activity_rows(
+    *,
+    program: AnnualProgram,
+    activity_ids: list[int] | None = None,
+    node_ids: list[int] | None = None,
+) -> dict[int, ActivityRow]:
+    """Full rows (months, lines) of some activities of a program: id → row (3 queries).
+
+    ``activity_ids`` or ``node_ids`` (activities hanging from those nodes) narrow the set.
+    """
+    queryset = _activity_queryset(program, beneficiaries=False)
+    if activity_ids is not None:
+        queryset = queryset.filter(pk__in=activity_ids)
+    if node_ids is not None:
+        queryset = queryset.filter(node_id__in=node_ids)
+    return {a.pk: _activity_row(a, beneficiaries=False) for a in queryset}
+
+
+def node_get(*, program: AnnualProgram, node_id: int) -> ProgramNode | None:
+    return ProgramNode.objects.filter(program=program, pk=node_id).select_related("area").first()
 
 
 def area_objective_list(*, institution: Institution, year: int) -> QuerySet[AreaObjective]:

@@ -1,25 +1,89 @@
-"""The program tree as the page shows it: filtered, with level names, areas and calendar checks.
+"""The program tree as the page shows it: outline, filters, level names, areas, permissions.
 
-Works on the result of ``rumbo.programs.selectors.program_tree`` and never queries: the
-page costs the same number of queries whatever the size of the program.
+Works on ``rumbo.programs.selectors.program_outline`` (structure, totals, facts per
+activity) and on the full rows of the activities a page shows (``activity_rows``); it never
+queries, so the page costs the same number of queries whatever the size of the program.
+
+Three shapes of the page:
+- the outline (no filter): top-level nodes collapsed, with their totals; their bodies load
+  on demand (``program_section``);
+- filtered: only the nodes that hold matching activities, expanded, with those activities;
+- a section: one node and everything under it, expanded.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rumbo.core.text import normalize
+from rumbo.institutions.access import AnyUser, can_access_activity
 from rumbo.institutions.models import Area
-from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
-from rumbo.programs.selectors import ActivityRow, TreeNode
+from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, UnitOfMeasure
+from rumbo.programs.selectors import (
+    CALENDAR_OK,
+    ActivityFacts,
+    ActivityRow,
+    OutlineNode,
+    ProgramOutline,
+)
 
-from .selectors import activity_level_name, node_level_name
+from .selectors import activity_level_name, level_names, node_level_name
 
-CALENDAR_OK = "ok"
-CALENDAR_INCOMPLETE = "incomplete"
-CALENDAR_MISMATCH = "mismatch"
-CALENDAR_NO_TARGET = "no_target"
+NO_LINE = "ninguna"  # the «Sin línea de acción» choice of the line filter
+
+
+@dataclass(frozen=True)
+class ProgramFilters:
+    area: str = ""  # area code (the responsible area, inherited from the node)
+    unit: int | None = None  # unit of measure id
+    line: str = ""  # line of action code, or NO_LINE
+    text: str = ""  # in the key or the description, ignoring case and accents
+    flagged: bool = False  # only activities with observations
+
+    @property
+    def active(self) -> bool:
+        return bool(self.area or self.unit or self.line or self.text or self.flagged)
+
+
+def has_observations(fact: ActivityFacts, open_findings: int) -> bool:
+    """An activity «con observaciones»: its calendar needs review or it has open findings."""
+    return fact.calendar_status != CALENDAR_OK or open_findings > 0
+
+
+def matching_activity_ids(
+    outline: ProgramOutline,
+    filters: ProgramFilters,
+    *,
+    findings_by_activity: dict[int, int],
+    areas_by_code: dict[str, int],
+    lines_by_code: dict[str, int],
+) -> list[int]:
+    """Ids of the activities that pass every filter, in program order."""
+    needle = normalize(filters.text)
+    area_id = areas_by_code.get(filters.area) if filters.area else None
+    line_id = lines_by_code.get(filters.line) if filters.line and filters.line != NO_LINE else None
+    found = []
+    for fact in outline.activities:
+        activity = fact.activity
+        if filters.area and fact.area_id != area_id:
+            continue
+        if filters.unit and activity.unit_id != filters.unit:
+            continue
+        if filters.line == NO_LINE and fact.line_ids:
+            continue
+        if line_id is not None and line_id not in fact.line_ids:
+            continue
+        if filters.line and filters.line != NO_LINE and line_id is None:
+            continue  # a line of another plan: nothing matches
+        if filters.flagged and not has_observations(fact, findings_by_activity.get(activity.pk, 0)):
+            continue
+        if needle and needle not in normalize(f"{activity.key} {activity.description}"):
+            continue
+        found.append(activity.pk)
+    return found
 
 
 @dataclass
@@ -28,6 +92,7 @@ class ActivityView:
     area: Area | None
     open_findings: int
     calendar_status: str
+    can_write: bool
 
     @property
     def activity(self) -> Activity:
@@ -35,32 +100,50 @@ class ActivityView:
 
     @property
     def flagged(self) -> bool:
-        return self.calendar_status != CALENDAR_OK
+        return self.calendar_status != CALENDAR_OK or self.open_findings > 0
 
     @property
     def missing_months(self) -> int:
         return sum(1 for m in self.row.months if m is None)
 
-    @property
-    def difference(self) -> Decimal | None:
-        target = self.row.activity.annual_target
-        return None if target is None else self.row.months_total - target
-
 
 @dataclass
 class NodeView:
-    tree: TreeNode
+    outline: OutlineNode
     level_name: str
     heading_level: int
     area: Area | None
+    flagged_count: int  # activities with observations in the whole node
+    child_level_name: str  # "" when the next level down is the activities'
+    expanded: bool  # rendered with its body; else collapsed, the body loads on demand
     children: list[NodeView] = field(default_factory=list)
     activities: list[ActivityView] = field(default_factory=list)
-    visible_activities: int = 0
-    flagged_activities: int = 0
 
     @property
     def node(self) -> ProgramNode:
-        return self.tree.node
+        return self.outline.node
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.outline.unit_ids)
+
+    @property
+    def is_leaf(self) -> bool:
+        """No nodes below: activities may hang from it."""
+        return not self.outline.children
+
+
+@dataclass
+class AreaTotal:
+    area: Area | None
+    annual_total: Decimal = Decimal(0)
+    activity_count: int = 0
+    flagged_count: int = 0
+    unit_ids: set[int] = field(default_factory=set)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.unit_ids)
 
 
 @dataclass
@@ -68,88 +151,136 @@ class ProgramPage:
     roots: list[NodeView]
     root_level_name: str
     activity_level_name: str
-    areas: list[Area]
+    areas: list[Area]  # those responsible for some node or activity
+    units: list[UnitOfMeasure]  # those used by some activity
+    area_totals: list[AreaTotal]
     total_activities: int
     visible_activities: int
-    flagged_activities: int
+    flagged_activities: int  # with observations, in the whole program
+    annual_total: Decimal
+    unit_count: int
 
 
-def calendar_status(row: ActivityRow) -> str:
-    if row.activity.annual_target is None:
-        return CALENDAR_NO_TARGET
-    if not row.calendar_complete:
-        return CALENDAR_INCOMPLETE
-    if not row.calendar_matches:
-        return CALENDAR_MISMATCH
-    return CALENDAR_OK
+def _areas(outline: ProgramOutline) -> dict[int, Area]:
+    areas: dict[int, Area] = {}
+    for node in outline.nodes.values():
+        if node.area is not None:
+            areas[node.area.pk] = node.area
+    for fact in outline.activities:
+        if fact.activity.area is not None:
+            areas[fact.activity.area.pk] = fact.activity.area
+    return areas
+
+
+def outline_areas(outline: ProgramOutline) -> list[Area]:
+    return sorted(_areas(outline).values(), key=lambda a: a.name)
+
+
+def outline_units(outline: ProgramOutline) -> list[UnitOfMeasure]:
+    units = {f.activity.unit.pk: f.activity.unit for f in outline.activities if f.activity.unit}
+    return sorted(units.values(), key=lambda u: u.name)
 
 
 def program_page(
     *,
     program: AnnualProgram,
-    roots: list[TreeNode],
+    outline: ProgramOutline,
     findings_by_activity: dict[int, int],
-    area_code: str = "",
-    text: str = "",
+    user: AnyUser,
+    rows: dict[int, ActivityRow] | None = None,
+    filtering: bool = False,
+    section: OutlineNode | None = None,
+    heading_base: int = 2,
 ) -> ProgramPage:
-    """Decorate and filter the tree. Totals stay those of the whole node, filtered or not."""
-    needle = normalize(text)
-    areas: dict[int, Area] = {}
-    totals = {"all": 0, "visible": 0, "flagged": 0}
+    """Decorate the outline for the page. ``rows``: the activities to show (filtered/section).
 
-    def visit(tree: TreeNode, inherited_area: Area | None) -> NodeView | None:
-        node = tree.node
-        area = node.area if node.area_id is not None else inherited_area
-        if area is not None:
-            areas[area.pk] = area
-        view = NodeView(
-            tree=tree,
-            level_name=node_level_name(program, node.depth),
-            heading_level=min(node.depth + 2, 6),
-            area=area,
+    Totals are always those of the whole node, filtered or not.
+    """
+    rows = rows or {}
+    areas = _areas(outline)
+    names = level_names(program)
+    flagged_by_node: dict[int, int] = defaultdict(int)
+    area_totals: dict[int | None, AreaTotal] = {}
+    flagged_total = 0
+    for fact in outline.activities:
+        activity = fact.activity
+        observed = has_observations(fact, findings_by_activity.get(activity.pk, 0))
+        summary = area_totals.setdefault(fact.area_id, AreaTotal(area=areas.get(fact.area_id or 0)))
+        summary.annual_total += activity.annual_target or Decimal(0)
+        summary.activity_count += 1
+        summary.flagged_count += observed
+        if activity.unit_id is not None:
+            summary.unit_ids.add(activity.unit_id)
+        if observed:
+            flagged_total += 1
+            node_id: int | None = activity.node_id
+            while node_id is not None:
+                flagged_by_node[node_id] += 1
+                node_id = outline.nodes[node_id].parent_id
+
+    def view(tree: OutlineNode, expanded: bool) -> NodeView:
+        depth = tree.node.depth
+        return NodeView(
+            outline=tree,
+            level_name=node_level_name(program, depth),
+            heading_level=min(depth + heading_base, 6),
+            area=areas.get(tree.area_id or 0),
+            flagged_count=flagged_by_node.get(tree.node.pk, 0),
+            child_level_name=names[depth + 1] if depth + 2 < len(names) else "",
+            expanded=expanded,
         )
-        for row in tree.activities:
-            activity = row.activity
-            row_area = activity.area if activity.area_id is not None else area
-            if row_area is not None:
-                areas[row_area.pk] = row_area
-            status = calendar_status(row)
-            totals["all"] += 1
-            if area_code and (row_area is None or row_area.code != area_code):
+
+    def activity_views(facts: Iterable[ActivityFacts]) -> list[ActivityView]:
+        shown = []
+        for fact in facts:
+            row = rows.get(fact.activity.pk)
+            if row is None:
                 continue
-            if needle and needle not in normalize(f"{activity.key} {activity.description}"):
-                continue
-            view.activities.append(
+            shown.append(
                 ActivityView(
                     row=row,
-                    area=row_area,
-                    open_findings=findings_by_activity.get(activity.pk, 0),
-                    calendar_status=status,
+                    area=areas.get(fact.area_id or 0),
+                    open_findings=findings_by_activity.get(fact.activity.pk, 0),
+                    calendar_status=fact.calendar_status,
+                    can_write=can_access_activity(
+                        user, row.activity, for_write=True, nodes=outline.nodes
+                    ),
                 )
             )
-            view.flagged_activities += status != CALENDAR_OK
-        view.visible_activities = len(view.activities)
-        for child in tree.children:
-            child_view = visit(child, area)
-            if child_view is not None:
-                view.children.append(child_view)
-                view.visible_activities += child_view.visible_activities
-                view.flagged_activities += child_view.flagged_activities
-        filtering = bool(area_code or needle)
-        if filtering and view.visible_activities == 0:
-            return None
-        return view
+        return shown
 
-    views = [v for v in (visit(root, None) for root in roots) if v is not None]
-    for v in views:
-        totals["visible"] += v.visible_activities
-        totals["flagged"] += v.flagged_activities
+    def expand(tree: OutlineNode, prune: bool) -> NodeView | None:
+        node_view = view(tree, expanded=True)
+        node_view.activities = activity_views(tree.activities)
+        for child in tree.children:
+            child_view = expand(child, prune)
+            if child_view is not None:
+                node_view.children.append(child_view)
+        if prune and not node_view.activities and not node_view.children:
+            return None
+        return node_view
+
+    if section is not None:
+        section_view = expand(section, prune=False)
+        roots = [section_view] if section_view is not None else []
+    elif filtering:
+        roots = [v for v in (expand(root, prune=True) for root in outline.roots) if v]
+    else:
+        roots = [view(root, expanded=False) for root in outline.roots]
+    unit_ids = {f.activity.unit_id for f in outline.activities if f.activity.unit_id}
     return ProgramPage(
-        roots=views,
+        roots=roots,
         root_level_name=node_level_name(program, 0),
         activity_level_name=activity_level_name(program),
         areas=sorted(areas.values(), key=lambda a: a.name),
-        total_activities=totals["all"],
-        visible_activities=totals["visible"],
-        flagged_activities=totals["flagged"],
+        units=outline_units(outline),
+        area_totals=sorted(
+            area_totals.values(),
+            key=lambda t: (t.area is None, t.area.name if t.area else ""),
+        ),
+        total_activities=len(outline.activities),
+        visible_activities=len(rows),
+        flagged_activities=flagged_total,
+        annual_total=sum((r.annual_total for r in outline.roots), Decimal(0)),
+        unit_count=len(unit_ids),
     )

@@ -2,6 +2,10 @@ from django.urls import path
 
 from rumbo.web.views import program as views
 
+PROGRAM = "i/<str:code>/programa/<int:year>/"
+
 urlpatterns = [
-    path("i/<str:code>/programa/<int:year>/", views.program_detail, name="program"),
+    path(PROGRAM, views.program_detail, name="program"),
+    path(f"{PROGRAM}seccion/<int:node_id>/", views.program_section, name="program_section"),
+    path(f"{PROGRAM}niveles/nuevo/", views.node_create, name="node_create"),
 ]
