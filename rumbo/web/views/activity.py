@@ -58,7 +58,6 @@ from rumbo.web.forms.activity import (
     month_field,
 )
 from rumbo.web.selectors import activity_level_name, node_level_name
-from rumbo.web.tree import calendar_status
 
 from .common import institution_context
 
@@ -237,7 +236,7 @@ def activity_detail(
         request,
         data,
         "web/activity_detail.html",
-        status=calendar_status(data.row),
+        status=data.row.calendar_status,
         months_total=data.row.months_total,
         missing_months=sum(1 for m in data.months if m is None),
         findings=_open_findings(data),
