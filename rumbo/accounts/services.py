@@ -115,13 +115,24 @@ def user_create(
 
     ``institution`` only files the audit record under the institution that created it.
     """
-    data = user_validate(username=username, first_name=first_name, last_name=last_name, email=email)
-    user_model = get_user_model()
-    user: User = user_model(**data)  # type: ignore[assignment]
+    errors: dict[str, list[str]] = {}
+    try:
+        data = user_validate(
+            username=username, first_name=first_name, last_name=last_name, email=email
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        data = {"username": username, "first_name": first_name, "last_name": last_name}
+    user: User = get_user_model()(**data)  # type: ignore[assignment]
     if password:
-        _password_check(password, user)
+        try:
+            _password_check(password, user)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     else:
         password = password_generate()
+    if errors:
+        raise ValidationError(errors)
     user.set_password(password)
     user.save()
     audit_record(

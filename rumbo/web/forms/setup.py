@@ -16,9 +16,10 @@ class InstitutionForm(forms.Form):
     code = forms.CharField(
         label="Clave",
         max_length=20,
+        required=False,
         help_text="Letras y números, sin espacios (ejemplo: IEEM). No se puede cambiar después.",
     )
-    name = forms.CharField(label="Nombre", max_length=255)
+    name = forms.CharField(label="Nombre", max_length=255, required=False)
     short_name = forms.CharField(label="Nombre corto", max_length=60, required=False)
     web_domains = forms.CharField(
         label="Dominios web oficiales",

@@ -50,7 +50,12 @@ def institution_create(request: HttpRequest) -> HttpResponse:
                 f"Se creó la institución {institution.code}. Tienes el rol de Planeación en ella.",
             )
             return redirect("web:institution", code=institution.code)
-    return render(request, "web/setup_institution.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "web/setup_institution.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -76,6 +81,7 @@ def institution_edit(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "web/setup_institution.html",
         institution_context(request, institution, "institution", form=form, creating=False),
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import LoginAttempt
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Read-only: attempts are evidence of who tried to log in, never edited by hand."""
+
+    list_display = ["created_at", "username", "ip_address", "succeeded"]
+    list_filter = ["succeeded"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
