@@ -133,7 +133,7 @@ def test_preview_then_confirm_applies_the_edit_and_records_it(as_user, demo, dat
     html = response.content.decode()
     assert response.status_code == 200
     assert "Vista previa de la carga" in html
-    assert "Se modificarán 1 actividad" in html
+    assert "Se modificará 1 actividad<" in html
     assert "Mes: marzo" in html and ">340<" in html and ">345<" in html
     assert "Confirmar y aplicar" in html
     assert AuditEvent.objects.count() == events  # the preview writes nothing
@@ -162,7 +162,7 @@ def test_removals_are_shown_prominently(as_user, demo):
     ws = wb["Actividades"]
     ws.delete_rows(2)  # 010101
     html = client.post(UPLOAD, {"file": as_file(wb)}).content.decode()
-    assert "Se eliminarán 1 actividad" in html
+    assert "Se eliminará 1 actividad<" in html
     assert "Atención de solicitudes de información pública" in html
 
 
