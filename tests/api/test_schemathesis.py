@@ -1,0 +1,90 @@
+"""Property-based run over the whole API (schemathesis, in-process WSGI, on the demo data).
+
+Every operation gets generated requests twice: with generated path parameters (mostly
+unknown objects) and with the demo's real ones (IEEM, 2024, 010101, a real plan and
+finding), in positive and negative modes. No response may be a server error, and every
+response must be one the operation declares, with a body matching its schema.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+from rumbo.api.urls import api
+from tests.factories import Demo
+
+MAX_EXAMPLES = 10  # per operation, mode and kind of path parameters
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def real_path_parameters(demo: Demo) -> dict[str, Any]:
+    finding = demo.institution.quality_findings.order_by("pk").first()
+    assert finding is not None
+    return {
+        "code": "IEEM",
+        "year": 2024,
+        "key": demo.activity_full.key,
+        "plan_id": demo.plan_new.pk,
+        "finding_id": finding.pk,
+    }
+
+
+@pytest.mark.django_db
+def test_no_server_error_and_every_response_declared(
+    demo: Demo, tokens: dict[str, str], record_property: Any
+) -> None:
+    schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    headers = {"Authorization": f"Bearer {tokens['planeacion']}"}
+    real = real_path_parameters(demo)
+    examples = 0
+    operations = 0
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        names = {p.name for p in operation.path_parameters}
+        fixed = {k: v for k, v in real.items() if k in names}
+        variants: list[dict[str, Any] | None] = [None, fixed] if fixed else [None]
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for path_parameters in variants:
+                strategy = operation.as_strategy(mode, path_parameters=path_parameters)
+
+                @settings(
+                    max_examples=MAX_EXAMPLES,
+                    derandomize=True,
+                    database=None,
+                    deadline=None,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
+                @given(case=strategy)
+                def run(case: Any) -> None:
+                    nonlocal examples
+                    examples += 1
+                    response = case.call(app=application, headers=headers)
+                    case.validate_response(response, checks=CHECKS, headers=headers)
+
+                run()
+    elapsed = time.monotonic() - started
+    record_property("schemathesis", f"{operations} operations, {examples} examples, {elapsed:.1f}s")
+    print(f"schemathesis: {operations} operations, {examples} examples, {elapsed:.1f} s")
+    assert operations == 13  # 12 paths; the activity has GET and PATCH
+    assert examples > operations * 2 * MAX_EXAMPLES // 2
