@@ -522,3 +522,15 @@ def test_query_counts_do_not_depend_on_the_data(
     _grow(demo, client)
     with django_assert_num_queries(expected):
         assert client.get(url(name)).status_code == 200
+
+
+def test_manual_calculate_checks_what_was_typed_and_fills_nothing(as_user, demo):
+    months = ["1"] * 12
+    months[4] = "1.23456"
+    response = as_user("planeacion").post(
+        url("activity_calendar"), calendar_post(months, mode="manual", accion="calcular")
+    )
+    page = text(response)
+    assert "Mayo: Se admiten hasta 4 decimales." in page
+    assert "todavía no se guardan" not in page
+    assert 'name="month_5" value="1.23456"' in response.content.decode()

@@ -293,34 +293,34 @@ def _calendar_initial(data: ActivityData) -> dict[str, Any]:
     return initial
 
 
-def _calculate(form: CalendarForm, request: HttpRequest) -> CalendarForm:
-    """Fill the month inputs from the helper, without saving. Returns the form to show."""
+def _calculate(form: CalendarForm, request: HttpRequest) -> tuple[CalendarForm, bool]:
+    """Fill the month inputs from the helper, without saving: (form to show, filled?)."""
     if not form.is_valid():
-        return form
+        return form, False
     mode, chosen, places = form.spread_settings()
     if mode == MODE_MANUAL:
-        _check_quantities(form)
-        return form
+        _check_quantities(form)  # nothing to fill: just check what was typed
+        return form, False
     try:
         annual = services.quantity_parse(
             form.cleaned_data["annual_target"], field="annual_target", allow_none=False
         )
     except ValidationError as exc:
         form.add_service_errors(exc)
-        return form
+        return form, False
     assert annual is not None  # noqa: S101 - allow_none=False
     try:
         spread = SPREADERS[mode](annual, chosen, places)
     except CalendarizeError as exc:
         field = {"months": "spread_months", "annual": "annual_target", "places": "places"}
         form.add_error(field[exc.field], exc.message)
-        return form
+        return form, False
     values = request.POST.copy()
     for number, quantity in enumerate(spread, start=1):
         values[month_field(number)] = format_mx(quantity)
     filled = CalendarForm(values)
     filled.is_valid()
-    return filled
+    return filled, True
 
 
 def _check_quantities(form: CalendarForm) -> None:
@@ -356,8 +356,8 @@ def activity_calendar(
         return _calendar_page(request, data, CalendarForm(initial=_calendar_initial(data)))
     form = CalendarForm(request.POST)
     if request.POST.get("accion") != "guardar":
-        form = _calculate(form, request)
-        return _calendar_page(request, data, form, calculated=form.is_valid())
+        form, filled = _calculate(form, request)
+        return _calendar_page(request, data, form, calculated=filled)
     if form.is_valid():
         try:
             result = services.activity_set_calendar(
