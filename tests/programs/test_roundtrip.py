@@ -329,3 +329,14 @@ def test_the_small_demo_program_takes_the_same_queries(demo, django_assert_num_q
     program = AnnualProgram.objects.get(pk=program.pk)
     with django_assert_num_queries(TEMPLATE_QUERIES):
         program_template_build(program)
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_a_formula_stays_text(demo) -> None:
+    text = '=HYPERLINK("http://ejemplo.invalid","clic")'
+    Activity.objects.filter(pk=demo.activity_full.pk).update(description=text)
+    program = AnnualProgram.objects.get(pk=demo.program.pk)
+    wb = download(program)
+    cell = wb["Actividades"].cell(row=2, column=COL["Descripción"])
+    assert (cell.value, cell.data_type) == (text, "s")
+    assert upload(wb, program).is_empty

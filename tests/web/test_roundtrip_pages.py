@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -249,3 +251,19 @@ def test_row_errors_are_listed_and_nothing_is_stored(as_user, demo, data_dir):
     assert stored_uploads(data_dir) == []
     assert AuditEvent.objects.count() == events
     assert Activity.objects.filter(key="019901").count() == 0
+
+
+def test_previews_nobody_confirmed_are_swept_after_a_day(as_user, demo, data_dir):
+    folder = data_dir / "uploads"
+    folder.mkdir()
+    stale = folder / ("f" * 32 + ".xlsx")
+    stale.write_bytes(b"old")
+    os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
+    fresh = folder / ("e" * 32 + ".xlsx")
+    fresh.write_bytes(b"recent")
+    client = as_user("planeacion")
+    wb = template_of(client)
+    edit_march(wb, "010101", 345)
+    client.post(UPLOAD, {"file": as_file(wb)})
+    assert not stale.exists() and fresh.exists()
+    assert len(stored_uploads(data_dir)) == 2

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
 
 NAME_RE = re.compile(r"^[0-9a-f]{32}\.xlsx$")
+MAX_AGE_SECONDS = 24 * 60 * 60  # previews nobody confirmed are swept after a day
 
 
 def uploads_dir() -> Path:
@@ -28,8 +30,10 @@ def sha256_of(data: bytes) -> str:
 
 def upload_store(data: bytes) -> tuple[str, str]:
     """Save the bytes under a random name: (stored name, SHA-256)."""
+    folder = uploads_dir()
+    _sweep(folder)
     name = f"{secrets.token_hex(16)}.xlsx"
-    (uploads_dir() / name).write_bytes(data)
+    (folder / name).write_bytes(data)
     return name, sha256_of(data)
 
 
@@ -48,3 +52,13 @@ def upload_load(name: str, sha256: str) -> bytes | None:
 def upload_discard(name: str | None) -> None:
     if name and NAME_RE.match(name):
         (uploads_dir() / name).unlink(missing_ok=True)
+
+
+def _sweep(folder: Path) -> None:
+    oldest = time.time() - MAX_AGE_SECONDS
+    for path in folder.iterdir():
+        try:
+            if NAME_RE.match(path.name) and path.stat().st_mtime < oldest:
+                path.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - removed meanwhile by another request
+            continue

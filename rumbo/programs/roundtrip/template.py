@@ -99,6 +99,7 @@ def _activities_sheet(ws: Worksheet, program: AnnualProgram, cat: Catalogues) ->
     for root in program_tree(program=program):
         for path, row in _walk(root, []):
             ws.append(_activity_cells(layout, path, row))
+    _keep_text(ws)
     last = max(ws.max_row, 1) + SPARE_ROWS
 
     text_columns = [*layout.node_headers, KEY, AREA, UNIT, LINES]
@@ -169,6 +170,14 @@ def _activities_sheet(ws: Worksheet, program: AnnualProgram, cat: Catalogues) ->
     ws.add_data_validation(quantities)
 
 
+def _keep_text(ws: Worksheet) -> None:
+    """Text that starts with «=» stays text: a description is never run as a formula."""
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _catalogues_sheet(ws: Worksheet, cat: Catalogues) -> None:
     ws.append(
         ["Unidades de medida", None, "Área (siglas)", "Área", None, "Línea de acción", "Texto"]
@@ -185,6 +194,7 @@ def _catalogues_sheet(ws: Worksheet, cat: Catalogues) -> None:
     for i, line in enumerate(cat.lines, start=2):
         ws.cell(row=i, column=6, value=line.code).number_format = TEXT
         ws.cell(row=i, column=7, value=line.text)
+    _keep_text(ws)
     for letter, width in {"A": 30, "B": 3, "C": 14, "D": 50, "E": 3, "F": 16, "G": 80}.items():
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
