@@ -38,8 +38,8 @@ def test_planeacion_spreads_the_annual_target_and_sees_the_history(page, screens
     expect(page.locator("tr.activity")).to_have_count(1)
     screenshot("actividad-01-programa-filtrado")
 
-    # The program page does not link the key to the detail page yet: go by its URL.
-    page.goto(activity_url("activity", "010103"))
+    row.get_by_role("link", name="010103", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/actividad/010103/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sesiones de la Junta General")
     expect(page.locator("#estado-calendario")).to_contain_text("falta 1 mes")
     screenshot("actividad-02-detalle")
