@@ -26,7 +26,7 @@ def fail(username: str, ip: str, *, minutes_ago: float, n: int = 1) -> None:
 def test_policy_numbers():
     assert throttle.MAX_FAILURES_PER_USERNAME == 5
     assert throttle.MAX_FAILURES_PER_ADDRESS == 30
-    assert throttle.WINDOW == timedelta(minutes=15)
+    assert throttle.WINDOW.total_seconds() == 15 * 60
 
 
 def test_five_failures_for_a_user_name_block_it_until_the_oldest_leaves_the_window():

@@ -142,7 +142,7 @@ def test_areas_list_counts_and_runs_fixed_queries(as_user, demo, django_assert_n
     se = next(a for a in response.context["areas"] if a.code == "SE")
     assert se.membership_count == 1
     assert se.activity_count + se.node_count > 0
-    for i in range(8):
+    for _ in range(8):
         AreaFactory(institution=demo.institution, parent=demo.area_se)
     with django_assert_num_queries(5):
         client.get(url)
