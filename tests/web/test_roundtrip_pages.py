@@ -231,6 +231,11 @@ def test_files_that_are_not_xlsx_get_a_spanish_error(
     assert stored_uploads(data_dir) == []
 
 
+def test_posting_without_a_file_asks_for_one(as_user, demo):
+    html = as_user("planeacion").post(UPLOAD, {}).content.decode()
+    assert "Elige el archivo de Excel que quieres cargar." in html
+
+
 def test_a_file_over_5_mb_is_refused(as_user, demo):
     client = as_user("planeacion")
     big = SimpleUploadedFile("grande.xlsx", b"0" * (5 * 1024 * 1024 + 1))

@@ -64,7 +64,11 @@ def program_upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
     institution = institution_for_user(request.user, code, Capability.EDIT_PROGRAM)
     program = _program(institution, year)
     context: dict[str, Any] = {"program": program, "layout": Layout.for_program(program)}
-    form = ProgramUploadForm(request.POST or None, request.FILES or None)
+    form = (
+        ProgramUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ProgramUploadForm()
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
