@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from rumbo.institutions.access import activity_area_id
-from rumbo.institutions.models import Area
+from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction, StrategicObjective, StrategicPlan
 from rumbo.strategy.selectors import plan_for_year
 
@@ -79,9 +79,8 @@ def _roots(nodes: list[ProgramNode]) -> dict[int, int]:
     return roots
 
 
-def alignment_matrix(*, program: AnnualProgram) -> AlignmentMatrix:
+def alignment_matrix(*, institution: Institution, program: AnnualProgram) -> AlignmentMatrix:
     """The matrix of one program against the plan in force in its year (see module docstring)."""
-    institution = program.institution
     plan = plan_for_year(institution=institution, year=program.year)
     nodes = list(
         ProgramNode.objects.filter(program=program)

@@ -133,3 +133,150 @@ def test_findings_page_queries_do_not_grow(as_user, demo, django_assert_num_quer
     assert html.count(activity_prefix) == 49  # all but the area_alias finding, first by file
     with django_assert_num_queries(FINDINGS_PAGE_QUERIES):
         findings(client, "?codigo=sum_mismatch&severidad=error&estado=open&pagina=2")
+
+
+# --- reviewing: accept, resolve, reopen -------------------------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def review_url(finding) -> str:
+    return reverse("web:finding_review", args=["IEEM", finding.pk])
+
+
+def a_finding(demo):
+    from rumbo.imports.models import QualityFinding
+
+    return QualityFinding.objects.get(institution=demo.institution, code="sum_mismatch")
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("planeacion", 302),
+        ("revisor", 302),
+        ("enlace_se", 403),
+        ("enlace_otra", 403),
+        ("consulta", 403),
+    ],
+)
+def test_only_planeacion_and_revisor_review(as_user, demo, persona, expected):
+    finding = a_finding(demo)
+    response = as_user(persona).post(
+        review_url(finding), {"estado": "accepted", "comentario": "Correcto en el original."}
+    )
+    assert response.status_code == expected
+    finding.refresh_from_db()
+    assert (finding.status == FindingStatus.ACCEPTED) == (expected == 302)
+
+
+@pytest.mark.parametrize("persona", ["enlace_se", "consulta"])
+def test_readers_see_no_review_form(as_user, demo, persona):
+    html = findings(as_user(persona))
+    assert "finding-review" not in html
+    assert "/revisar/" not in html
+
+
+def test_reviewers_see_a_labelled_form_per_row(as_user, demo):
+    html = findings(as_user("revisor"))
+    assert html.count('class="review-form"') == 3
+    finding = a_finding(demo)
+    assert f'hx-post="{review_url(finding)}"' in html
+    assert f'<label for="comentario-{finding.pk}">Comentario (obligatorio)</label>' in html
+
+
+def test_get_and_other_institutions(as_user, demo, client):
+    finding = a_finding(demo)
+    assert as_user("planeacion").get(review_url(finding)).status_code == 405
+    client.force_login(demo.users["ajeno"])
+    assert client.post(review_url(finding), {"estado": "accepted"}).status_code == 403
+    other = QualityFindingFactory(institution=demo.other_institution, code="key_format")
+    url = reverse("web:finding_review", args=["IEEM", other.pk])
+    assert as_user("planeacion").post(url, {"estado": "accepted"}).status_code == 404
+
+
+def test_accept_with_htmx_returns_the_updated_row(as_user, demo):
+    finding = a_finding(demo)
+    response = as_user("revisor").post(
+        review_url(finding),
+        {"estado": "accepted", "comentario": "El original suma 11.", "volver": "severidad=error"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert html.startswith(f'<tr id="hallazgo-{finding.pk}"')
+    assert '<span class="status status-accepted">Aceptado</span>' in html
+    assert re.search(r"por Ana Pérez el \d\d/\d\d/\d{4}", html)  # full name, dd/mm/aaaa
+    assert '<q class="block small review-comment">El original suma 11.</q>' in html
+    assert '<option value="open">Reabrir</option>' in html
+    assert 'name="volver" value="severidad=error"' in html
+
+
+def test_a_missing_comment_comes_back_next_to_the_field(as_user, demo):
+    finding = a_finding(demo)
+    response = as_user("planeacion").post(
+        review_url(finding), {"estado": "resolved", "comentario": " "}, **HTMX
+    )
+    html = response.content.decode()
+    assert "Escribe un comentario que explique por qué se acepta o resuelve." in html
+    assert 'aria-invalid="true"' in html
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.OPEN
+
+
+def test_without_js_redirects_back_to_the_same_filters(as_user, demo):
+    finding = a_finding(demo)
+    client = as_user("planeacion")
+    response = client.post(
+        review_url(finding),
+        {"estado": "resolved", "comentario": "Corregido.", "volver": "severidad=error&pagina=1"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/i/IEEM/hallazgos/?severidad=error&pagina=1"
+    html = client.get(response["Location"]).content.decode()
+    assert "Hallazgo sum_mismatch: resuelto." in html
+    response = client.post(review_url(finding), {"estado": "open", "volver": "//evil.example"})
+    assert response["Location"].startswith("/i/IEEM/hallazgos/")
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.OPEN
+    assert finding.resolution_comment == ""
+
+
+def test_an_error_without_js_is_a_message(as_user, demo):
+    client = as_user("planeacion")
+    response = client.post(review_url(a_finding(demo)), {"estado": "accepted"}, follow=True)
+    assert "Hallazgo sum_mismatch: Escribe un comentario" in response.content.decode()
+
+
+def test_findings_page_queries_with_reviews_and_forms(as_user, demo, django_assert_num_queries):
+    from rumbo.audit.services import Actor
+    from rumbo.imports.review import finding_review
+
+    client = as_user("planeacion")
+    with django_assert_num_queries(FINDINGS_PAGE_QUERIES):
+        findings(client)
+    for reviewer in ["planeacion", "revisor"]:
+        for finding in QualityFindingFactory.create_batch(
+            10, institution=demo.institution, concerns=demo.activity_full
+        ):
+            finding_review(
+                actor=Actor.for_user(demo.users[reviewer]),
+                finding=finding,
+                status="accepted",
+                comment="Revisado.",
+            )
+    with django_assert_num_queries(FINDINGS_PAGE_QUERIES):
+        html = findings(client)
+    assert html.count("por Ana Pérez el") == 20
+
+
+def test_plan_findings_link_to_the_plan(as_user, demo):
+    from rumbo.strategy.models import LineOfAction
+
+    line = LineOfAction.objects.get(plan=demo.plan_new, code="1.1")
+    QualityFindingFactory(
+        institution=demo.institution, code="key_format", concerns=line, source_file="a.txt"
+    )
+    html = findings(as_user("consulta"), "?archivo=a.txt")
+    href = reverse("web:plan", args=["IEEM", demo.plan_new.pk])
+    assert f'<a href="{href}">{line}</a>' in html

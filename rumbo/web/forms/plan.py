@@ -9,6 +9,7 @@ from django import forms
 from rumbo.strategy.models import SwotKind
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
+YEAR = forms.TextInput(attrs={"inputmode": "numeric", "size": 6, "autocomplete": "off"})
 
 # Service error keys → form field names.
 SERVICE_FIELDS = {
@@ -38,13 +39,10 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
 
 
 class PlanForm(forms.Form):
-    nombre = forms.CharField(label="Nombre del plan", max_length=255)
-    inicio = forms.IntegerField(
-        label="Año inicial", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
-    )
-    fin = forms.IntegerField(
-        label="Año final", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
-    )
+    # Required-ness, year ranges and lengths are the service's rules: one place, one message.
+    nombre = forms.CharField(label="Nombre del plan", required=False)
+    inicio = forms.CharField(label="Año inicial", required=False, widget=YEAR)
+    fin = forms.CharField(label="Año final", required=False, widget=YEAR)
     mision = forms.CharField(label="Misión", required=False, widget=TEXTAREA)
     vision = forms.CharField(label="Visión", required=False, widget=TEXTAREA)
 
@@ -52,8 +50,8 @@ class PlanForm(forms.Form):
 class ElementForm(forms.Form):
     """Code, text and parents of a policy, general program, objective or line of action."""
 
-    clave = forms.CharField(label="Clave", max_length=20)
-    texto = forms.CharField(label="Texto", widget=TEXTAREA)
+    clave = forms.CharField(label="Clave", required=False)
+    texto = forms.CharField(label="Texto", required=False, widget=TEXTAREA)
 
     def __init__(
         self,
@@ -79,4 +77,4 @@ class ElementForm(forms.Form):
 
 class SwotForm(forms.Form):
     tipo = forms.ChoiceField(label="Cuadrante", choices=SwotKind.choices)
-    texto = forms.CharField(label="Texto", widget=TEXTAREA)
+    texto = forms.CharField(label="Texto", required=False, widget=TEXTAREA)

@@ -19,7 +19,7 @@ def alignment_detail(request: HttpRequest, code: str, year: int) -> HttpResponse
     program = program_get(institution=institution, year=year)
     if program is None:
         raise Http404("No hay programa anual para ese ejercicio.")
-    matrix = alignment_matrix(program=program)
+    matrix = alignment_matrix(institution=institution, program=program)
     return render(
         request,
         "web/alignment.html",
