@@ -9,10 +9,13 @@ response must be one the operation declares, with a body matching its schema.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -47,7 +50,22 @@ def real_path_parameters(demo: Demo) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Calling the WSGI app fires request_started/finished, whose handler would close the
+    test's connection (it sits in the test's transaction); Django's test client unhooks
+    it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection")
 def test_no_server_error_and_every_response_declared(
     demo: Demo, tokens: dict[str, str], record_property: Any
 ) -> None:
