@@ -335,7 +335,7 @@ def activity_update(
     None is unknown. Writes one audit event with only the fields that changed.
     """
     activity = (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("program", "node", "area", "unit")
         .prefetch_related("monthly_targets", "lines_of_action")
         .get(pk=activity.pk)
