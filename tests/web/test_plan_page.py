@@ -110,3 +110,12 @@ def test_plan_page_queries_do_not_grow(as_user, demo, django_assert_num_queries)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         html = plan_html(client, demo.plan_old)
     assert "32 líneas de acción" in " ".join(html.split())
+
+
+def test_plan_page_with_edit_controls_costs_the_same(as_user, demo, django_assert_num_queries):
+    client = as_user("planeacion")
+    with django_assert_num_queries(PLAN_PAGE_QUERIES):
+        html = plan_html(client, demo.plan_old)
+    assert "Editar datos del plan" in html
+    # one policy, two programs, one objective, two lines
+    assert html.count('class="action-link action-danger"') == 6
