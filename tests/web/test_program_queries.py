@@ -1,0 +1,99 @@
+"""The program page and its sections take the same queries for 318 or 3,000 activities."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from bench.synthetic import SyntheticProgram, synthetic_program
+from rumbo.institutions.models import Membership, Role
+from rumbo.programs.models import ProgramNode
+from tests.factories import InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# session, user, institution, membership, program, outline (4), findings, plan + lines
+PAGE = 12
+# the same plus the shown activities with their months and lines (3); a filter that matches
+# nothing spares those three
+FILTERED = PAGE + 3
+# session, user, institution, membership, program, outline (4), findings, rows (3)
+SECTION = 13
+
+
+@pytest.fixture(params=[318, 3000], ids=["318", "3000"])
+def program(request) -> SyntheticProgram:
+    institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
+    return synthetic_program(institution=institution, activities=request.param)
+
+
+@pytest.fixture(params=["planeacion", "enlace"])
+def client_of(request, client, program):
+    user = UserFactory(username=f"{request.param}-sintetico")
+    area = program.areas[1] if request.param == "enlace" else None
+    Membership.objects.create(
+        user=user, institution=program.program.institution, role=request.param, area=area
+    )
+    assert request.param in Role.values
+    client.force_login(user)
+    return client
+
+
+def page_url(program: SyntheticProgram, **params: str) -> str:
+    url = reverse("web:program", args=[program.program.institution.code, program.program.year])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def test_the_program_has_the_requested_size(program):
+    assert program.program.activities.count() == program.activities
+    assert ProgramNode.objects.filter(program=program.program, depth=0).count() == 13
+
+
+def test_unfiltered_page(program, client_of, django_assert_num_queries):
+    with django_assert_num_queries(PAGE):
+        response = client_of.get(page_url(program))
+    assert response.status_code == 200
+    assert response.content.decode().count('<details class="node depth-0"') == 13
+    assert 'class="activity' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"area": "US1"},
+        {"unidad": "unit"},
+        {"linea": "1.1"},
+        {"linea": "ninguna"},
+        {"q": "informe sintetico numero 1"},
+        {"observaciones": "on"},
+        {"area": "US2", "q": "informe", "unidad": "unit"},
+    ],
+    ids=["area", "unit", "line", "no-line", "text", "observations", "combined"],
+)
+def test_filtered_page(program, client_of, filters, django_assert_num_queries):
+    params = {k: str(program.units[0].pk) if v == "unit" else v for k, v in filters.items()}
+    with django_assert_num_queries(FILTERED):
+        response = client_of.get(page_url(program, **params))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Se muestran" in html
+    assert 'class="activity' in html, "the filter must match something in both sizes"
+    with django_assert_num_queries(FILTERED):
+        client_of.get(page_url(program, **params), HTTP_HX_REQUEST="true")
+
+
+def test_section(program, client_of, django_assert_num_queries):
+    root = ProgramNode.objects.get(program=program.program, key="02")
+    url = reverse(
+        "web:program_section",
+        args=[program.program.institution.code, program.program.year, root.pk],
+    )
+    with django_assert_num_queries(SECTION):
+        response = client_of.get(url)
+    assert response.status_code == 200
+    rows = response.content.decode().count('<tr id="actividad-')
+    assert rows == program.program.activities.filter(node__parent=root).count() > 0
+    with django_assert_num_queries(SECTION):
+        client_of.get(url, HTTP_HX_REQUEST="true")
