@@ -326,17 +326,3 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
 
 
 # --- who may change an account -------------------------------------------------------------
-
-
-def account_manageable_by(*, user: User, target: User) -> bool:
-    """Whether ``user`` may deactivate or reset ``target``'s account (it spans institutions).
-
-    Only when ``user`` may manage the users of every institution the target belongs to;
-    a superuser's account only by a superuser. Composed from ``access.can``.
-    """
-    from rumbo.institutions.access import Capability, can
-
-    if target.is_superuser and not user.is_superuser:
-        return False
-    institutions = Institution.objects.filter(memberships__user=target).distinct()
-    return all(can(user, inst, Capability.MANAGE_USERS) for inst in institutions)

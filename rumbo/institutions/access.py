@@ -126,6 +126,20 @@ def can_create_institution(user: AnyUser) -> bool:
     return Membership.objects.filter(user_id=cast(int, user.pk), role=Role.PLANEACION).exists()
 
 
+def can_manage_account(user: AnyUser, target: AbstractBaseUser) -> bool:
+    """Whether ``user`` may deactivate or reset ``target``'s account (it spans institutions).
+
+    Only when ``user`` may manage the users of every institution the target belongs to;
+    a superuser's account only by a superuser.
+    """
+    if not _is_active_user(user):
+        return False
+    if getattr(target, "is_superuser", False) and not _is_superuser(user):
+        return False
+    institutions = Institution.objects.filter(memberships__user_id=target.pk).distinct()
+    return all(can(user, inst, Capability.MANAGE_USERS) for inst in institutions)
+
+
 def user_institutions(user: AnyUser) -> QuerySet[Institution]:
     """The institutions the user may open: all for a superuser, else those with a membership."""
     if not _is_active_user(user):

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from rumbo.accounts.services import (
-    account_manageable_by,
     member_create,
     membership_add,
     membership_remove,
@@ -20,6 +19,7 @@ from rumbo.accounts.services import (
 )
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
+from rumbo.institutions.access import can_manage_account
 from rumbo.institutions.models import Membership, Role
 from tests.factories import AreaFactory, MembershipFactory, UserFactory
 
@@ -190,9 +190,9 @@ def test_password_reset_returns_a_new_secret_never_audited(actor, demo):
 def test_an_account_in_another_institution_is_not_manageable(demo):
     planner = demo.users["planeacion"]
     shared = demo.users["consulta"]
-    assert account_manageable_by(user=planner, target=shared)
+    assert can_manage_account(planner, shared)
     MembershipFactory(user=shared, institution=demo.other_institution, role=Role.CONSULTA)
-    assert not account_manageable_by(user=planner, target=shared)
+    assert not can_manage_account(planner, shared)
     boss = UserFactory(username="raiz", is_superuser=True)
-    assert account_manageable_by(user=boss, target=shared)
-    assert not account_manageable_by(user=planner, target=boss)
+    assert can_manage_account(boss, shared)
+    assert not can_manage_account(planner, boss)

@@ -82,9 +82,10 @@ def test_home_queries_do_not_grow_with_the_institutions(client, demo, django_ass
         institution = InstitutionFactory(code=f"OPLE{i}", name=f"Organismo {i}")
         MembershipFactory(user=user, institution=institution, role=Role.CONSULTA)
     client.force_login(user)
-    with django_assert_num_queries(3):  # session, user, institutions
+    with django_assert_num_queries(4):  # session, user, institutions, may create?
         response = client.get(reverse("web:home"))
     assert response.content.decode().count('class="card-title"') == 5
+    assert "Crear institución" not in response.content.decode()
 
 
 def test_superuser_sees_all_institutions(client, demo):
@@ -129,9 +130,25 @@ def test_institution_home_when_nothing_is_loaded(client, db):
     user = MembershipFactory(institution=institution, role=Role.PLANEACION).user
     client.force_login(user)
     text = text_of(client.get(reverse("web:institution", args=["VACIO"])))
-    assert "Todavía no hay programas anuales cargados." in text
-    assert "Todavía no hay planes cargados." in text
+    assert "Todavía no hay programas anuales. Crea el primero" in text
+    assert "Todavía no hay planes. Crea uno" in text
     assert "Errores</span></dt><dd>0</dd>" in text
+
+
+def test_start_from_scratch_links_only_for_planeacion(as_user, demo):
+    planner = as_user("planeacion").get(reverse("web:institution", args=["IEEM"])).content.decode()
+    for name in ("program_create", "plan_create", "users", "institution_edit"):
+        assert reverse(f"web:{name}", args=["IEEM"]) in planner, name
+    reader = as_user("consulta").get(reverse("web:institution", args=["IEEM"])).content.decode()
+    for name in ("program_create", "plan_create", "users", "institution_edit"):
+        assert reverse(f"web:{name}", args=["IEEM"]) not in reader, name
+    assert reverse("web:areas", args=["IEEM"]) in reader
+
+
+def test_a_planner_sees_the_home_page_with_create_institution(as_user, demo):
+    response = as_user("planeacion").get(reverse("web:home"))
+    assert response.status_code == 200
+    assert reverse("web:institution_create") in response.content.decode()
 
 
 def test_institution_home_queries_do_not_grow(as_user, demo, django_assert_num_queries):

@@ -49,8 +49,15 @@ def test_a_member_of_another_institution_gets_a_spanish_403_everywhere(as_user, 
 
 def test_the_outsider_still_reaches_its_own_institution(as_user, demo):
     response = as_user("ajeno").get(reverse("web:home"))
+    assert response.status_code == 200  # a planner stays home: it may create institutions
+    assert reverse("web:institution", args=["IECM"]) in response.content.decode()
+    assert reverse("web:institution", args=["IEEM"]) not in response.content.decode()
+
+
+def test_a_reader_of_one_institution_goes_straight_to_it(as_user, demo):
+    response = as_user("consulta").get(reverse("web:home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:institution", args=["IECM"])
+    assert response["Location"] == reverse("web:institution", args=["IEEM"])
 
 
 @pytest.mark.parametrize(

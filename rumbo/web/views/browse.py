@@ -6,7 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from rumbo.institutions.access import institution_for_user, user_institutions
+from rumbo.institutions.access import (
+    can_create_institution,
+    institution_for_user,
+    user_institutions,
+)
 from rumbo.web.selectors import institution_overview
 
 from .common import institution_context
@@ -15,9 +19,14 @@ from .common import institution_context
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     institutions = list(user_institutions(request.user))
-    if len(institutions) == 1:
+    creator = can_create_institution(request.user)
+    if len(institutions) == 1 and not creator:
         return redirect("web:institution", code=institutions[0].code)
-    return render(request, "web/home.html", {"institutions": institutions})
+    return render(
+        request,
+        "web/home.html",
+        {"institutions": institutions, "can_create_institution": creator},
+    )
 
 
 @login_required

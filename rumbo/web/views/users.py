@@ -18,6 +18,7 @@ from rumbo.audit.services import Actor
 from rumbo.institutions.access import (
     Capability,
     can,
+    can_manage_account,
     forget_grants,
     institution_for_user,
 )
@@ -108,7 +109,7 @@ def _detail(
         "users",
         member=member,
         role_form=role_form or RoleForm(institution=institution),
-        manageable=services.account_manageable_by(user=request.user, target=member),  # type: ignore[arg-type]
+        manageable=can_manage_account(request.user, member),
         account_errors=account_errors or [],
         role_errors=role_errors or [],
     )
@@ -198,7 +199,7 @@ def user_role_remove(
 def _account(request: HttpRequest, code: str, user_id: int) -> tuple[Institution, User]:
     institution = _manage(request, code)
     member = member_get(institution=institution, user_id=user_id)
-    if not services.account_manageable_by(user=request.user, target=member):  # type: ignore[arg-type]
+    if not can_manage_account(request.user, member):
         raise PermissionDenied(
             "Esta cuenta también pertenece a otra institución que no administras."
         )
