@@ -23,7 +23,9 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
 
-    # One institution: straight to its home page.
+    # Planeación may found institutions, so it lands on the list of its institutions.
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.get_by_role("link", name="Instituto Electoral del Estado de México").click()
     expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Instituto Electoral del Estado de México"
@@ -33,11 +35,14 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     page.get_by_role("link", name="Ejercicio 2024").click()
     expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/$"))
     activity_row = page.locator(f"#actividad-{demo.activity_fraction.pk}")
-    expect(activity_row).to_be_hidden()  # subprograms start collapsed
+    expect(activity_row).to_have_count(0)  # subprograms start collapsed, bodies not sent
+    subprogram = page.locator(f"#nodo-{demo.subprogram.pk}")
+    expect(subprogram).to_contain_text("4 actividades · total anual 4,085")
 
-    # Expand the subprogram with the keyboard: focus its summary, press Enter.
-    summary = page.locator(f"#nodo-{demo.subprogram.pk} > summary")
+    # Expand the subprogram with the keyboard: its body loads on demand (htmx).
+    summary = subprogram.locator("> summary")
     summary.focus()
+    assert summary.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
     page.keyboard.press("Enter")
     expect(activity_row).to_be_visible()
     cells = activity_row.locator("td")
@@ -53,10 +58,26 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     screenshot("03-programa")
 
-    # Filter by text: only the matching activity remains, already expanded.
+    # Filter by text: the results update in place, the URL follows, the status is announced.
     page.get_by_label("Buscar clave o descripción").fill("sesiones")
     page.get_by_role("button", name="Filtrar").click()
+    expect(page).to_have_url(re.compile(r"q=sesiones"))
     expect(page.locator("tr.activity")).to_have_count(1)
+    expect(missing).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Se muestran 1 de 5 actividades")
+    page.get_by_label("Solo con observaciones").check()
+    expect(page).to_have_url(re.compile(r"observaciones=on"))
+    expect(page.locator("tr.activity")).to_have_count(1)
+    page.get_by_label("Buscar clave o descripción").fill("")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page.locator("tr.activity")).to_have_count(2)  # 010103 and 010104
+    screenshot("03b-programa-filtrado")
+
+    # The activity's key leads to its own page.
+    missing.get_by_role("link", name="010103", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/actividad/010103/$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"observaciones=on"))
     expect(missing).to_be_visible()
 
     page.get_by_role("navigation", name="Navegación principal").get_by_role(
@@ -87,11 +108,10 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     expect(rows.first).to_contain_text("Faltan valores mensuales en el calendario")
     screenshot("05-hallazgos")
 
-    # The finding's object leads back to the activity in the program.
+    # The finding's object leads back to the activity.
     rows.first.get_by_role("link", name=re.compile("010103")).click()
-    expect(page).to_have_url(re.compile(rf"#actividad-{demo.activity_missing.pk}$"))
-    expect(missing).to_be_visible()
-    expect(missing).to_contain_text("Sesiones de la Junta General")
+    expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/actividad/010103/$"))
+    expect(page.locator("main")).to_contain_text("Sesiones de la Junta General")
 
 
 def log_in(page, username: str) -> None:
@@ -127,3 +147,20 @@ def test_narrow_screen_stacks_the_foda(page, screenshot, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the page must not scroll sideways on a phone"
     screenshot("06-plan-movil")
+
+
+def test_narrow_screen_scrolls_the_months_and_keeps_the_key_in_view(page, screenshot):
+    demo = build_demo()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "consulta")
+    page.goto(f"/i/IEEM/programa/2024/seccion/{demo.subprogram.pk}/")
+    row = page.locator(f"#actividad-{demo.activity_full.pk}")
+    expect(row).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    region = page.get_by_role("region", name=re.compile("Calendario mensual de proyecto 0101"))
+    scrolled = region.evaluate("el => { el.scrollLeft = el.scrollWidth; return el.scrollLeft; }")
+    assert scrolled > 200, "the months scroll inside their region"
+    key = row.locator("th.key")
+    box, frame = key.bounding_box(), region.bounding_box()
+    assert frame["x"] <= box["x"] <= frame["x"] + 2, "the key column sticks to the left edge"
+    screenshot("07-programa-movil")
