@@ -1,0 +1,149 @@
+"""Every URL of the web application × every persona, from one table.
+
+The table must name every URL pattern of the ``web`` namespace: a new page without an
+access expectation fails ``test_the_table_covers_every_page``. GET pages must answer
+200 to those allowed and 403 to the others; POST-only endpoints must answer 403 to
+those not allowed and write nothing (the audit trail stays empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from rumbo.audit.models import AuditEvent
+from rumbo.imports.models import QualityFinding
+from rumbo.institutions.models import Membership
+from rumbo.programs.models import UnitOfMeasure
+from rumbo.web.urls import urlpatterns
+from tests.factories import Demo
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {"planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"}
+PLANEACION = {"planeacion"}
+ALL_PERSONAS = [*sorted(EVERYONE), "ajeno"]  # ajeno: planeación of another institution
+
+
+@dataclass(frozen=True)
+class Page:
+    args: Callable[[Demo], list[object]]
+    allowed: set[str]
+    method: str = "get"
+
+
+def _ieem(*rest: Callable[[Demo], object]) -> Callable[[Demo], list[object]]:
+    return lambda d: ["IEEM", *(f(d) for f in rest)]
+
+
+YEAR = lambda d: 2024  # noqa: E731
+SE_ACTIVITY = lambda d: d.activity_full.key  # noqa: E731  (area SE)
+ENLACE_SE = lambda d: d.users["enlace_se"].pk  # noqa: E731
+
+PAGES: dict[str, Page] = {
+    "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "institution": Page(_ieem(), EVERYONE),
+    "institution_create": Page(lambda d: [], PLANEACION | {"ajeno"}),
+    "institution_edit": Page(_ieem(), PLANEACION),
+    "areas": Page(_ieem(), EVERYONE),
+    "area_edit": Page(_ieem(lambda d: d.area_se.pk), PLANEACION),
+    "units": Page(_ieem(), EVERYONE),
+    "unit_edit": Page(
+        _ieem(lambda d: UnitOfMeasure.objects.get(institution=d.institution, name="Reporte").pk),
+        PLANEACION,
+    ),
+    "program_create": Page(_ieem(), PLANEACION),
+    "program": Page(_ieem(YEAR), EVERYONE),
+    "program_section": Page(_ieem(YEAR, lambda d: d.subprogram.pk), EVERYONE),
+    "node_create": Page(_ieem(YEAR), PLANEACION),
+    "activity": Page(_ieem(YEAR, SE_ACTIVITY), EVERYONE),
+    "activity_edit": Page(_ieem(YEAR, SE_ACTIVITY), {"planeacion", "enlace_se"}),
+    "activity_calendar": Page(_ieem(YEAR, SE_ACTIVITY), {"planeacion", "enlace_se"}),
+    "activity_delete": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
+    "activity_create": Page(_ieem(YEAR), PLANEACION),
+    "program_template": Page(_ieem(YEAR), EVERYONE),
+    "program_upload": Page(_ieem(YEAR), PLANEACION),
+    "program_upload_confirm": Page(_ieem(YEAR), PLANEACION, "post"),
+    "plan_create": Page(_ieem(), PLANEACION),
+    "plan": Page(_ieem(lambda d: d.plan_new.pk), EVERYONE),
+    "plan_edit": Page(_ieem(lambda d: d.plan_new.pk), PLANEACION),
+    "plan_element_create": Page(_ieem(lambda d: d.plan_new.pk, lambda d: "objetivo"), PLANEACION),
+    "plan_element_edit": Page(
+        _ieem(
+            lambda d: d.plan_new.pk,
+            lambda d: "objetivo",
+            lambda d: d.plan_new.objectives.get(code="OE1").pk,
+        ),
+        PLANEACION,
+    ),
+    "plan_element_delete": Page(
+        _ieem(
+            lambda d: d.plan_new.pk,
+            lambda d: "objetivo",
+            lambda d: d.plan_new.objectives.get(code="OE1").pk,
+        ),
+        PLANEACION,
+    ),
+    "alignment": Page(_ieem(YEAR), EVERYONE),
+    "findings": Page(_ieem(), EVERYONE),
+    "finding_review": Page(
+        _ieem(lambda d: QualityFinding.objects.filter(institution=d.institution).first().pk),
+        {"planeacion", "revisor"},
+        "post",
+    ),
+    "users": Page(_ieem(), PLANEACION),
+    "user_create": Page(_ieem(), PLANEACION),
+    "user_detail": Page(_ieem(ENLACE_SE), PLANEACION),
+    "user_role_add": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
+    "user_role_remove": Page(
+        _ieem(
+            ENLACE_SE,
+            lambda d: Membership.objects.get(user=d.users["enlace_se"]).pk,
+        ),
+        PLANEACION,
+        "post",
+    ),
+    "user_set_active": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
+    "user_password_reset": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
+}
+
+
+def test_the_table_covers_every_page():
+    names = {pattern.name for pattern in urlpatterns}
+    assert names == set(PAGES), (
+        f"without expectation: {sorted(names - set(PAGES))}; stale: {sorted(set(PAGES) - names)}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_goes_to_the_login_page(client, demo, name):
+    page = PAGES[name]
+    url = reverse(f"web:{name}", args=page.args(demo))
+    response = getattr(client, page.method)(url)
+    assert response.status_code == 302, url
+    assert response["Location"].startswith(reverse(settings.LOGIN_URL)), url
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_persona_on_every_page(client, demo, name, persona):
+    page = PAGES[name]
+    client.force_login(demo.users[persona])
+    url = reverse(f"web:{name}", args=page.args(demo))
+    response = getattr(client, page.method)(url)
+    if persona not in page.allowed:
+        assert response.status_code == 403, (persona, url, response.status_code)
+        assert "Acceso denegado" in response.content.decode() or page.method == "post"
+        assert not AuditEvent.objects.exists(), (persona, url)
+    elif page.method == "get":
+        assert response.status_code in {200, 302}, (persona, url, response.status_code)
+        if name != "home":
+            assert response.status_code == 200, (persona, url, response.status_code)
+    else:
+        # Allowed, but an empty POST is invalid input: refused with a message, never 403/500.
+        assert response.status_code in {200, 302, 400}, (persona, url, response.status_code)
