@@ -145,6 +145,11 @@ def bench_program_pages(code: str) -> tuple[dict[str, list[float]], dict[str, in
     synthetic_program(institution=big, activities=3000)
     for institution in Institution.objects.filter(code__in=[code, "SINT"]):
         Membership.objects.create(user=user, institution=institution, role=Role.PLANEACION)
+    from rumbo.programs.models import AnnualProgram
+    from rumbo.programs.selectors import program_outline
+
+    imported = AnnualProgram.objects.get(institution__code=code, year=2024)
+    biggest = max(program_outline(program=imported).roots, key=lambda r: r.activity_count)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     results: dict[str, list[float]] = {}
@@ -153,11 +158,13 @@ def bench_program_pages(code: str) -> tuple[dict[str, list[float]], dict[str, in
         "program_page": reverse("web:program", args=[code, 2024]),
         "program_page_filtered": reverse("web:program", args=[code, 2024]) + "?q=informe",
         "program_page_3000": reverse("web:program", args=["SINT", 2024]),
+        "program_section_largest": reverse(
+            "web:program_section", args=[code, 2024, biggest.node.pk]
+        ),
     }
     for name, url in pages.items():
-        results[name], sizes[name.removeprefix("program_page").strip("_") or "IEEM"] = time_get(
-            client, url
-        )
+        label = name.removeprefix("program_").removeprefix("page").strip("_") or "IEEM"
+        results[name], sizes[label] = time_get(client, url)
     return results, sizes
 
 
