@@ -29,9 +29,9 @@ def test_start_from_scratch_and_give_a_liaison_access(page, browser, live_server
         role=Role.PLANEACION,
     )
     login(page, "fundadora", PASSWORD)
-    expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
-
-    page.goto("/instituciones/nueva/")
+    expect(page.get_by_role("heading", name="Mis instituciones")).to_be_visible()
+    page.get_by_role("link", name="Crear institución").click()
+    expect(page).to_have_url(re.compile(r"/instituciones/nueva/$"))
     screenshot("setup-01-nueva-institucion")
     page.get_by_label("Clave").fill("iepc")
     page.get_by_label("Nombre", exact=True).fill("Instituto Electoral y de Participación Ciudadana")
