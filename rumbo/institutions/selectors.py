@@ -39,3 +39,8 @@ def area_list(*, institution: Institution) -> QuerySet[Area]:
 
 def area_get(*, institution: Institution, area_id: int) -> Area | None:
     return Area.objects.filter(institution=institution, pk=area_id).select_related("parent").first()
+
+
+def area_choices(*, institution: Institution) -> QuerySet[Area]:
+    """The institution's areas by name, to choose from in a form (one query when read)."""
+    return Area.objects.filter(institution=institution).order_by("name")

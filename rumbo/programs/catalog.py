@@ -67,3 +67,8 @@ def unit_list(*, institution: Institution) -> QuerySet[UnitOfMeasure]:
         .annotate(activity_count=Count("activities"))
         .order_by("normalized")
     )
+
+
+def unit_choices(*, institution: Institution) -> QuerySet[UnitOfMeasure]:
+    """The institution's units by name, to choose from in a form (one query when read)."""
+    return UnitOfMeasure.objects.filter(institution=institution).order_by("name")

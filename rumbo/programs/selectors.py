@@ -3,6 +3,7 @@
 ``program_tree`` loads everything (exports, round trips). ``program_outline`` gives the
 structure with totals and per-activity facts aggregated in SQL, without month rows, and
 ``activity_rows`` loads the full rows of just the activities a page shows.
+``activity_detail`` reads one activity with everything its own pages show.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
-from rumbo.institutions.models import Institution
+from rumbo.institutions.access import activity_area_id
+from rumbo.institutions.models import Area, Institution
+from rumbo.strategy.models import LineOfAction
 
 from .models import Activity, AnnualProgram, AreaObjective, Beneficiary, MonthlyTarget, ProgramNode
 
@@ -311,8 +314,83 @@ def activity_rows(
     return {a.pk: _activity_row(a, beneficiaries=False) for a in queryset}
 
 
+@dataclass
+class ActivityDetail:
+    """One activity with everything its pages show; see ``activity_detail``."""
+
+    institution: Institution
+    program: AnnualProgram
+    activity: Activity  # with unit, area, node, months, beneficiaries and lines loaded
+    nodes: dict[int, ProgramNode]  # id → node: all the program's nodes, with their areas
+    path: list[ProgramNode]  # from the root down to the node the activity hangs from
+    area: Area | None  # the responsible area: its own, else the nearest node's up the tree
+    row: ActivityRow
+
+
+def activity_detail(*, institution: Institution, year: int, key: str) -> ActivityDetail | None:
+    """The activity with its months, beneficiaries, alignment and path (5 queries).
+
+    None when the institution's program of that year has no activity with that key.
+    """
+    activity = (
+        Activity.objects.filter(program__institution=institution, program__year=year, key=key)
+        .select_related("program", "unit", "area")
+        .prefetch_related(
+            Prefetch("monthly_targets", queryset=MonthlyTarget.objects.order_by("month")),
+            Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("order")),
+            Prefetch(
+                "lines_of_action",
+                queryset=LineOfAction.objects.select_related(
+                    "plan", "objective", "program"
+                ).order_by("code"),
+            ),
+        )
+        .first()
+    )
+    if activity is None:
+        return None
+    program = activity.program
+    program.institution = institution  # spare a query wherever the program names it
+    nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program).select_related("area")}
+    path: list[ProgramNode] = []
+    node = nodes.get(activity.node_id)
+    while node is not None:
+        path.append(node)
+        node = nodes.get(node.parent_id) if node.parent_id else None
+    path.reverse()
+    if path:
+        activity.node = path[-1]
+    area_id = activity_area_id(activity, nodes)
+    area = activity.area if activity.area_id is not None else None
+    if area is None and area_id is not None:
+        area = next(n.area for n in nodes.values() if n.area_id == area_id)
+    months: list[Decimal | None] = [None] * 12
+    for mt in activity.monthly_targets.all():
+        months[mt.month - 1] = mt.quantity
+    row = ActivityRow(
+        activity=activity,
+        months=months,
+        beneficiaries=list(activity.beneficiaries.all()),
+        line_codes=[line.code for line in activity.lines_of_action.all()],
+    )
+    return ActivityDetail(
+        institution=institution,
+        program=program,
+        activity=activity,
+        nodes=nodes,
+        path=path,
+        area=area,
+        row=row,
+    )
+
+
 def node_get(*, program: AnnualProgram, node_id: int) -> ProgramNode | None:
     return ProgramNode.objects.filter(program=program, pk=node_id).select_related("area").first()
+
+
+def node_list(*, program: AnnualProgram) -> list[ProgramNode]:
+    """The program's nodes, parents first (by depth, then order and key), one query."""
+    return list(ProgramNode.objects.filter(program=program).order_by("depth", "order", "key"))
 
 
 def area_objective_list(*, institution: Institution, year: int) -> QuerySet[AreaObjective]:

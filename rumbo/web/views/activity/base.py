@@ -1,0 +1,145 @@
+"""What every activity page shares: the activity as pages show it, refusals, rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from rumbo.institutions.access import Capability, access_activity, institution_for_user, require
+from rumbo.institutions.models import Area, Institution
+from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
+from rumbo.programs.selectors import ActivityRow, activity_detail
+from rumbo.web.selectors import activity_level_name, node_level_name
+
+from ..common import institution_context
+
+# --- reading one activity ------------------------------------------------------------------
+
+
+@dataclass
+class PathStep:
+    level_name: str
+    node: ProgramNode
+
+
+@dataclass
+class ActivityData:
+    """Everything the activity pages show: the selector's ``ActivityDetail`` with the level
+    names the web gives the path and the activity (``rumbo.web.selectors``) added."""
+
+    institution: Institution
+    program: AnnualProgram
+    activity: Activity
+    nodes: dict[int, ProgramNode]
+    path: list[PathStep]
+    level_name: str
+    area: Area | None
+    row: ActivityRow
+
+    @property
+    def months(self) -> list[Decimal | None]:
+        return self.row.months
+
+
+def load_activity(institution: Institution, year: int, key: str) -> ActivityData:
+    """The activity with its months, beneficiaries, alignment and path (5 queries), or 404."""
+    detail = activity_detail(institution=institution, year=year, key=key)
+    if detail is None:
+        raise Http404("No existe esa actividad en el programa.")
+    program = detail.program
+    return ActivityData(
+        institution=detail.institution,
+        program=program,
+        activity=detail.activity,
+        nodes=detail.nodes,
+        path=[PathStep(level_name=node_level_name(program, n.depth), node=n) for n in detail.path],
+        level_name=activity_level_name(program),
+        area=detail.area,
+        row=detail.row,
+    )
+
+
+# --- permission answers ---------------------------------------------------------------------
+
+
+class Denied(Exception):
+    """Raised inside a view to answer 403 with the activity pages' explanation."""
+
+    def __init__(self, message: str, data: ActivityData | None = None, *, by_area: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data = data
+        self.by_area = by_area  # refused because of the activity's area (an enlace's limit)
+
+
+def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn ``Denied`` into a 403 page that says why and who may do it."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse:
+        institution = institution_for_user(request.user, code)  # 404 / 403 for outsiders
+        try:
+            return view(request, institution, year, **kwargs)
+        except Denied as denied:
+            context = institution_context(
+                request,
+                institution,
+                "program",
+                message=denied.message,
+                data=denied.data,
+                by_area=denied.by_area,
+                program=denied.data.program if denied.data else None,
+                year=year,
+            )
+            return render(request, "web/activity_denied.html", context, status=403)
+
+    return wrapper
+
+
+def check_writable(request: HttpRequest, data: ActivityData) -> None:
+    try:
+        access_activity(request.user, data.activity, for_write=True, nodes=data.nodes)
+    except PermissionDenied as exc:
+        raise Denied(str(exc), data, by_area=True) from exc
+
+
+def check_structure(
+    request: HttpRequest, institution: Institution, data: ActivityData | None
+) -> None:
+    try:
+        require(request.user, institution, Capability.EDIT_PROGRAM)
+    except PermissionDenied as exc:
+        raise Denied(str(exc), data, by_area=False) from exc
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+def activity_url(data: ActivityData, name: str = "activity") -> str:
+    return reverse(
+        f"web:{name}", args=[data.institution.code, data.program.year, data.activity.key]
+    )
+
+
+def page(request: HttpRequest, data: ActivityData, template: str, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        template,
+        institution_context(
+            request,
+            data.institution,
+            "program",
+            data=data,
+            program=data.program,
+            activity=data.activity,
+            **extra,
+        ),
+    )

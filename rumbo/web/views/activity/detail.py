@@ -1,0 +1,44 @@
+"""The activity's detail page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from rumbo.audit.selectors import object_history
+from rumbo.imports.models import FindingStatus, QualityFinding
+from rumbo.imports.selectors import FindingFilters, finding_list
+from rumbo.institutions.access import Capability, access_activity, can, can_access_activity
+from rumbo.institutions.models import Institution
+
+from .base import ActivityData, explain_denial, load_activity, page
+
+
+def _open_findings(data: ActivityData) -> list[QualityFinding]:
+    filters = FindingFilters(activity_id=data.activity.pk, status=FindingStatus.OPEN)
+    return list(finding_list(institution=data.institution, filters=filters))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@explain_denial
+def activity_detail(
+    request: HttpRequest, institution: Institution, year: int, key: str
+) -> HttpResponse:
+    data = load_activity(institution, year, key)
+    access_activity(request.user, data.activity, for_write=False, nodes=data.nodes)
+    return page(
+        request,
+        data,
+        "web/activity_detail.html",
+        status=data.row.calendar_status,
+        months_total=data.row.months_total,
+        missing_months=sum(1 for m in data.months if m is None),
+        findings=_open_findings(data),
+        history=list(object_history(data.activity)),
+        can_write=can_access_activity(
+            request.user, data.activity, for_write=True, nodes=data.nodes
+        ),
+        can_structure=can(request.user, institution, Capability.EDIT_PROGRAM),
+    )

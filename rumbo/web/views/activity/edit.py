@@ -1,0 +1,201 @@
+"""Editing an activity's fields, creating an activity under a node, deleting one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from rumbo.audit.services import Actor
+from rumbo.institutions.access import Capability, can
+from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.selectors import area_choices
+from rumbo.programs import services
+from rumbo.programs.catalog import unit_choices
+from rumbo.programs.models import AnnualProgram
+from rumbo.programs.selectors import node_list, program_get
+from rumbo.strategy.models import LineOfAction
+from rumbo.strategy.selectors import line_of_action_list
+from rumbo.web.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
+from rumbo.web.selectors import activity_level_name, node_level_name
+
+from ..common import institution_context
+from .base import (
+    ActivityData,
+    activity_url,
+    check_structure,
+    check_writable,
+    explain_denial,
+    load_activity,
+    page,
+)
+
+
+def _areas(request: HttpRequest, institution: Institution) -> QuerySet[Area] | None:
+    """The areas to choose from, or None when the user may not reassign activities."""
+    if not can(request.user, institution, Capability.EDIT_PROGRAM):
+        return None
+    return area_choices(institution=institution)
+
+
+def _lines(program: AnnualProgram) -> list[LineOfAction]:
+    return list(
+        line_of_action_list(institution=program.institution, year=program.year).select_related(
+            "objective", "program"
+        )
+    )
+
+
+def _service_errors(form: ActivityForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@explain_denial
+def activity_edit(
+    request: HttpRequest, institution: Institution, year: int, key: str
+) -> HttpResponse:
+    data = load_activity(institution, year, key)
+    check_writable(request, data)
+    inherited = _inherited_area(data)
+    kwargs: dict[str, Any] = {
+        "units": unit_choices(institution=institution),
+        "areas": _areas(request, institution),
+        "lines": _lines(data.program),
+        "inherited_area": inherited,
+    }
+    activity = data.activity
+    if request.method != "POST":
+        form = ActivityForm(
+            initial={
+                "description": activity.description,
+                "unit": activity.unit_id,
+                "area": activity.area_id,
+                "lines_of_action": data.row.line_codes,
+            },
+            **kwargs,
+        )
+        return page(request, data, "web/activity_edit.html", form=form)
+    form = ActivityForm(request.POST, **kwargs)
+    if form.is_valid():
+        cd = form.cleaned_data
+        changes: dict[str, Any] = {
+            "description": cd["description"],
+            "unit": cd["unit"],
+            "lines_of_action": cd["lines_of_action"],
+        }
+        if "area" in form.fields:
+            changes["area"] = cd["area"]
+        try:
+            result = services.activity_update(
+                actor=Actor.for_user(request.user),
+                activity=activity,
+                reason=cd["reason"],
+                **changes,
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            if result.changed:
+                messages.success(request, f"Se guardaron los cambios de {activity.key}.")
+            else:
+                messages.info(request, "No había cambios que guardar.")
+            return HttpResponseRedirect(activity_url(data))
+    return page(request, data, "web/activity_edit.html", form=form)
+
+
+def _inherited_area(data: ActivityData) -> Area | None:
+    for step in reversed(data.path):
+        if step.node.area_id is not None:
+            return step.node.area
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@explain_denial
+def activity_delete(
+    request: HttpRequest, institution: Institution, year: int, key: str
+) -> HttpResponse:
+    data = load_activity(institution, year, key)
+    check_structure(request, institution, data)
+    form = ActivityDeleteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.activity_delete(
+            actor=Actor.for_user(request.user),
+            activity=data.activity,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Se eliminó la actividad {key}.")
+        return HttpResponseRedirect(reverse("web:program", args=[institution.code, year]))
+    return page(request, data, "web/activity_delete.html", form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@explain_denial
+def activity_create(request: HttpRequest, institution: Institution, year: int) -> HttpResponse:
+    check_structure(request, institution, None)
+    program = program_get(institution=institution, year=year)
+    if program is None:
+        raise Http404("No hay programa anual para ese ejercicio.")
+    program.institution = institution
+    nodes = node_list(program=program)
+    parents = {n.parent_id for n in nodes if n.parent_id is not None}
+    leaves = [
+        (n, f"{node_level_name(program, n.depth)} {n.key} · {n.name[:80]}")
+        for n in sorted(nodes, key=lambda n: n.key)
+        if n.pk not in parents
+    ]
+    kwargs: dict[str, Any] = {
+        "units": unit_choices(institution=institution),
+        "areas": _areas(request, institution),
+        "lines": _lines(program),
+        "nodes": leaves,
+    }
+    context = institution_context(
+        request,
+        institution,
+        "program",
+        program=program,
+        level_name=activity_level_name(program),
+        has_leaves=bool(leaves),
+    )
+    if request.method != "POST":
+        form = ActivityCreateForm(initial={"node": request.GET.get("nivel")}, **kwargs)
+        return render(request, "web/activity_create.html", {**context, "form": form})
+    form = ActivityCreateForm(request.POST, **kwargs)
+    if form.is_valid():
+        cd = form.cleaned_data
+        node = next(n for n in nodes if n.pk == cd["node"])
+        try:
+            activity = services.activity_create(
+                actor=Actor.for_user(request.user),
+                program=program,
+                node=node,
+                key=cd["key"],
+                description=cd["description"],
+                unit=cd["unit"],
+                area=cd.get("area"),
+                annual_target=cd["annual_target"],
+                lines_of_action=cd["lines_of_action"],
+                reason=cd["reason"],
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, f"Se creó la actividad {activity.key}.")
+            return HttpResponseRedirect(
+                reverse("web:activity", args=[institution.code, year, activity.key])
+            )
+    return render(request, "web/activity_create.html", {**context, "form": form})
