@@ -1,0 +1,39 @@
+"""Writes of annual programs: programs, nodes, units and activities with their calendar.
+
+Every change goes through here — the web forms, the JSON API and the Excel upload — so
+validation, authorisation by the caller and the audit trail are the same everywhere.
+Callers check access first (``rumbo.institutions.access``); these functions validate,
+save and record who changed what, before and after, in one transaction.
+"""
+
+from __future__ import annotations
+
+from .activities import (
+    UNSET,
+    ActivityResult,
+    activity_create,
+    activity_delete,
+    activity_set_calendar,
+    activity_update,
+)
+from .quantities import MAX_QUANTITY, QUANTUM, months_parse, quantity_parse
+from .snapshots import activity_months, activity_snapshot
+from .structure import node_create, program_create, unit_get_or_create
+
+__all__ = [
+    "MAX_QUANTITY",
+    "QUANTUM",
+    "UNSET",
+    "ActivityResult",
+    "activity_create",
+    "activity_delete",
+    "activity_months",
+    "activity_set_calendar",
+    "activity_snapshot",
+    "activity_update",
+    "months_parse",
+    "node_create",
+    "program_create",
+    "quantity_parse",
+    "unit_get_or_create",
+]
