@@ -1,4 +1,4 @@
-"""Writes for institutions and areas. Area spellings resolve here, and only here."""
+"""Writes of areas: spellings from documents resolve here, and only here; edits by hand."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rumbo.audit.services import Actor, Change, audit_record
 from rumbo.core.text import acronym, clean, normalize
 
-from .models import Area, AreaAlias, Institution, Membership, Role
+from ..models import Area, AreaAlias, Institution
 
 MatchKind = Literal["exact", "new", "alias", "fuzzy", "ambiguous"]
 
@@ -204,187 +202,7 @@ def area_resolve_many(
     return result
 
 
-@transaction.atomic
-def user_ensure(
-    *,
-    username: str,
-    password: str,
-    institution: Institution,
-    role: str,
-    area: Area | None,
-    actor: Actor,
-    first_name: str = "",
-) -> tuple[User, bool]:
-    """Create a user with one membership, or make sure an existing one has it."""
-    if role not in Role.values:
-        raise ValueError(f"rol desconocido: {role!r} (válidos: {', '.join(Role.values)})")
-    if role == Role.ENLACE and area is None:
-        raise ValueError("un enlace de área necesita un área")
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=username).first()
-    created = user is None
-    if user is None:
-        user = user_model.objects.create_user(
-            username=username, password=password, first_name=first_name
-        )
-        audit_record(
-            actor=actor,
-            institution_id=institution.pk,
-            action="create",
-            obj=user,
-            after={"username": username},
-        )
-    membership, m_created = Membership.objects.get_or_create(
-        user=user, institution=institution, role=role, area=area
-    )
-    if m_created:
-        audit_record(
-            actor=actor,
-            institution_id=institution.pk,
-            action="create",
-            obj=membership,
-            after={"role": role, "area": area.code if area else None},
-        )
-    return user, created  # type: ignore[return-value]
-
-
-# --- institutions and areas, from scratch ----------------------------------------------------
-
-_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def web_domains_parse(value: str | Sequence[str]) -> list[str]:
-    """Official domains from text (commas, spaces or lines) or a list: ``ieem.org.mx``.
-
-    A pasted address (``https://www.ieem.org.mx/x``) keeps its host without ``www.``.
-    """
-    items = re.split(r"[\s,;]+", value) if isinstance(value, str) else list(value)
-    domains: list[str] = []
-    bad: list[str] = []
-    for item in items:
-        text = item.strip().lower()
-        if not text:
-            continue
-        text = re.sub(r"^[a-z]+://", "", text).split("/")[0].split(":")[0]
-        text = text.removeprefix("www.")
-        if _DOMAIN_RE.match(text):
-            if text not in domains:
-                domains.append(text)
-        else:
-            bad.append(item.strip())
-    if bad:
-        raise ValidationError(
-            {"web_domains": f"No parece un dominio web: {', '.join(f'«{b}»' for b in bad)}."}
-        )
-    return domains
-
-
-def _institution_fields(*, name: str, short_name: str, web_domains: str | Sequence[str]) -> dict:
-    errors: dict[str, list[str]] = {}
-    data: dict[str, Any] = {"name": clean(name), "short_name": clean(short_name)}
-    if not data["name"]:
-        errors["name"] = ["El nombre es obligatorio."]
-    elif len(data["name"]) > 255:
-        errors["name"] = ["El nombre admite hasta 255 caracteres."]
-    if len(data["short_name"]) > 60:
-        errors["short_name"] = ["El nombre corto admite hasta 60 caracteres."]
-    try:
-        data["web_domains"] = web_domains_parse(web_domains)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    return data
-
-
-def _institution_snapshot(institution: Institution) -> dict[str, Any]:
-    return {
-        "code": institution.code,
-        "name": institution.name,
-        "short_name": institution.short_name,
-        "web_domains": list(institution.web_domains or []),
-    }
-
-
-@transaction.atomic
-def institution_create(
-    *,
-    actor: Actor,
-    code: str,
-    name: str,
-    short_name: str = "",
-    web_domains: str | Sequence[str] = (),
-    founder: User | None = None,
-) -> Institution:
-    """A new institution; its founder (usually the actor) becomes its Planeación."""
-    errors: dict[str, list[str]] = {}
-    code = (code or "").strip().upper()
-    if not code:
-        errors["code"] = ["La clave es obligatoria."]
-    elif not _CODE_RE.match(code):
-        errors["code"] = [
-            "La clave admite hasta 20 letras sin acentos, números, guiones o guiones bajos "
-            "(ejemplo: IEEM)."
-        ]
-    elif Institution.objects.filter(code__iexact=code).exists():
-        errors["code"] = [f"Ya existe una institución con la clave {code}."]
-    try:
-        data = _institution_fields(name=name, short_name=short_name, web_domains=web_domains)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    institution = Institution.objects.create(code=code, **data)
-    audit_record(
-        actor=actor,
-        institution_id=institution.pk,
-        action="institution.create",
-        obj=institution,
-        after=_institution_snapshot(institution),
-    )
-    if founder is not None:
-        membership = Membership.objects.create(
-            user=founder, institution=institution, role=Role.PLANEACION
-        )
-        audit_record(
-            actor=actor,
-            institution_id=institution.pk,
-            action="membership.create",
-            obj=membership,
-            after={"user": founder.get_username(), "role": Role.PLANEACION.value, "area": None},
-        )
-    return institution
-
-
-@transaction.atomic
-def institution_update(
-    *,
-    actor: Actor,
-    institution: Institution,
-    name: str,
-    short_name: str,
-    web_domains: str | Sequence[str],
-) -> bool:
-    """Change the institution's names and domains (its code is fixed); True if anything did."""
-    data = _institution_fields(name=name, short_name=short_name, web_domains=web_domains)
-    before = _institution_snapshot(institution)
-    for key, value in data.items():
-        setattr(institution, key, value)
-    after = _institution_snapshot(institution)
-    changed = [k for k in after if before[k] != after[k]]
-    if not changed:
-        return False
-    institution.save(update_fields=[*changed, "updated_at"])
-    audit_record(
-        actor=actor,
-        institution_id=institution.pk,
-        action="institution.update",
-        obj=institution,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
-    return True
+# --- areas created or edited by hand ---------------------------------------------------------
 
 
 def _area_snapshot(area: Area) -> dict[str, Any]:
