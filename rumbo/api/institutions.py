@@ -13,6 +13,7 @@ from rumbo.institutions.access import (
     user_institutions,
     user_roles,
 )
+from rumbo.institutions.selectors import area_search
 from rumbo.strategy.models import GeneralProgram
 from rumbo.strategy.selectors import (
     ObjectiveBranch,
@@ -35,7 +36,7 @@ from .schemas import (
     PlanDetailOut,
     PlanOut,
 )
-from .selectors import area_list, paginate
+from .selectors import paginate
 
 router = Router(tags=["Instituciones"])
 
@@ -77,7 +78,7 @@ def institution(request: HttpRequest, code: CodePath) -> Any:
 def areas(request: HttpRequest, code: CodePath, query: Query[AreaQuery]) -> Any:
     inst = institution_for_user(api_user(request), code)
     page = paginate(
-        area_list(institution=inst, q=query.q), page=query.page, page_size=query.page_size
+        area_search(institution=inst, q=query.q), page=query.page, page_size=query.page_size
     )
     return {
         "count": page.count,

@@ -12,6 +12,8 @@ from rumbo.audit.services import Actor
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import Capability, access_activity, institution_for_user, require
 from rumbo.institutions.models import Institution
+from rumbo.institutions.selectors import area_by_code
+from rumbo.programs.catalog import unit_by_name
 from rumbo.programs.exports import program_to_dict
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.selectors import program_get, program_list
@@ -30,15 +32,7 @@ from .schemas import (
     ProgramTreeOut,
     YearPath,
 )
-from .selectors import (
-    activity_get,
-    activity_list,
-    area_by_code,
-    node_area,
-    paginate,
-    program_nodes,
-    unit_by_name,
-)
+from .selectors import activity_get, activity_list, node_area, paginate, program_nodes
 
 router = Router(tags=["Programas anuales"])
 

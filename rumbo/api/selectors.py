@@ -1,4 +1,4 @@
-"""Reads the API needs beyond the apps' selectors: filtered activity and area lists, pages.
+"""Reads the API needs beyond the apps' selectors: filtered activity lists, findings, pages.
 
 Each returns querysets with their joins and prefetches in place, so a page costs the same
 number of queries whatever its size.
@@ -16,14 +16,7 @@ from rumbo.core.text import normalize
 from rumbo.imports.models import QualityFinding
 from rumbo.imports.selectors import FindingFilters, finding_list
 from rumbo.institutions.models import Area, Institution
-from rumbo.programs.models import (
-    Activity,
-    AnnualProgram,
-    Beneficiary,
-    MonthlyTarget,
-    ProgramNode,
-    UnitOfMeasure,
-)
+from rumbo.programs.models import Activity, AnnualProgram, Beneficiary, MonthlyTarget, ProgramNode
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -46,26 +39,6 @@ def paginate(qs: QuerySet[M], *, page: int, page_size: int) -> Page[M]:
     start = (page - 1) * page_size
     items = list(qs[start : start + page_size]) if count else []
     return Page(count=count, page=page, page_size=page_size, items=items)
-
-
-# --- areas ----------------------------------------------------------------------------------
-
-
-def area_list(*, institution: Institution, q: str = "") -> QuerySet[Area]:
-    qs = Area.objects.filter(institution=institution).select_related("parent")
-    text = q.strip()
-    if text:
-        qs = qs.filter(Q(code__icontains=text) | Q(normalized_name__contains=normalize(text)))
-    return qs.order_by("code", "pk")
-
-
-def area_by_code(*, institution: Institution, code: str) -> Area | None:
-    return Area.objects.filter(institution=institution, code=code.strip()).first()
-
-
-def unit_by_name(*, institution: Institution, name: str) -> UnitOfMeasure | None:
-    """The catalogue's unit with that name, ignoring case and accents."""
-    return UnitOfMeasure.objects.filter(institution=institution, normalized=normalize(name)).first()
 
 
 # --- activities -----------------------------------------------------------------------------

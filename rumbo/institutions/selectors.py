@@ -1,10 +1,11 @@
-"""Reads of institutions' catalogues: areas with what uses them."""
+"""Reads of institutions' catalogues: areas with what uses them, searched, by code."""
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from rumbo.core.text import normalize
 from rumbo.programs.models import Activity, ProgramNode
 
 from .models import Area, Institution, Membership
@@ -37,8 +38,22 @@ def area_list(*, institution: Institution) -> QuerySet[Area]:
     )
 
 
+def area_search(*, institution: Institution, q: str = "") -> QuerySet[Area]:
+    """The institution's areas by code, with ``parent``; ``q`` matches the code or the name
+    (case- and accent-insensitive). No counts: the API's paginated list."""
+    qs = Area.objects.filter(institution=institution).select_related("parent")
+    text = q.strip()
+    if text:
+        qs = qs.filter(Q(code__icontains=text) | Q(normalized_name__contains=normalize(text)))
+    return qs.order_by("code", "pk")
+
+
 def area_get(*, institution: Institution, area_id: int) -> Area | None:
     return Area.objects.filter(institution=institution, pk=area_id).select_related("parent").first()
+
+
+def area_by_code(*, institution: Institution, code: str) -> Area | None:
+    return Area.objects.filter(institution=institution, code=code.strip()).first()
 
 
 def area_choices(*, institution: Institution) -> QuerySet[Area]:

@@ -1,4 +1,4 @@
-"""The institution's catalogue of units of measure: create and rename from the web."""
+"""The institution's catalogue of units of measure: create and rename, list and look up."""
 
 from __future__ import annotations
 
@@ -72,3 +72,8 @@ def unit_list(*, institution: Institution) -> QuerySet[UnitOfMeasure]:
 def unit_choices(*, institution: Institution) -> QuerySet[UnitOfMeasure]:
     """The institution's units by name, to choose from in a form (one query when read)."""
     return UnitOfMeasure.objects.filter(institution=institution).order_by("name")
+
+
+def unit_by_name(*, institution: Institution, name: str) -> UnitOfMeasure | None:
+    """The catalogue's unit with that name, ignoring case and accents."""
+    return UnitOfMeasure.objects.filter(institution=institution, normalized=normalize(name)).first()
