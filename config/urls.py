@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from rumbo.accounts import views as accounts_views
+from rumbo.api.errors import unknown_path
 from rumbo.api.urls import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("cuenta/entrar/", accounts_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", unknown_path),  # before ninja's own root, an HTML 404 outside DEBUG
     path("api/v1/", api.urls),
+    re_path(r"^api/v1(?:/(?P<path>.*))?$", unknown_path),
     path("", include("rumbo.web.urls")),
 ]

@@ -183,3 +183,14 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(DjangoValidationError, on_service_invalid)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
+
+
+def unknown_path(request: HttpRequest, path: str | None = "") -> HttpResponse:
+    """Any URL under /api/v1/ that no operation serves: the JSON 404, never an HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"message": f"No existe la ruta /api/v1/{path or ''} en la API. Consulte /api/v1/docs."},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

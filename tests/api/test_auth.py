@@ -108,3 +108,13 @@ def test_bearer_writes_need_no_csrf(tokens: dict[str, str], demo: Demo) -> None:
 
 def test_unknown_api_paths_are_not_served(api) -> None:
     assert api("get", "/no-existe").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nada", "/api/v1/institutions/IEEM/nada/mas", "/api/v1", "/api/v1/"]
+)
+def test_unknown_api_paths_answer_the_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "No existe la ruta" in response.json()["message"]
