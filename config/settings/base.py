@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rumbo.strategy",
     "rumbo.programs",
     "rumbo.imports",
+    "rumbo.monitoring",
     "rumbo.accounts",
     "rumbo.api",
     "rumbo.web",
