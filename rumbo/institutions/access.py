@@ -18,7 +18,7 @@ from django.http import Http404
 
 from rumbo.programs.models import Activity, ProgramNode
 
-from .models import Institution, Membership, Role
+from .models import Area, Institution, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -81,6 +81,8 @@ class Capability(StrEnum):
     MANAGE_INSTITUTION = "manage_institution"  # institution data, areas, units
     MANAGE_USERS = "manage_users"  # memberships of the institution
     REVIEW_FINDINGS = "review_findings"  # accept or resolve quality findings
+    REVIEW_PROGRESS = "review_progress"  # approve or return a month's capture
+    MANAGE_MONITORING = "manage_monitoring"  # capture windows, semáforo bands, reopening
 
 
 _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
@@ -90,6 +92,8 @@ _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_INSTITUTION: frozenset({Role.PLANEACION.value}),
     Capability.MANAGE_USERS: frozenset({Role.PLANEACION.value}),
     Capability.REVIEW_FINDINGS: frozenset({Role.PLANEACION.value, Role.REVISOR.value}),
+    Capability.REVIEW_PROGRESS: frozenset({Role.PLANEACION.value, Role.REVISOR.value}),
+    Capability.MANAGE_MONITORING: frozenset({Role.PLANEACION.value}),
 }
 
 _DENIED_MESSAGES: dict[Capability, str] = {
@@ -99,6 +103,8 @@ _DENIED_MESSAGES: dict[Capability, str] = {
     Capability.MANAGE_INSTITUTION: "Solo Planeación puede administrar la institución.",
     Capability.MANAGE_USERS: "Solo Planeación puede administrar los usuarios.",
     Capability.REVIEW_FINDINGS: "Solo Planeación o Revisión pueden atender hallazgos.",
+    Capability.REVIEW_PROGRESS: "Solo Planeación o Revisión pueden aprobar o devolver avances.",
+    Capability.MANAGE_MONITORING: "Solo Planeación puede administrar el seguimiento.",
 }
 
 
@@ -237,3 +243,35 @@ def access_activity(
         verb = "modificar" if for_write else "consultar"
         raise PermissionDenied(f"No tienes permiso para {verb} esta actividad.")
     return activity
+
+
+def can_capture(
+    user: AnyUser, activity: Activity, nodes: dict[int, ProgramNode] | None = None
+) -> bool:
+    """Capture monthly progress: Planeación any activity; an Enlace its own area's only."""
+    grant = _grant(user, activity.program.institution_id)
+    if Role.PLANEACION in grant.roles:
+        return True
+    if Role.ENLACE in grant.roles:
+        return activity_area_id(activity, nodes) in grant.enlace_area_ids
+    return False
+
+
+def can_view_evidence(
+    user: AnyUser, activity: Activity, nodes: dict[int, ProgramNode] | None = None
+) -> bool:
+    """Evidence files: Planeación, Revisor and the activity's own Enlace; not Consulta."""
+    grant = _grant(user, activity.program.institution_id)
+    if grant.roles & {Role.PLANEACION.value, Role.REVISOR.value}:
+        return True
+    if Role.ENLACE in grant.roles:
+        return activity_area_id(activity, nodes) in grant.enlace_area_ids
+    return False
+
+
+def can_submit_period(user: AnyUser, institution: Institution, area: Area) -> bool:
+    """Send a month's capture of an area for review: that area's Enlace, or Planeación."""
+    grant = _grant(user, institution.pk)
+    if Role.PLANEACION in grant.roles:
+        return True
+    return Role.ENLACE in grant.roles and area.pk in grant.enlace_area_ids
