@@ -6,7 +6,10 @@ stored (``current``) and the submitted version so a page can show both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 
 class MonitoringConflict(Exception):
@@ -32,18 +35,64 @@ class WindowClosed(MonitoringConflict):
 
 
 class StaleVersion(MonitoringConflict):
-    """Someone else saved the record after this user opened it (optimistic lock)."""
+    """Someone else saved the record after this user opened it (optimistic lock).
+
+    ``current``/``submitted`` are the stored and the sent versions (None: no record /
+    sent as new); ``current_values``/``submitted_values`` what each side holds, so the
+    page can show both and let the person choose.
+    """
 
     default_message = "Otra persona modificó el registro mientras lo editabas."
 
-    def __init__(self, *, current: Any, submitted: Any, message: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        current: Any,
+        submitted: Any,
+        current_values: dict[str, Any] | None = None,
+        submitted_values: dict[str, Any] | None = None,
+        message: str | None = None,
+    ) -> None:
         self.current = current
         self.submitted = submitted
-        super().__init__(
-            message
-            or (
-                "Otra persona modificó el registro mientras lo editabas "
-                f"(versión guardada {current}, versión enviada {submitted}). "
-                "Recarga para ver los cambios."
-            )
-        )
+        self.current_values = current_values or {}
+        self.submitted_values = submitted_values or {}
+        if message is None:
+            message = "Otra persona modificó el registro mientras lo editabas"
+            if "achieved" in self.current_values and "achieved" in self.submitted_values:
+                message += (
+                    f": guardó {self.current_values['achieved']} (versión {current}); "
+                    f"tú enviaste {self.submitted_values['achieved']}"
+                    f" sobre la versión {submitted if submitted is not None else 'nueva'}."
+                )
+            else:
+                message += f" (versión guardada {current}, versión enviada {submitted})."
+            message += " Recarga para ver los cambios."
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row of a grid save: which activity and month, which field."""
+
+    index: int
+    key: str
+    month: int
+    field: str
+    message: str
+    conflict: MonitoringConflict | None = None
+
+
+class GridRejected(ValidationError):
+    """A grid save refused as a whole; ``rows`` says what is wrong in which row."""
+
+    def __init__(self, rows: list[RowError]) -> None:
+        self.rows = rows
+        by_field: dict[str, list[str]] = {}
+        for row in rows:
+            by_field.setdefault(f"{row.key}.{row.field}", []).append(row.message)
+        super().__init__(by_field)
+
+    @property
+    def conflicts(self) -> list[MonitoringConflict]:
+        return [r.conflict for r in self.rows if r.conflict is not None]

@@ -1,0 +1,217 @@
+"""Reads of monthly progress: per activity by month, and per area × month for the capture grid.
+
+Cumulative figures (DOMAIN.md §4): programmed sums the known monthly targets up to the
+month (None when none is known); achieved sums the entries up to the month, a month
+without an entry counting as nothing achieved — but a month that itself has no entry has
+no cumulative achieved (grey "sin dato"), so future months are not graded red.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, grade
+from rumbo.institutions.access import activity_area_id
+from rumbo.institutions.models import Area, Institution
+from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
+
+from .bands import bands_for_activities
+from .models import MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
+
+MONTHS = range(1, 13)
+
+
+def policy_for(institution: Institution) -> MonitoringPolicy:
+    """The institution's policy, or an unsaved one with the default values (one query)."""
+    policy = MonitoringPolicy.objects.filter(institution=institution).first()
+    return policy or MonitoringPolicy(institution=institution)
+
+
+def policies_for(institution_ids: Iterable[int]) -> dict[int, MonitoringPolicy]:
+    """Institution id → policy (defaults where none is stored), in one query."""
+    ids = set(institution_ids)
+    stored = {p.institution_id: p for p in MonitoringPolicy.objects.filter(institution_id__in=ids)}
+    return {i: stored.get(i) or MonitoringPolicy(institution_id=i) for i in ids}
+
+
+def program_nodes(program_ids: Iterable[int]) -> dict[int, ProgramNode]:
+    """Node id → node of those programs (for ``activity_area_id`` without queries)."""
+    return {n.pk: n for n in ProgramNode.objects.filter(program_id__in=set(program_ids))}
+
+
+@dataclass(frozen=True)
+class Cumulative:
+    programmed: Decimal | None
+    achieved: Decimal | None
+
+
+def cumulative_to(
+    month: int,
+    programmed: Mapping[int, Decimal],
+    achieved: Mapping[int, Decimal],
+) -> Cumulative:
+    """Cumulative programmed and achieved up to ``month`` (the rule in the module docstring)."""
+    known = [programmed[m] for m in range(1, month + 1) if m in programmed]
+    cum_programmed = sum(known, Decimal(0)) if known else None
+    if month not in achieved:
+        return Cumulative(cum_programmed, None)
+    cum_achieved = sum((achieved[m] for m in range(1, month + 1) if m in achieved), Decimal(0))
+    return Cumulative(cum_programmed, cum_achieved)
+
+
+@dataclass(frozen=True)
+class MonthProgress:
+    month: int
+    programmed: Decimal | None  # None: unknown month
+    achieved: Decimal | None  # None: not reported
+    cumulative_programmed: Decimal | None
+    cumulative_achieved: Decimal | None
+    month_grade: Grade
+    cumulative_grade: Grade  # the semáforo that counts (and that asks for a justification)
+    state: PeriodState | None  # of the area's capture that month; None: never captured
+    version: int | None  # of the entry; None: no entry yet (send None to create it)
+    comment: str
+    justification: str
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return self.cumulative_grade.ratio
+
+
+def _targets(activity_ids: list[int], max_month: int = 12) -> dict[int, dict[int, Decimal]]:
+    out: dict[int, dict[int, Decimal]] = {i: {} for i in activity_ids}
+    rows = MonthlyTarget.objects.filter(
+        activity_id__in=activity_ids, month__lte=max_month
+    ).values_list("activity_id", "month", "quantity")
+    for activity_id, month, quantity in rows:
+        out[activity_id][month] = quantity
+    return out
+
+
+def _entries(activity_ids: list[int], max_month: int = 12) -> dict[int, dict[int, ProgressEntry]]:
+    out: dict[int, dict[int, ProgressEntry]] = {i: {} for i in activity_ids}
+    for entry in ProgressEntry.objects.filter(activity_id__in=activity_ids, month__lte=max_month):
+        out[entry.activity_id][entry.month] = entry
+    return out
+
+
+def activity_progress(*, activity: Activity, bands: Bands | None = None) -> list[MonthProgress]:
+    """Twelve months of one activity, in a constant number of queries (five or six)."""
+    if bands is None:
+        bands = bands_for_activities([activity]).get(activity.pk, DEFAULT_BANDS)
+    targets = _targets([activity.pk])[activity.pk]
+    entries = _entries([activity.pk])[activity.pk]
+    achieved = {m: e.achieved for m, e in entries.items()}
+    area_id = activity.area_id
+    if area_id is None:
+        area_id = activity_area_id(activity, program_nodes([activity.program_id]))
+    states: dict[int, PeriodState] = {}
+    if area_id is not None:
+        states = {
+            month: PeriodState(state)
+            for month, state in PeriodReport.objects.filter(
+                program_id=activity.program_id, area_id=area_id
+            ).values_list("month", "state")
+        }
+    out = []
+    for month in MONTHS:
+        cum = cumulative_to(month, targets, achieved)
+        entry = entries.get(month)
+        out.append(
+            MonthProgress(
+                month=month,
+                programmed=targets.get(month),
+                achieved=achieved.get(month),
+                cumulative_programmed=cum.programmed,
+                cumulative_achieved=cum.achieved,
+                month_grade=grade(
+                    programmed=targets.get(month), achieved=achieved.get(month), bands=bands
+                ),
+                cumulative_grade=grade(
+                    programmed=cum.programmed, achieved=cum.achieved, bands=bands
+                ),
+                state=states.get(month),
+                version=entry.version if entry else None,
+                comment=entry.comment if entry else "",
+                justification=entry.justification if entry else "",
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class GridRow:
+    activity: Activity
+    bands: Bands
+    programmed: Decimal | None
+    cumulative_programmed: Decimal | None
+    achieved: Decimal | None
+    cumulative_achieved: Decimal | None
+    month_grade: Grade
+    cumulative_grade: Grade
+    entry: ProgressEntry | None
+
+    @property
+    def version(self) -> int | None:
+        return self.entry.version if self.entry else None
+
+    @property
+    def achieved_before(self) -> Decimal:
+        """Cumulative achieved of the earlier months (what the page adds the typed value to)."""
+        return (self.cumulative_achieved or Decimal(0)) - (self.achieved or Decimal(0))
+
+
+@dataclass(frozen=True)
+class AreaMonthGrid:
+    program: AnnualProgram
+    area: Area
+    month: int
+    period: PeriodReport | None  # None: nothing captured yet (state borrador)
+    rows: list[GridRow]
+
+    @property
+    def state(self) -> PeriodState:
+        return PeriodState(self.period.state) if self.period else PeriodState.DRAFT
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.period and self.period.locked)
+
+
+def area_activities(*, program: AnnualProgram, area: Area) -> list[Activity]:
+    """The program's activities whose responsible area is ``area`` (two queries)."""
+    nodes = program_nodes([program.pk])
+    activities = Activity.objects.filter(program=program).select_related("unit").order_by("order")
+    return [a for a in activities if activity_area_id(a, nodes) == area.pk]
+
+
+def area_month_grid(*, program: AnnualProgram, area: Area, month: int) -> AreaMonthGrid:
+    """The capture grid of an area for a month, in seven queries whatever its size."""
+    activities = area_activities(program=program, area=area)
+    ids = [a.pk for a in activities]
+    targets = _targets(ids, month)
+    entries = _entries(ids, month)
+    bands = bands_for_activities(activities)
+    period = PeriodReport.objects.filter(program=program, area=area, month=month).first()
+    rows = []
+    for activity in activities:
+        achieved = {m: e.achieved for m, e in entries[activity.pk].items()}
+        cum = cumulative_to(month, targets[activity.pk], achieved)
+        programmed = targets[activity.pk].get(month)
+        b = bands[activity.pk]
+        rows.append(
+            GridRow(
+                activity=activity,
+                bands=b,
+                programmed=programmed,
+                cumulative_programmed=cum.programmed,
+                achieved=achieved.get(month),
+                cumulative_achieved=cum.achieved,
+                month_grade=grade(programmed=programmed, achieved=achieved.get(month), bands=b),
+                cumulative_grade=grade(programmed=cum.programmed, achieved=cum.achieved, bands=b),
+                entry=entries[activity.pk].get(month),
+            )
+        )
+    return AreaMonthGrid(program=program, area=area, month=month, period=period, rows=rows)

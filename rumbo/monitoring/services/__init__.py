@@ -1,0 +1,24 @@
+"""Writes of the monitoring cycle: progress capture, period workflow, windows and bands."""
+
+from .periods import period_approve, period_reopen, period_return, period_submit
+from .policy import (
+    bands_clear_activity,
+    bands_set_activity,
+    bands_set_institution,
+    window_extend,
+)
+from .progress import ProgressRow, progress_save, progress_save_many
+
+__all__ = [
+    "ProgressRow",
+    "bands_clear_activity",
+    "bands_set_activity",
+    "bands_set_institution",
+    "period_approve",
+    "period_reopen",
+    "period_return",
+    "period_submit",
+    "progress_save",
+    "progress_save_many",
+    "window_extend",
+]

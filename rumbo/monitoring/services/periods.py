@@ -1,0 +1,272 @@
+"""The cycle of an area's monthly capture (``PeriodReport``), one service per transition.
+
+    borrador ─submit→ enviado ─approve→ aprobado ─reopen(reason)→ borrador
+    devuelto ─submit→ enviado ─return(reason)→ devuelto
+
+Submitting is for that area's Enlace or Planeación, within the capture window, and only a
+complete capture: every activity of the area with a positive programmed quantity that
+month has an entry, each with its justification where the semáforo asks for one (bands
+may have changed since it was typed). Approving and returning need ``REVIEW_PROGRESS``;
+reopening ``MANAGE_MONITORING``. Each transition bumps ``version`` and is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from rumbo.audit.services import Actor, audit_record
+from rumbo.core.semaforo import grade
+from rumbo.institutions.access import Capability, can_submit_period, require
+from rumbo.institutions.models import Area
+from rumbo.programs.models import AnnualProgram, MonthlyTarget
+
+from ..bands import bands_for_activities
+from ..errors import StaleVersion, WindowClosed
+from ..models import PeriodReport, PeriodState, ProgressEntry
+from ..selectors import area_activities, cumulative_to
+from ..windows import window_for
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def period_snapshot(report: PeriodReport) -> dict[str, Any]:
+    return {"state": report.state, "version": report.version, "comment": report.comment}
+
+
+def _report(program: AnnualProgram, area: Area, month: int) -> PeriodReport | None:
+    if area.institution_id != program.institution_id:
+        raise ValidationError({"area": "El área no pertenece a la institución del programa."})
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise ValidationError({"month": "El mes debe estar entre 1 y 12."})
+    return (
+        PeriodReport.objects.select_for_update()
+        .filter(program=program, area=area, month=month)
+        .first()
+    )
+
+
+def _state_label(report: PeriodReport | None) -> str:
+    return report.get_state_display().lower() if report else "sin captura"
+
+
+def _refuse(verb: str, report: PeriodReport | None, allowed: str) -> ValidationError:
+    return ValidationError(
+        {
+            "state": f"No se puede {verb}: la captura está {_state_label(report)} "
+            f"(debe estar {allowed})."
+        }
+    )
+
+
+def _check_version(report: PeriodReport, version: int | None) -> None:
+    if version is not None and version != report.version:
+        raise StaleVersion(current=report.version, submitted=version)
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError({"reason": "Escribe el motivo."})
+    return text
+
+
+def _move(
+    *,
+    actor: Actor,
+    user: AnyUser,
+    report: PeriodReport,
+    action: str,
+    state: PeriodState,
+    reason: str = "",
+    comment: str | None = None,
+    submitted: bool = False,
+) -> PeriodReport:
+    before = period_snapshot(report)
+    now = timezone.now()
+    user_id = cast(int | None, user.pk) if user.is_authenticated else None
+    report.state = state
+    report.version += 1
+    if comment is not None:
+        report.comment = comment
+    if submitted:
+        report.submitted_at, report.submitted_by_id = now, user_id
+    else:
+        report.decided_at, report.decided_by_id = now, user_id
+    report.save()
+    audit_record(
+        actor=actor,
+        institution_id=report.program.institution_id,
+        action=action,
+        obj=report,
+        before=before,
+        after=period_snapshot(report),
+        reason=reason,
+    )
+    return report
+
+
+def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list[str]:
+    activities = area_activities(program=program, area=area)
+    ids = [a.pk for a in activities]
+    targets: dict[int, dict[int, Any]] = {i: {} for i in ids}
+    for activity_id, m, quantity in MonthlyTarget.objects.filter(
+        activity_id__in=ids, month__lte=month
+    ).values_list("activity_id", "month", "quantity"):
+        targets[activity_id][m] = quantity
+    entries: dict[int, dict[int, ProgressEntry]] = {i: {} for i in ids}
+    for entry in ProgressEntry.objects.filter(activity_id__in=ids, month__lte=month):
+        entries[entry.activity_id][entry.month] = entry
+    if not any(month in e for e in entries.values()):
+        return ["No hay avances capturados de este mes; no hay nada que enviar."]
+    bands = bands_for_activities(activities)
+    missing: list[str] = []
+    unjustified: list[str] = []
+    for a in activities:
+        current = entries[a.pk].get(month)
+        if current is None:
+            if targets[a.pk].get(month):
+                missing.append(a.key)
+            continue
+        achieved = {m: e.achieved for m, e in entries[a.pk].items()}
+        cum = cumulative_to(month, targets[a.pk], achieved)
+        result = grade(programmed=cum.programmed, achieved=cum.achieved, bands=bands[a.pk])
+        if result.needs_justification and not current.justification.strip():
+            unjustified.append(a.key)
+    errors = []
+    if missing:
+        errors.append(f"Falta capturar el avance de: {', '.join(missing)}.")
+    if unjustified:
+        errors.append(f"Falta la justificación de: {', '.join(unjustified)}.")
+    return errors
+
+
+@transaction.atomic
+def period_submit(
+    *,
+    actor: Actor,
+    user: AnyUser,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+    version: int | None = None,
+    today: date | None = None,
+) -> PeriodReport:
+    """borrador | devuelto → enviado, for a complete capture within the window."""
+    report = _report(program, area, month)
+    if not can_submit_period(user, program.institution, area):
+        raise PermissionDenied("Solo el enlace del área o Planeación pueden enviar la captura.")
+    if report is None or report.state not in (PeriodState.DRAFT, PeriodState.RETURNED):
+        if report is None:
+            raise ValidationError(
+                {"entries": "No hay avances capturados de este mes; no hay nada que enviar."}
+            )
+        raise _refuse("enviar", report, "en borrador o devuelta")
+    _check_version(report, version)
+    window = window_for(
+        institution=program.institution, year=program.year, month=month, area=area, today=today
+    )
+    if not window.open:
+        raise WindowClosed(window.closed_message())
+    errors = _completeness_errors(program, area, month)
+    if errors:
+        raise ValidationError({"entries": errors})
+    return _move(
+        actor=actor,
+        user=user,
+        report=report,
+        action="period.submit",
+        state=PeriodState.SUBMITTED,
+        submitted=True,
+    )
+
+
+@transaction.atomic
+def period_approve(
+    *,
+    actor: Actor,
+    user: AnyUser,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+    comment: str = "",
+    version: int | None = None,
+) -> PeriodReport:
+    """enviado → aprobado: the period is locked until Planeación reopens it."""
+    require(user, program.institution, Capability.REVIEW_PROGRESS)
+    report = _report(program, area, month)
+    if report is None or report.state != PeriodState.SUBMITTED:
+        raise _refuse("aprobar", report, "enviada")
+    _check_version(report, version)
+    return _move(
+        actor=actor,
+        user=user,
+        report=report,
+        action="period.approve",
+        state=PeriodState.APPROVED,
+        reason=(comment or "").strip(),
+        comment=(comment or "").strip(),
+    )
+
+
+@transaction.atomic
+def period_return(
+    *,
+    actor: Actor,
+    user: AnyUser,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+    reason: str,
+    version: int | None = None,
+) -> PeriodReport:
+    """enviado → devuelto with the reviewer's observations (required)."""
+    require(user, program.institution, Capability.REVIEW_PROGRESS)
+    text = _reason(reason)
+    report = _report(program, area, month)
+    if report is None or report.state != PeriodState.SUBMITTED:
+        raise _refuse("devolver", report, "enviada")
+    _check_version(report, version)
+    return _move(
+        actor=actor,
+        user=user,
+        report=report,
+        action="period.return",
+        state=PeriodState.RETURNED,
+        reason=text,
+        comment=text,
+    )
+
+
+@transaction.atomic
+def period_reopen(
+    *,
+    actor: Actor,
+    user: AnyUser,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+    reason: str,
+    version: int | None = None,
+) -> PeriodReport:
+    """aprobado → borrador, with a reason (required): the only way to change approved data."""
+    require(user, program.institution, Capability.MANAGE_MONITORING)
+    text = _reason(reason)
+    report = _report(program, area, month)
+    if report is None or report.state != PeriodState.APPROVED:
+        raise _refuse("reabrir", report, "aprobada")
+    _check_version(report, version)
+    return _move(
+        actor=actor,
+        user=user,
+        report=report,
+        action="period.reopen",
+        state=PeriodState.DRAFT,
+        reason=text,
+        comment=text,
+    )

@@ -1,0 +1,231 @@
+"""Planeación's settings of the cycle: capture-window extensions and semáforo bands.
+
+Callers check ``Capability.MANAGE_MONITORING`` (the CLI runs as the operator).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from rumbo.audit.services import Actor, audit_record
+from rumbo.core.numbers import parse_number
+from rumbo.core.semaforo import Bands
+from rumbo.institutions.models import Area, Institution
+from rumbo.programs.models import Activity
+
+from ..models import ActivityBands, MonitoringPolicy, WindowExtension
+
+EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
+_MAX_PERCENT = Decimal("99999.99")
+
+
+def extension_snapshot(ext: WindowExtension) -> dict[str, Any]:
+    return {
+        "year": ext.year,
+        "month": ext.month,
+        "area": ext.area.code if ext.area else None,
+        "until": ext.until.isoformat(),
+        "reason": ext.reason,
+    }
+
+
+@transaction.atomic
+def window_extend(
+    *,
+    actor: Actor,
+    institution: Institution,
+    year: int,
+    month: int,
+    area: Area | None = None,
+    until: date,
+    reason: str,
+    today: date | None = None,
+) -> WindowExtension:
+    """Keep ``month`` of ``year`` open for ``area`` (None: every area) until ``until``."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        errors["month"] = "El mes debe estar entre 1 y 12."
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        errors["year"] = "El ejercicio debe estar entre 1990 y 2100."
+    if area is not None and area.institution_id != institution.pk:
+        errors["area"] = "El área no pertenece a esta institución."
+    if not isinstance(until, date):
+        errors["until"] = "Indica la fecha límite de la prórroga."
+    elif until < today:
+        errors["until"] = f"La prórroga no puede terminar antes de hoy ({today:%d/%m/%Y})."
+    text = (reason or "").strip()
+    if not text:
+        errors["reason"] = "Escribe el motivo de la prórroga."
+    if errors:
+        raise ValidationError(errors)
+    ext = WindowExtension.objects.create(
+        institution=institution,
+        year=year,
+        month=month,
+        area=area,
+        until=until,
+        reason=text,
+        created_by=actor.label,
+    )
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="window.extend",
+        obj=ext,
+        before=None,
+        after=extension_snapshot(ext),
+        reason=text,
+    )
+    return ext
+
+
+def _percent(value: object, fld: str) -> Decimal:
+    if isinstance(value, Decimal):
+        number: Decimal | None = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            number = None
+    else:
+        number = parse_number(str(value)) if value is not None and str(value).strip() else None
+    if number is None or not number.is_finite():
+        raise ValidationError({fld: "Escribe un porcentaje (ejemplo: 90 o 92.5)."})
+    if number < 0:
+        raise ValidationError({fld: "El porcentaje no puede ser negativo."})
+    if number > _MAX_PERCENT or number != number.quantize(Decimal("0.01")):
+        raise ValidationError({fld: "Se admiten hasta 99,999.99 con 2 decimales."})
+    return number.quantize(Decimal("0.01"))
+
+
+def bands_parse(edges: dict[str, object]) -> Bands:
+    """Four edges (percent, numbers or es-MX text) as ordered ``Bands``, else ValidationError."""
+    errors: dict[str, str] = {}
+    values: dict[str, Decimal] = {}
+    for name in EDGES:
+        try:
+            values[name] = _percent(edges.get(name), name)
+        except ValidationError as exc:
+            errors[name] = exc.message_dict[name][0]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return Bands(**values)
+    except ValueError as exc:
+        raise ValidationError({"bands": str(exc)}) from None
+
+
+def bands_snapshot(bands: Bands | None) -> dict[str, str] | None:
+    if bands is None:
+        return None
+    return {name: format(getattr(bands, name).normalize(), "f") for name in EDGES}
+
+
+def _apply(target: MonitoringPolicy | ActivityBands, bands: Bands) -> None:
+    for name in EDGES:
+        setattr(target, name, getattr(bands, name))
+
+
+@transaction.atomic
+def bands_set_institution(
+    *,
+    actor: Actor,
+    institution: Institution,
+    yellow_low: object,
+    green_low: object,
+    green_high: object,
+    yellow_high: object,
+    reason: str = "",
+) -> MonitoringPolicy:
+    """The institution's default bands (creating its policy with defaults if needed)."""
+    bands = bands_parse(
+        {
+            "yellow_low": yellow_low,
+            "green_low": green_low,
+            "green_high": green_high,
+            "yellow_high": yellow_high,
+        }
+    )
+    policy, created = MonitoringPolicy.objects.select_for_update().get_or_create(
+        institution=institution
+    )
+    before = None if created else bands_snapshot(policy.bands)
+    _apply(policy, bands)
+    policy.save()
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="bands.set_institution",
+        obj=policy,
+        before=before,
+        after=bands_snapshot(bands),
+        reason=(reason or "").strip(),
+    )
+    return policy
+
+
+@transaction.atomic
+def bands_set_activity(
+    *,
+    actor: Actor,
+    activity: Activity,
+    yellow_low: object,
+    green_low: object,
+    green_high: object,
+    yellow_high: object,
+    reason: str = "",
+) -> ActivityBands:
+    """Bands of one activity that override its institution's."""
+    bands = bands_parse(
+        {
+            "yellow_low": yellow_low,
+            "green_low": green_low,
+            "green_high": green_high,
+            "yellow_high": yellow_high,
+        }
+    )
+    text = (reason or "").strip()
+    override = ActivityBands.objects.select_for_update().filter(activity=activity).first()
+    before = bands_snapshot(override.bands) if override else None
+    if override is None:
+        override = ActivityBands(activity=activity)
+    _apply(override, bands)
+    override.reason = text
+    override.save()
+    audit_record(
+        actor=actor,
+        institution_id=activity.program.institution_id,
+        action="bands.set_activity",
+        obj=activity,
+        before=before,
+        after=bands_snapshot(bands),
+        reason=text,
+    )
+    return override
+
+
+@transaction.atomic
+def bands_clear_activity(*, actor: Actor, activity: Activity, reason: str = "") -> bool:
+    """Drop the activity's override (it follows its institution again); False if none."""
+    override = ActivityBands.objects.select_for_update().filter(activity=activity).first()
+    if override is None:
+        return False
+    before = bands_snapshot(override.bands)
+    override.delete()
+    audit_record(
+        actor=actor,
+        institution_id=activity.program.institution_id,
+        action="bands.clear_activity",
+        obj=activity,
+        before=before,
+        after=None,
+        reason=(reason or "").strip(),
+    )
+    return True
