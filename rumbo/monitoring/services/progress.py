@@ -25,7 +25,7 @@ from django.utils import timezone
 from rumbo.audit.services import Actor, Change, audit_record_many
 from rumbo.core.semaforo import Bands, grade
 from rumbo.institutions.access import activity_area_id, can_capture
-from rumbo.programs.models import Activity, MonthlyTarget
+from rumbo.programs.models import Activity, MonthlyTarget, ProgramNode
 from rumbo.programs.services import quantity_parse
 
 from ..bands import bands_for_activities
@@ -76,6 +76,7 @@ class _Context:
     """Everything the rows need, read once."""
 
     activities: dict[int, Activity]
+    nodes: dict[int, ProgramNode]
     area_ids: dict[int, int | None]
     targets: dict[int, dict[int, Decimal]]
     entries: dict[tuple[int, int], ProgressEntry]
@@ -131,6 +132,7 @@ def _load(rows: Sequence[ProgressRow], today: date) -> _Context:
                 )
     return _Context(
         activities=activities,
+        nodes=nodes,
         area_ids=area_ids,
         targets=targets,
         entries=entries,
@@ -158,7 +160,7 @@ def _gate(
 ) -> _Checked:
     """Access, month, window, lock and version of one row; raises the first failure."""
     activity = ctx.activities[row.activity.pk]
-    if not can_capture(user, activity):
+    if not can_capture(user, activity, ctx.nodes):
         raise PermissionDenied("No tienes permiso para capturar el avance de esta actividad.")
     if not isinstance(row.month, int) or isinstance(row.month, bool) or not 1 <= row.month <= 12:
         raise ValidationError({"month": "El mes debe estar entre 1 y 12."})
