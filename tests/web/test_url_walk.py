@@ -18,6 +18,8 @@ from django.urls import reverse
 from rumbo.audit.models import AuditEvent
 from rumbo.imports.models import QualityFinding
 from rumbo.institutions.models import Membership
+from rumbo.monitoring.evidence import evidence_path
+from rumbo.monitoring.models import Evidence, ProgressEntry
 from rumbo.programs.models import UnitOfMeasure
 from rumbo.web.urls import urlpatterns
 from tests.factories import Demo
@@ -43,6 +45,29 @@ def _ieem(*rest: Callable[[Demo], object]) -> Callable[[Demo], list[object]]:
 YEAR = lambda d: 2024  # noqa: E731
 SE_ACTIVITY = lambda d: d.activity_full.key  # noqa: E731  (area SE)
 ENLACE_SE = lambda d: d.users["enlace_se"].pk  # noqa: E731
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # evidence files are written under it
+
+
+def _se_evidence(d: Demo) -> int:
+    """An evidence file of an SE activity, stored without the service (no audit event)."""
+    entry = ProgressEntry.objects.create(activity=d.activity_full, month=1, achieved=1)
+    evidence = Evidence.objects.create(
+        entry=entry,
+        original_name="informe.pdf",
+        storage_name="IEEM/00/walk.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+    )
+    path = evidence_path(evidence.storage_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n")
+    return evidence.pk
+
 
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
@@ -109,6 +134,7 @@ PAGES: dict[str, Page] = {
     ),
     "user_set_active": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
     "user_password_reset": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
+    "evidence_download": Page(_ieem(_se_evidence), {"planeacion", "revisor", "enlace_se"}),
 }
 
 

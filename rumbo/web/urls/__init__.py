@@ -4,6 +4,7 @@ from rumbo.web.urls import (
     activity,
     alignment,
     browse,
+    evidence,
     findings,
     plan,
     program,
@@ -23,4 +24,5 @@ urlpatterns = [
     *alignment.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
+    *evidence.urlpatterns,
 ]

@@ -1,0 +1,45 @@
+"""Serving evidence files: only to those who may see them, always as a download."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from rumbo.institutions.access import can_view_evidence, institution_for_user
+from rumbo.monitoring.evidence import evidence_path
+from rumbo.monitoring.models import Evidence
+
+
+def _attachment(name: str) -> str:
+    """RFC 6266: an ASCII fallback for old clients, the exact UTF-8 name for the rest."""
+    fallback = "".join(ch if ch.isascii() and ch.isprintable() else "_" for ch in name)
+    fallback = fallback.replace("\\", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    institution = institution_for_user(request.user, code)
+    evidence = (
+        Evidence.objects.select_related("entry__activity__program")
+        .filter(pk=pk, entry__activity__program__institution=institution)
+        .first()
+    )
+    if evidence is None:
+        raise Http404("No existe la evidencia.")
+    if not can_view_evidence(request.user, evidence.entry.activity):
+        raise PermissionDenied("No tienes permiso para consultar las evidencias de esta actividad.")
+    try:
+        handle = evidence_path(evidence.storage_name).open("rb")
+    except OSError as exc:
+        raise Http404("El archivo de la evidencia no está disponible.") from exc
+    response = FileResponse(handle, content_type=evidence.content_type)
+    response["Content-Disposition"] = _attachment(evidence.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
