@@ -18,6 +18,7 @@ COMMANDS = {
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
     "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),
     "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
+    "window": ("rumbo_window", "prórrogas de captura: window extend …"),
 }
 
 
