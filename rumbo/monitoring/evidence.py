@@ -43,7 +43,8 @@ from rumbo.institutions.access import activity_area_id, can_capture
 from rumbo.institutions.models import Institution
 
 from .errors import PeriodLocked
-from .models import Evidence, MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
+from .models import Evidence, PeriodReport, ProgressEntry
+from .selectors import policy_for
 
 CHUNK = 64 * 1024
 MB = 1024 * 1024
@@ -296,14 +297,7 @@ def evidence_sweep(*, now: datetime | None = None, grace: timedelta = PENDING_GR
 
 def evidence_max_bytes(institution: Institution) -> int:
     """The institution's evidence size limit in bytes (the policy default when it has none)."""
-    mb = (
-        MonitoringPolicy.objects.filter(institution=institution)
-        .values_list("evidence_max_mb", flat=True)
-        .first()
-    )
-    if mb is None:
-        mb = MonitoringPolicy._meta.get_field("evidence_max_mb").get_default()
-    return int(mb) * MB
+    return int(policy_for(institution).evidence_max_mb) * MB
 
 
 def _check_unlocked(entry: ProgressEntry) -> None:
@@ -311,15 +305,13 @@ def _check_unlocked(entry: ProgressEntry) -> None:
     area_id = activity_area_id(activity)
     if area_id is None:  # no area, no period report to lock it
         return
-    locked = PeriodReport.objects.filter(
-        program_id=activity.program_id,
-        area_id=area_id,
-        month=entry.month,
-        state__in=[PeriodState.SUBMITTED, PeriodState.APPROVED],
-    ).exists()
-    if locked:
+    report = PeriodReport.objects.filter(
+        program_id=activity.program_id, area_id=area_id, month=entry.month
+    ).first()
+    if report is not None and report.locked:
         raise PeriodLocked(
-            "La captura de ese mes está enviada o aprobada; reábrela para cambiar sus evidencias."
+            f"La captura de {entry.month:02d}/{activity.program.year} de esta área está "
+            f"{report.get_state_display().lower()}; sus evidencias no admiten cambios."
         )
 
 

@@ -122,3 +122,14 @@ def test_another_institutions_evidence_is_not_found_through_this_one(as_user, de
 def test_a_missing_file_is_not_found_rather_than_an_error(as_user, se_evidence):
     evidence_path(se_evidence.storage_name).unlink()
     assert as_user("planeacion").get(_url(se_evidence)).status_code == 404
+
+
+def test_the_download_costs_a_fixed_number_of_queries(
+    as_user, se_evidence, django_assert_num_queries
+):
+    client = as_user("enlace_se")
+    # session, user, institution, memberships, evidence with activity, program and nodes
+    with django_assert_num_queries(5):
+        response = client.get(_url(se_evidence))
+    assert response.status_code == 200
+    response.close()

@@ -26,7 +26,7 @@ def _attachment(name: str) -> str:
 def evidence_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     institution = institution_for_user(request.user, code)
     evidence = (
-        Evidence.objects.select_related("entry__activity__program")
+        Evidence.objects.select_related("entry__activity__program", "entry__activity__node__parent")
         .filter(pk=pk, entry__activity__program__institution=institution)
         .first()
     )
