@@ -16,7 +16,7 @@ def test_institution_shows_roles_and_capabilities(api) -> None:
     body = api("get", "/institutions/IEEM", user="revisor").json()
     assert body["code"] == "IEEM"
     assert body["roles"] == ["revisor"]
-    assert body["capabilities"] == ["review_findings", "view"]
+    assert body["capabilities"] == ["review_findings", "review_progress", "view"]
 
 
 @pytest.mark.parametrize(
