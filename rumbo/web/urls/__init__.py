@@ -3,9 +3,13 @@
 from rumbo.web.urls import (
     activity,
     alignment,
+    audit_log,
     browse,
+    capture,
+    dashboard,
     evidence,
     findings,
+    monitoring_admin,
     plan,
     program,
     roundtrip,
@@ -25,4 +29,8 @@ urlpatterns = [
     *findings.urlpatterns,
     *users.urlpatterns,
     *evidence.urlpatterns,
+    *capture.urlpatterns,
+    *dashboard.urlpatterns,
+    *monitoring_admin.urlpatterns,
+    *audit_log.urlpatterns,
 ]

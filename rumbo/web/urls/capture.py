@@ -1,0 +1,5 @@
+"""URLs of the capture pages (issue 4)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
