@@ -1,5 +1,19 @@
-"""URLs of the monitoring_admin pages (issue 4)."""
+"""URLs of Planeación's monitoring settings (issue 4)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from rumbo.web.views import monitoring_admin as views
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "i/<str:code>/seguimiento/configuracion/",
+        views.monitoring_settings,
+        name="monitoring_settings",
+    ),
+    path("i/<str:code>/seguimiento/prorrogas/", views.window_extensions, name="window_extensions"),
+    path(
+        "i/<str:code>/programa/<int:year>/actividad/<str:key>/semaforo/",
+        views.activity_bands,
+        name="activity_bands",
+    ),
+]

@@ -1,0 +1,260 @@
+"""Planeación's monitoring settings: capture close day, evidence limit and semáforo bands of
+the institution, capture-window extensions, and an activity's own bands. Only Planeación
+(``Capability.MANAGE_MONITORING``); everybody else gets 403."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from rumbo.audit.services import Actor
+from rumbo.core.semaforo import DEFAULT_BANDS, PROFILES, Bands, Light, grade
+from rumbo.institutions.access import Capability, institution_for_user
+from rumbo.institutions.models import Institution
+from rumbo.monitoring.bands import bands_for_activities
+from rumbo.monitoring.models import ActivityBands, WindowExtension
+from rumbo.monitoring.policy import policy_update
+from rumbo.monitoring.selectors import policy_for
+from rumbo.monitoring.services import (
+    bands_clear_activity,
+    bands_set_activity,
+    bands_set_institution,
+    window_extend,
+)
+from rumbo.monitoring.services.policy import bands_parse
+from rumbo.programs.models import Activity
+from rumbo.web.forms.monitoring import (
+    EDGE_FIELDS,
+    ActivityBandsForm,
+    BandsClearForm,
+    ExtensionForm,
+    PolicyForm,
+)
+from rumbo.web.forms.users import service_errors
+
+from .common import institution_context
+
+PREVIEW_PERCENTS = (75, 85, 95, 105, 115, 125)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    percent: int
+    light: Light
+
+
+def preview(bands: Bands | None) -> list[PreviewRow]:
+    """What colour each sample compliance gets under ``bands`` (graded by THE semáforo)."""
+    if bands is None:
+        return []
+    return [
+        PreviewRow(p, grade(programmed=Decimal(100), achieved=Decimal(p), bands=bands).light)
+        for p in PREVIEW_PERCENTS
+    ]
+
+
+def _typed_bands(data: QueryDict, prefix: str = "") -> Bands | None:
+    """The bands typed in a form (a profile or four edges), for the preview; None if the
+    data has none or they are not valid yet."""
+    profile = data.get(prefix + "profile")
+    if profile is None:
+        return None
+    if profile in PROFILES:
+        return PROFILES[profile][1]
+    try:
+        return bands_parse({name: data.get(prefix + name, "") for name in EDGE_FIELDS})
+    except ValidationError:
+        return None
+
+
+def _manage(request: HttpRequest, code: str) -> Institution:
+    return institution_for_user(request.user, code, Capability.MANAGE_MONITORING)
+
+
+def _profiles() -> list[tuple[str, str, Bands]]:
+    return [(key, label, bands) for key, (label, bands) in PROFILES.items()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring_settings(request: HttpRequest, code: str) -> HttpResponse:
+    institution = _manage(request, code)
+    policy = policy_for(institution)
+    current = policy.bands
+    initial = {
+        "close_day": policy.close_day,
+        "evidence_max_mb": policy.evidence_max_mb,
+        **PolicyForm.initial_for(current),
+    }
+    if request.method == "GET" and "profile" in request.GET:  # the no-JS "preview" button
+        initial.update({name: request.GET.get(name, "") for name in PolicyForm.base_fields})
+    form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.for_user(request.user)
+        reason = form.cleaned_data["reason"]
+        try:
+            with transaction.atomic():
+                policy_update(
+                    actor=actor,
+                    institution=institution,
+                    close_day=form.cleaned_data["close_day"],
+                    evidence_max_mb=form.cleaned_data["evidence_max_mb"],
+                    reason=reason,
+                )
+                edges = form.edges()
+                if bands_parse(edges) != current or policy.pk is None:
+                    bands_set_institution(
+                        actor=actor, institution=institution, reason=reason, **edges
+                    )
+        except ValidationError as exc:
+            service_errors(form, exc)
+        else:
+            messages.success(request, "Se guardó la configuración del seguimiento.")
+            return redirect("web:monitoring_settings", code=institution.code)
+    shown = _typed_bands(request.POST if request.method == "POST" else request.GET) or current
+    context = institution_context(
+        request,
+        institution,
+        "monitoring",
+        form=form,
+        policy=policy,
+        current=current,
+        shown=shown,
+        preview=preview(shown),
+        profiles=_profiles(),
+        stored=policy.pk is not None,
+    )
+    if request.headers.get("HX-Request") and request.method == "GET":
+        return render(request, "web/monitoring_preview.html", context)
+    return render(
+        request, "web/monitoring_settings.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_extensions(request: HttpRequest, code: str) -> HttpResponse:
+    institution = _manage(request, code)
+    today = timezone.localdate()
+    form = ExtensionForm(
+        request.POST if request.method == "POST" else None,
+        institution=institution,
+        initial={
+            "year": today.year if today.month > 1 else today.year - 1,
+            "month": today.month - 1 or 12,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ext = window_extend(
+                actor=Actor.for_user(request.user),
+                institution=institution,
+                year=data["year"],
+                month=data["month"],
+                area=data["area"],
+                until=data["until"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            service_errors(form, exc)
+        else:
+            who = ext.area.name if ext.area else "todas las áreas"
+            messages.success(
+                request,
+                f"Prórroga otorgada: {ext.month:02d}/{ext.year} para {who} "
+                f"hasta el {ext.until:%d/%m/%Y}.",
+            )
+            return redirect("web:window_extensions", code=institution.code)
+    extensions = (
+        WindowExtension.objects.filter(institution=institution)
+        .select_related("area")
+        .order_by("-year", "-month", "-created_at", "-id")
+    )
+    return render(
+        request,
+        "web/monitoring_extensions.html",
+        institution_context(
+            request, institution, "monitoring", form=form, extensions=extensions, today=today
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> HttpResponse:
+    institution = _manage(request, code)
+    activity = (
+        Activity.objects.select_related("program", "program__institution")
+        .filter(program__institution=institution, program__year=year, key=key)
+        .first()
+    )
+    if activity is None:
+        raise Http404("No existe esa actividad en el programa.")
+    override = ActivityBands.objects.filter(activity=activity).first()
+    effective = bands_for_activities([activity])[activity.pk]
+    institution_bands = policy_for(institution).bands
+    action = request.POST.get("accion") if request.method == "POST" else None
+    set_form = ActivityBandsForm(
+        request.POST if action == "guardar" else None,
+        initial=ActivityBandsForm.initial_for(effective),
+        prefix="propio",
+    )
+    clear_form = BandsClearForm(request.POST if action == "quitar" else None, prefix="quitar")
+    actor = Actor.for_user(request.user)
+    if action == "guardar" and set_form.is_valid():
+        try:
+            bands_set_activity(
+                actor=actor,
+                activity=activity,
+                reason=set_form.cleaned_data["reason"],
+                **set_form.edges(),
+            )
+        except ValidationError as exc:
+            service_errors(set_form, exc)
+        else:
+            messages.success(
+                request, f"La actividad {activity.key} tiene ahora su propio semáforo."
+            )
+            return redirect("web:activity_bands", code=institution.code, year=year, key=key)
+    elif action == "quitar" and clear_form.is_valid():
+        bands_clear_activity(
+            actor=actor, activity=activity, reason=clear_form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, f"La actividad {activity.key} vuelve a usar el semáforo de la institución."
+        )
+        return redirect("web:activity_bands", code=institution.code, year=year, key=key)
+    shown = (_typed_bands(request.POST, "propio-") if action == "guardar" else None) or effective
+    failed = bool(set_form.errors or clear_form.errors)
+    return render(
+        request,
+        "web/monitoring_activity_bands.html",
+        institution_context(
+            request,
+            institution,
+            "program",
+            activity=activity,
+            program=activity.program,
+            override=override,
+            effective=effective,
+            institution_bands=institution_bands,
+            default_bands=DEFAULT_BANDS,
+            form=set_form,
+            clear_form=clear_form,
+            shown=shown,
+            preview=preview(shown),
+            profiles=_profiles(),
+        ),
+        status=400 if failed else 200,
+    )
