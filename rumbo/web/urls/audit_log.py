@@ -1,5 +1,9 @@
-"""URLs of the audit_log pages (issue 4)."""
+"""URLs of the institution-wide audit log (issue 4)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from rumbo.web.views import audit_log as views
+
+urlpatterns: list[URLPattern] = [
+    path("i/<str:code>/bitacora/", views.audit_log, name="audit_log"),
+]
