@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -15,6 +16,10 @@ from rumbo.core.text import normalize
 from rumbo.imports.registry import get_importer
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
+from rumbo.monitoring.demo import demo_progress_load
+from rumbo.programs.models import AnnualProgram
+
+DEMO_PROGRESS = ("IEEM", 2024, 10)  # institution, year, last simulated month
 
 
 class Command(RumboCommand):
@@ -67,6 +72,7 @@ class Command(RumboCommand):
                 first_name=spec.get("name", ""),
             )
             rows.append((spec["username"], institution.code, Role(spec["role"]).label, area))
+        self._simulated_progress()
         self.stdout.write("")
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
         for username, code, role, area in rows:
@@ -74,6 +80,20 @@ class Command(RumboCommand):
             self.stdout.write(f"  {username:<16} {code:<5} {role}{where}")
         self.stdout.write("")
         self.stdout.write("Entre en http://127.0.0.1:8000/ con cualquiera de ellos.")
+
+    def _simulated_progress(self) -> None:
+        """Simulated monthly progress of IEEM 2024, January–October (idempotent)."""
+        program = AnnualProgram.objects.select_related("institution").get(
+            institution__code=DEMO_PROGRESS[0], year=DEMO_PROGRESS[1]
+        )
+        users = get_user_model().objects
+        result = demo_progress_load(
+            program=program,
+            capturer=users.get(username="planeacion"),
+            reviewer=users.get(username="revisor"),
+            last_month=DEMO_PROGRESS[2],
+        )
+        self.stdout.write(result.to_text(*DEMO_PROGRESS))
 
     @transaction.atomic
     def _institution_ensure(self, spec: dict[str, Any], actor: Actor) -> None:

@@ -1,0 +1,118 @@
+"""`rumbo demo` loads simulated progress for IEEM 2024: a mix of colours, late captures
+through extensions, a returned period, October partly in borrador; and only once."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils.timezone import localtime
+
+from rumbo.audit.models import AuditEvent
+from rumbo.core.semaforo import Light, grade
+from rumbo.monitoring.bands import bands_for_activities
+from rumbo.monitoring.demo import LATE_REASON, SIMULATED, simulated_achieved
+from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry, WindowExtension
+from rumbo.monitoring.windows import window_dates
+from rumbo.programs.models import Activity, MonthlyTarget
+
+
+def _snapshot() -> tuple[int, ...]:
+    return (
+        ProgressEntry.objects.count(),
+        PeriodReport.objects.count(),
+        WindowExtension.objects.count(),
+        AuditEvent.objects.count(),
+        sum(ProgressEntry.objects.values_list("version", flat=True)),
+        sum(PeriodReport.objects.values_list("version", flat=True)),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_loads_simulated_progress_once() -> None:
+    out = io.StringIO()
+    call_command("rumbo_demo", stdout=out)
+    assert "Avance simulado de IEEM 2024 (enero a octubre" in out.getvalue()
+
+    entries = list(
+        ProgressEntry.objects.filter(
+            activity__program__institution__code="IEEM", activity__program__year=2024
+        ).select_related("activity", "activity__program")
+    )
+    assert entries
+    assert {e.month for e in entries} == set(range(1, 11))
+    assert all(e.comment.startswith(SIMULATED) for e in entries)
+    assert all(not e.justification or e.justification.startswith(SIMULATED) for e in entries)
+
+    targets = {
+        (a, m): q
+        for a, m, q in MonthlyTarget.objects.filter(
+            activity_id__in={e.activity_id for e in entries}
+        ).values_list("activity_id", "month", "quantity")
+    }
+    bands = bands_for_activities(Activity.objects.filter(pk__in={e.activity_id for e in entries}))
+    lights = Counter(
+        grade(
+            programmed=targets[(e.activity_id, e.month)],
+            achieved=e.achieved,
+            bands=bands[e.activity_id],
+        ).light
+        for e in entries
+    )
+    assert lights[Light.GREEN] > lights[Light.YELLOW] > 0
+    assert lights[Light.RED] > 0
+    assert lights[Light.GREY] == 0
+    # Non-green months carry a justification.
+    for e in entries:
+        g = grade(
+            programmed=targets[(e.activity_id, e.month)],
+            achieved=e.achieved,
+            bands=bands[e.activity_id],
+        )
+        if g.needs_justification:
+            assert e.justification, (e.activity.key, e.month)
+
+    reports = PeriodReport.objects.filter(program__institution__code="IEEM", program__year=2024)
+    states = Counter(reports.values_list("state", flat=True))
+    assert states[PeriodState.APPROVED] > sum(states.values()) * 0.8  # most are approved
+    returned = reports.get(state=PeriodState.RETURNED)
+    assert returned.comment.startswith(SIMULATED)
+    october = Counter(reports.filter(month=10).values_list("state", flat=True))
+    assert october[PeriodState.DRAFT] > 0
+    assert set(reports.filter(state=PeriodState.DRAFT).values_list("month", flat=True)) == {10}
+
+    # Late captures: each under an extension with the simulated reason, after the close day.
+    extensions = list(WindowExtension.objects.filter(institution__code="IEEM"))
+    assert extensions
+    for ext in extensions:
+        assert ext.reason == LATE_REASON
+        _, closes = window_dates(year=ext.year, month=ext.month, close_day=10)
+        assert ext.until > closes
+        late = reports.get(area=ext.area, month=ext.month)
+        assert late.submitted_at is not None
+        assert closes < localtime(late.submitted_at).date() <= ext.until
+    late_areas = [e.area_id for e in extensions if e.month == 1]
+    on_time = reports.filter(month=1).exclude(area_id__in=late_areas)
+    assert on_time
+    assert all(localtime(r.submitted_at).date() <= date(2024, 2, 10) for r in on_time)
+    assert AuditEvent.objects.filter(action="window.extend", reason=LATE_REASON).count() == len(
+        extensions
+    )
+    assert AuditEvent.objects.filter(action="period.return").exists()
+
+    before = _snapshot()
+    again = io.StringIO()
+    call_command("rumbo_demo", stdout=again)
+    assert "ya estaba cargado" in again.getvalue()
+    assert _snapshot() == before
+
+
+def test_simulated_values_are_deterministic_and_sized_like_the_target() -> None:
+    first = [simulated_achieved("010203", m, Decimal(10)) for m in range(1, 13)]
+    assert first == [simulated_achieved("010203", m, Decimal(10)) for m in range(1, 13)]
+    assert all(v == v.to_integral_value() and v >= 0 for v in first)
+    assert simulated_achieved("010203", 1, Decimal("0.25")).as_tuple().exponent >= -2
