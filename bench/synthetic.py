@@ -131,3 +131,48 @@ def synthetic_program(
     return SyntheticProgram(
         program=program, areas=areas, units=units, lines=lines, activities=len(created)
     )
+
+
+def synthetic_progress(*, program: AnnualProgram, months: int = 10) -> int:
+    """Add progress for January–``months`` to every activity of ``program`` (bulk inserts):
+    a mix of on-target, short, over and missing months, and each area's monthly capture
+    (some sent late, one returned). Returns the number of entries."""
+    from datetime import UTC, datetime
+
+    from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
+
+    factors = [Decimal(1), Decimal("0.85"), Decimal("1.3"), Decimal("0.5"), Decimal(1), None]
+    entries = []
+    targets = MonthlyTarget.objects.filter(activity__program=program, month__lte=months)
+    for i, (activity_id, month, quantity) in enumerate(
+        targets.values_list("activity_id", "month", "quantity").order_by("activity_id", "month")
+    ):
+        factor = factors[(activity_id + month + i // 12) % len(factors)]
+        if factor is None:
+            continue  # not reported
+        entries.append(
+            ProgressEntry(
+                activity_id=activity_id, month=month, achieved=(quantity * factor).quantize(1)
+            )
+        )
+    ProgressEntry.objects.bulk_create(entries, batch_size=2000)
+    area_ids = sorted(
+        {n.area_id for n in ProgramNode.objects.filter(program=program) if n.area_id is not None}
+    )
+    reports = []
+    for month in range(1, months + 1):
+        closes = datetime(program.year + (month == 12), month % 12 + 1, 10, 18, tzinfo=UTC)
+        for k, area_id in enumerate(area_ids):
+            late = (k + month) % 4 == 0
+            returned = (k + month) % 9 == 0
+            reports.append(
+                PeriodReport(
+                    program=program,
+                    area_id=area_id,
+                    month=month,
+                    state=PeriodState.RETURNED if returned else PeriodState.APPROVED,
+                    submitted_at=closes.replace(day=14 if late else 8),
+                )
+            )
+    PeriodReport.objects.bulk_create(reports)
+    return len(entries)

@@ -1,5 +1,13 @@
 """URLs of the dashboard pages (issue 4)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from rumbo.web.views import dashboard as views
+
+BOARD = "i/<str:code>/programa/<int:year>/tablero/"
+
+urlpatterns = [
+    path(BOARD, views.dashboard, name="dashboard"),
+    path(f"{BOARD}area/<str:area>/", views.dashboard_area, name="dashboard_area"),
+    path(f"{BOARD}nodo/<int:node_id>/", views.dashboard_node, name="dashboard_node"),
+]

@@ -1,0 +1,79 @@
+// Dashboard charts (progressive enhancement): draw what the JSON block holds, which the
+// server built from the same figures as the tables. Without JavaScript the tables remain.
+(function () {
+  "use strict";
+  var source = document.getElementById("tablero-datos");
+  if (!source || typeof window.Chart === "undefined") return;
+  var data = JSON.parse(source.textContent);
+  var Chart = window.Chart;
+  var COLORS = { verde: "#1d6b35", amarillo: "#e6a700", rojo: "#a4262c", gris: "#8a94a0" };
+  var number = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 4 });
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  Chart.defaults.animation = window.matchMedia("(prefers-reduced-motion: reduce)").matches
+    ? false
+    : Chart.defaults.animation;
+
+  function draw(id, config) {
+    var canvas = document.getElementById(id);
+    if (!canvas) return;
+    canvas.closest(".chart").classList.add("chart-ready");
+    new Chart(canvas, config);
+  }
+
+  var fmt = {
+    callbacks: {
+      label: function (ctx) {
+        return ctx.dataset.label + ": " + number.format(ctx.parsed.y !== undefined ? ctx.parsed.y : ctx.parsed);
+      },
+    },
+  };
+
+  draw("grafica-mensual", {
+    data: {
+      labels: data.months,
+      datasets: [
+        { type: "bar", label: "Programado", data: data.programmed, backgroundColor: "#9fb8c8", order: 2 },
+        {
+          type: "line", label: "Alcanzado", data: data.achieved, borderColor: "#0b4f6c",
+          backgroundColor: "#0b4f6c", spanGaps: false, order: 1,
+        },
+      ],
+    },
+    options: { maintainAspectRatio: false, plugins: { tooltip: fmt }, scales: { y: { beginAtZero: true } } },
+  });
+
+  draw("grafica-semaforo", {
+    type: "doughnut",
+    data: {
+      labels: data.lights.labels.map(function (label, i) {
+        return label + " (" + number.format(data.lights.counts[i]) + ")";
+      }),
+      datasets: [{
+        label: "Actividades",
+        data: data.lights.counts,
+        backgroundColor: data.lights.keys.map(function (key) { return COLORS[key]; }),
+        borderColor: "#ffffff",
+      }],
+    },
+    options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
+  });
+
+  draw("grafica-acumulada", {
+    type: "line",
+    data: {
+      labels: data.months,
+      datasets: [
+        { label: "% acumulado", data: data.cumulative_percent, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c" },
+        {
+          label: "% proyectado", data: data.projected_percent, borderColor: "#55606e",
+          backgroundColor: "#55606e", borderDash: [6, 4], pointStyle: "rectRot",
+        },
+      ],
+    },
+    options: {
+      maintainAspectRatio: false,
+      plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + number.format(ctx.parsed.y) + " %"; } } } },
+      scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return v + " %"; } } } },
+    },
+  });
+})();

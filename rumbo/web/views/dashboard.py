@@ -1,0 +1,109 @@
+"""Monitoring dashboards: the whole program, one area, one subprogram (issue 4).
+
+Any member of the institution may view them (reading progress is open to every role, as
+reading the program is); an Enlace sees every area, like on the program page. The
+figures come from one selector (``rumbo.monitoring.dashboard``); the tables and the
+charts' JSON are both built here from the same ``Dashboard`` object, so a chart can never
+show a number its table does not.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rumbo.core.numbers import to_json_number
+from rumbo.institutions.access import Capability, institution_for_user
+from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.selectors import area_by_code
+from rumbo.monitoring.dashboard import Dashboard, default_month, program_dashboard
+from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.selectors import MONTH_LABELS, node_get, program_get
+
+from .common import institution_context
+
+
+def _program(request: HttpRequest, code: str, year: int) -> tuple[Institution, AnnualProgram]:
+    institution = institution_for_user(request.user, code, Capability.VIEW)
+    program = program_get(institution=institution, year=year)
+    if program is None:
+        raise Http404("No hay programa anual para ese ejercicio.")
+    return institution, program
+
+
+def _month(request: HttpRequest) -> tuple[int | None, bool]:
+    """The ``mes`` asked for (1–12), or None for the default; and whether it was invalid."""
+    raw = request.GET.get("mes", "").strip()
+    if not raw:
+        return None, False
+    if raw.isdigit() and 1 <= int(raw) <= 12:
+        return int(raw), False
+    return None, True
+
+
+def chart_data(dashboard: Dashboard) -> dict[str, object]:
+    """What the charts draw: exactly the values the tables print (same object, same fields)."""
+    months = dashboard.months
+    return {
+        "months": MONTH_LABELS,
+        "programmed": [to_json_number(m.programmed) for m in months],
+        "achieved": [to_json_number(m.achieved) for m in months],
+        "cumulative_percent": [to_json_number(m.cumulative_percent) for m in months],
+        "projected_percent": [to_json_number(m.projected_percent) for m in months],
+        "lights": {
+            "keys": [c.light.value for c in dashboard.lights],
+            "labels": [c.light.label for c in dashboard.lights],
+            "counts": [c.count for c in dashboard.lights],
+        },
+    }
+
+
+def _render(
+    request: HttpRequest,
+    institution: Institution,
+    program: AnnualProgram,
+    *,
+    area: Area | None = None,
+    node: ProgramNode | None = None,
+) -> HttpResponse:
+    month, invalid = _month(request)
+    dashboard = program_dashboard(program=program, month=month, area=area, node=node)
+    context = institution_context(
+        request,
+        institution,
+        "program",
+        program=program,
+        dashboard=dashboard,
+        chart=chart_data(dashboard),
+        scope_area=area,
+        scope_node=node,
+        month_choices=list(enumerate(MONTH_LABELS, start=1)),
+        default_month=default_month(year=program.year),
+        invalid_month=invalid,
+    )
+    return render(request, "web/dashboard.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    institution, program = _program(request, code, year)
+    return _render(request, institution, program)
+
+
+@login_required
+def dashboard_area(request: HttpRequest, code: str, year: int, area: str) -> HttpResponse:
+    institution, program = _program(request, code, year)
+    found = area_by_code(institution=institution, code=area)
+    if found is None:
+        raise Http404("No existe esa área en la institución.")
+    return _render(request, institution, program, area=found)
+
+
+@login_required
+def dashboard_node(request: HttpRequest, code: str, year: int, node_id: int) -> HttpResponse:
+    institution, program = _program(request, code, year)
+    node = node_get(program=program, node_id=node_id)
+    if node is None:
+        raise Http404("No existe ese nivel en el programa.")
+    return _render(request, institution, program, node=node)
