@@ -1,0 +1,669 @@
+"""Monthly progress capture: the year's index, one area × month grid, its workflow and evidence.
+
+The pages only read and route: the grid comes from ``area_month_grid``, windows from
+``rumbo.monitoring.windows``, every write from the monitoring services (which hold every
+rule: access, window, lock, optimistic version, justification). The semáforo the browser
+draws while typing (capture.js) is a preview; the server's grade, shown after saving, is
+the one that counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rumbo.audit.services import Actor
+from rumbo.core.numbers import format_mx
+from rumbo.institutions.access import (
+    Capability,
+    activity_area_id,
+    can,
+    can_capture,
+    can_submit_period,
+    can_view_evidence,
+    institution_for_user,
+    user_roles,
+)
+from rumbo.institutions.models import Area, Institution, Role
+from rumbo.monitoring.errors import GridRejected, MonitoringConflict, RowError, StaleVersion
+from rumbo.monitoring.evidence import evidence_add, evidence_remove
+from rumbo.monitoring.models import Evidence, PeriodReport, PeriodState, ProgressEntry
+from rumbo.monitoring.selectors import (
+    AreaMonthGrid,
+    GridRow,
+    area_month_grid,
+    policy_for,
+    program_nodes,
+)
+from rumbo.monitoring.services import (
+    ProgressRow,
+    period_approve,
+    period_reopen,
+    period_return,
+    period_submit,
+    progress_save_many,
+)
+from rumbo.monitoring.windows import WindowStatus, extensions_for, window_status
+from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.selectors import program_get
+from rumbo.web.forms.capture import (
+    CommentForm,
+    EvidenceForm,
+    ReasonForm,
+    TypedRow,
+    field_name,
+    rows_to_save,
+    typed_rows,
+)
+from rumbo.web.templatetags.rumbo import month_name
+
+from .common import institution_context
+
+MONTHS = range(1, 13)
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+class CaptureDenied(Exception):
+    """Raised inside a view to answer 403 with an explanation of who may do it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse:
+        institution = institution_for_user(request.user, code)  # 404 / 403 for outsiders
+        program = program_get(institution=institution, year=year)
+        if program is None:
+            raise Http404("No existe el programa de ese ejercicio.")
+        try:
+            return view(request, institution, program, **kwargs)
+        except (CaptureDenied, PermissionDenied) as denied:
+            message = denied.message if isinstance(denied, CaptureDenied) else str(denied)
+            hint = denied.hint if isinstance(denied, CaptureDenied) else ""
+            context = institution_context(
+                request, institution, "program", program=program, message=message, hint=hint
+            )
+            return render(request, "web/capture_denied.html", context, status=403)
+
+    return wrapper
+
+
+def visible_areas(request: HttpRequest, institution: Institution, areas: list[Area]) -> list[Area]:
+    """The areas whose capture the user may see: all of them, except for a person who is
+    only an enlace (their own areas). ``can_submit_period`` is what tells an enlace's area."""
+    roles = user_roles(request.user, institution)
+    if roles - {Role.ENLACE.value}:
+        return areas
+    return [a for a in areas if can_submit_period(request.user, institution, a)]
+
+
+def _area(request: HttpRequest, institution: Institution, code: str) -> Area:
+    area = Area.objects.filter(institution=institution, code=code).first()
+    if area is None:
+        raise Http404("No existe esa área.")
+    if not visible_areas(request, institution, [area]):
+        raise CaptureDenied(
+            f"No tienes permiso para consultar la captura de {area.name} ({area.code}).",
+            "Un enlace solo consulta y captura los avances de su propia área.",
+        )
+    return area
+
+
+def _month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise Http404("El mes debe estar entre 1 y 12.")
+    return month
+
+
+# --- windows as pages say them -------------------------------------------------------------
+
+
+def window_text(window: WindowStatus) -> str:
+    """«abierta hasta 10/02/2024», «prorrogada hasta …», «abre el …» or «cerrada …»."""
+    if window.not_yet_open:
+        return f"abre el {window.opens:%d/%m/%Y}"
+    extended = window.extended_until is not None and window.extended_until > window.closes
+    if window.open:
+        if extended:
+            return f"prorrogada hasta {window.last_day:%d/%m/%Y}"
+        return f"abierta hasta {window.last_day:%d/%m/%Y}"
+    return f"cerrada el {window.last_day:%d/%m/%Y}"
+
+
+def _windows(
+    institution: Institution, program: AnnualProgram, area_ids: list[int]
+) -> dict[tuple[int, int], WindowStatus]:
+    """(area id, month) → window, in two queries."""
+    policy = policy_for(institution)
+    extensions = extensions_for(
+        institution_ids=[institution.pk], year_months=[(program.year, m) for m in MONTHS]
+    )
+    today = timezone.localdate()
+    return {
+        (area_id, month): window_status(
+            policy=policy,
+            extensions=extensions,
+            year=program.year,
+            month=month,
+            area_id=area_id,
+            today=today,
+        )
+        for area_id in area_ids
+        for month in MONTHS
+    }
+
+
+# --- the index -----------------------------------------------------------------------------
+
+
+@dataclass
+class IndexCell:
+    area: Area
+    month: int
+    report: PeriodReport | None
+    window: WindowStatus
+
+    @property
+    def state_label(self) -> str:
+        return self.report.get_state_display() if self.report else "Sin captura"
+
+    @property
+    def state(self) -> str:
+        return self.report.state if self.report else "sin-captura"
+
+    @property
+    def window_text(self) -> str:
+        return window_text(self.window)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@explain_denial
+def capture(request: HttpRequest, institution: Institution, program: AnnualProgram) -> HttpResponse:
+    areas = visible_areas(
+        request, institution, list(Area.objects.filter(institution=institution).order_by("code"))
+    )
+    reports = {
+        (r.area_id, r.month): r
+        for r in PeriodReport.objects.filter(program=program, area__in=[a.pk for a in areas])
+    }
+    windows = _windows(institution, program, [a.pk for a in areas])
+    months = [
+        (
+            month,
+            [
+                IndexCell(a, month, reports.get((a.pk, month)), windows[(a.pk, month)])
+                for a in areas
+            ],
+        )
+        for month in MONTHS
+    ]
+    context = institution_context(
+        request, institution, "program", program=program, areas=areas, months=months
+    )
+    return render(request, "web/capture.html", context)
+
+
+# --- the grid ------------------------------------------------------------------------------
+
+
+@dataclass
+class RowView:
+    """One row as the page shows it: the selector's row, what to show in the inputs, errors."""
+
+    row: GridRow
+    may_capture: bool
+    may_see_evidence: bool
+    achieved: str
+    comment: str
+    justification: str
+    version: int | None
+    evidence: list[Evidence] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    conflict: StaleVersion | None = None
+
+    @property
+    def key(self) -> str:
+        return self.row.activity.key
+
+    @property
+    def pk(self) -> int:
+        return self.row.activity.pk
+
+    def name(self, kind: str) -> str:
+        return field_name(kind, self.row)
+
+    @property
+    def show_justification(self) -> bool:
+        return bool(
+            self.row.cumulative_grade.needs_justification
+            or self.justification
+            or self.errors.get("justification")
+        )
+
+    @property
+    def row_errors(self) -> list[str]:
+        return [m for f in ("activity", "month", "version") for m in self.errors.get(f, [])]
+
+
+@dataclass
+class GridPage:
+    institution: Institution
+    program: AnnualProgram
+    area: Area
+    grid: AreaMonthGrid
+    window: WindowStatus
+    rows: list[RowView]
+    typed: list[TypedRow]
+    may_capture: bool
+    may_submit: bool
+    may_review: bool
+    may_reopen: bool
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def editable(self) -> bool:
+        return self.may_capture and self.window.open and not self.grid.locked
+
+    @property
+    def readonly_reasons(self) -> list[str]:
+        reasons = []
+        if not self.may_capture:
+            reasons.append(
+                "Tu papel permite consultar esta captura, no modificarla: capturan el enlace "
+                "del área y Planeación."
+            )
+        if self.grid.locked:
+            state = self.grid.state.label.lower()
+            reasons.append(
+                f"La captura está {state}; no admite cambios"
+                + (
+                    " mientras se revisa."
+                    if self.grid.state == PeriodState.SUBMITTED
+                    else " salvo que Planeación la reabra."
+                )
+            )
+        if not self.window.open:
+            reasons.append(self.window.closed_message())
+        return reasons
+
+    @property
+    def state_label(self) -> str:
+        return self.grid.state.label
+
+    @property
+    def can_send(self) -> bool:
+        return (
+            self.may_submit
+            and self.grid.period is not None
+            and self.grid.state in (PeriodState.DRAFT, PeriodState.RETURNED)
+            and self.window.open
+        )
+
+    @property
+    def can_decide(self) -> bool:
+        return self.may_review and self.grid.state == PeriodState.SUBMITTED
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.may_reopen and self.grid.state == PeriodState.APPROVED
+
+    @property
+    def url(self) -> str:
+        return grid_url(self.institution, self.program, self.area, self.grid.month)
+
+
+def grid_url(institution: Institution, program: AnnualProgram, area: Area, month: int) -> str:
+    return reverse("web:capture_grid", args=[institution.code, program.year, area.code, month])
+
+
+def _evidence_by_entry(rows: list[GridRow]) -> dict[int, list[Evidence]]:
+    ids = [r.entry.pk for r in rows if r.entry is not None]
+    out: dict[int, list[Evidence]] = {i: [] for i in ids}
+    if ids:
+        for evidence in Evidence.objects.filter(entry_id__in=ids).order_by("uploaded_at", "pk"):
+            out[evidence.entry_id].append(evidence)
+    return out
+
+
+def load_grid(
+    request: HttpRequest,
+    institution: Institution,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+    data: Any = None,
+) -> GridPage:
+    """Everything the grid page shows, in a constant number of queries; with ``data`` (a
+    POST), the inputs show what was typed instead of what is stored."""
+    grid = area_month_grid(program=program, area=area, month=month)
+    typed = typed_rows(data, grid.rows) if data is not None else []
+    nodes: dict[int, ProgramNode] = program_nodes([program.pk])
+    window = _windows(institution, program, [area.pk])[(area.pk, month)]
+    evidence = _evidence_by_entry(grid.rows)
+    typed_by_pk = {t.grid_row.activity.pk: t for t in typed}
+    rows = []
+    for row in grid.rows:
+        row.activity.program = program  # the same object: no query per row in the access checks
+        entry = row.entry
+        t = typed_by_pk.get(row.activity.pk)
+        rows.append(
+            RowView(
+                row=row,
+                may_capture=can_capture(request.user, row.activity, nodes),
+                may_see_evidence=can_view_evidence(request.user, row.activity, nodes),
+                achieved=t.achieved if t else format_mx(row.achieved),
+                comment=t.comment if t else (entry.comment if entry else ""),
+                justification=t.justification if t else (entry.justification if entry else ""),
+                version=(t.version if t else row.version),
+                evidence=evidence.get(entry.pk, []) if entry else [],
+            )
+        )
+    user = request.user
+    return GridPage(
+        institution=institution,
+        program=program,
+        area=area,
+        grid=grid,
+        window=window,
+        rows=rows,
+        typed=typed,
+        may_capture=any(r.may_capture for r in rows),
+        may_submit=can_submit_period(user, institution, area),
+        may_review=can(user, institution, Capability.REVIEW_PROGRESS),
+        may_reopen=can(user, institution, Capability.MANAGE_MONITORING),
+    )
+
+
+def _render_grid(
+    request: HttpRequest, page: GridPage, status: int = 200, **extra: Any
+) -> HttpResponse:
+    period = page.grid.period
+    context = institution_context(
+        request,
+        page.institution,
+        "program",
+        program=page.program,
+        page=page,
+        period=period,
+        submitted_by=period.submitted_by if period and period.submitted_by_id else None,
+        decided_by=period.decided_by if period and period.decided_by_id else None,
+        reason_form=extra.pop("reason_form", None) or ReasonForm(),
+        **extra,
+    )
+    return render(request, "web/capture_grid.html", context, status=status)
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for messages_ in exc.message_dict.values() for m in messages_]
+    return list(exc.messages)
+
+
+def _attach_errors(page: GridPage, errors: list[RowError]) -> None:
+    by_key = {r.key: r for r in page.rows}
+    for error in errors:
+        view = by_key.get(error.key)
+        if view is None:
+            page.errors.append(error.message)
+            continue
+        view.errors.setdefault(error.field, []).append(error.message)
+        if isinstance(error.conflict, StaleVersion):
+            view.conflict = error.conflict
+
+
+def _save(
+    request: HttpRequest,
+    institution: Institution,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+) -> HttpResponse:
+    page = load_grid(request, institution, program, area, month, request.POST)
+    if not page.may_capture:
+        raise CaptureDenied(
+            "No tienes permiso para capturar los avances de esta área.",
+            "Capturan el enlace del área y Planeación.",
+        )
+    chosen = rows_to_save(page.typed)
+    bad_versions = [t for t in chosen if t.version_error]
+    if bad_versions:
+        for t in bad_versions:
+            _attach_errors(
+                page, [RowError(0, t.key, month, "version", "La versión enviada no es válida.")]
+            )
+        return _render_grid(request, page, status=400)
+    if not chosen:
+        page.errors.append("No escribiste ningún avance; no hay nada que guardar.")
+        return _render_grid(request, page, status=400)
+    rows = [
+        ProgressRow(
+            activity=t.grid_row.activity,
+            month=month,
+            achieved=t.achieved,
+            comment=t.comment,
+            justification=t.justification,
+            version=t.version,
+        )
+        for t in chosen
+    ]
+    try:
+        saved = progress_save_many(actor=Actor.for_user(request.user), user=request.user, rows=rows)
+    except GridRejected as rejected:
+        _attach_errors(page, rejected.rows)
+        conflicts = [c for c in rejected.conflicts if isinstance(c, StaleVersion)]
+        if conflicts:
+            page.errors.append(
+                "Otra persona guardó cambios en esta captura mientras la editabas; no se guardó "
+                "nada. Compara tu valor con el guardado en las filas marcadas y recarga la "
+                "página para continuar."
+            )
+        else:
+            page.errors.append("No se guardó nada: revisa las filas marcadas.")
+        return _render_grid(request, page, status=409 if conflicts else 400)
+    messages.success(
+        request,
+        f"Se guardaron los avances de {month_label(month)} {program.year} "
+        f"({len(saved)} actividad{'es' if len(saved) != 1 else ''}). El semáforo que se "
+        "muestra ahora es el calculado por el sistema.",
+    )
+    return HttpResponseRedirect(page.url)
+
+
+def month_label(month: int) -> str:
+    return str(month_name(month - 1))
+
+
+def _period_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version_periodo", ""))
+    except ValueError:
+        return None
+
+
+def _workflow(
+    request: HttpRequest,
+    action: str,
+    institution: Institution,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+) -> HttpResponse:
+    actor, user = Actor.for_user(request.user), request.user
+    common: dict[str, Any] = {
+        "actor": actor,
+        "user": user,
+        "program": program,
+        "area": area,
+        "month": month,
+        "version": _period_version(request),
+    }
+    reason_form: ReasonForm | None = None
+    try:
+        if action == "enviar":
+            period_submit(**common)
+            done = "Se envió la captura a revisión."
+        elif action == "aprobar":
+            form = CommentForm(request.POST)
+            form.is_valid()
+            period_approve(**common, comment=form.cleaned_data.get("motivo", ""))
+            done = "Se aprobó la captura; queda bloqueada."
+        else:
+            reason_form = ReasonForm(request.POST)
+            if not reason_form.is_valid():
+                page = load_grid(request, institution, program, area, month)
+                _check_action_allowed(page, action)
+                page.errors.append(
+                    "Escribe las observaciones para devolver la captura."
+                    if action == "devolver"
+                    else "Escribe el motivo para reabrir la captura."
+                )
+                return _render_grid(
+                    request, page, status=400, reason_form=reason_form, open_action=action
+                )
+            reason = reason_form.cleaned_data["motivo"]
+            if action == "devolver":
+                period_return(**common, reason=reason)
+                done = "Se devolvió la captura con observaciones."
+            else:
+                period_reopen(**common, reason=reason)
+                done = "Se reabrió la captura; vuelve a estar en borrador."
+    except (ValidationError, MonitoringConflict) as exc:
+        page = load_grid(request, institution, program, area, month)
+        if isinstance(exc, MonitoringConflict):
+            page.errors.append(
+                exc.message
+                if not isinstance(exc, StaleVersion)
+                else "Otra persona cambió el estado de la captura mientras la veías; no se hizo "
+                "nada. Revisa el estado actual."
+            )
+        else:
+            page.errors.extend(_messages(exc))
+        status = 409 if isinstance(exc, MonitoringConflict) else 400
+        return _render_grid(
+            request, page, status=status, reason_form=reason_form, open_action=action
+        )
+    messages.success(request, done)
+    return HttpResponseRedirect(grid_url(institution, program, area, month))
+
+
+def _check_action_allowed(page: GridPage, action: str) -> None:
+    allowed = {
+        "devolver": page.may_review,
+        "reabrir": page.may_reopen,
+    }
+    if not allowed.get(action, False):
+        raise CaptureDenied(
+            "No tienes permiso para "
+            + ("devolver" if action == "devolver" else "reabrir")
+            + " esta captura.",
+            "Devuelven y aprueban Revisión y Planeación; reabre solo Planeación.",
+        )
+
+
+ACTIONS = {"guardar", "enviar", "aprobar", "devolver", "reabrir"}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@explain_denial
+def capture_grid(
+    request: HttpRequest, institution: Institution, program: AnnualProgram, area: str, month: int
+) -> HttpResponse:
+    the_area = _area(request, institution, area)
+    month = _month(month)
+    if request.method == "POST":
+        action = request.POST.get("accion", "")
+        if action not in ACTIONS:
+            page = load_grid(request, institution, program, the_area, month)
+            page.errors.append("Acción desconocida.")
+            return _render_grid(request, page, status=400)
+        if action == "guardar":
+            return _save(request, institution, program, the_area, month)
+        return _workflow(request, action, institution, program, the_area, month)
+    return _render_grid(request, load_grid(request, institution, program, the_area, month))
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@explain_denial
+def capture_evidence(
+    request: HttpRequest,
+    institution: Institution,
+    program: AnnualProgram,
+    area: str,
+    month: int,
+    key: str,
+) -> HttpResponse:
+    the_area = _area(request, institution, area)
+    month = _month(month)
+    nodes = program_nodes([program.pk])
+    activity = next((a for a in program.activities.select_related("program").filter(key=key)), None)
+    if activity is None:
+        raise Http404("No existe esa actividad en el programa.")
+    if activity_area_id(activity, nodes) != the_area.pk:
+        raise Http404("La actividad no pertenece a esa área.")
+    if not can_capture(request.user, activity, nodes):
+        raise CaptureDenied(
+            "No tienes permiso para adjuntar o quitar evidencias de esta actividad.",
+            "Lo hacen el enlace del área y Planeación.",
+        )
+    back = grid_url(institution, program, the_area, month) + f"#fila-{activity.key}"
+    entry = ProgressEntry.objects.filter(activity=activity, month=month).first()
+    if entry is None:
+        messages.error(
+            request, f"{activity.key}: guarda primero el avance del mes para adjuntarle evidencia."
+        )
+        return HttpResponseRedirect(back)
+    actor = Actor.for_user(request.user)
+    try:
+        if "quitar" in request.POST:
+            evidence = (
+                Evidence.objects.filter(entry=entry, pk=int(remove)).first()
+                if (remove := request.POST.get("quitar", "")).isdigit()
+                else None
+            )
+            if evidence is None:
+                messages.error(request, f"{activity.key}: esa evidencia ya no existe.")
+                return HttpResponseRedirect(back)
+            evidence_remove(actor=actor, user=request.user, evidence=evidence)
+            messages.success(request, f"{activity.key}: se quitó {evidence.original_name}.")
+            return HttpResponseRedirect(back)
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, f"{activity.key}: {error}")
+            return HttpResponseRedirect(back)
+        upload = form.cleaned_data["archivo"]
+        added = evidence_add(
+            actor=actor, user=request.user, entry=entry, upload=upload, name=upload.name
+        )
+    except ValidationError as exc:
+        for message in _messages(exc):
+            messages.error(request, f"{activity.key}: {message}")
+        return HttpResponseRedirect(back)
+    except MonitoringConflict as exc:
+        messages.error(request, f"{activity.key}: {exc.message}")
+        return HttpResponseRedirect(back)
+    messages.success(request, f"{activity.key}: se adjuntó {added.original_name}.")
+    return HttpResponseRedirect(back)
