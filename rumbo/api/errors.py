@@ -4,7 +4,13 @@
 
 The handlers map Django's and ninja's exceptions (``PermissionDenied`` → 403, ``Http404``
 → 404, ``ValidationError`` from services or from request parsing → 422, missing or bad
-credentials → 401). ``responses()`` declares these per operation in the OpenAPI document.
+credentials → 401, ``MonitoringConflict`` — a locked period, a closed capture window, a
+stale version — → 409). ``responses()`` declares these per operation in the OpenAPI document.
+
+A stale version (optimistic lock) also says what each side holds::
+
+    {"message": "…", "current_version": 3, "submitted_version": 2,
+     "current": {"achieved": "340", …}, "submitted": {"achieved": "335"}}
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
 
 UNAUTHORIZED = (
     "Se necesitan credenciales válidas: envía «Authorization: Bearer TOKEN» o inicia sesión."
@@ -32,6 +40,16 @@ class ErrorOut(Schema):
     message: str
 
 
+class ConflictOut(Schema):
+    """409. The version fields come only with a stale version (someone saved in between)."""
+
+    message: str
+    current_version: int | None = Field(None, description="Versión guardada; null = no existe.")
+    submitted_version: int | None = Field(None, description="Versión enviada; null = nueva.")
+    current: dict[str, Any] | None = Field(None, description="Lo que está guardado.")
+    submitted: dict[str, Any] | None = Field(None, description="Lo que enviaste.")
+
+
 class FieldErrorOut(Schema):
     field: str
     message: str
@@ -42,13 +60,21 @@ class ValidationErrorOut(Schema):
     errors: list[FieldErrorOut]
 
 
-def responses(*, forbidden: bool = True, not_found: bool = True, invalid: bool = True) -> dict:
+def responses(
+    *,
+    forbidden: bool = True,
+    not_found: bool = True,
+    invalid: bool = True,
+    conflict: bool = False,
+) -> dict:
     """The error responses an operation declares (401 always: every operation needs a user)."""
     declared: dict[int, Any] = {401: ErrorOut}
     if forbidden:
         declared[403] = ErrorOut
     if not_found:
         declared[404] = ErrorOut
+    if conflict:
+        declared[409] = ConflictOut
     if invalid:
         declared[422] = ValidationErrorOut
     return declared
@@ -171,6 +197,17 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     def on_request_invalid(request: HttpRequest, exc: NinjaValidationError | Any) -> HttpResponse:
         return message(request, 422, INVALID, errors=_ninja_field_errors(exc.errors, params))
 
+    def on_conflict(request: HttpRequest, exc: MonitoringConflict | Any) -> HttpResponse:
+        extra: dict[str, Any] = {}
+        if isinstance(exc, StaleVersion):
+            extra = {
+                "current_version": exc.current,
+                "submitted_version": exc.submitted,
+                "current": exc.current_values,
+                "submitted": exc.submitted_values,
+            }
+        return message(request, 409, exc.message, **extra)
+
     def on_http_error(request: HttpRequest, exc: HttpError | Any) -> HttpResponse:
         if exc.status_code == 400:  # ninja: the body is not JSON
             errors = [{"field": "body", "message": "El cuerpo de la petición no es JSON válido."}]
@@ -183,6 +220,7 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(DjangoValidationError, on_service_invalid)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
+    api.add_exception_handler(MonitoringConflict, on_conflict)
 
 
 def unknown_path(request: HttpRequest, path: str | None = "") -> HttpResponse:

@@ -17,6 +17,7 @@ from .docs import OfflineSwagger, asset_urls
 from .findings import router as findings_router
 from .institutions import router as institutions_router
 from .programs import router as programs_router
+from .progress import router as progress_router
 
 
 class RumboAPI(NinjaAPI):
@@ -33,8 +34,9 @@ api = RumboAPI(
     title="Rumbo API",
     version="1",
     description=(
-        "API JSON de Rumbo: instituciones, áreas, planes, programas anuales, actividades y "
-        "hallazgos de calidad. Autenticación: «Authorization: Bearer TOKEN» (créalo con "
+        "API JSON de Rumbo: instituciones, áreas, planes, programas anuales, actividades, "
+        "hallazgos de calidad y seguimiento mensual (avances, envío y aprobación). "
+        "Autenticación: «Authorization: Bearer TOKEN» (créalo con "
         "`rumbo token create USUARIO`) o la sesión del navegador. Errores: "
         '{"message": "…"} y, en 422, "errors": [{"field", "message"}].'
     ),
@@ -47,3 +49,4 @@ errors.install(api)
 api.add_router("", institutions_router)
 api.add_router("", programs_router)
 api.add_router("", findings_router)
+api.add_router("", progress_router)
