@@ -431,6 +431,13 @@ def test_a_stale_period_version_is_409_with_both(api, demo: Demo) -> None:
     body = response.json()
     assert (body["current_version"], body["submitted_version"]) == (2, 1)
     assert "versión guardada 2" in body["message"]
+    stale = {**REASON, "version": 1}
+    assert api("post", f"{PERIOD}/return", user="revisor", json=stale).status_code == 409
+    assert api("post", f"{PERIOD}/approve", json={"version": 2}).status_code == 200
+    reopened = api("post", f"{PERIOD}/reopen", json=stale)
+    assert reopened.status_code == 409
+    assert reopened.json()["current_version"] == 3
+    assert PeriodReport.objects.get(area=demo.area_se, month=1).state == PeriodState.APPROVED
 
 
 def test_submitting_after_the_window_is_409(api, demo: Demo, clock) -> None:
