@@ -23,7 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-BUDGET = {"import": 2.0, "export_json": 1.0, "export_xlsx": 1.0, "program_page": 0.150}
+BUDGET = {
+    "import": 2.0,
+    "export_json": 1.0,
+    "export_xlsx": 1.0,
+    "program_page": 0.150,
+    "dashboard": 0.200,
+    "dashboard_3000": 0.200,
+}
 RUNS = 5
 PAGE_RUNS = 25
 
@@ -85,6 +92,8 @@ def main() -> int:
 
     page_results, page_sizes = bench_program_pages(f"BENCH{RUNS - 1}")
     results.update(page_results)
+    dashboard_results, dashboard_sizes = bench_dashboards(f"BENCH{RUNS - 1}")
+    results.update(dashboard_results)
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
@@ -97,7 +106,7 @@ def main() -> int:
             ok = median < budget
             failed |= not ok
             verdict = f"  (budget {budget:.1f} s: {'ok' if ok else 'OVER'})"
-        if name.startswith("program"):
+        if name.startswith(("program", "dashboard")):
             if budget is not None:
                 verdict = (
                     f"  (budget {budget * 1000:.0f} ms: {'ok' if median < budget else 'OVER'})"
@@ -112,6 +121,10 @@ def main() -> int:
     print(
         f"  program page ({PAGE_RUNS} renders each): HTML "
         + " · ".join(f"{name} {size:,} bytes" for name, size in page_sizes.items())
+    )
+    print(
+        f"  dashboards ({PAGE_RUNS} renders each): HTML "
+        + " · ".join(f"{name} {size:,} bytes" for name, size in dashboard_sizes.items())
     )
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
@@ -164,6 +177,37 @@ def bench_program_pages(code: str) -> tuple[dict[str, list[float]], dict[str, in
     }
     for name, url in pages.items():
         label = name.removeprefix("program_").removeprefix("page").strip("_") or "IEEM"
+        results[name], sizes[label] = time_get(client, url)
+    return results, sizes
+
+
+def bench_dashboards(code: str) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Time the dashboard of the imported IEEM program with the demo's simulated progress
+    (January–October, through the services, as ``rumbo demo`` loads it) and of the synthetic
+    3,000-activity program with progress in all twelve months (bulk inserts)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.synthetic import synthetic_progress
+    from rumbo.monitoring.demo import demo_progress_load
+    from rumbo.programs.models import AnnualProgram
+
+    user = get_user_model().objects.get(username="bench-planeacion")
+    imported = AnnualProgram.objects.get(institution__code=code, year=2024)
+    demo_progress_load(program=imported, capturer=user, reviewer=user, last_month=10)
+    synthetic = AnnualProgram.objects.get(institution__code="SINT", year=2024)
+    entries = synthetic_progress(program=synthetic, months=12)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    pages = {
+        "dashboard": reverse("web:dashboard", args=[code, 2024]) + "?mes=10",
+        "dashboard_3000": reverse("web:dashboard", args=["SINT", 2024]) + "?mes=12",
+    }
+    results: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    for name, url in pages.items():
+        label = "IEEM demo" if name == "dashboard" else f"3,000 × 12 ({entries:,} entries)"
         results[name], sizes[label] = time_get(client, url)
     return results, sizes
 
