@@ -233,3 +233,17 @@ def test_activity_bands_set_and_clear(demo: Demo, as_user) -> None:
 def test_activity_bands_unknown_activity_is_404(demo: Demo, as_user) -> None:
     url = reverse("web:activity_bands", args=["IEEM", 2024, "999999"])
     assert as_user("planeacion").get(url).status_code == 404
+
+
+def test_activity_bands_live_preview_is_a_fragment_and_writes_nothing(demo: Demo, as_user) -> None:
+    url = reverse("web:activity_bands", args=["IEEM", 2024, demo.activity_full.key])
+    response = as_user("planeacion").get(
+        url, {"propio-profile": "simetrico_5_15"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.lstrip().startswith('<div id="vista-previa"')
+    assert "<html" not in text
+    assert [r.light.value for r in response.context["preview"]][:3] == ["rojo", "amarillo", "verde"]
+    assert not ActivityBands.objects.exists()
+    assert not AuditEvent.objects.exists()

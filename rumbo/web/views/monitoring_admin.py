@@ -235,11 +235,17 @@ def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> Http
             request, f"La actividad {activity.key} vuelve a usar el semáforo de la institución."
         )
         return redirect("web:activity_bands", code=institution.code, year=year, key=key)
-    shown = (_typed_bands(request.POST, "propio-") if action == "guardar" else None) or effective
+    typed = request.POST if action == "guardar" else request.GET
+    shown = _typed_bands(typed, "propio-") or effective
     failed = bool(set_form.errors or clear_form.errors)
+    template = (
+        "web/monitoring_preview.html"
+        if request.method == "GET" and request.headers.get("HX-Request")
+        else "web/monitoring_activity_bands.html"
+    )
     return render(
         request,
-        "web/monitoring_activity_bands.html",
+        template,
         institution_context(
             request,
             institution,
