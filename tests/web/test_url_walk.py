@@ -135,6 +135,20 @@ PAGES: dict[str, Page] = {
     "user_set_active": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
     "user_password_reset": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
     "evidence_download": Page(_ieem(_se_evidence), {"planeacion", "revisor", "enlace_se"}),
+    "capture": Page(_ieem(YEAR), EVERYONE),
+    "capture_grid": Page(_ieem(YEAR, lambda d: "SE", lambda d: 1), EVERYONE - {"enlace_otra"}),
+    "capture_evidence": Page(
+        _ieem(YEAR, lambda d: "SE", lambda d: 1, SE_ACTIVITY),
+        {"planeacion", "enlace_se"},
+        "post",
+    ),
+    "monitoring_settings": Page(_ieem(), PLANEACION),
+    "window_extensions": Page(_ieem(), PLANEACION),
+    "activity_bands": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
+    "audit_log": Page(_ieem(), {"planeacion", "revisor"}),
+    "dashboard": Page(_ieem(YEAR), EVERYONE),
+    "dashboard_area": Page(_ieem(YEAR, lambda d: d.area_otra.code), EVERYONE),
+    "dashboard_node": Page(_ieem(YEAR, lambda d: d.subprogram.pk), EVERYONE),
 }
 
 
