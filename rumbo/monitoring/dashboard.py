@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import cast
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, Sum
 from django.utils import timezone
 
 from rumbo.core.semaforo import Light, grade
@@ -59,6 +59,17 @@ def default_month(*, year: int, today: date | None = None) -> int:
     if today.year < year:
         return 0
     return today.month - 1
+
+
+def dashboard_month(*, program: AnnualProgram, today: date | None = None) -> int:
+    """The month a dashboard opens on: the last opened window, but never past the last month
+    anything was reported (a year viewed after it ended would otherwise open on an
+    empty December). One query."""
+    opened = default_month(year=program.year, today=today)
+    reported = ProgressEntry.objects.filter(activity__program=program).aggregate(last=Max("month"))[
+        "last"
+    ]
+    return min(opened, reported) if reported else opened
 
 
 def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -200,7 +211,7 @@ def program_dashboard(
     Ten queries whatever the size (nine when the scope has no activity at all)."""
     today = today or timezone.localdate()
     if month is None:
-        month = default_month(year=program.year, today=today)
+        month = dashboard_month(program=program, today=today)
     nodes = program_nodes([program.pk])
 
     @cache

@@ -235,7 +235,20 @@ def test_constant_number_of_queries(known, django_assert_max_num_queries):
     synthetic = synthetic_program(institution=big, activities=400)
     synthetic_progress(program=synthetic.program, months=3)
     large = _queries(synthetic.program, django_assert_max_num_queries)
-    assert small == large == 10
-    assert _queries(synthetic.program, django_assert_max_num_queries, area=synthetic.areas[0]) == 10
+    assert small == large == 11  # 10 + the default month (last month reported)
+    assert _queries(synthetic.program, django_assert_max_num_queries, area=synthetic.areas[0]) == 11
     root = synthetic.program.nodes.filter(parent=None).first()
-    assert _queries(synthetic.program, django_assert_max_num_queries, node=root) == 10
+    assert _queries(synthetic.program, django_assert_max_num_queries, node=root) == 11
+
+
+def test_dashboard_month_stops_at_the_last_month_reported(db):
+    from rumbo.monitoring.dashboard import dashboard_month
+    from rumbo.monitoring.models import ProgressEntry
+    from tests.factories import ActivityFactory
+
+    activity = ActivityFactory()
+    program = activity.program
+    assert dashboard_month(program=program, today=date(2025, 2, 1)) == 12  # nothing reported
+    ProgressEntry.objects.create(activity=activity, month=10, achieved=1)
+    assert dashboard_month(program=program, today=date(2025, 2, 1)) == 10
+    assert dashboard_month(program=program, today=date(2024, 6, 5)) == 5  # window bound

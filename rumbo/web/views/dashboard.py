@@ -17,7 +17,7 @@ from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_by_code
-from rumbo.monitoring.dashboard import Dashboard, default_month, program_dashboard
+from rumbo.monitoring.dashboard import Dashboard, dashboard_month, program_dashboard
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import MONTH_LABELS, node_get, program_get
 
@@ -68,7 +68,10 @@ def _render(
     node: ProgramNode | None = None,
 ) -> HttpResponse:
     month, invalid = _month(request)
-    dashboard = program_dashboard(program=program, month=month, area=area, node=node)
+    default = dashboard_month(program=program)
+    dashboard = program_dashboard(
+        program=program, month=month if month is not None else default, area=area, node=node
+    )
     context = institution_context(
         request,
         institution,
@@ -79,7 +82,7 @@ def _render(
         scope_area=area,
         scope_node=node,
         month_choices=list(enumerate(MONTH_LABELS, start=1)),
-        default_month=default_month(year=program.year),
+        default_month=default,
         invalid_month=invalid,
     )
     return render(request, "web/dashboard.html", context)
