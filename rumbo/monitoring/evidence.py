@@ -311,7 +311,7 @@ def _check_unlocked(entry: ProgressEntry) -> None:
     if report is not None and report.locked:
         raise PeriodLocked(
             f"La captura de {entry.month:02d}/{activity.program.year} de esta área está "
-            f"{report.get_state_display().lower()}; sus evidencias no admiten cambios."
+            f"{report.state_phrase}; sus evidencias no admiten cambios."
         )
 
 

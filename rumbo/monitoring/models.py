@@ -150,6 +150,15 @@ class PeriodState(models.TextChoices):
     APPROVED = "aprobado", "Aprobado"
 
 
+# How Spanish says a capture («la captura», feminine) is in each state, for messages.
+CAPTURE_STATE_PHRASES = {
+    PeriodState.DRAFT: "en borrador",
+    PeriodState.SUBMITTED: "enviada",
+    PeriodState.RETURNED: "devuelta",
+    PeriodState.APPROVED: "aprobada",
+}
+
+
 class PeriodReport(TimeStamped):
     """The capture of one area for one month of a program, and where it is in the cycle."""
 
@@ -195,6 +204,11 @@ class PeriodReport(TimeStamped):
     @property
     def locked(self) -> bool:
         return self.state in (PeriodState.SUBMITTED, PeriodState.APPROVED)
+
+    @property
+    def state_phrase(self) -> str:
+        """«enviada», «en borrador»…: completes «La captura está …»."""
+        return CAPTURE_STATE_PHRASES[PeriodState(self.state)]
 
 
 class ProgressEntry(TimeStamped):

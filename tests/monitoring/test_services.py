@@ -471,7 +471,7 @@ def test_sending_twice_or_reopening_a_sent_capture_is_refused(demo) -> None:
     submit(demo)
     with pytest.raises(ValidationError) as exc:
         submit(demo)
-    assert "enviado" in exc.value.message_dict["state"][0]
+    assert "la captura está enviada" in exc.value.message_dict["state"][0]
     with pytest.raises(ValidationError):
         act(period_reopen, demo, "planeacion", reason="x")
     with pytest.raises(ValidationError) as exc:

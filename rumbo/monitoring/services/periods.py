@@ -52,7 +52,7 @@ def _report(program: AnnualProgram, area: Area, month: int) -> PeriodReport | No
 
 
 def _state_label(report: PeriodReport | None) -> str:
-    return report.get_state_display().lower() if report else "sin captura"
+    return report.state_phrase if report else "sin capturar"
 
 
 def _refuse(verb: str, report: PeriodReport | None, allowed: str) -> ValidationError:

@@ -182,7 +182,7 @@ def _gate(
     if report is not None and report.locked:
         raise PeriodLocked(
             f"La captura de {row.month:02d}/{activity.program.year} de esta área está "
-            f"{report.get_state_display().lower()}; no admite cambios"
+            f"{report.state_phrase}; no admite cambios"
             + (
                 " sin reabrirla."
                 if report.state == PeriodState.APPROVED

@@ -38,7 +38,13 @@ from rumbo.institutions.access import (
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.monitoring.errors import GridRejected, MonitoringConflict, RowError, StaleVersion
 from rumbo.monitoring.evidence import evidence_add, evidence_remove
-from rumbo.monitoring.models import Evidence, PeriodReport, PeriodState, ProgressEntry
+from rumbo.monitoring.models import (
+    CAPTURE_STATE_PHRASES,
+    Evidence,
+    PeriodReport,
+    PeriodState,
+    ProgressEntry,
+)
 from rumbo.monitoring.selectors import (
     AreaMonthGrid,
     GridRow,
@@ -290,7 +296,7 @@ class GridPage:
                 "del área y Planeación."
             )
         if self.grid.locked:
-            state = self.grid.state.label.lower()
+            state = CAPTURE_STATE_PHRASES[PeriodState(self.grid.state)]
             reasons.append(
                 f"La captura está {state}; no admite cambios"
                 + (
