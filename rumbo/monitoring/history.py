@@ -22,7 +22,11 @@ def activity_history(*, activity: Activity) -> QuerySet[AuditEvent]:
     activity_type = ContentType.objects.get_for_model(Activity)
     entry_type = ContentType.objects.get_for_model(ProgressEntry)
     entry_ids = ProgressEntry.objects.filter(activity_id=activity.pk).values("pk")
-    return AuditEvent.objects.filter(
-        Q(content_type=activity_type, object_id=activity.pk)
-        | Q(content_type=entry_type, object_id__in=entry_ids)
-    ).order_by("-created_at", "-id")
+    return (
+        AuditEvent.objects.filter(
+            Q(content_type=activity_type, object_id=activity.pk)
+            | Q(content_type=entry_type, object_id__in=entry_ids)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

@@ -534,3 +534,35 @@ def test_manual_calculate_checks_what_was_typed_and_fills_nothing(as_user, demo)
     assert "Mayo: Se admiten hasta 4 decimales." in page
     assert "todavía no se guardan" not in page
     assert 'name="month_5" value="1.23456"' in response.content.decode()
+
+
+def test_history_includes_the_monthly_progress_captures(demo, as_user):
+    from rumbo.audit.services import Actor
+    from rumbo.monitoring.services import progress_save
+
+    enlace = demo.users["enlace_se"]
+    entry = progress_save(
+        actor=Actor.for_user(enlace),
+        user=enlace,
+        activity=demo.activity_full,
+        month=1,
+        achieved="340",
+        comment="Se atendieron todas",
+        version=None,
+        today=dt.date(2024, 2, 5),
+    )
+    progress_save(
+        actor=Actor.for_user(enlace),
+        user=enlace,
+        activity=demo.activity_full,
+        month=1,
+        achieved="338",
+        comment="Se corrigió el conteo",
+        version=entry.version,
+        today=dt.date(2024, 2, 6),
+    )
+    url = reverse("web:activity", args=["IEEM", 2024, demo.activity_full.key])
+    html = as_user("consulta").get(url).content.decode()
+    assert "Capturó el avance del mes" in html
+    assert "Corrigió el avance del mes" in html
+    assert "Cantidad alcanzada" in html and "340" in html and "338" in html

@@ -27,6 +27,10 @@ ACTIONS = {
     "activity.calendar": "Cambió el calendario",
     "activity.delete": "Eliminó la actividad",
     "activity.import": "Importó la actividad",
+    "progress.create": "Capturó el avance del mes",
+    "progress.update": "Corrigió el avance del mes",
+    "bands.set_activity": "Fijó el semáforo propio de la actividad",
+    "bands.clear_activity": "Quitó el semáforo propio de la actividad",
 }
 FIELDS = {
     "key": "Clave",
@@ -37,6 +41,15 @@ FIELDS = {
     "annual_target": "Cantidad anual",
     "monthly_targets": "Calendario",
     "lines_of_action": "Líneas de acción",
+    "month": "Mes",
+    "achieved": "Cantidad alcanzada",
+    "comment": "Comentario",
+    "justification": "Justificación",
+    "version": "Versión",
+    "yellow_low": "Amarillo desde (%)",
+    "green_low": "Verde desde (%)",
+    "green_high": "Verde hasta (%)",
+    "yellow_high": "Amarillo hasta (%)",
 }
 MONTHS_KEY = "monthly_targets"
 NOTHING = "—"

@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from rumbo.audit.selectors import object_history
 from rumbo.imports.models import FindingStatus, QualityFinding
 from rumbo.imports.selectors import FindingFilters, finding_list
 from rumbo.institutions.access import Capability, access_activity, can, can_access_activity
 from rumbo.institutions.models import Institution
+from rumbo.monitoring.history import activity_history
 
 from .base import ActivityData, explain_denial, load_activity, page
 
@@ -36,7 +36,7 @@ def activity_detail(
         months_total=data.row.months_total,
         missing_months=sum(1 for m in data.months if m is None),
         findings=_open_findings(data),
-        history=list(object_history(data.activity)),
+        history=list(activity_history(activity=data.activity)),
         can_write=can_access_activity(
             request.user, data.activity, for_write=True, nodes=data.nodes
         ),
