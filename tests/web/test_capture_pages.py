@@ -360,3 +360,31 @@ def test_grid_and_index_queries_do_not_grow_with_rows(demo, as_user, january_ope
         client.get(INDEX)
     assert len(ctx.captured_queries) == index_five
     print(f"grid queries ({persona}): {five}; index: {index_five}")
+
+
+def test_the_grid_shows_the_history_of_the_capture(demo):
+    from django.test import Client
+
+    from rumbo.audit.services import Actor
+    from rumbo.monitoring.models import PeriodReport
+    from rumbo.monitoring.services import period_return
+
+    report = PeriodReport.objects.create(
+        program=demo.program, area=demo.area_se, month=1, state="enviado"
+    )
+    revisor = demo.users["revisor"]
+    period_return(
+        actor=Actor.for_user(revisor),
+        user=revisor,
+        program=demo.program,
+        area=demo.area_se,
+        month=1,
+        reason="Falta la evidencia de enero",
+    )
+    client = Client()
+    client.force_login(demo.users["enlace_se"])
+    html = client.get(reverse("web:capture_grid", args=["IEEM", 2024, "SE", 1])).content.decode()
+    assert "Historial de esta captura" in html
+    assert "Devolvió la captura con observaciones" in html
+    assert "Falta la evidencia de enero" in html
+    assert report.pk

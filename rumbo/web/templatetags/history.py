@@ -31,6 +31,10 @@ ACTIONS = {
     "progress.update": "Corrigió el avance del mes",
     "bands.set_activity": "Fijó el semáforo propio de la actividad",
     "bands.clear_activity": "Quitó el semáforo propio de la actividad",
+    "period.submit": "Envió la captura a revisión",
+    "period.approve": "Aprobó la captura",
+    "period.return": "Devolvió la captura con observaciones",
+    "period.reopen": "Reabrió la captura",
 }
 FIELDS = {
     "key": "Clave",
@@ -46,6 +50,7 @@ FIELDS = {
     "comment": "Comentario",
     "justification": "Justificación",
     "version": "Versión",
+    "state": "Estado",
     "yellow_low": "Amarillo desde (%)",
     "green_low": "Verde desde (%)",
     "green_high": "Verde hasta (%)",

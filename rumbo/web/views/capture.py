@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
 from rumbo.core.numbers import format_mx
 from rumbo.institutions.access import (
@@ -410,6 +411,7 @@ def _render_grid(
         period=period,
         submitted_by=period.submitted_by if period and period.submitted_by_id else None,
         decided_by=period.decided_by if period and period.decided_by_id else None,
+        period_history=list(object_history(period)) if period is not None else [],
         reason_form=extra.pop("reason_form", None) or ReasonForm(),
         **extra,
     )
