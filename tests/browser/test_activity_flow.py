@@ -52,6 +52,7 @@ def test_planeacion_spreads_the_annual_target_and_sees_the_history(page, screens
 
     page.get_by_role("link", name="Editar calendario").click()
     expect(page).to_have_url(re.compile(r"/actividad/010103/calendario/$"))
+    page.wait_for_load_state("load")  # htmx and calendar.js (deferred) are ready
     warning = page.locator("[data-sum-warning]")
     expect(warning).to_be_visible()
     expect(warning).to_have_text(re.compile(r"Los meses suman 11; la cantidad anual es 12"))
@@ -72,6 +73,7 @@ def test_planeacion_spreads_the_annual_target_and_sees_the_history(page, screens
     screenshot("actividad-04-calculado")
 
     # The live sum follows the typing (calendar.js) and warns while months ≠ annual.
+    page.wait_for_load_state("load")
     december = page.get_by_role("textbox", name="Diciembre")
     december.fill("3")
     expect(warning).to_be_visible()

@@ -47,6 +47,7 @@ def test_capture_submit_return_correct_approve(page, screenshot):
     screenshot("captura-01-indice-enlace")
     page.locator("#captura-SE-1 a").click()
     expect(page).to_have_url(re.compile(r"/captura/SE/1/$"))
+    page.wait_for_load_state("load")  # capture.js (deferred) has attached its listeners
 
     # A red value: the preview turns red and reveals the justification field.
     first = page.locator(f"#avance-{full.pk}")

@@ -38,10 +38,11 @@
     } else if (programmed === null || programmed <= 0) {
       text = "Gris · sin programación";
     } else {
-      var ratio = ((num(row, "data-achieved-before") || 0) + typed) / programmed * 100;
-      ratio = Math.round(ratio * 100) / 100;
-      if (ratio >= num(row, "data-green-low") && ratio <= num(row, "data-green-high")) light = "verde";
-      else if (ratio >= num(row, "data-yellow-low") && ratio <= num(row, "data-yellow-high")) light = "amarillo";
+      // Like the server: grade the exact ratio, show it rounded to 2 decimals.
+      var exact = ((num(row, "data-achieved-before") || 0) + typed) / programmed * 100;
+      var ratio = Math.round(exact * 100) / 100;
+      if (exact >= num(row, "data-green-low") && exact <= num(row, "data-green-high")) light = "verde";
+      else if (exact >= num(row, "data-yellow-low") && exact <= num(row, "data-yellow-high")) light = "amarillo";
       else light = "rojo";
       text = LABELS[light] + " · " + ratio.toLocaleString("es-MX", { maximumFractionDigits: 2 }) + " %";
     }
@@ -57,6 +58,8 @@
   }
 
   inputs.forEach(function (input, index) {
+    // A value typed before this script ran (slow network) gets its preview now.
+    if (input.value !== input.defaultValue) preview(input);
     input.addEventListener("input", function () { preview(input); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === "ArrowDown") { event.preventDefault(); move(index, 1); }
