@@ -34,6 +34,7 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
 
     page.get_by_role("link", name="Ejercicio 2024").click()
     expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/$"))
+    page.wait_for_load_state("load")  # htmx (deferred) loads the subprograms on demand
     activity_row = page.locator(f"#actividad-{demo.activity_fraction.pk}")
     expect(activity_row).to_have_count(0)  # subprograms start collapsed, bodies not sent
     subprogram = page.locator(f"#nodo-{demo.subprogram.pk}")
