@@ -16,7 +16,7 @@ from rumbo.institutions.selectors import area_by_code
 from rumbo.programs.catalog import unit_by_name
 from rumbo.programs.exports import program_to_dict
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
-from rumbo.programs.selectors import program_get, program_list
+from rumbo.programs.selectors import node_map, program_get, program_list
 from rumbo.programs.services import activity_months, activity_update
 
 from .auth import api_user
@@ -32,7 +32,7 @@ from .schemas import (
     ProgramTreeOut,
     YearPath,
 )
-from .selectors import activity_get, activity_list, node_area, paginate, program_nodes
+from .selectors import activity_get, activity_list, node_area, paginate
 
 router = Router(tags=["Programas anuales"])
 
@@ -124,7 +124,7 @@ def activities(
 ) -> Any:
     inst = institution_for_user(api_user(request), code)
     prog = _program(inst, year)
-    nodes = program_nodes(program=prog)
+    nodes = node_map(program=prog)
     qs = activity_list(
         program=prog, nodes=nodes, area=query.area, unit=query.unit, line=query.line, q=query.q
     )
@@ -146,7 +146,7 @@ def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
     inst = institution_for_user(api_user(request), code)
     prog = _program(inst, year)
     found = _activity(prog, key)
-    nodes = program_nodes(program=prog)
+    nodes = node_map(program=prog)
     access_activity(api_user(request), found, for_write=False, nodes=nodes)
     return activity_dict(found, nodes, prog)
 
@@ -167,7 +167,7 @@ def activity_patch(
     inst = institution_for_user(user, code)
     prog = _program(inst, year)
     found = _activity(prog, key)
-    nodes = program_nodes(program=prog)
+    nodes = node_map(program=prog)
     access_activity(user, found, for_write=True, nodes=nodes)
     data = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}

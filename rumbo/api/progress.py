@@ -31,6 +31,7 @@ from rumbo.monitoring.services import (
     progress_save,
 )
 from rumbo.programs.models import Activity, AnnualProgram
+from rumbo.programs.selectors import node_map
 
 from .auth import api_user
 from .errors import responses
@@ -51,7 +52,7 @@ from .schemas import (
     ProgressIn,
     YearPath,
 )
-from .selectors import activity_lean_get, node_area, paginate, program_nodes
+from .selectors import activity_lean_get, node_area, paginate
 
 router = Router(tags=["Seguimiento mensual"])
 
@@ -138,7 +139,7 @@ def _readable_activity(
 )
 def progress(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath) -> Any:
     prog, found = _readable_activity(request, code, year, key)
-    nodes = program_nodes(program=prog)
+    nodes = node_map(program=prog)
     area = found.area if found.area_id else node_area(nodes[found.node_id], nodes)
     return {
         "key": found.key,

@@ -44,16 +44,6 @@ def paginate(qs: QuerySet[M], *, page: int, page_size: int) -> Page[M]:
 # --- activities -----------------------------------------------------------------------------
 
 
-def program_nodes(*, program: AnnualProgram) -> dict[int, ProgramNode]:
-    """Every node of the program with its area, by id (1 query)."""
-    return {
-        n.pk: n
-        for n in ProgramNode.objects.filter(program=program)
-        .select_related("area")
-        .order_by("depth", "order", "key")
-    }
-
-
 def node_area(node: ProgramNode, nodes: dict[int, ProgramNode]) -> Area | None:
     """The area a node gives its activities: its own, else the nearest one up the tree."""
     current: ProgramNode | None = node

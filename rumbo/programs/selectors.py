@@ -118,7 +118,8 @@ def _activity_row(activity: Activity, *, beneficiaries: bool) -> ActivityRow:
     )
 
 
-def _program_nodes(program: AnnualProgram) -> list[ProgramNode]:
+def node_list(*, program: AnnualProgram) -> list[ProgramNode]:
+    """The program's nodes with their areas, parents first (depth, order, key); one query."""
     return list(
         ProgramNode.objects.filter(program=program)
         .select_related("area")
@@ -126,9 +127,14 @@ def _program_nodes(program: AnnualProgram) -> list[ProgramNode]:
     )
 
 
+def node_map(*, program: AnnualProgram) -> dict[int, ProgramNode]:
+    """Node id → node (with its area), for ``activity_area_id`` without more queries."""
+    return {n.pk: n for n in node_list(program=program)}
+
+
 def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
     """The nodes of a program, nested, with their activities, months and totals (6 queries)."""
-    nodes = _program_nodes(program)
+    nodes = node_list(program=program)
     activities = list(_activity_queryset(program, beneficiaries=True))
     by_id: dict[int, TreeNode] = {n.pk: TreeNode(node=n) for n in nodes}
     roots: list[TreeNode] = []
@@ -215,7 +221,7 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
     Same totals as ``program_tree`` (an unknown annual target or month adds nothing) but
     without loading one row per month, so it stays cheap for thousands of activities.
     """
-    nodes = _program_nodes(program)
+    nodes = node_list(program=program)
     facts_qs = (
         program.activities.select_related("unit", "area")
         .only("pk", "program", "node", "key", "description", "annual_target", "unit", "area")
@@ -386,11 +392,6 @@ def activity_detail(*, institution: Institution, year: int, key: str) -> Activit
 
 def node_get(*, program: AnnualProgram, node_id: int) -> ProgramNode | None:
     return ProgramNode.objects.filter(program=program, pk=node_id).select_related("area").first()
-
-
-def node_list(*, program: AnnualProgram) -> list[ProgramNode]:
-    """The program's nodes, parents first (by depth, then order and key), one query."""
-    return list(ProgramNode.objects.filter(program=program).order_by("depth", "order", "key"))
 
 
 def area_objective_list(*, institution: Institution, year: int) -> QuerySet[AreaObjective]:
