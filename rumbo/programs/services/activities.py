@@ -17,6 +17,7 @@ from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 
 from ..models import Activity, AnnualProgram, MonthlyTarget, ProgramNode, UnitOfMeasure
+from .keys import new_key_error
 from .quantities import months_parse, quantity_parse
 from .snapshots import _diff, activity_months, activity_snapshot
 
@@ -215,12 +216,9 @@ def activity_create(
 ) -> Activity:
     key = clean(key)
     errors: dict[str, str] = {}
-    if not key:
-        errors["key"] = "La clave es obligatoria."
-    elif len(key) > 30:
-        errors["key"] = "La clave admite hasta 30 caracteres."
-    elif Activity.objects.filter(program=program, key=key).exists():
-        errors["key"] = f"Ya existe una actividad con la clave {key}."
+    key_error = new_key_error(Activity, program=program, key=key, noun="una actividad")
+    if key_error:
+        errors["key"] = key_error
     if errors:
         raise ValidationError(errors)
     _check_activity_fields(program, description=description, area=area, node=node)

@@ -13,6 +13,7 @@ from rumbo.core.text import clean, normalize
 from rumbo.institutions.models import Area, Institution
 
 from ..models import DEFAULT_LEVEL_NAMES, AnnualProgram, ProgramNode, UnitOfMeasure
+from .keys import new_key_error
 
 # --- units -----------------------------------------------------------------------------------
 
@@ -93,12 +94,9 @@ def node_create(
 ) -> ProgramNode:
     key = clean(key)
     errors: dict[str, str] = {}
-    if not key:
-        errors["key"] = "La clave es obligatoria."
-    elif len(key) > 30:
-        errors["key"] = "La clave admite hasta 30 caracteres."
-    elif ProgramNode.objects.filter(program=program, key=key).exists():
-        errors["key"] = f"Ya existe un nivel con la clave {key}."
+    key_error = new_key_error(ProgramNode, program=program, key=key, noun="un nivel")
+    if key_error:
+        errors["key"] = key_error
     if not clean(name):
         errors["name"] = "El nombre es obligatorio."
     if parent is not None and parent.program_id != program.pk:
