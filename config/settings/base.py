@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "rumbo.programs",
     "rumbo.imports",
     "rumbo.monitoring",
+    "rumbo.design",
+    "rumbo.indicators",
     "rumbo.accounts",
     "rumbo.api",
     "rumbo.web",

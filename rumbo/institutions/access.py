@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import cast
+from typing import Protocol, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,14 @@ from rumbo.programs.models import Activity, ProgramNode
 from .models import Area, Institution, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class ProgramDesignLike(Protocol):
+    """``rumbo.design.models.ProgramDesign`` (not imported: the design app depends on this one)."""
+
+    @property
+    def node(self) -> ProgramNode: ...
+
 
 _CACHE_ATTR = "_rumbo_access_cache"
 
@@ -275,3 +283,39 @@ def can_submit_period(user: AnyUser, institution: Institution, area: Area) -> bo
     if Role.PLANEACION in grant.roles:
         return True
     return Role.ENLACE in grant.roles and area.pk in grant.enlace_area_ids
+
+
+def can_write_for_area(user: AnyUser, institution_id: int, area_id: int | None) -> bool:
+    """Planeación anything of the institution; an Enlace what belongs to its own area only."""
+    grant = _grant(user, institution_id)
+    if Role.PLANEACION in grant.roles:
+        return True
+    return Role.ENLACE in grant.roles and area_id is not None and area_id in grant.enlace_area_ids
+
+
+def can_edit_design(user: AnyUser, design: ProgramDesignLike) -> bool:
+    """A program design (MML, MIR, indicators' fichas, risks, cronograma).
+
+    Planeación any; the Enlace of the area of the design's program node, that one only.
+    """
+    node = design.node
+    return can_write_for_area(user, node.program.institution_id, node.area_id)
+
+
+def require_edit_design(user: AnyUser, design: ProgramDesignLike) -> None:
+    if not can_edit_design(user, design):
+        raise PermissionDenied(
+            "Solo Planeación o el enlace del área responsable pueden modificar este diseño."
+        )
+
+
+def can_capture_indicator(user: AnyUser, *, institution_id: int, area_id: int | None) -> bool:
+    """Capture an indicator's measurements: Planeación any; the Enlace of its area."""
+    return can_write_for_area(user, institution_id, area_id)
+
+
+def require_capture_indicator(user: AnyUser, *, institution_id: int, area_id: int | None) -> None:
+    if not can_capture_indicator(user, institution_id=institution_id, area_id=area_id):
+        raise PermissionDenied(
+            "Solo Planeación o el enlace del área responsable pueden capturar este indicador."
+        )

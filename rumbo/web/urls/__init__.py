@@ -7,8 +7,10 @@ from rumbo.web.urls import (
     browse,
     capture,
     dashboard,
+    design,
     evidence,
     findings,
+    mir,
     monitoring_admin,
     plan,
     program,
@@ -33,4 +35,6 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *monitoring_admin.urlpatterns,
     *audit_log.urlpatterns,
+    *design.urlpatterns,
+    *mir.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""URLs of the design pages (issue 5)."""
+
+urlpatterns: list = []

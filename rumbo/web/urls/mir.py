@@ -1,0 +1,3 @@
+"""URLs of the mir pages (issue 5)."""
+
+urlpatterns: list = []
