@@ -14,8 +14,24 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from rumbo.design.models import (
+    Alternative,
+    PopulationFigure,
+    ProgramDesign,
+    Risk,
+    ScheduleAction,
+    Stakeholder,
+    TreeNode,
+)
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.imports.models import QualityFinding
+from rumbo.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorVariable,
+    Mir,
+    MirRow,
+)
 from rumbo.institutions.models import Area, Institution, Membership, Role
 from rumbo.programs.models import (
     Activity,
@@ -295,6 +311,262 @@ class Demo:
     plan_new: StrategicPlan  # 2023-2026: objectives with lines only
     plan_old: StrategicPlan  # 2020-2023: policy → program → objective → line
     users: dict[str, Any]
+    design: DesignDemo
+
+
+@dataclass
+class DesignDemo:
+    """A program design on the SE subprogram: trees, MIR with indicators, risks, cronograma."""
+
+    design: ProgramDesign
+    mir: Mir
+    fin: MirRow
+    proposito: MirRow
+    c1: MirRow  # has actividad a11
+    c2: MirRow  # no actividades (the checker flags it); its indicator belongs to DO
+    a11: MirRow
+    ind_fin: Indicator  # anual
+    ind_proposito: Indicator  # anual
+    ind_c1: Indicator  # trimestral, targets T1–T4, area SE
+    ind_c2: Indicator  # semestral, area DO
+    ind_a11: Indicator  # mensual, area SE
+
+
+def _indicator(
+    row: MirRow, area: Area, name: str, frequency: str, targets: dict[int, str], **extra: Any
+) -> Indicator:
+    indicator = Indicator.objects.create(
+        row=row,
+        name=name,
+        formula="realizadas / programadas * 100",
+        formula_type="porcentaje",
+        unit="Porcentaje",
+        kind=extra.pop("kind", "gestion"),
+        dimension=extra.pop("dimension", "eficacia"),
+        frequency=frequency,
+        area=area,
+        **extra,
+    )
+    IndicatorVariable.objects.create(
+        indicator=indicator,
+        name="realizadas",
+        description="Acciones realizadas",
+        unit="Acción",
+        source="Informe trimestral de actividades",
+        order=1,
+    )
+    IndicatorVariable.objects.create(
+        indicator=indicator,
+        name="programadas",
+        description="Acciones programadas",
+        unit="Acción",
+        source="Programa anual",
+        order=2,
+    )
+    for period, value in targets.items():
+        IndicatorTarget.objects.create(indicator=indicator, period=period, value=Decimal(value))
+    return indicator
+
+
+def build_design(sub: ProgramNode, se: Area, do: Area) -> DesignDemo:
+    design = ProgramDesign.objects.create(
+        node=sub,
+        title="Programa de Seguimiento 2024",
+        problem_statement="Los acuerdos del Consejo General se atienden con retraso.",
+        diagnosis="En 2023 el 30 % de los acuerdos se cumplió fuera de plazo.",
+        population_description="Áreas del Instituto obligadas por los acuerdos.",
+    )
+    Stakeholder.objects.create(
+        design=design,
+        order=1,
+        actor="Consejo General",
+        interests="Cumplimiento oportuno",
+        position=5,
+        power=5,
+        involvement=4,
+        importance=5,
+    )
+    Stakeholder.objects.create(
+        design=design,
+        order=2,
+        actor="Direcciones",
+        position=3,
+        power=2,
+        involvement=3,
+        importance=4,
+    )
+    for tree, core_text, cause, effect in (
+        (
+            "problema",
+            "Acuerdos atendidos con retraso",
+            "Sin seguimiento sistemático",
+            "Incumplimientos ante el Consejo",
+        ),
+        (
+            "objetivo",
+            "Acuerdos atendidos en plazo",
+            "Seguimiento sistemático implantado",
+            "Cumplimiento ante el Consejo",
+        ),
+    ):
+        core = TreeNode.objects.create(design=design, tree=tree, role="central", text=core_text)
+        c = TreeNode.objects.create(
+            design=design, tree=tree, role="causa", parent=core, text=cause, order=1
+        )
+        TreeNode.objects.create(
+            design=design, tree=tree, role="causa", parent=c, text=f"{cause} (detalle)", order=1
+        )
+        TreeNode.objects.create(
+            design=design, tree=tree, role="efecto", parent=core, text=effect, order=1
+        )
+    Alternative.objects.create(
+        design=design,
+        order=1,
+        title="Tablero de seguimiento",
+        actions="Diseñar el tablero\nCapacitar a las áreas",
+        chosen=True,
+    )
+    Alternative.objects.create(design=design, order=2, title="Reuniones semanales")
+    PopulationFigure.objects.create(
+        design=design,
+        order=1,
+        label="Áreas obligadas",
+        value=Decimal(13),
+        unit="áreas",
+        source="Estructura orgánica",
+        cutoff="2024",
+    )
+    mir = Mir.objects.create(design=design)
+    fin = MirRow.objects.create(
+        mir=mir,
+        level="fin",
+        order=1,
+        code="F",
+        summary="Contribuir a la certeza institucional mediante el cumplimiento de acuerdos.",
+        verification="Actas del Consejo General",
+        assumptions="El Consejo sesiona con normalidad.",
+    )
+    proposito = MirRow.objects.create(
+        mir=mir,
+        level="proposito",
+        order=2,
+        code="P",
+        summary="Las áreas del Instituto cumplen los acuerdos en plazo.",
+        verification="Informe de seguimiento",
+        assumptions="Las áreas cuentan con recursos.",
+    )
+    c1 = MirRow.objects.create(
+        mir=mir,
+        level="componente",
+        order=3,
+        code="C1",
+        summary="Seguimiento de acuerdos realizado.",
+        verification="Informe trimestral",
+        assumptions="Las áreas reportan a tiempo.",
+    )
+    c2 = MirRow.objects.create(
+        mir=mir,
+        level="componente",
+        order=5,
+        code="C2",
+        summary="Casillas instaladas.",
+        verification="Reporte de la Dirección de Organización",
+        assumptions="",
+    )
+    a11 = MirRow.objects.create(
+        mir=mir,
+        level="actividad",
+        parent=c1,
+        order=4,
+        code="A1.1",
+        summary="Elaboración del informe mensual de acuerdos.",
+        verification="Informe mensual",
+        assumptions="Se recibe la información de las áreas.",
+    )
+    ind_fin = _indicator(
+        fin,
+        se,
+        "Porcentaje de acuerdos cumplidos",
+        "anual",
+        {1: "90"},
+        kind="estrategico",
+        baseline_value=Decimal(70),
+        baseline_year=2023,
+    )
+    ind_prop = _indicator(
+        proposito, se, "Porcentaje de acuerdos en plazo", "anual", {1: "85"}, kind="estrategico"
+    )
+    ind_c1 = _indicator(
+        c1,
+        se,
+        "Porcentaje de informes entregados",
+        "trimestral",
+        {1: "80", 2: "85", 3: "90", 4: "95"},
+    )
+    ind_c2 = _indicator(
+        c2, do, "Porcentaje de casillas instaladas", "semestral", {1: "50", 2: "100"}
+    )
+    ind_a11 = _indicator(
+        a11,
+        se,
+        "Porcentaje de informes mensuales",
+        "mensual",
+        {m: "100" for m in range(1, 13)},
+        dimension="eficiencia",
+    )
+    Risk.objects.create(
+        design=design,
+        order=1,
+        risk="Retraso en la información de las áreas",
+        cause="Carga de trabajo",
+        effect="Informe incompleto",
+        probability=4,
+        impact=3,
+        owner="Secretaría Ejecutiva",
+        controls="Recordatorios",
+        treatment="reducir",
+        follow_up="Mensual",
+    )
+    Risk.objects.create(
+        design=design,
+        order=2,
+        risk="Cambio de prioridades del Consejo",
+        probability=2,
+        impact=5,
+        treatment="aceptar",
+    )
+    ScheduleAction.objects.create(
+        design=design,
+        component=c1,
+        order=1,
+        number="1",
+        description="Solicitar información a las áreas",
+        months=[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+        responsible="SE",
+    )
+    ScheduleAction.objects.create(
+        design=design,
+        component=c1,
+        order=2,
+        number="2",
+        description="Presentar el informe trimestral",
+        months=[3, 6, 9, 12],
+        responsible="SE",
+    )
+    return DesignDemo(
+        design=design,
+        mir=mir,
+        fin=fin,
+        proposito=proposito,
+        c1=c1,
+        c2=c2,
+        a11=a11,
+        ind_fin=ind_fin,
+        ind_proposito=ind_prop,
+        ind_c1=ind_c1,
+        ind_c2=ind_c2,
+        ind_a11=ind_a11,
+    )
 
 
 def build_demo() -> Demo:
@@ -477,4 +749,5 @@ def build_demo() -> Demo:
         plan_new=plan_new,
         plan_old=plan_old,
         users=users,
+        design=build_design(sub, se, do),
     )
