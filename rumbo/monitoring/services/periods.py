@@ -5,8 +5,9 @@
 
 Submitting is for that area's Enlace or Planeación, within the capture window, and only a
 complete capture: every activity of the area with a positive programmed quantity that
-month has an entry, each with its justification where the semáforo asks for one (bands
-may have changed since it was typed). Approving and returning need ``REVIEW_PROGRESS``;
+month has an entry, and every indicator of the area whose period closes that month has
+its measurement, each with its justification where the semáforo asks for one (bands may
+have changed since it was typed). Approving and returning need ``REVIEW_PROGRESS``;
 reopening ``MANAGE_MONITORING``. Each transition bumps ``version`` and is audited.
 """
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.semaforo import grade
+from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import Capability, can_submit_period, require
 from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, MonthlyTarget
@@ -122,7 +124,8 @@ def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list
     entries: dict[int, dict[int, ProgressEntry]] = {i: {} for i in ids}
     for entry in ProgressEntry.objects.filter(activity_id__in=ids, month__lte=month):
         entries[entry.activity_id][entry.month] = entry
-    if not any(month in e for e in entries.values()):
+    indicators = area_month_indicators(program=program, area=area, month=month)
+    if not any(month in e for e in entries.values()) and not any(i.captured for i in indicators):
         return ["No hay avances capturados de este mes; no hay nada que enviar."]
     bands = bands_for_activities(activities)
     missing: list[str] = []
@@ -143,6 +146,13 @@ def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list
         errors.append(f"Falta capturar el avance de: {', '.join(missing)}.")
     if unjustified:
         errors.append(f"Falta la justificación de: {', '.join(unjustified)}.")
+    # Indicators whose period closes this month belong to this capture too.
+    unmeasured = [f"«{i.indicator.name}»" for i in indicators if not i.captured]
+    if unmeasured:
+        errors.append(f"Falta la medición de los indicadores: {', '.join(unmeasured)}.")
+    unjustified_ind = [f"«{i.indicator.name}»" for i in indicators if not i.justified]
+    if unjustified_ind:
+        errors.append(f"Falta la justificación de los indicadores: {', '.join(unjustified_ind)}.")
     return errors
 
 
