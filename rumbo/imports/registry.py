@@ -17,6 +17,11 @@ IMPORTERS: dict[str, tuple[str, str, str]] = {
         "import_sipot_objectives",
         "Objetivos y metas institucionales (art. 70/121 fr. IV)",
     ),
+    "diseno": (
+        "rumbo.design.loader",
+        "import_design",
+        "Diseño de programa con MIR (JSON, docs/design-data.md)",
+    ),
 }
 
 
