@@ -213,6 +213,13 @@ def _indicator(c: Checker, value: Any, path: str) -> _IndicatorPlan:
             )
         )
     names = [v.name for v in variables]
+    for i, name in enumerate(names):
+        if name and not name.isidentifier():
+            c.err(
+                f"{path}.variables[{i}].name",
+                f"«{name}» no es un nombre de variable: letras, dígitos y guion bajo, "
+                "sin espacios ni empezar con dígito",
+            )
     for name in {n for n in names if names.count(n) > 1}:
         c.err(join(path, "variables"), f"la variable «{name}» está repetida")
     if ind.formula:

@@ -13,7 +13,9 @@ from django.db import transaction
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.management.base import RumboCommand
 from rumbo.core.text import normalize
+from rumbo.design.models import ProgramDesign
 from rumbo.imports.registry import get_importer
+from rumbo.indicators.demo import demo_measurements_load
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
 from rumbo.monitoring.demo import demo_progress_load
@@ -73,6 +75,8 @@ class Command(RumboCommand):
             )
             rows.append((spec["username"], institution.code, Role(spec["role"]).label, area))
         self._simulated_progress()
+        for spec in manifest.get("simulated_measurements", []):
+            self._simulated_measurements(spec)
         self.stdout.write("")
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
         for username, code, role, area in rows:
@@ -94,6 +98,30 @@ class Command(RumboCommand):
             last_month=DEMO_PROGRESS[2],
         )
         self.stdout.write(result.to_text(*DEMO_PROGRESS))
+
+    def _simulated_measurements(self, spec: dict[str, Any]) -> None:
+        """Simulated indicator measurements of one design of the manifest (idempotent)."""
+        design = (
+            ProgramDesign.objects.select_related("node__program__institution")
+            .filter(
+                node__program__institution__code=spec["institution"],
+                node__program__year=spec["year"],
+                node__key=spec["node"],
+            )
+            .first()
+        )
+        if design is None:
+            raise CommandError(
+                f"demo.json: no hay diseño de programa en {spec['institution']} "
+                f"{spec['year']} nodo {spec['node']}"
+            )
+        users = get_user_model().objects
+        result = demo_measurements_load(
+            design=design,
+            capturer=users.get(username=spec["capturer"]),
+            reviewer=users.get(username=spec["reviewer"]),
+        )
+        self.stdout.write(result.to_text(design.title))
 
     @transaction.atomic
     def _institution_ensure(self, spec: dict[str, Any], actor: Actor) -> None:
