@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
 from rumbo.core.numbers import format_mx
+from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import (
     Capability,
     activity_area_id,
@@ -413,6 +414,9 @@ def _render_grid(
         decided_by=period.decided_by if period and period.decided_by_id else None,
         period_history=list(object_history(period)) if period is not None else [],
         reason_form=extra.pop("reason_form", None) or ReasonForm(),
+        due_indicators=area_month_indicators(
+            program=page.program, area=page.area, month=page.grid.month
+        ),
         **extra,
     )
     return render(request, "web/capture_grid.html", context, status=status)
