@@ -16,6 +16,7 @@ from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
 from .findings import router as findings_router
 from .institutions import router as institutions_router
+from .mirs import router as mirs_router
 from .programs import router as programs_router
 from .progress import router as progress_router
 
@@ -50,3 +51,4 @@ api.add_router("", institutions_router)
 api.add_router("", programs_router)
 api.add_router("", findings_router)
 api.add_router("", progress_router)
+api.add_router("", mirs_router)

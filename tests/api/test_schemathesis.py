@@ -2,9 +2,9 @@
 
 Every operation gets generated requests twice: with generated path parameters (mostly
 unknown objects) and with the demo's real ones (IEEM, 2024, 010101, a real plan and
-finding, area SE, January), in positive and negative modes. No response may be a server
-error, and every response must be one the operation declares, with a body matching its
-schema.
+finding, area SE, January, the demo design, its MIR, rows and indicators), in positive and
+negative modes. No response may be a server error, and every response must be one the
+operation declares, with a body matching its schema.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def real_path_parameters(demo: Demo) -> dict[str, Any]:
         "finding_id": finding.pk,
         "area": "SE",
         "month": 1,
+        "mir_id": demo.design.mir.pk,
+        "design_id": demo.design.design.pk,
     }
 
 
@@ -107,5 +109,5 @@ def test_no_server_error_and_every_response_declared(
     elapsed = time.monotonic() - started
     record_property("schemathesis", f"{operations} operations, {examples} examples, {elapsed:.1f}s")
     print(f"schemathesis: {operations} operations, {examples} examples, {elapsed:.1f} s")
-    assert operations == 20  # 19 paths; the activity has GET and PATCH
+    assert operations == 24  # 23 paths; the activity has GET and PATCH
     assert examples > operations * 2 * MAX_EXAMPLES // 2
