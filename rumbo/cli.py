@@ -16,6 +16,7 @@ COMMANDS = {
     "import": ("rumbo_import", "importa paa|pgd|sipot-objetivos ARCHIVO --institution CLAVE"),
     "export": ("rumbo_export", "exporta program|objectives --institution CLAVE --year AAAA"),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
+    "check-mir": ("rumbo_check_mir", "revisa una MIR: --institution CLAVE --mir ID"),
     "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),
     "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
