@@ -45,7 +45,7 @@ def _count(model: type[Model], path: str) -> Coalesce:
 
 def design_list(*, institution: Institution) -> QuerySet[ProgramDesign]:
     """The institution's designs, newest year first, with ``n_rows``, ``n_indicators``,
-    ``n_risks``, ``n_actions`` and ``mir_id`` annotated."""
+    ``n_risks`` and ``n_actions`` annotated (subqueries: no row multiplication)."""
     return (
         ProgramDesign.objects.filter(node__program__institution=institution)
         .select_related("node__program", "node__area")
@@ -167,8 +167,11 @@ def design_detail(*, design: ProgramDesign) -> DesignDetail:
     for kind, label in TreeKind.choices:
         of_tree = [n for n in nodes if n.tree == kind]
         trees.append(Tree(kind=kind, label=label, nodes=of_tree, layout=layout_tree(of_tree)))
-    counts = ProgramDesign.objects.filter(pk=design.pk).aggregate(
-        risks=Count("risks", distinct=True), actions=Count("schedule_actions", distinct=True)
+    counts = (
+        ProgramDesign.objects.filter(pk=design.pk)
+        .annotate(n_risks=_count(Risk, "design"), n_actions=_count(ScheduleAction, "design"))
+        .values("n_risks", "n_actions")
+        .get()
     )
     return DesignDetail(
         design=design,
@@ -177,8 +180,8 @@ def design_detail(*, design: ProgramDesign) -> DesignDetail:
         trees=trees,
         alternatives=list(Alternative.objects.filter(design=design)),
         population=list(PopulationFigure.objects.filter(design=design)),
-        n_risks=counts["risks"],
-        n_actions=counts["actions"],
+        n_risks=counts["n_risks"],
+        n_actions=counts["n_actions"],
     )
 
 

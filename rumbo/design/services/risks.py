@@ -69,8 +69,11 @@ def _clean_risk(values: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def risk_create(*, actor: Actor, design: ProgramDesign, data: Mapping[str, Any]) -> Risk:
-    """``data``: the ``RISK_FIELDS``; probability and impact 1–5 (see ``design.risk``)."""
-    values = _clean_risk(merged(None, RISK_FIELDS, {"treatment": Treatment.REDUCE, **data}))
+    """``data``: the ``RISK_FIELDS``; probability and impact 1–5 (see ``design.risk``).
+
+    Without a treatment, the risk is to be reduced (the model's default)."""
+    data = {**data, "treatment": data.get("treatment") or Treatment.REDUCE}
+    values = _clean_risk(merged(None, RISK_FIELDS, data))
     return create_item(
         actor=actor,
         design=design,

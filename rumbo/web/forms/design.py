@@ -30,8 +30,9 @@ def _text(label: str, *, long: bool = False, help_text: str = "") -> forms.CharF
     )
 
 
-def _score(label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=SCORE_CHOICES)
+def _score(label: str) -> forms.CharField:
+    """A select of 1–5; the service checks the range (a posted «9» gets its message)."""
+    return forms.CharField(label=label, required=False, widget=forms.Select(choices=SCORE_CHOICES))
 
 
 def _pick(label: str) -> forms.TypedChoiceField:
