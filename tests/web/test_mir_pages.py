@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from rumbo.audit.models import AuditEvent
 from rumbo.indicators.models import ActivityMirLink, Indicator, Mir, MirRow
-from tests.factories import build_design  # noqa: F401  (documents where the data comes from)
 
 READERS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
 EDITORS = {"planeacion", "enlace_se"}
