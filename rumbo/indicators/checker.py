@@ -233,7 +233,8 @@ _PARTICIPLE_LOOKALIKES = _words(
     "estado estados mercado senado abogado grado lado resultado resultados apartado comunicado "
     "jurado diputado diputados diputada diputadas delegado delegados partido partidos contenido "
     "contenidos sentido apellido apellidos vestido ruido ejido medida medidas vida salida "
-    "partida comida avenida jornada jornadas entrada entradas mirada temporada cuidado pasado"
+    "partida comida avenida jornada jornadas entrada entradas mirada temporada cuidado pasado "
+    "privado privada privados privadas"
 )
 # Endings of nouns derived from verbs (elaboración, seguimiento, montaje, asistencia…).
 _NOMINAL_SUFFIXES = tuple(

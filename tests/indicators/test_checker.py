@@ -310,6 +310,7 @@ def test_missing_indicator(built: Built, row: str) -> None:
         ("componente", "Materiales impresos y distribuidos.", []),
         ("componente", "Convenios suscritos con universidades.", []),
         ("componente", "Capacitación a partidos políticos del Estado.", ["participio"]),
+        ("componente", "Vínculos con instituciones públicas y privadas.", ["participio"]),
         ("componente", "Realizar talleres de la jornada electoral.", ["infinitivo", "participio"]),
         ("actividad", "Elaboración del informe mensual de acuerdos.", []),
         ("actividad", "Seguimiento de los acuerdos.", []),
