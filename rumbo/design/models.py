@@ -252,6 +252,11 @@ class ScheduleAction(models.Model):
     number = models.CharField("núm.", max_length=20, blank=True)
     description = models.TextField("acción")
     months = models.JSONField("meses", default=list, help_text="Meses (1–12) en que se ejecuta.")
+    months_simulated = models.BooleanField(
+        "meses simulados",
+        default=False,
+        help_text="Los meses no vienen del documento: son simulados (se muestra así).",
+    )
     responsible = models.CharField("responsable", max_length=255, blank=True)
 
     class Meta:

@@ -410,7 +410,11 @@ def _plan(c: Checker, doc: Any) -> DesignPlan | None:
     row_codes = {r.row.code for r in plan.rows}
     for i, item in enumerate(c.items(data, "schedule", "", required=True)):
         p = f"schedule[{i}]"
-        s = c.obj(item, p, {"component", "number", "description", "months", "responsible"})
+        s = c.obj(
+            item,
+            p,
+            {"component", "number", "description", "months", "months_simulated", "responsible"},
+        )
         component = c.text(s, "component", p, required=False)
         if component and component not in row_codes:
             c.err(join(p, "component"), f"no hay un renglón de la MIR con la clave «{component}»")
@@ -429,6 +433,7 @@ def _plan(c: Checker, doc: Any) -> DesignPlan | None:
             description=c.text(s, "description", p),
             months=sorted(months) if not bad else [],
             responsible=c.text(s, "responsible", p, required=False, max_len=255),
+            months_simulated=c.flag(s, "months_simulated", p, default=False),
         )
         plan.schedule.append((action, component))
     for i, item in enumerate(c.items(data, "risks", "", required=False)):

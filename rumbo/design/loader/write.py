@@ -76,7 +76,14 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "treatment_actions",
         "follow_up",
     ),
-    ScheduleAction: ("order", "number", "description", "months", "responsible"),
+    ScheduleAction: (
+        "order",
+        "number",
+        "description",
+        "months",
+        "months_simulated",
+        "responsible",
+    ),
     MirRow: ("order", "level", "code", "summary", "verification", "assumptions"),
     Indicator: (
         "order",
