@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 BOX_WIDTH = 200
 H_GAP = 24
@@ -29,11 +29,16 @@ CORE, CAUSE, EFFECT = "central", "causa", "efecto"
 class TreeItem(Protocol):
     """What the layout reads of a ``TreeNode``."""
 
-    pk: int | None
-    parent_id: int | None
-    role: str
-    text: str
-    order: int
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def order(self) -> int: ...
 
 
 def wrap_text(text: str, width: int = CHARS_PER_LINE) -> list[str]:

@@ -29,8 +29,12 @@ def test_score_and_class(probability, impact, score, label):
 
 
 def test_every_score_has_exactly_the_documented_class():
-    expected = {range(1, 5): "bajo", range(5, 10): "medio", range(10, 15): "alto",
-                range(15, 26): "muy-alto"}
+    expected = {
+        range(1, 5): "bajo",
+        range(5, 10): "medio",
+        range(10, 15): "alto",
+        range(15, 26): "muy-alto",
+    }
     for scores, slug in expected.items():
         for score in scores:
             assert level_for_score(score).slug == slug, score

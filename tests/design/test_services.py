@@ -150,7 +150,9 @@ def test_population_figures_parse_es_mx_numbers_and_need_a_source(design, events
         data={"label": "Ciudadanía", "value": "1,234,567.5", "source": "INE", "cutoff": "2024"},
     )
     assert figure.value == Decimal("1234567.50")
-    assert not services.population_update(actor=ACTOR, figure=figure, changes={"value": "1234567.5"})
+    assert not services.population_update(
+        actor=ACTOR, figure=figure, changes={"value": "1234567.5"}
+    )
     for data, field in [
         ({"label": "X", "value": "10", "source": ""}, "source"),
         ({"label": "X", "value": "diez", "source": "S"}, "value"),
@@ -325,13 +327,20 @@ def test_schedule_links_stay_inside_the_design(demo, design, events):
     )
     for data, field in [
         ({"component": demo.design.c1}, "component"),  # the MIR of another design
-        ({"activity": Activity.objects.create(
-            program=AnnualProgramFactory(institution=demo.institution, year=2025),
-            node=ProgramNodeFactory(
-                program=AnnualProgramFactory(institution=demo.institution, year=2026), key="9"
-            ),
-            key="9", description="Otra",
-        )}, "activity"),
+        (
+            {
+                "activity": Activity.objects.create(
+                    program=AnnualProgramFactory(institution=demo.institution, year=2025),
+                    node=ProgramNodeFactory(
+                        program=AnnualProgramFactory(institution=demo.institution, year=2026),
+                        key="9",
+                    ),
+                    key="9",
+                    description="Otra",
+                )
+            },
+            "activity",
+        ),
     ]:
         with pytest.raises(ValidationError) as exc:
             services.schedule_action_create(

@@ -60,8 +60,8 @@ def test_every_node_is_drawn_once_and_no_boxes_overlap():
     assert sorted(b.id for b in layout.boxes) == sorted(n.pk for n in nodes)
     assert_no_overlap(layout.boxes)
     for box in layout.boxes:
-        assert 0 <= box.x and box.right <= layout.width
-        assert 0 <= box.y and box.bottom <= layout.height
+        assert box.x >= 0 and box.right <= layout.width
+        assert box.y >= 0 and box.bottom <= layout.height
 
 
 def test_effects_above_the_core_and_causes_below_deeper_further_away():

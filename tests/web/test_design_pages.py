@@ -136,7 +136,9 @@ def test_an_invalid_form_comes_back_with_the_services_messages(as_user, demo):
 
 def test_unknown_kind_and_an_item_of_another_design_are_404(as_user, demo):
     client = as_user("planeacion")
-    assert client.get(reverse("web:design_item_create", args=_args(demo, "nada"))).status_code == 404
+    assert (
+        client.get(reverse("web:design_item_create", args=_args(demo, "nada"))).status_code == 404
+    )
     node = ProgramNode.objects.get(program=demo.program, key="02")
     client.post(reverse("web:design_create", args=["IEEM"]), {"node": node.pk, "title": "Otro"})
     other = ProgramDesign.objects.get(node=node)
@@ -197,6 +199,27 @@ def test_design_page_draws_both_trees_and_lists_them(as_user, demo):
     assert "Agregar causa" not in page  # readers get no edit links
 
 
+def test_a_cause_added_from_the_tree_is_drawn_in_the_svg(as_user, demo):
+    client = as_user("enlace_se")
+    core = TreeNode.objects.get(design=demo.design.design, tree="problema", role="central")
+    url = reverse("web:design_item_create", args=_args(demo, "arbol"))
+    query = f"?arbol=problema&tipo=causa&superior={core.pk}"
+    form = client.get(url + query).content.decode()
+    assert re.search(r'<option value="causa" selected>', form)
+    assert re.search(rf'<option value="{core.pk}" selected>', form)
+    response = client.post(
+        url + query,
+        {"tree": "problema", "role": "causa", "parent": core.pk, "text": "Falta de capacitación"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#arbol-problema")
+    node = TreeNode.objects.get(text="Falta de capacitación")
+    page = client.get(response["Location"]).content.decode()
+    svg = page[page.index('id="arbol-problema"') : page.index('id="arbol-objetivo"')]
+    assert f'data-node="{node.pk}"' in svg and ">Falta de capacitación</tspan>" in svg
+    assert f'data-from="{node.pk}" data-to="{core.pk}"' in svg
+
+
 def test_population_figures_print_es_mx_numbers(as_user, demo):
     PopulationFigure.objects.create(
         design=demo.design.design,
@@ -226,10 +249,16 @@ def test_schedule_groups_by_component_and_marks_missing_months(as_user, demo):
     design = demo.design.design
     ScheduleAction.objects.create(design=design, order=3, number="3", description="Sin meses")
     ScheduleAction.objects.create(
-        design=design, order=4, number="4", description="De la actividad", component=demo.design.a11,
+        design=design,
+        order=4,
+        number="4",
+        description="De la actividad",
+        component=demo.design.a11,
         months=[5],
     )
-    page = as_user("consulta").get(reverse("web:design_schedule", args=_args(demo))).content.decode()
+    page = (
+        as_user("consulta").get(reverse("web:design_schedule", args=_args(demo))).content.decode()
+    )
     assert "Meses no indicados" in page
     groups = re.findall(r'<th scope="colgroup"[^>]*>\s*(.*?)\s*</th>', page, re.S)
     assert groups == [f"Componente C1: {demo.design.c1.summary}", "Sin componente de la MIR"]
@@ -247,7 +276,9 @@ def grow(demo, n: int) -> None:
     design = demo.design.design
     core = TreeNode.objects.get(design=design, tree="problema", role="central")
     for i in range(n):
-        Stakeholder.objects.create(design=design, actor=f"Actor {i}", power=i % 5 + 1, involvement=2)
+        Stakeholder.objects.create(
+            design=design, actor=f"Actor {i}", power=i % 5 + 1, involvement=2
+        )
         parent = TreeNode.objects.create(
             design=design, tree="problema", role="causa", parent=core, text=f"Causa {i}"
         )
