@@ -14,6 +14,7 @@ from .schemas import (
     LongText,
     Number,
     PageOut,
+    PeriodStateOut,
     Quantity,
     Version,
 )
@@ -109,9 +110,9 @@ class MirFindingOut(Schema):
     code: str
     rule: str = Field(description="La regla que se revisa.")
     severity: Literal["error", "advertencia"]
-    level: str
-    row: int | None = Field(description="Id del renglón; null = la MIR entera.")
-    row_code: str
+    level: str = Field(description="Nivel del renglón; vacío = la MIR entera.")
+    row: str | None = Field(description="Clave del renglón (F, C1…); null = la MIR entera.")
+    row_id: int | None = Field(description="Id del renglón.")
     indicator: int | None = Field(description="Id del indicador, si lo hay.")
     message: str
 
@@ -125,7 +126,7 @@ class MirRowIn(Schema):
     code: Short = Field("", description="Clave: F, P, C1, A1.2…")
     verification: LongText = ""
     assumptions: LongText = ""
-    order: int | None = Field(None, ge=0, le=100_000, description="Posición; null = al final.")
+    order: int | None = Field(None, ge=0, le=9999, description="Posición; null = al final.")
 
 
 class MirRowPatchIn(Schema):
@@ -138,11 +139,15 @@ class MirRowPatchIn(Schema):
     code: Short = None  # type: ignore[assignment]  # optional, not nullable
     verification: LongText = None  # type: ignore[assignment]  # optional, not nullable
     assumptions: LongText = None  # type: ignore[assignment]  # optional, not nullable
-    order: int = Field(None, ge=0, le=100_000)  # type: ignore[assignment]  # optional, not nullable
+    order: int = Field(None, ge=0, le=9999)  # type: ignore[assignment]  # optional, not nullable
 
 
 class DeletedOut(Schema):
     message: str
+
+
+class ReasonQuery(Schema):
+    reason: LongText = Field("", description="Motivo (queda en la bitácora).")
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -157,11 +162,7 @@ class VariableIn(Schema):
     source: LongText = Field("", description="Fuente o medio de verificación.")
 
 
-class TargetIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    period: int = Field(ge=0, le=12, description="Periodo; 0 = meta anual.")
-    value: Quantity
+TargetKey = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}$")]
 
 
 class IndicatorFields(Schema):
@@ -185,11 +186,19 @@ class IndicatorFields(Schema):
     cremaa_adequate: Score | None = None
     cremaa_marginal: Score | None = None
     variables: list[VariableIn] = Field(
-        None,  # type: ignore[arg-type]  # optional, not nullable max_length=30, description="Reemplaza todas las variables."
+        None,  # type: ignore[arg-type]  # optional, not nullable
+        max_length=30,
+        description="Variables de la fórmula; reemplazan todas.",
     )
-    targets: list[TargetIn] = Field(
-        None,  # type: ignore[arg-type]  # optional, not nullable max_length=13, description="Reemplaza todas las metas."
+    targets: dict[TargetKey, Quantity | None] = Field(
+        None,  # type: ignore[arg-type]  # optional, not nullable
+        max_length=13,
+        description=(
+            'Metas por periodo: {"0": meta anual, "1": …, "4": …}; null = sin meta. '
+            "Reemplazan todas las metas."
+        ),
     )
+    order: int = Field(None, ge=0, le=9999, description="Posición en el renglón.")  # type: ignore[assignment]  # optional, not nullable
 
 
 class IndicatorIn(IndicatorFields):
@@ -224,17 +233,28 @@ class BandsOut(Schema):
     own: bool = Field(description="Verdadero si el indicador tiene semáforo propio.")
 
 
+class TrendOut(Schema):
+    arrow: Literal["↑", "↓", "="]
+    improved: bool | None = Field(description="Mejora según el sentido; null = sin cambio.")
+    label: str
+
+
 class MeasurementOut(Schema):
     period: int
-    label: str
+    label: str = Field(description="«Trimestre 2 (abr–jun)».")
+    month: int = Field(description="Mes cuya captura contiene la medición (cierre del periodo).")
     target: Number | None = Field(description="Meta del periodo; null = sin meta.")
-    values: dict[str, str] = Field(description="Valores capturados de las variables.")
+    values: dict[str, str | None] = Field(
+        description="Cada variable con su valor capturado (null = sin capturar)."
+    )
     value: Number | None = Field(description="Resultado de la fórmula; null = sin medición.")
     ratio: Number | None = Field(description="Cumplimiento en %; null = gris.")
     semaforo: LightOut
-    trend: Literal["sube", "baja", "igual"] | None = Field(
-        description="Respecto de la medición anterior; null sin dos mediciones."
+    trend: TrendOut | None = Field(description="Respecto del periodo anterior medido.")
+    state: PeriodStateOut | None = Field(
+        description="Estado de la captura del mes del área; null = nunca capturado."
     )
+    window_open: bool = Field(description="Verdadero si la ventana de captura está abierta.")
     version: int | None = Field(description="Versión de la medición; null = sin medición.")
     comment: str
     justification: str
@@ -262,6 +282,7 @@ class IndicatorOut(Schema):
     cremaa: dict[str, int | None] = Field(description="Puntajes CREMAA (1–5; null = sin dato).")
     variables: list[VariableOut]
     targets: list[TargetOut]
+    annual_target: Number | None = Field(description="Meta anual (periodo 0, o la única).")
     bands: BandsOut
     measurements: list[MeasurementOut] = Field(description="Un renglón por periodo del año.")
 
