@@ -29,6 +29,7 @@ from rumbo.indicators.models import (
     Indicator,
     IndicatorTarget,
     IndicatorVariable,
+    Measurement,
     Mir,
     MirRow,
 )
@@ -366,6 +367,19 @@ def _indicator(
     for period, value in targets.items():
         IndicatorTarget.objects.create(indicator=indicator, period=period, value=Decimal(value))
     return indicator
+
+
+def measure_indicator(
+    indicator: Indicator, period: int, realizadas: str = "1", programadas: str = "1"
+) -> Measurement:
+    """A measurement stored without the service (green by default: 1 of 1 = 100 %)."""
+    value = Decimal(realizadas) / Decimal(programadas) * 100
+    return Measurement.objects.create(
+        indicator=indicator,
+        period=period,
+        values={"realizadas": realizadas, "programadas": programadas},
+        value=value,
+    )
 
 
 def build_design(sub: ProgramNode, se: Area, do: Area) -> DesignDemo:

@@ -15,7 +15,7 @@ from rumbo.monitoring.services import (
     progress_save,
     window_extend,
 )
-from tests.factories import Demo
+from tests.factories import Demo, measure_indicator
 
 PROGRAM = "/institutions/IEEM/programs/2024"
 ACTIVITY = f"{PROGRAM}/activities/010101"
@@ -26,6 +26,14 @@ JAN_OPEN = date(2024, 2, 5)  # January's capture window: 1–10 February 2024
 JAN_CLOSED = date(2024, 2, 11)
 ALL_PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta", "ajeno"]
 REASON = {"reason": "Se corrige una cifra"}
+
+
+@pytest.fixture(autouse=True)
+def _due_indicators_measured(demo):
+    """Sending an area's month also needs its due indicator measurements (issue 5): the SE
+    monthly indicator of the demo design is measured (green) in the months sent here."""
+    for period in (1, 2, 4):
+        measure_indicator(demo.design.ind_a11, period)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry, WindowExtension
-from tests.factories import PASSWORD, build_demo
+from tests.factories import PASSWORD, build_demo, measure_indicator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,7 @@ def log_in(page, username: str) -> None:
 
 def test_capture_submit_return_correct_approve(page, screenshot):
     demo = build_demo()
+    measure_indicator(demo.design.ind_a11, 1)  # a due indicator is part of the month
     # January 2024's window closed long ago: an extension keeps it open past the real date.
     WindowExtension.objects.create(
         institution=demo.institution,

@@ -35,10 +35,18 @@ from rumbo.monitoring.services import (
     progress_save_many,
     window_extend,
 )
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, measure_indicator
 
 JAN_OPEN = date(2024, 2, 5)  # January's window is open (1–10 February)
 JAN_CLOSED = date(2024, 2, 11)
+
+
+@pytest.fixture(autouse=True)
+def _due_indicators_measured(demo):
+    """Sending an area's month also needs its due indicator measurements (issue 5): the SE
+    monthly indicator of the demo design is measured (green) in the months sent here."""
+    for period in (1, 2, 4):
+        measure_indicator(demo.design.ind_a11, period)
 
 
 def save(demo, persona: str, activity, achieved, *, month: int = 1, version=None, **kw):

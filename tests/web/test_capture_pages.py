@@ -21,13 +21,21 @@ from rumbo.monitoring.models import (
     WindowExtension,
 )
 from tests.conftest import PERSONAS
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, measure_indicator
 
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("web:capture", args=["IEEM", 2024])
 GRID = reverse("web:capture_grid", args=["IEEM", 2024, "SE", 1])
 GRID_DO = reverse("web:capture_grid", args=["IEEM", 2024, "DO", 1])
+
+
+@pytest.fixture(autouse=True)
+def _due_indicators_measured(demo):
+    """Sending an area's month also needs its due indicator measurements (issue 5): the SE
+    monthly indicator of the demo design is measured (green) in the months sent here."""
+    for period in (1, 2, 4):
+        measure_indicator(demo.design.ind_a11, period)
 
 
 def evidence_url(key: str) -> str:

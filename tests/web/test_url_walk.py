@@ -149,6 +149,55 @@ PAGES: dict[str, Page] = {
     "dashboard": Page(_ieem(YEAR), EVERYONE),
     "dashboard_area": Page(_ieem(YEAR, lambda d: d.area_otra.code), EVERYONE),
     "dashboard_node": Page(_ieem(YEAR, lambda d: d.subprogram.pk), EVERYONE),
+    "design_list": Page(_ieem(), EVERYONE),
+    "design_create": Page(_ieem(), {"planeacion", "enlace_se", "enlace_otra"}),
+    "design": Page(_ieem(lambda d: d.design.design.pk), EVERYONE),
+    "design_edit": Page(_ieem(lambda d: d.design.design.pk), {"planeacion", "enlace_se"}),
+    "design_risks": Page(_ieem(lambda d: d.design.design.pk), EVERYONE),
+    "design_schedule": Page(_ieem(lambda d: d.design.design.pk), EVERYONE),
+    "design_item_create": Page(
+        _ieem(lambda d: d.design.design.pk, lambda d: "riesgo"), {"planeacion", "enlace_se"}
+    ),
+    "design_item_edit": Page(
+        _ieem(
+            lambda d: d.design.design.pk,
+            lambda d: "riesgo",
+            lambda d: d.design.design.risks.first().pk,
+        ),
+        {"planeacion", "enlace_se"},
+    ),
+    "design_item_delete": Page(
+        _ieem(
+            lambda d: d.design.design.pk,
+            lambda d: "riesgo",
+            lambda d: d.design.design.risks.first().pk,
+        ),
+        {"planeacion", "enlace_se"},
+    ),
+    "mir": Page(_ieem(lambda d: d.design.design.pk), EVERYONE),
+    "mir_print": Page(_ieem(lambda d: d.design.design.pk), EVERYONE),
+    "design_mir_create": Page(
+        _ieem(lambda d: d.design.design.pk), {"planeacion", "enlace_se"}, "post"
+    ),
+    "mir_row_create": Page(_ieem(lambda d: d.design.design.pk), {"planeacion", "enlace_se"}),
+    "mir_row_edit": Page(
+        _ieem(lambda d: d.design.design.pk, lambda d: d.design.c2.pk), {"planeacion", "enlace_se"}
+    ),
+    "mir_row_delete": Page(
+        _ieem(lambda d: d.design.design.pk, lambda d: d.design.c2.pk), {"planeacion", "enlace_se"}
+    ),
+    "mir_row_activities": Page(
+        _ieem(lambda d: d.design.design.pk, lambda d: d.design.a11.pk),
+        {"planeacion", "enlace_se"},
+        "post",
+    ),
+    "indicator_create": Page(
+        _ieem(lambda d: d.design.design.pk, lambda d: d.design.c2.pk), {"planeacion", "enlace_se"}
+    ),
+    "indicator": Page(_ieem(lambda d: d.design.ind_c1.pk), EVERYONE),
+    "indicator_edit": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
+    "indicator_delete": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
+    "indicator_measure": Page(_ieem(lambda d: d.design.ind_c1.pk, lambda d: 1), EVERYONE),
 }
 
 
