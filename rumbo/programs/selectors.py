@@ -340,7 +340,8 @@ def activity_detail(*, institution: Institution, year: int, key: str) -> Activit
     """
     activity = (
         Activity.objects.filter(program__institution=institution, program__year=year, key=key)
-        .select_related("program", "unit", "area")
+        # mir_link: the MIR row it carries out (rumbo.indicators), joined, no extra query.
+        .select_related("program", "unit", "area", "mir_link__row__mir")
         .prefetch_related(
             Prefetch("monthly_targets", queryset=MonthlyTarget.objects.order_by("month")),
             Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("order")),

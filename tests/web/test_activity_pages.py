@@ -566,3 +566,15 @@ def test_history_includes_the_monthly_progress_captures(demo, as_user):
     assert "Capturó el avance del mes" in html
     assert "Corrigió el avance del mes" in html
     assert "Cantidad alcanzada" in html and "340" in html and "338" in html
+
+
+def test_the_detail_names_the_mir_row_the_activity_carries_out(as_user, demo):
+    from rumbo.indicators.models import ActivityMirLink
+
+    page = as_user("consulta").get(url("activity")).content.decode()
+    assert "No está vinculada a un renglón de la MIR." in page
+    ActivityMirLink.objects.create(activity=demo.activity_full, row=demo.design.a11)
+    page = as_user("consulta").get(url("activity")).content.decode()
+    mir_url = reverse("web:mir", args=["IEEM", demo.design.design.pk])
+    assert f'href="{mir_url}#renglon-{demo.design.a11.pk}"' in page
+    assert "Actividad A1.1</a>: Elaboración del informe mensual de acuerdos." in page

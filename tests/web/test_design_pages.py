@@ -264,6 +264,25 @@ def test_schedule_groups_by_component_and_marks_missing_months(as_user, demo):
     assert groups == [f"Componente C1: {demo.design.c1.summary}", "Sin componente de la MIR"]
     assert page.count('class="month on"') == 12 + 4 + 1
     assert "Sí, mayo" in page
+    assert "Meses simulados" not in page and "mes simulado" not in page
+
+
+def test_simulated_months_are_labelled_as_such(demo, as_user):
+    design = demo.design.design
+    ScheduleAction.objects.create(
+        design=design,
+        order=5,
+        number="5",
+        description="Simulada",
+        months=[2, 3],
+        months_simulated=True,
+    )
+    page = (
+        as_user("consulta").get(reverse("web:design_schedule", args=_args(demo))).content.decode()
+    )
+    assert page.count('class="month on simulated"') == 2
+    assert "Meses simulados" in page and "□ = mes simulado" in page
+    assert "Sí (simulado), febrero" in page
 
 
 # --- query counts ------------------------------------------------------------------------------

@@ -61,12 +61,14 @@ def design_risks(request: HttpRequest, code: str, design_id: int) -> HttpRespons
 @login_required
 def design_schedule(request: HttpRequest, code: str, design_id: int) -> HttpResponse:
     institution, design = design_or_404(request, code, design_id)
+    groups = selectors.schedule(design=design)
     context = institution_context(
         request,
         institution,
         SECTION,
         design=design,
-        groups=selectors.schedule(design=design),
+        groups=groups,
+        has_simulated=any(row.action.months_simulated for g in groups for row in g.rows),
         months=list(zip(MONTH_LABELS, MONTH_NAMES, strict=True)),
         can_edit=can_edit_design(request.user, design),
     )
