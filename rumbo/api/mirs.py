@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -23,8 +23,18 @@ from ninja import Query, Router
 from rumbo.audit.services import Actor
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import period
-from rumbo.design.models import ProgramDesign, Risk, ScheduleAction, TreeNode
-from rumbo.design.risk import risk_level
+from rumbo.design.models import ProgramDesign, Stakeholder, TreeNode
+from rumbo.design.selectors import (
+    RiskRow,
+    ScheduleGroup,
+    ScheduleRow,
+    Tree,
+    design_detail,
+    design_get,
+    design_list,
+    risk_matrix,
+    schedule,
+)
 from rumbo.indicators.checker import check_mir
 from rumbo.indicators.models import CREMAA_FIELDS, Indicator, Mir, MirRow
 from rumbo.indicators.selectors import (
@@ -557,15 +567,9 @@ def measurement_put(
 # --- program designs ------------------------------------------------------------------------
 
 
-def _designs(institution: Institution) -> QuerySet[ProgramDesign]:
-    return ProgramDesign.objects.filter(node__program__institution=institution).select_related(
-        "node__program", "node__area", "mir"
-    )
-
-
 def _design_head(design: ProgramDesign) -> dict[str, Any]:
     node = design.node
-    mir = getattr(design, "mir", None)
+    mir = getattr(design, "mir", None)  # select_related: no query; None without a MIR
     return {
         "id": design.pk,
         "title": design.title,
@@ -577,88 +581,48 @@ def _design_head(design: ProgramDesign) -> dict[str, Any]:
     }
 
 
-def tree_lists(nodes: list[TreeNode]) -> dict[str, list[dict[str, Any]]]:
-    """Each tree as nested lists: its roots (the core) with their children, by order."""
-    children: dict[int | None, list[TreeNode]] = defaultdict(list)
-    for node in sorted(nodes, key=lambda n: (n.order, n.pk)):
-        children[node.parent_id].append(node)
+def tree_lists(trees: list[Tree]) -> dict[str, list[dict[str, Any]]]:
+    """Each tree as nested lists: its core (the root) with its children, by order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for tree in trees:
+        children: dict[int | None, list[TreeNode]] = defaultdict(list)
+        for node in sorted(tree.nodes, key=lambda n: (n.order, n.pk)):
+            children[node.parent_id].append(node)
 
-    def nest(node: TreeNode) -> dict[str, Any]:
-        return {
-            "id": node.pk,
-            "role": node.role,
-            "text": node.text,
-            "children": [nest(c) for c in children.get(node.pk, [])],
-        }
+        def nest(node: TreeNode, children: dict[int | None, list[TreeNode]] = children) -> dict:
+            return {
+                "id": node.pk,
+                "role": node.role,
+                "text": node.text,
+                "children": [nest(c) for c in children.get(node.pk, [])],
+            }
 
-    trees: dict[str, list[dict[str, Any]]] = {"problema": [], "objetivo": []}
-    for root in children.get(None, []):
-        trees.setdefault(root.tree, []).append(nest(root))
-    return trees
+        out[tree.kind] = [nest(root) for root in children.get(None, [])]
+    return out
 
 
-def design_dict(design: ProgramDesign) -> dict[str, Any]:
+def stakeholder_dict(s: Stakeholder) -> dict[str, Any]:
     return {
-        **_design_head(design),
-        "problem_statement": design.problem_statement,
-        "diagnosis": design.diagnosis,
-        "selection_rationale": design.selection_rationale,
-        "population_description": design.population_description,
-        "source_note": design.source_note,
-        "stakeholders": [
-            {
-                "id": s.pk,
-                "actor": s.actor,
-                "interests": s.interests,
-                "perceived_problems": s.perceived_problems,
-                "resources_mandates": s.resources_mandates,
-                "expectations": s.expectations,
-                "conflicts_alliances": s.conflicts_alliances,
-                "position": s.position,
-                "power": s.power,
-                "involvement": s.involvement,
-                "importance": s.importance,
-                "notes": s.notes,
-            }
-            for s in design.stakeholders.all()
-        ],
-        "trees": tree_lists(list(design.tree_nodes.all())),
-        "alternatives": [
-            {"id": a.pk, "title": a.title, "actions": a.action_list, "chosen": a.chosen}
-            for a in design.alternatives.all()
-        ],
-        "population": [
-            {
-                "id": p.pk,
-                "group": p.group,
-                "label": p.label,
-                "value": to_json_number(p.value),
-                "unit": p.unit,
-                "source": p.source,
-                "cutoff": p.cutoff,
-            }
-            for p in design.population_figures.all()
-        ],
-        "risks": [risk_dict(r) for r in design.risks.all()],
-        "schedule": [
-            {
-                "id": s.pk,
-                "number": s.number,
-                "description": s.description,
-                "months": sorted(int(m) for m in s.months or []),
-                "responsible": s.responsible,
-                "component": s.component_id,
-                "activity": s.activity.key if s.activity is not None else None,
-            }
-            for s in design.schedule_actions.all()
-        ],
+        "id": s.pk,
+        "actor": s.actor,
+        "interests": s.interests,
+        "perceived_problems": s.perceived_problems,
+        "resources_mandates": s.resources_mandates,
+        "expectations": s.expectations,
+        "conflicts_alliances": s.conflicts_alliances,
+        "position": s.position,
+        "power": s.power,
+        "involvement": s.involvement,
+        "importance": s.importance,
+        "notes": s.notes,
     }
 
 
-def risk_dict(risk: Risk) -> dict[str, Any]:
-    level = risk_level(risk.probability, risk.impact)
+def risk_dict(row: RiskRow) -> dict[str, Any]:
+    risk, level = row.risk, row.level
     return {
         "id": risk.pk,
+        "number": row.number,
         "risk": risk.risk,
         "cause": risk.cause,
         "effect": risk.effect,
@@ -673,6 +637,53 @@ def risk_dict(risk: Risk) -> dict[str, Any]:
     }
 
 
+def schedule_dict(group: ScheduleGroup, row: ScheduleRow) -> dict[str, Any]:
+    action = row.action
+    return {
+        "id": action.pk,
+        "number": action.number,
+        "description": action.description,
+        "months": [m for m, marked in enumerate(row.marks, start=1) if marked],
+        "months_simulated": action.months_simulated,
+        "responsible": action.responsible,
+        "component": group.component.pk if group.component else None,
+        "mir_row": action.component_id,
+        "activity": action.activity.key if action.activity is not None else None,
+    }
+
+
+def design_dict(design: ProgramDesign) -> dict[str, Any]:
+    detail = design_detail(design=design)
+    return {
+        **_design_head(design),
+        "problem_statement": design.problem_statement,
+        "diagnosis": design.diagnosis,
+        "selection_rationale": design.selection_rationale,
+        "population_description": design.population_description,
+        "source_note": design.source_note,
+        "stakeholders": [stakeholder_dict(s) for s in detail.stakeholders],
+        "trees": tree_lists(detail.trees),
+        "alternatives": [
+            {"id": a.pk, "title": a.title, "actions": a.action_list, "chosen": a.chosen}
+            for a in detail.alternatives
+        ],
+        "population": [
+            {
+                "id": p.pk,
+                "group": p.group,
+                "label": p.label,
+                "value": to_json_number(p.value),
+                "unit": p.unit,
+                "source": p.source,
+                "cutoff": p.cutoff,
+            }
+            for p in detail.population
+        ],
+        "risks": [risk_dict(r) for r in risk_matrix(design=design).rows],
+        "schedule": [schedule_dict(g, r) for g in schedule(design=design) for r in g.rows],
+    }
+
+
 @router.get(
     f"{INSTITUTION}/designs",
     response={200: DesignPage, **responses()},
@@ -681,9 +692,19 @@ def risk_dict(risk: Risk) -> dict[str, Any]:
 )
 def designs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
     inst = institution_for_user(api_user(request), code)
-    qs = _designs(inst).order_by("-node__program__year", "node__key", "pk")
+    qs = design_list(institution=inst).select_related("mir")
     page = paginate(qs, page=query.page, page_size=query.page_size)
-    return _page(page, [_design_head(d) for d in page.items])
+    items = [
+        {
+            **_design_head(d),
+            "rows": d.n_rows,  # type: ignore[attr-defined]  # annotated by design_list
+            "indicators": d.n_indicators,  # type: ignore[attr-defined]  # annotated by design_list
+            "risks": d.n_risks,  # type: ignore[attr-defined]  # annotated by design_list
+            "actions": d.n_actions,  # type: ignore[attr-defined]  # annotated by design_list
+        }
+        for d in page.items
+    ]
+    return _page(page, items)
 
 
 @router.get(
@@ -694,27 +715,14 @@ def designs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> An
     "cronograma",
     description=(
         "Los árboles van anidados: cada árbol es una lista con su problema u objetivo "
-        "central, y cada elemento lleva sus `children` (causas abajo, efectos arriba). "
-        "Cada riesgo trae su nivel (probabilidad × impacto y su clase)."
+        "central, y cada elemento lleva sus `children` (causas y efectos; sus subcausas…). "
+        "Cada riesgo trae su nivel (probabilidad × impacto y su clase). El cronograma va "
+        "agrupado por componente de la MIR, en el orden de la MIR."
     ),
 )
 def design(request: HttpRequest, code: CodePath, design_id: DesignPath) -> Any:
     inst = institution_for_user(api_user(request), code)
-    found = (
-        _designs(inst)
-        .prefetch_related(
-            "stakeholders",
-            "tree_nodes",
-            "alternatives",
-            "population_figures",
-            "risks",
-            Prefetch(
-                "schedule_actions", queryset=ScheduleAction.objects.select_related("activity")
-            ),
-        )
-        .filter(pk=design_id)
-        .first()
-    )
+    found = design_get(institution=inst, design_id=design_id)
     if found is None:
         raise Http404("No existe el diseño del programa.")
     return design_dict(found)

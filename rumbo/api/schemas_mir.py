@@ -313,6 +313,10 @@ class DesignListItemOut(Schema):
     node_name: str
     area: str | None
     mir: int | None = Field(description="Id de la MIR; null = aún no tiene.")
+    rows: int = Field(description="Renglones de la MIR.")
+    indicators: int
+    risks: int
+    actions: int = Field(description="Acciones del cronograma.")
 
 
 class DesignPage(PageOut):
@@ -371,6 +375,7 @@ class RiskLevelOut(Schema):
 
 class RiskOut(Schema):
     id: int
+    number: int = Field(description="Número en la matriz (1, 2, …).")
     risk: str
     cause: str
     effect: str
@@ -388,9 +393,11 @@ class ScheduleActionOut(Schema):
     id: int
     number: str
     description: str
-    months: list[int]
+    months: list[int] = Field(description="Meses (1–12) en que se ejecuta.")
+    months_simulated: bool = Field(description="Meses simulados: no vienen del documento.")
     responsible: str
-    component: int | None = Field(description="Id del renglón de la MIR al que contribuye.")
+    component: int | None = Field(description="Id del componente de la MIR (su grupo).")
+    mir_row: int | None = Field(description="Id del renglón (componente o actividad) ligado.")
     activity: str | None = Field(description="Clave de la actividad del programa anual.")
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from rumbo.api import mirs as mirs_api
 from rumbo.audit.models import AuditEvent
+from rumbo.audit.services import Actor
+from rumbo.design.loader import import_design
 from rumbo.design.models import ProgramDesign
+from rumbo.indicators.demo import demo_measurements_load
 from rumbo.indicators.models import Indicator, IndicatorTarget, Measurement, Mir, MirRow
 from rumbo.institutions.models import Area
 from rumbo.monitoring.models import PeriodReport, PeriodState
@@ -224,8 +228,15 @@ def test_design_list_and_detail(api, demo: Demo) -> None:
             "node_name": demo.subprogram.name,
             "area": "SE",
             "mir": d.mir.pk,
+            "rows": 5,
+            "indicators": 5,
+            "risks": 2,
+            "actions": 2,
         }
     ]
+    d.design.schedule_actions.create(
+        order=3, number="3", description="Elaborar el informe mensual", months=[2], component=d.a11
+    )
     body = api("get", f"{DESIGNS}/{d.design.pk}", user="revisor").json()
     assert body["problem_statement"] == "Los acuerdos del Consejo General se atienden con retraso."
     assert [
@@ -261,7 +272,11 @@ def test_design_list_and_detail(api, demo: Demo) -> None:
     assert [(s["number"], s["months"], s["component"]) for s in body["schedule"]] == [
         ("1", list(range(1, 13)), d.c1.pk),
         ("2", [3, 6, 9, 12], d.c1.pk),
+        ("3", [2], d.c1.pk),  # an actividad's action goes with its componente
     ]
+    assert [s["mir_row"] for s in body["schedule"]] == [d.c1.pk, d.c1.pk, d.a11.pk]
+    assert {s["months_simulated"] for s in body["schedule"]} == {False}
+    assert [r["number"] for r in body["risks"]] == [1, 2]
 
 
 @pytest.mark.parametrize("user", READERS)
@@ -282,8 +297,9 @@ def test_designs_refuse_outsiders_and_unknown(api, demo: Demo) -> None:
 
 def test_design_queries_do_not_grow(api, demo: Demo, django_assert_num_queries) -> None:
     url = f"{DESIGNS}/{demo.design.design.pk}"
-    # token, institution, grant, design (+node, program, area, mir), then 6 prefetches
-    with django_assert_num_queries(10):
+    # token, institution, grant, design, its mir; design_detail: stakeholders, tree boxes,
+    # counts, alternatives, population; risk_matrix: risks; schedule: actions
+    with django_assert_num_queries(12):
         assert api("get", url).status_code == 200
     with django_assert_num_queries(5):
         assert api("get", DESIGNS).status_code == 200
@@ -296,7 +312,7 @@ def test_design_queries_do_not_grow(api, demo: Demo, django_assert_num_queries) 
         )
         node = ProgramNodeFactory(program=demo.program)
         ProgramDesign.objects.create(node=node, title=f"Diseño {i}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert len(api("get", url).json()["risks"]) == 7
     with django_assert_num_queries(5):
         assert api("get", DESIGNS).json()["count"] == 6
@@ -725,3 +741,47 @@ def test_ficha_queries_do_not_grow(api, demo: Demo, django_assert_num_queries, c
         "improved": None,
         "label": "Sin cambio respecto del periodo anterior",
     }
+
+
+# --- the IECM vinculación sample, end to end ------------------------------------------------
+
+
+def test_the_vinculacion_sample_through_the_api(api, demo: Demo, samples_dir: Path) -> None:
+    """The real data file and its simulated measurements, read as an IECM Planeación user."""
+    import_design(
+        samples_dir / "iecm_vinculacion_2024.json", institution_code="IECM", actor=Actor.cli()
+    )
+    design = ProgramDesign.objects.get(node__program__institution__code="IECM")
+    planner = demo.users["ajeno"]  # Planeación of IECM
+    loaded = demo_measurements_load(design=design, capturer=planner, reviewer=planner)
+    assert loaded.measurements > 0
+    base = "/institutions/IECM"
+    listed = api("get", f"{base}/mirs", user="ajeno").json()
+    assert listed["count"] == 1
+    item = listed["items"][0]
+    assert item["program"] == design.title and item["indicators"] == 7
+    body = api("get", f"{base}/mirs/{item['id']}", user="ajeno").json()
+    levels = [r["level"] for r in body["rows"]]
+    assert levels[:2] == ["fin", "proposito"]
+    assert levels.count("componente") == 5
+    # Every actividad comes right after its componente or a sibling actividad.
+    for i, row in enumerate(body["rows"]):
+        if row["level"] == "actividad":
+            previous = body["rows"][i - 1]
+            assert row["parent"] in {previous["id"], previous["parent"]}
+    findings = api("get", f"{base}/mirs/{item['id']}/check", user="ajeno").json()
+    assert all(f["rule"] and f["message"] for f in findings)
+    lights = set()
+    for row in body["rows"]:
+        for indicator in row["indicators"]:
+            ficha = api("get", f"{base}/indicators/{indicator['id']}", user="ajeno")
+            assert ficha.status_code == 200
+            lights |= {m["semaforo"] for m in ficha.json()["measurements"]}
+            assert ficha.json()["variables"], indicator["name"]
+    assert lights - {"gris"}, "the simulated measurements are graded"
+    detail = api("get", f"{base}/designs/{design.pk}", user="ajeno").json()
+    assert detail["mir"] == item["id"]
+    assert len(detail["stakeholders"]) > 0 and detail["risks"] and detail["schedule"]
+    assert [t["role"] for t in detail["trees"]["problema"]] == ["central"]
+    # IEEM's people do not see it.
+    assert api("get", f"{base}/mirs/{item['id']}", user="planeacion").status_code == 403
