@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
@@ -34,6 +34,15 @@ _INVARIABLE = {"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a
 def mx(value: Decimal | int | float | None) -> str:
     """A quantity as es-MX writes it: 4,060 · 0.25 · 1,234.5 (empty for None)."""
     return format_mx(value)
+
+
+@register.filter
+def mx_round(value: Decimal | int | float | None, places: int = 2) -> str:
+    """Like ``mx`` but rounded half-up to at most ``places`` decimals: 89.5833 → 89.58."""
+    if value is None:
+        return ""
+    exponent = Decimal(1).scaleb(-int(places))
+    return format_mx(Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
 @register.simple_tag
