@@ -30,6 +30,9 @@ BUDGET = {
     "program_page": 0.150,
     "dashboard": 0.200,
     "dashboard_3000": 0.200,
+    "mir_page": 0.150,
+    "indicator_page": 0.150,
+    "design_page": 0.150,
 }
 RUNS = 5
 PAGE_RUNS = 25
@@ -94,6 +97,8 @@ def main() -> int:
     results.update(page_results)
     dashboard_results, dashboard_sizes = bench_dashboards(f"BENCH{RUNS - 1}")
     results.update(dashboard_results)
+    mir_results, mir_sizes = bench_mir_pages()
+    results.update(mir_results)
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
@@ -106,7 +111,7 @@ def main() -> int:
             ok = median < budget
             failed |= not ok
             verdict = f"  (budget {budget:.1f} s: {'ok' if ok else 'OVER'})"
-        if name.startswith(("program", "dashboard")):
+        if name.startswith(("program", "dashboard", "mir", "indicator", "design")):
             if budget is not None:
                 verdict = (
                     f"  (budget {budget * 1000:.0f} ms: {'ok' if median < budget else 'OVER'})"
@@ -125,6 +130,10 @@ def main() -> int:
     print(
         f"  dashboards ({PAGE_RUNS} renders each): HTML "
         + " · ".join(f"{name} {size:,} bytes" for name, size in dashboard_sizes.items())
+    )
+    print(
+        f"  design and MIR pages ({PAGE_RUNS} renders each): HTML "
+        + " · ".join(f"{name} {size:,} bytes" for name, size in mir_sizes.items())
     )
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
@@ -209,6 +218,55 @@ def bench_dashboards(code: str) -> tuple[dict[str, list[float]], dict[str, int]]
     for name, url in pages.items():
         label = "IEEM demo" if name == "dashboard" else f"3,000 × 12 ({entries:,} entries)"
         results[name], sizes[label] = time_get(client, url)
+    return results, sizes
+
+
+def bench_mir_pages() -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Time the design, MIR and ficha pages of the IECM vinculación sample, loaded as
+    ``rumbo demo`` loads it (data file + simulated measurements through the services)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from rumbo.audit.services import Actor
+    from rumbo.design.loader import import_design
+    from rumbo.design.models import ProgramDesign
+    from rumbo.indicators.demo import demo_measurements_load
+    from rumbo.indicators.models import Indicator
+    from rumbo.institutions.models import Institution, Membership, Role
+
+    institution, _ = Institution.objects.get_or_create(
+        code="IECM", defaults={"name": "Instituto Electoral de la Ciudad de México"}
+    )
+    import_design(
+        ROOT / "data" / "samples" / "iecm_vinculacion_2024.json",
+        institution_code="IECM",
+        actor=Actor.cli(),
+    )
+    user = get_user_model().objects.get(username="bench-planeacion")
+    Membership.objects.create(user=user, institution=institution, role=Role.PLANEACION)
+    design = ProgramDesign.objects.get(node__program__institution=institution)
+    demo_measurements_load(design=design, capturer=user, reviewer=user)
+    quarterly = (
+        Indicator.objects.filter(row__mir__design=design, frequency="trimestral")
+        .order_by("pk")
+        .first()
+    )
+    assert quarterly is not None
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    pages = {
+        "mir_page": reverse("web:mir", args=["IECM", design.pk]),
+        "mir_print": reverse("web:mir_print", args=["IECM", design.pk]),
+        "indicator_page": reverse("web:indicator", args=["IECM", quarterly.pk]),
+        "design_page": reverse("web:design", args=["IECM", design.pk]),
+        "design_risks": reverse("web:design_risks", args=["IECM", design.pk]),
+        "design_schedule": reverse("web:design_schedule", args=["IECM", design.pk]),
+    }
+    results: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    for name, url in pages.items():
+        results[name], sizes[name] = time_get(client, url)
     return results, sizes
 
 
