@@ -209,7 +209,7 @@ def mirs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
             row_count=Count("rows", distinct=True),
             indicator_count=Count("rows__indicators", distinct=True),
         )
-        .order_by("-design__node__program__year", "design__node__key", "pk")
+        .order_by("-design__node__program__year", "design__node__order", "design__node__key", "pk")
     )
     page = paginate(qs, page=query.page, page_size=query.page_size)
     items = [
