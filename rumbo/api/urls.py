@@ -36,7 +36,8 @@ api = RumboAPI(
     version="1",
     description=(
         "API JSON de Rumbo: instituciones, áreas, planes, programas anuales, actividades, "
-        "hallazgos de calidad y seguimiento mensual (avances, envío y aprobación). "
+        "hallazgos de calidad, seguimiento mensual (avances, envío y aprobación), diseño "
+        "de programas (Marco Lógico) y MIR con sus indicadores, fichas y mediciones. "
         "Autenticación: «Authorization: Bearer TOKEN» (créalo con "
         "`rumbo token create USUARIO`) o la sesión del navegador. Errores: "
         '{"message": "…"} y, en 422, "errors": [{"field", "message"}].'

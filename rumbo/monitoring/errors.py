@@ -66,7 +66,8 @@ class StaleVersion(MonitoringConflict):
                     f" sobre la versión {submitted if submitted is not None else 'nueva'}."
                 )
             else:
-                message += f" (versión guardada {current}, versión enviada {submitted})."
+                sent = submitted if submitted is not None else "ninguna: creabas uno nuevo"
+                message += f" (versión guardada {current}, versión enviada {sent})."
             message += " Recarga para ver los cambios."
         super().__init__(message)
 

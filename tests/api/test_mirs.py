@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rumbo.api import mirs as mirs_api
+from rumbo.api.mirs import common as mirs_api
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
 from rumbo.design.loader import import_design

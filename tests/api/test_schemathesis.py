@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from rumbo.api import mirs as mirs_api
+from rumbo.api.mirs import common as mirs_api
 from rumbo.api.urls import api
 from rumbo.indicators.models import Measurement
 from tests.factories import Demo

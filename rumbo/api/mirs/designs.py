@@ -1,0 +1,199 @@
+"""Program design endpoints (read-only)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query
+
+from rumbo.core.numbers import to_json_number
+from rumbo.design.models import ProgramDesign, Stakeholder, TreeNode
+from rumbo.design.selectors import (
+    RiskRow,
+    ScheduleGroup,
+    ScheduleRow,
+    Tree,
+    design_detail,
+    design_get,
+    design_list,
+    risk_matrix,
+    schedule,
+)
+from rumbo.institutions.access import institution_for_user
+
+from ..auth import api_user
+from ..errors import responses
+from ..schemas import CodePath, PageQuery
+from ..schemas_mir import (
+    DesignOut,
+    DesignPage,
+    DesignPath,
+)
+from ..selectors import paginate
+from .common import DESIGNS_TAG, INSTITUTION, router
+from .mirs import _area_code, _page
+
+# --- program designs ------------------------------------------------------------------------
+
+
+def _design_head(design: ProgramDesign) -> dict[str, Any]:
+    node = design.node
+    mir = getattr(design, "mir", None)  # select_related: no query; None without a MIR
+    return {
+        "id": design.pk,
+        "title": design.title,
+        "year": node.program.year,
+        "node_key": node.key,
+        "node_name": node.name,
+        "area": _area_code(node),
+        "mir": mir.pk if mir is not None else None,
+    }
+
+
+def tree_lists(trees: list[Tree]) -> dict[str, list[dict[str, Any]]]:
+    """Each tree as nested lists: its core (the root) with its children, by order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for tree in trees:
+        children: dict[int | None, list[TreeNode]] = defaultdict(list)
+        for node in sorted(tree.nodes, key=lambda n: (n.order, n.pk)):
+            children[node.parent_id].append(node)
+
+        def nest(node: TreeNode, children: dict[int | None, list[TreeNode]] = children) -> dict:
+            return {
+                "id": node.pk,
+                "role": node.role,
+                "text": node.text,
+                "children": [nest(c) for c in children.get(node.pk, [])],
+            }
+
+        out[tree.kind] = [nest(root) for root in children.get(None, [])]
+    return out
+
+
+def stakeholder_dict(s: Stakeholder) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "actor": s.actor,
+        "interests": s.interests,
+        "perceived_problems": s.perceived_problems,
+        "resources_mandates": s.resources_mandates,
+        "expectations": s.expectations,
+        "conflicts_alliances": s.conflicts_alliances,
+        "position": s.position,
+        "power": s.power,
+        "involvement": s.involvement,
+        "importance": s.importance,
+        "notes": s.notes,
+    }
+
+
+def risk_dict(row: RiskRow) -> dict[str, Any]:
+    risk, level = row.risk, row.level
+    return {
+        "id": risk.pk,
+        "number": row.number,
+        "risk": risk.risk,
+        "cause": risk.cause,
+        "effect": risk.effect,
+        "probability": risk.probability,
+        "impact": risk.impact,
+        "level": {"score": level.score, "slug": level.slug, "label": level.label},
+        "owner": risk.owner,
+        "controls": risk.controls,
+        "treatment": risk.treatment,
+        "treatment_actions": risk.treatment_actions,
+        "follow_up": risk.follow_up,
+    }
+
+
+def schedule_dict(group: ScheduleGroup, row: ScheduleRow) -> dict[str, Any]:
+    action = row.action
+    return {
+        "id": action.pk,
+        "number": action.number,
+        "description": action.description,
+        "months": [m for m, marked in enumerate(row.marks, start=1) if marked],
+        "months_simulated": action.months_simulated,
+        "responsible": action.responsible,
+        "component": group.component.pk if group.component else None,
+        "mir_row": action.component_id,
+        "activity": action.activity.key if action.activity is not None else None,
+    }
+
+
+def design_dict(design: ProgramDesign) -> dict[str, Any]:
+    detail = design_detail(design=design)
+    return {
+        **_design_head(design),
+        "problem_statement": design.problem_statement,
+        "diagnosis": design.diagnosis,
+        "selection_rationale": design.selection_rationale,
+        "population_description": design.population_description,
+        "source_note": design.source_note,
+        "stakeholders": [stakeholder_dict(s) for s in detail.stakeholders],
+        "trees": tree_lists(detail.trees),
+        "alternatives": [
+            {"id": a.pk, "title": a.title, "actions": a.action_list, "chosen": a.chosen}
+            for a in detail.alternatives
+        ],
+        "population": [
+            {
+                "id": p.pk,
+                "group": p.group,
+                "label": p.label,
+                "value": to_json_number(p.value),
+                "unit": p.unit,
+                "source": p.source,
+                "cutoff": p.cutoff,
+            }
+            for p in detail.population
+        ],
+        "risks": [risk_dict(r) for r in risk_matrix(design=design).rows],
+        "schedule": [schedule_dict(g, r) for g in schedule(design=design) for r in g.rows],
+    }
+
+
+@router.get(
+    f"{INSTITUTION}/designs",
+    response={200: DesignPage, **responses()},
+    tags=DESIGNS_TAG,
+    summary="Diseños de programas (Marco Lógico) de la institución (paginados)",
+)
+def designs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    qs = design_list(institution=inst).select_related("mir")
+    page = paginate(qs, page=query.page, page_size=query.page_size)
+    items = [
+        {
+            **_design_head(d),
+            "rows": d.n_rows,  # type: ignore[attr-defined]  # annotated by design_list
+            "indicators": d.n_indicators,  # type: ignore[attr-defined]  # annotated by design_list
+            "risks": d.n_risks,  # type: ignore[attr-defined]  # annotated by design_list
+            "actions": d.n_actions,  # type: ignore[attr-defined]  # annotated by design_list
+        }
+        for d in page.items
+    ]
+    return _page(page, items)
+
+
+@router.get(
+    f"{INSTITUTION}/designs/{{design_id}}",
+    response={200: DesignOut, **responses()},
+    tags=DESIGNS_TAG,
+    summary="Un diseño: problema, involucrados, árboles, alternativas, población, riesgos, "
+    "cronograma",
+    description=(
+        "Los árboles van anidados: cada árbol es una lista con su problema u objetivo "
+        "central, y cada elemento lleva sus `children` (causas y efectos; sus subcausas…). "
+        "Cada riesgo trae su nivel (probabilidad × impacto y su clase). El cronograma va "
+        "agrupado por componente de la MIR, en el orden de la MIR."
+    ),
+)
+def design(request: HttpRequest, code: CodePath, design_id: DesignPath) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    found = design_get(institution=inst, design_id=design_id)
+    if found is None:
+        raise Http404("No existe el diseño del programa.")
+    return design_dict(found)
