@@ -198,6 +198,7 @@ PAGES: dict[str, Page] = {
     "indicator_edit": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
     "indicator_delete": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
     "indicator_measure": Page(_ieem(lambda d: d.design.ind_c1.pk, lambda d: 1), EVERYONE),
+    "indicator_bands": Page(_ieem(lambda d: d.design.ind_c1.pk), PLANEACION),
 }
 
 

@@ -8,6 +8,7 @@ checks capture access itself, like ``rumbo.monitoring.services.progress_save``.
 
 from __future__ import annotations
 
+from .bands import bands_clear_indicator, bands_set_indicator
 from .indicators import (
     indicator_create,
     indicator_delete,
@@ -27,6 +28,8 @@ from .mir import (
 
 __all__ = [
     "activity_mir_link_set",
+    "bands_clear_indicator",
+    "bands_set_indicator",
     "indicator_create",
     "indicator_delete",
     "indicator_snapshot",

@@ -19,7 +19,7 @@ from rumbo.core.semaforo import Bands
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import Activity
 
-from ..models import ActivityBands, MonitoringPolicy, WindowExtension
+from ..models import ActivityBands, BandFields, MonitoringPolicy, WindowExtension
 
 EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
 _MAX_PERCENT = Decimal("99999.99")
@@ -128,7 +128,7 @@ def bands_snapshot(bands: Bands | None) -> dict[str, str] | None:
     return {name: format(getattr(bands, name).normalize(), "f") for name in EDGES}
 
 
-def _apply(target: MonitoringPolicy | ActivityBands, bands: Bands) -> None:
+def bands_apply(target: BandFields, bands: Bands) -> None:
     for name in EDGES:
         setattr(target, name, getattr(bands, name))
 
@@ -157,7 +157,7 @@ def bands_set_institution(
         institution=institution
     )
     before = None if created else bands_snapshot(policy.bands)
-    _apply(policy, bands)
+    bands_apply(policy, bands)
     policy.save()
     audit_record(
         actor=actor,
@@ -196,7 +196,7 @@ def bands_set_activity(
     before = bands_snapshot(override.bands) if override else None
     if override is None:
         override = ActivityBands(activity=activity)
-    _apply(override, bands)
+    bands_apply(override, bands)
     override.reason = text
     override.save()
     audit_record(

@@ -31,6 +31,8 @@ ACTIONS = {
     "progress.update": "Corrigió el avance del mes",
     "bands.set_activity": "Fijó el semáforo propio de la actividad",
     "bands.clear_activity": "Quitó el semáforo propio de la actividad",
+    "bands.set_indicator": "Fijó el semáforo propio del indicador",
+    "bands.clear_indicator": "Quitó el semáforo propio del indicador",
     "period.submit": "Envió la captura a revisión",
     "period.approve": "Aprobó la captura",
     "period.return": "Devolvió la captura con observaciones",

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path(I, views.indicator, name="indicator"),
     path(f"{I}editar/", views.indicator_edit, name="indicator_edit"),
+    path(f"{I}semaforo/", views.indicator_bands, name="indicator_bands"),
     path(f"{I}borrar/", views.indicator_delete_view, name="indicator_delete"),
     path(f"{I}medicion/<int:period>/", views.indicator_measure, name="indicator_measure"),
 ]

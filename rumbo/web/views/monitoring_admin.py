@@ -62,7 +62,7 @@ def preview(bands: Bands | None) -> list[PreviewRow]:
     ]
 
 
-def _typed_bands(data: QueryDict, prefix: str = "") -> Bands | None:
+def typed_bands(data: QueryDict, prefix: str = "") -> Bands | None:
     """The bands typed in a form (a profile or four edges), for the preview; None if the
     data has none or they are not valid yet."""
     profile = data.get(prefix + "profile")
@@ -80,7 +80,7 @@ def _manage(request: HttpRequest, code: str) -> Institution:
     return institution_for_user(request.user, code, Capability.MANAGE_MONITORING)
 
 
-def _profiles() -> list[tuple[str, str, Bands]]:
+def band_profiles() -> list[tuple[str, str, Bands]]:
     return [(key, label, bands) for key, (label, bands) in PROFILES.items()]
 
 
@@ -120,7 +120,7 @@ def monitoring_settings(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "Se guardó la configuración del seguimiento.")
             return redirect("web:monitoring_settings", code=institution.code)
-    shown = _typed_bands(request.POST if request.method == "POST" else request.GET) or current
+    shown = typed_bands(request.POST if request.method == "POST" else request.GET) or current
     context = institution_context(
         request,
         institution,
@@ -130,7 +130,7 @@ def monitoring_settings(request: HttpRequest, code: str) -> HttpResponse:
         current=current,
         shown=shown,
         preview=preview(shown),
-        profiles=_profiles(),
+        profiles=band_profiles(),
         stored=policy.pk is not None,
     )
     if request.headers.get("HX-Request") and request.method == "GET":
@@ -236,7 +236,7 @@ def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> Http
         )
         return redirect("web:activity_bands", code=institution.code, year=year, key=key)
     typed = request.POST if action == "guardar" else request.GET
-    shown = _typed_bands(typed, "propio-") or effective
+    shown = typed_bands(typed, "propio-") or effective
     failed = bool(set_form.errors or clear_form.errors)
     template = (
         "web/monitoring_preview.html"
@@ -260,7 +260,7 @@ def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> Http
             clear_form=clear_form,
             shown=shown,
             preview=preview(shown),
-            profiles=_profiles(),
+            profiles=band_profiles(),
         ),
         status=400 if failed else 200,
     )

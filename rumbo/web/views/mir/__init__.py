@@ -3,6 +3,7 @@ measurement capture and indicator editing."""
 
 from __future__ import annotations
 
+from .bands import indicator_bands
 from .indicators import (
     indicator,
     indicator_create_view,
@@ -23,6 +24,7 @@ from .matrix import (
 __all__ = [
     "design_mir_create",
     "indicator",
+    "indicator_bands",
     "indicator_create_view",
     "indicator_delete_view",
     "indicator_edit",
