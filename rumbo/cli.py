@@ -13,7 +13,10 @@ COMMANDS = {
     "init": ("rumbo_init", "crea o actualiza la base de datos"),
     "demo": ("rumbo_demo", "base de datos + datos de muestra + usuarios de demostración"),
     "serve": ("rumbo_serve", "sirve la aplicación web [--port N]"),
-    "import": ("rumbo_import", "importa paa|pgd|sipot-objetivos ARCHIVO --institution CLAVE"),
+    "import": (
+        "rumbo_import",
+        "importa paa|pgd|sipot-objetivos|diseno ARCHIVO --institution CLAVE",
+    ),
     "export": ("rumbo_export", "exporta program|objectives --institution CLAVE --year AAAA"),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
     "check-mir": ("rumbo_check_mir", "revisa una MIR: --institution CLAVE --mir ID"),

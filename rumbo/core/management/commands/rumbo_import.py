@@ -10,8 +10,9 @@ from rumbo.imports.registry import IMPORTERS, get_importer
 
 class Command(RumboCommand):
     help = (
-        "Importa un documento: paa (Programa Anual), pgd (Plan General de Desarrollo) o "
-        "sipot-objetivos (formato fr. IV). Todo o nada: ante un error no se guarda nada."
+        "Importa un documento: paa (Programa Anual), pgd (Plan General de Desarrollo), "
+        "sipot-objetivos (formato fr. IV) o diseno (diseño de programa y MIR, archivo JSON). "
+        "Todo o nada: ante un error no se guarda nada."
     )
 
     def add_arguments(self, parser: Any) -> None:
