@@ -263,3 +263,22 @@ def test_delete_indicator(demo, as_user) -> None:
     Measurement.objects.all().delete()
     assert client.post(_ind(demo, "indicator_delete", ind), {"motivo": "x"}).status_code == 302
     assert not Indicator.objects.filter(pk=ind.pk).exists()
+
+
+def test_an_area_with_only_indicators_is_captured_by_its_enlace(demo, client) -> None:
+    from rumbo.institutions.models import Area, Membership, Role
+    from tests.factories import UserFactory
+
+    area = Area.objects.create(
+        institution=demo.institution, name="Unidad de Vinculación", code="UV"
+    )
+    Indicator.objects.filter(pk=demo.design.ind_c2.pk).update(area=area)  # semestral: June
+    enlace = UserFactory(username="enlace_uv")
+    Membership.objects.create(
+        user=enlace, institution=demo.institution, role=Role.ENLACE, area=area
+    )
+    client.force_login(enlace)
+    html = client.get(reverse("web:capture_grid", args=["IEEM", 2024, "UV", 6])).content.decode()
+    assert "no tiene actividades en el programa" in html
+    assert "C2</span>" in html and "Porcentaje de casillas instaladas" in html
+    assert "Tu papel permite consultar esta captura" not in html

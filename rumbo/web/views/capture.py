@@ -32,6 +32,7 @@ from rumbo.institutions.access import (
     activity_area_id,
     can,
     can_capture,
+    can_capture_indicator,
     can_submit_period,
     can_view_evidence,
     institution_for_user,
@@ -392,7 +393,9 @@ def load_grid(
         window=window,
         rows=rows,
         typed=typed,
-        may_capture=any(r.may_capture for r in rows),
+        # The area's Enlace or Planeación, even for an area whose month holds only indicators.
+        may_capture=any(r.may_capture for r in rows)
+        or can_capture_indicator(user, institution_id=institution.pk, area_id=area.pk),
         may_submit=can_submit_period(user, institution, area),
         may_review=can(user, institution, Capability.REVIEW_PROGRESS),
         may_reopen=can(user, institution, Capability.MANAGE_MONITORING),
