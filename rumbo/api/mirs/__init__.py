@@ -8,7 +8,7 @@ or the Enlace of the design's area); capturing a measurement, ``can_capture_indi
 capture of the month that closes its period: the same window, lock and version (409).
 """
 
-from . import designs, indicators, mirs
+from . import design_writes, designs, indicators, mirs
 from .common import router
 
-__all__ = ["designs", "indicators", "mirs", "router"]
+__all__ = ["design_writes", "designs", "indicators", "mirs", "router"]

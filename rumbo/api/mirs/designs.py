@@ -1,15 +1,20 @@
-"""Program design endpoints (read-only)."""
+"""Program design endpoints: the reads, and the item shapes the writes answer with."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query
 
 from rumbo.core.numbers import to_json_number
-from rumbo.design.models import ProgramDesign, Stakeholder, TreeNode
+from rumbo.design.models import (
+    Alternative,
+    PopulationFigure,
+    ProgramDesign,
+    Stakeholder,
+    TreeNode,
+)
 from rumbo.design.selectors import (
     RiskRow,
     ScheduleGroup,
@@ -52,24 +57,22 @@ def _design_head(design: ProgramDesign) -> dict[str, Any]:
     }
 
 
+def tree_node_dicts(nodes: list[TreeNode]) -> tuple[list[dict[str, Any]], dict[int, dict]]:
+    """The boxes of one tree nested under their parents, by order: the roots, and every
+    box (with its ``children``) by id."""
+    by_id: dict[int, dict[str, Any]] = {
+        n.pk: {"id": n.pk, "role": n.role, "text": n.text, "children": []} for n in nodes
+    }
+    roots: list[dict[str, Any]] = []
+    for node in sorted(nodes, key=lambda n: (n.order, n.pk)):
+        parent = by_id.get(node.parent_id) if node.parent_id is not None else None
+        (parent["children"] if parent is not None else roots).append(by_id[node.pk])
+    return roots, by_id
+
+
 def tree_lists(trees: list[Tree]) -> dict[str, list[dict[str, Any]]]:
     """Each tree as nested lists: its core (the root) with its children, by order."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for tree in trees:
-        children: dict[int | None, list[TreeNode]] = defaultdict(list)
-        for node in sorted(tree.nodes, key=lambda n: (n.order, n.pk)):
-            children[node.parent_id].append(node)
-
-        def nest(node: TreeNode, children: dict[int | None, list[TreeNode]] = children) -> dict:
-            return {
-                "id": node.pk,
-                "role": node.role,
-                "text": node.text,
-                "children": [nest(c) for c in children.get(node.pk, [])],
-            }
-
-        out[tree.kind] = [nest(root) for root in children.get(None, [])]
-    return out
+    return {tree.kind: tree_node_dicts(tree.nodes)[0] for tree in trees}
 
 
 def stakeholder_dict(s: Stakeholder) -> dict[str, Any]:
@@ -86,6 +89,22 @@ def stakeholder_dict(s: Stakeholder) -> dict[str, Any]:
         "involvement": s.involvement,
         "importance": s.importance,
         "notes": s.notes,
+    }
+
+
+def alternative_dict(a: Alternative) -> dict[str, Any]:
+    return {"id": a.pk, "title": a.title, "actions": a.action_list, "chosen": a.chosen}
+
+
+def population_dict(p: PopulationFigure) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "group": p.group,
+        "label": p.label,
+        "value": to_json_number(p.value),
+        "unit": p.unit,
+        "source": p.source,
+        "cutoff": p.cutoff,
     }
 
 
@@ -134,22 +153,8 @@ def design_dict(design: ProgramDesign) -> dict[str, Any]:
         "source_note": design.source_note,
         "stakeholders": [stakeholder_dict(s) for s in detail.stakeholders],
         "trees": tree_lists(detail.trees),
-        "alternatives": [
-            {"id": a.pk, "title": a.title, "actions": a.action_list, "chosen": a.chosen}
-            for a in detail.alternatives
-        ],
-        "population": [
-            {
-                "id": p.pk,
-                "group": p.group,
-                "label": p.label,
-                "value": to_json_number(p.value),
-                "unit": p.unit,
-                "source": p.source,
-                "cutoff": p.cutoff,
-            }
-            for p in detail.population
-        ],
+        "alternatives": [alternative_dict(a) for a in detail.alternatives],
+        "population": [population_dict(p) for p in detail.population],
         "risks": [risk_dict(r) for r in risk_matrix(design=design).rows],
         "schedule": [schedule_dict(g, r) for g in schedule(design=design) for r in g.rows],
     }
