@@ -107,7 +107,7 @@ class TreeNodePatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid", title="arbol")
 
-    tree: TreeOut = Field(None, description="problema u objetivo.")  # type: ignore[assignment]  # optional, not nullable
+    tree: TreeOut = Field(None, description="problema u objetivo.")  # type: ignore[arg-type]  # optional, not nullable
     role: RoleOut = None  # type: ignore[assignment]  # optional, not nullable
     parent: Id | None = Field(None, description="Id del elemento del que cuelga.")
     text: Paragraph = None  # type: ignore[assignment]  # optional, not nullable
@@ -192,7 +192,7 @@ class RiskPatchIn(Schema):
     impact: Score = Field(None, description="1 a 5.")  # type: ignore[assignment]  # optional, not nullable
     owner: Line = Field(None, description="Responsable.")  # type: ignore[assignment]  # optional, not nullable
     controls: Paragraph = None  # type: ignore[assignment]  # optional, not nullable
-    treatment: TreatmentOut = Field(None, description="Sin enviar al crear: reducir.")  # type: ignore[assignment]  # optional, not nullable
+    treatment: TreatmentOut = Field(None, description="Sin enviar al crear: reducir.")  # type: ignore[arg-type]  # optional, not nullable
     treatment_actions: Paragraph = None  # type: ignore[assignment]  # optional, not nullable
     follow_up: Paragraph = None  # type: ignore[assignment]  # optional, not nullable
     order: Order = Field(None, description=ORDER)  # type: ignore[assignment]  # optional, not nullable

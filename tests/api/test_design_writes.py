@@ -139,7 +139,8 @@ def _cases(demo: Demo) -> dict[str, tuple[dict[str, Any], dict[str, Any], dict[s
         "involucrado": (
             {"actor": "Contraloría", "interests": "Transparencia", "position": 4, "power": 3},
             {"power": None, "notes": "Revisa cada trimestre."},
-            {"actor": "Contraloría", "power": None, "position": 4, "notes": "Revisa cada trimestre."},
+            {"actor": "Contraloría", "power": None, "position": 4,
+             "notes": "Revisa cada trimestre."},
         ),
         "arbol": (
             {"tree": "problema", "role": "causa", "parent": core(demo, "problema").pk,
@@ -194,7 +195,7 @@ def test_each_kind_is_created_changed_and_deleted(api, demo: Demo, kind: str) ->
     created = api("post", items_url(demo, kind), user="enlace_se", json=create)
     assert created.status_code == 200, created.json()
     pk = created.json()["id"]
-    obj = model._default_manager.get(pk=pk)
+    obj: Any = model._default_manager.get(pk=pk)
     assert obj.design_id == demo.design.design.pk
     assert AuditEvent.objects.filter(action=f"{prefix}.create").count() == 1
 
@@ -356,7 +357,7 @@ def test_sending_the_same_values_changes_nothing(api, demo: Demo) -> None:
 
 
 def test_items_of_another_design_or_kind_are_not_found(api, demo: Demo) -> None:
-    node = ProgramNodeFactory(program=demo.program, area=demo.area_se)
+    node: Any = ProgramNodeFactory(program=demo.program, area=demo.area_se)
     other = ProgramDesign.objects.create(node=node, title="Otro")
     foreign = Stakeholder.objects.create(design=other, actor="Ajeno")
     foreign_node = TreeNode.objects.create(design=other, tree="problema", role="central", text="X")

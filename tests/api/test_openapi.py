@@ -23,7 +23,7 @@ def document(client: Client) -> dict:
 def test_the_document_is_valid_openapi(document: dict) -> None:
     schema = schemathesis.openapi.from_dict(document)
     schema.validate()  # raises on an invalid document
-    assert len(list(schema.get_all_operations())) == 33
+    assert len(list(schema.get_all_operations())) == 37
 
 
 def test_an_invalid_document_is_refused() -> None:

@@ -2,9 +2,10 @@
 
 Every operation gets generated requests twice: with generated path parameters (mostly
 unknown objects) and with the demo's real ones (IEEM, 2024, 010101, a real plan and
-finding, area SE, January, the demo design, its MIR, rows and indicators), in positive and
-negative modes. No response may be a server error, and every response must be one the
-operation declares, with a body matching its schema.
+finding, area SE, January, the demo design, its MIR, rows and indicators, and an item of
+each kind of the design), in positive and negative modes. No response may be a server
+error, and every response must be one the operation declares, with a body matching its
+schema.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from rumbo.api.mirs import common as mirs_api
 from rumbo.api.urls import api
+from rumbo.design.models import (
+    Alternative,
+    PopulationFigure,
+    Risk,
+    ScheduleAction,
+    Stakeholder,
+    TreeNode,
+)
 from rumbo.indicators.models import Measurement
 from tests.factories import Demo
 
@@ -59,7 +68,35 @@ def real_path_parameters(demo: Demo) -> dict[str, Any]:
         "row_id": demo.design.c1.pk,  # has an actividad: never deleted
         "indicator_id": demo.design.ind_c1.pk,  # measured (below): never deleted
         "period": 1,
+        "kind": "arbol",
+        "item_id": _tree_core(demo).pk,  # others hang from it: never deleted
     }
+
+
+def _tree_core(demo: Demo) -> TreeNode:
+    return TreeNode.objects.get(design=demo.design.design, tree="problema", role="central")
+
+
+def item_variants(demo: Demo, fixed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The design's item operations get one more variant per kind of item, each with an
+    item of that kind (a generated DELETE may remove it: nothing else uses it; the tree's
+    core, which cannot be deleted, is the shared ``item_id``)."""
+    design = demo.design.design
+    items: dict[str, Any] = {
+        "involucrado": Stakeholder.objects.filter(design=design).last(),
+        "alternativa": Alternative.objects.filter(design=design, chosen=False).first(),
+        "poblacion": PopulationFigure.objects.filter(design=design).first(),
+        "riesgo": Risk.objects.filter(design=design).last(),
+        "accion": ScheduleAction.objects.filter(design=design).last(),
+    }
+    variants = []
+    for kind, item in items.items():
+        assert item is not None, kind
+        variant = {**fixed, "kind": kind}
+        if "item_id" in fixed:
+            variant["item_id"] = item.pk
+        variants.append(variant)
+    return variants
 
 
 @pytest.fixture
@@ -107,6 +144,8 @@ def test_no_server_error_and_every_response_declared(
         names = {p.name for p in operation.path_parameters}
         fixed = {k: v for k, v in real.items() if k in names}
         variants: list[dict[str, Any] | None] = [None, fixed] if fixed else [None]
+        if "kind" in names:
+            variants += item_variants(demo, fixed)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for path_parameters in variants:
                 strategy = operation.as_strategy(mode, path_parameters=path_parameters)
@@ -130,6 +169,7 @@ def test_no_server_error_and_every_response_declared(
     elapsed = time.monotonic() - started
     record_property("schemathesis", f"{operations} operations, {examples} examples, {elapsed:.1f}s")
     print(f"schemathesis: {operations} operations, {examples} examples, {elapsed:.1f} s")
-    # 29 paths; the activity and a MIR row have two methods each, an indicator three
-    assert operations == 33
+    # 31 paths; the activity, a MIR row, a design and a design item have two methods each,
+    # an indicator three
+    assert operations == 37
     assert examples > operations * 2 * MAX_EXAMPLES // 2
