@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "rumbo.design",
     "rumbo.indicators",
     "rumbo.accounts",
+    "rumbo.reports",
+    "rumbo.transparency",
+    "rumbo.opendata",
+    "rumbo.jobs",
     "rumbo.api",
     "rumbo.web",
 ]

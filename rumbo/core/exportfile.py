@@ -1,0 +1,28 @@
+"""The one shape every generated file takes (reports, transparency formats, open data), so
+that a page, the CLI and the background queue can serve any of them the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str  # e.g. "IEEM-informe-mensual-2024-10.xlsx"
+    content: bytes
+
+    @property
+    def extension(self) -> str:
+        return self.filename.rsplit(".", 1)[-1].lower()
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES.get(self.extension, "application/octet-stream")

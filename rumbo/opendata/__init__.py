@@ -1,0 +1,1 @@
+"""Open data: what an institution has published, readable without logging in."""
