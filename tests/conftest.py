@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,39 @@ def pgd_text_file(samples_dir: Path) -> Path:
 @pytest.fixture
 def pgd_table_file(samples_dir: Path) -> Path:
     return samples_dir / "002_c34a5bd474591bee.txt"
+
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_queue(settings):
+    """The real Redis at 127.0.0.1:6379 (CI starts it), on a queue of this test's own."""
+    redis = pytest.importorskip("redis")
+    name = f"test-exports-{uuid.uuid4().hex[:8]}"
+    settings.REDIS_URL = TEST_REDIS_URL
+    settings.RUMBO_EXPORT_QUEUE = name
+    settings.RQ_QUEUES = {name: {"URL": TEST_REDIS_URL, "DEFAULT_TIMEOUT": 60}}
+    import django_rq
+
+    queue = django_rq.get_queue(name)
+    try:
+        queue.connection.ping()
+    except redis.exceptions.ConnectionError:  # pragma: no cover - CI always has Redis
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
+    yield queue
+    queue.empty()
+    queue.delete(delete_jobs=True)
+
+
+def _work(queue) -> None:
+    from rq import SimpleWorker
+
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def run_worker(queue) -> None:
+    """Run the queued jobs here, in this process and thread (the test's database)."""
+    from rq import SimpleWorker
+
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)

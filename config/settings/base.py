@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_rq",
     "rumbo.core",
     "rumbo.audit",
     "rumbo.institutions",
@@ -157,4 +158,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Long exports: queued on Redis (django-rq, `rumbo worker`) when REDIS_URL is set, else run
+# inline in the request.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+RUMBO_EXPORT_QUEUE = "exports"
+RUMBO_EXPORT_TIMEOUT = int(os.environ.get("RUMBO_EXPORT_TIMEOUT", "1800"))
+RUMBO_EXPORT_RETENTION_DAYS = int(os.environ.get("RUMBO_EXPORT_RETENTION_DAYS", "7"))
+RQ_QUEUES = {
+    RUMBO_EXPORT_QUEUE: {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": RUMBO_EXPORT_TIMEOUT,
+    }
 }

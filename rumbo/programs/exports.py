@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,11 +19,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from rumbo.core.exportfile import ExportFile
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.models import Area, Institution
 
 from .models import AnnualProgram, AreaObjective
-from .selectors import MONTH_LABELS, ActivityRow, TreeNode, area_objective_list, program_tree
+from .selectors import (
+    MONTH_LABELS,
+    ActivityRow,
+    TreeNode,
+    area_objective_list,
+    program_get,
+    program_tree,
+)
 
 
 def _area(area: Area | None) -> dict[str, str] | None:
@@ -235,3 +244,25 @@ def objectives_to_csv(institution: Institution, year: int) -> str:
         flat["area_code"], flat["area_name"] = area["code"], area["name"]
         writer.writerow(["" if flat[k] is None else flat[k] for k, _ in OBJECTIVE_COLUMNS])
     return buffer.getvalue()
+
+
+PROGRAM_FORMATS = ("json", "csv", "xlsx")
+
+
+def build_program_export(*, institution: str, year: int, fmt: str) -> ExportFile:
+    """The annual program as a file, the same as `rumbo export program` (also a job kind)."""
+    if fmt not in PROGRAM_FORMATS:
+        raise ValueError(f"Formato no admitido: «{fmt}»; use json, csv o xlsx.")
+    found = Institution.objects.filter(code=str(institution).upper()).first()
+    if found is None:
+        raise ValueError(f"No existe la institución {institution}.")
+    program = program_get(institution=found, year=int(year))
+    if program is None:
+        raise ValueError(f"{found.code} no tiene programa anual {year}.")
+    name = f"{found.code}-programa-{program.year}.{fmt}"
+    if fmt == "xlsx":
+        return ExportFile(name, program_to_xlsx(program))
+    if fmt == "csv":
+        return ExportFile(name, program_to_csv(program).encode("utf-8"))
+    text = json.dumps(program_to_dict(program), ensure_ascii=False, indent=2)
+    return ExportFile(name, text.encode("utf-8"))

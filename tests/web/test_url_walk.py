@@ -18,6 +18,8 @@ from django.urls import reverse
 from rumbo.audit.models import AuditEvent
 from rumbo.imports.models import QualityFinding
 from rumbo.institutions.models import Membership
+from rumbo.jobs.models import ExportJob, JobState
+from rumbo.jobs.services import export_path
 from rumbo.monitoring.evidence import evidence_path
 from rumbo.monitoring.models import Evidence, ProgressEntry
 from rumbo.programs.models import UnitOfMeasure
@@ -69,9 +71,32 @@ def _se_evidence(d: Demo) -> int:
     return evidence.pk
 
 
+def _planeacion_job(d: Demo) -> str:
+    """A finished export of the Planeación persona, stored without the service (no audit)."""
+    job = ExportJob.objects.create(
+        institution=d.institution,
+        requested_by=d.users["planeacion"],
+        kind="program",
+        params={"year": 2024, "fmt": "csv"},
+        label="Programa anual 2024 (CSV)",
+        state=JobState.DONE,
+        progress=100,
+        filename="IEEM-programa-2024.csv",
+        size=3,
+    )
+    path = export_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"a;b")
+    return str(job.token)
+
+
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
     "institution": Page(_ieem(), EVERYONE),
+    "jobs": Page(_ieem(), EVERYONE),
+    "job_create": Page(_ieem(), EVERYONE, "post"),
+    "job": Page(_ieem(_planeacion_job), PLANEACION),
+    "job_download": Page(_ieem(_planeacion_job), PLANEACION),
     "institution_create": Page(lambda d: [], PLANEACION | {"ajeno"}),
     "institution_edit": Page(_ieem(), PLANEACION),
     "areas": Page(_ieem(), EVERYONE),

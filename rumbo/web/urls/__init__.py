@@ -10,6 +10,7 @@ from rumbo.web.urls import (
     design,
     evidence,
     findings,
+    jobs,
     mir,
     monitoring_admin,
     plan,
@@ -37,4 +38,5 @@ urlpatterns = [
     *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
+    *jobs.urlpatterns,
 ]

@@ -1,0 +1,112 @@
+"""Export jobs: ask for a file, follow its progress, download it.
+
+``job_create`` is the one door for long exports: with Redis configured it queues the job
+and redirects to its page, which polls its status (htmx) until the download link appears;
+without Redis the job runs inline and the file is answered at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rumbo.core.exportfile import CONTENT_TYPES
+from rumbo.institutions.access import institution_for_user
+from rumbo.jobs import queue
+from rumbo.jobs.models import ExportJob, JobState
+from rumbo.jobs.registry import JobParamsError, kind_get
+from rumbo.jobs.selectors import job_for_user, jobs_for_user
+from rumbo.jobs.services import export_path, export_request
+from rumbo.web.views.common import institution_context
+from rumbo.web.views.evidence import _attachment
+
+
+def _params(request: HttpRequest, kind: str) -> dict[str, object]:
+    spec = kind_get(kind)
+    params: dict[str, object] = {}
+    for name in spec.params:
+        value = request.POST.get(name, "").strip()
+        if value:
+            params[name] = int(value) if value.isdigit() else value
+    return params
+
+
+@login_required
+@require_POST
+def job_create(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
+    institution = institution_for_user(request.user, code)
+    kind = request.POST.get("kind", "")
+    try:
+        job = export_request(
+            user=request.user,  # type: ignore[arg-type]  # login_required: a User
+            institution=institution,
+            kind=kind,
+            params=_params(request, kind),
+        )
+    except JobParamsError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:jobs", institution.code)
+    if job.state == JobState.DONE and not job.background:
+        return _file_response(job)
+    return redirect("web:job", institution.code, job.token)
+
+
+@login_required
+@require_GET
+def jobs(request: HttpRequest, code: str) -> HttpResponse:
+    institution = institution_for_user(request.user, code)
+    rows = list(jobs_for_user(user=request.user, institution=institution))  # type: ignore[arg-type]
+    context = institution_context(
+        request,
+        institution,
+        "jobs",
+        jobs=rows,
+        retention_days=settings.RUMBO_EXPORT_RETENTION_DAYS,
+    )
+    return render(request, "web/jobs.html", context)
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    institution = institution_for_user(request.user, code)
+    found = job_for_user(user=request.user, institution=institution, token=token)  # type: ignore[arg-type]
+    context = institution_context(
+        request,
+        institution,
+        "jobs",
+        job=found,
+        workers=queue.worker_count() if found.state == JobState.QUEUED else None,
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "web/_job_status.html", context)
+    return render(request, "web/job.html", context)
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, code: str, token: str) -> FileResponse:
+    institution = institution_for_user(request.user, code)
+    found = job_for_user(user=request.user, institution=institution, token=token)  # type: ignore[arg-type]
+    if found.state != JobState.DONE:
+        raise Http404("El archivo aún no está listo.")
+    return _file_response(found)
+
+
+def _file_response(job: ExportJob) -> FileResponse:
+    try:
+        handle = export_path(job).open("rb")
+    except OSError as exc:
+        raise Http404("El archivo ya no está disponible; vuelva a generarlo.") from exc
+    extension = job.filename.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        handle, content_type=CONTENT_TYPES.get(extension, "application/octet-stream")
+    )
+    response["Content-Disposition"] = _attachment(job.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
