@@ -4,6 +4,7 @@ the worker and turn into a download link, download, and read the workbook."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -42,7 +43,7 @@ def test_queued_export_becomes_a_download(page, redis_queue, settings, tmp_path,
         link.click()
     download = info.value
     assert download.suggested_filename == "IEEM-programa-2024.xlsx"
-    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     cells = [c for ws in workbook for row in ws.iter_rows(values_only=True) for c in row]
     assert demo.activity_full.key in cells
 
