@@ -183,6 +183,14 @@ def _objectives_from_program(
 # ---------------------------------------------------------------- fr. V / fr. VI: indicators
 
 
+def _meta(targets: dict[int, Decimal], indicator: Indicator) -> Decimal | None:
+    """The annual meta; without one, the meta of the year's last period with a meta."""
+    annual = annual_target(targets, indicator)
+    if annual is not None:
+        return annual
+    return targets[max(targets)] if targets else None
+
+
 def indicator_rows(*, institution: Institution, period: ReportPeriod, today: date) -> list[Row]:
     """The MIR indicators of the institution's program designs of the year, with their
     annual meta and the last approved result of a period closed by the end of ``period``."""
@@ -239,7 +247,7 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
                 "unit": ind.unit,
                 "frequency": Frequency(ind.frequency).label,
                 "baseline": ind.baseline_value,
-                "targets": annual_target(targets, ind),
+                "targets": _meta(targets, ind),
                 "adjusted_targets": None,
                 "progress": last[1].value if last else None,
                 "direction": ind.get_direction_display(),
