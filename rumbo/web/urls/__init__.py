@@ -16,6 +16,7 @@ from rumbo.web.urls import (
     program,
     roundtrip,
     setup,
+    transparency,
     users,
 )
 
@@ -37,4 +38,5 @@ urlpatterns = [
     *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
+    *transparency.urlpatterns,
 ]
