@@ -234,7 +234,9 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
         if last is None:
             notes.append(f"Avance: sin resultado aprobado al {period.end:%d/%m/%Y}.")
         else:
-            notes.append(f"Avance: resultado aprobado de {last[0].label} {period.year}.")
+            notes.append(
+                f"Avance: resultado aprobado del periodo {last[0].label} de {period.year}."
+            )
         rows.append(
             {
                 **_base(period, today),
