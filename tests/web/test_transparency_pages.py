@@ -1,20 +1,20 @@
-"""Transparency pages: the formats list with downloads, and the publication checker (browser)."""
+"""Transparency pages: the formats list with downloads, and the publication checker upload.
+
+The browser flow (upload the 000 sample, read the findings table) is in
+``tests/browser/test_transparency_flow.py``, next to the Playwright fixtures it needs."""
 
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
-from playwright.sync_api import expect
 
 from rumbo.imports.base import MAX_FILE_BYTES
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401  (Playwright fixtures)
-from tests.factories import PASSWORD, AreaObjectiveFactory, Demo, build_demo
+from tests.factories import AreaObjectiveFactory, Demo
 
 SAMPLE = Path(settings.SAMPLES_DIR) / "000_19180f02e9762917.txt"
 PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
@@ -110,27 +110,3 @@ def test_check_refuses_unreadable_and_oversized_files(as_user, settings) -> None
     response = client.post("/i/IEEM/transparencia/revisar/", {"formato": "fr-iv", "archivo": big})
     assert response.status_code == 400
     assert "pesa más de 20 MB" in response.content.decode()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_a_user_uploads_the_sample_and_sees_the_findings(page, screenshot) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    build_demo()
-    page.goto("/i/IEEM/")
-    page.get_by_label("Usuario").fill("consulta")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_role("link", name="Revisar un formato").click()
-    expect(page).to_have_url(re.compile(r"/i/IEEM/transparencia/revisar/$"))
-    page.get_by_label("Formato").select_option("fr-iv")
-    page.get_by_label("Archivo (XLSX, CSV o texto con tabuladores)").set_input_files(str(SAMPLE))
-    page.get_by_role("button", name="Revisar").click()
-    table = page.get_by_role("table", name="Hallazgos del archivo")
-    expect(table).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("139 filas de datos")
-    duplicate = table.locator("tr", has=page.locator("code", has_text="duplicate_row"))
-    expect(duplicate).to_have_count(1)
-    expect(duplicate.locator("td").nth(2)).to_have_text("56")
-    link = table.locator("tr", has_text="www.iccm.mx").first
-    expect(link.locator("td").nth(1)).to_contain_text("Error")
-    screenshot("transparency-check-000")
