@@ -33,6 +33,7 @@ BUDGET = {
     "mir_page": 0.150,
     "indicator_page": 0.150,
     "design_page": 0.150,
+    "sipot_fr_iv_xlsx": 0.5,
 }
 RUNS = 5
 PAGE_RUNS = 25
@@ -99,6 +100,8 @@ def main() -> int:
     results.update(dashboard_results)
     mir_results, mir_sizes = bench_mir_pages()
     results.update(mir_results)
+    sipot_results, sipot_sizes = bench_sipot()
+    results.update(sipot_results)
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
@@ -135,10 +138,32 @@ def main() -> int:
         f"  design and MIR pages ({PAGE_RUNS} renders each): HTML "
         + " · ".join(f"{name} {size:,} bytes" for name, size in mir_sizes.items())
     )
+    print(
+        "  transparency formats: "
+        + " · ".join(f"{name} {size:,} bytes" for name, size in sipot_sizes.items())
+    )
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
         teardown_databases(old_config, verbosity=0)
     return 1 if failed else 0
+
+
+def bench_sipot() -> tuple[dict[str, list[float]], dict[str, int]]:
+    """fr. IV as XLSX for the IECM rows of the 000 sample (139 rows), as the CLI builds it."""
+    from rumbo.audit.services import Actor
+    from rumbo.imports.sipot_objectives import import_sipot_objectives
+    from rumbo.transparency.generate import build_sipot
+
+    sample = ROOT / "data" / "samples" / "000_19180f02e9762917.txt"
+    import_sipot_objectives(sample, institution_code="IECM", actor=Actor.cli())
+    times: list[float] = []
+    size = 0
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        export = build_sipot(format_id="fr-iv", institution="IECM", year=2024, fmt="xlsx")
+        times.append(time.perf_counter() - start)
+        size = len(export.content)
+    return {"sipot_fr_iv_xlsx": times}, {"fr. IV XLSX (139 filas)": size}
 
 
 def time_get(client, url: str) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]

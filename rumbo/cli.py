@@ -17,9 +17,16 @@ COMMANDS = {
         "rumbo_import",
         "importa paa|pgd|sipot-objetivos|diseno ARCHIVO --institution CLAVE",
     ),
-    "export": ("rumbo_export", "exporta program|objectives --institution CLAVE --year AAAA"),
+    "export": (
+        "rumbo_export",
+        "exporta program|objectives|sipot FORMATO --institution CLAVE --year AAAA",
+    ),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
     "check-mir": ("rumbo_check_mir", "revisa una MIR: --institution CLAVE --mir ID"),
+    "check-format": (
+        "rumbo_check_format",
+        "revisa un formato de transparencia: ARCHIVO --format fr-iv|fr-v|fr-vi",
+    ),
     "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),
     "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),

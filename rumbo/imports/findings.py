@@ -35,6 +35,13 @@ _CODES = [
     FindingCode("date_format", Severity.ERROR, "Fecha ilegible o fuera del formato dd/mm/aaaa"),
     FindingCode("year_mismatch", Severity.WARNING, "Ejercicio distinto al del archivo"),
     FindingCode("unparsed_line", Severity.WARNING, "Línea que no se pudo interpretar"),
+    # The publication checker of transparency formats (rumbo.transparency.checker).
+    FindingCode("column_missing", Severity.ERROR, "Falta una columna del formato"),
+    FindingCode("column_unknown", Severity.WARNING, "Columna que no es del formato"),
+    FindingCode("column_order", Severity.WARNING, "Columnas en otro orden que el del formato"),
+    FindingCode("date_out_of_period", Severity.ERROR, "Fecha fuera del periodo o del ejercicio"),
+    FindingCode("year_inconsistent", Severity.ERROR, "Ejercicio distinto entre las filas"),
+    FindingCode("number_format", Severity.ERROR, "Cifra ilegible en una columna numérica"),
 ]
 
 FINDING_CODES: dict[str, FindingCode] = {c.code: c for c in _CODES}

@@ -224,6 +224,9 @@ PAGES: dict[str, Page] = {
     "indicator_delete": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
     "indicator_measure": Page(_ieem(lambda d: d.design.ind_c1.pk, lambda d: 1), EVERYONE),
     "indicator_bands": Page(_ieem(lambda d: d.design.ind_c1.pk), PLANEACION),
+    "transparency": Page(_ieem(), EVERYONE),
+    "transparency_check": Page(_ieem(), EVERYONE),
+    "transparency_download": Page(_ieem(lambda d: "fr-iv", lambda d: "xlsx"), EVERYONE),
 }
 
 

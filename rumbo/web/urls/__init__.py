@@ -17,6 +17,7 @@ from rumbo.web.urls import (
     program,
     roundtrip,
     setup,
+    transparency,
     users,
 )
 
@@ -39,4 +40,5 @@ urlpatterns = [
     *design.urlpatterns,
     *mir.urlpatterns,
     *jobs.urlpatterns,
+    *transparency.urlpatterns,
 ]

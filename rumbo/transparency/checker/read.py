@@ -1,0 +1,113 @@
+"""Read a transparency file into numbered rows of text cells: XLSX, CSV or tab-separated text.
+
+The kind is detected by content (an XLSX is a zip archive; text with tabs is tab-separated;
+otherwise CSV with the delimiter sniffed among «,» and «;»), not trusted from the extension.
+Row numbers are what the user sees: the spreadsheet row for XLSX, the line for text and CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from rumbo.imports.base import MAX_FILE_BYTES
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table; ``str()`` is one line for the user."""
+
+
+@dataclass
+class Table:
+    name: str
+    kind: str  # "xlsx", "csv" or "tsv"
+    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        dec = Decimal(repr(value))
+        return f"{dec.normalize():f}" if dec != dec.to_integral_value() else str(int(dec))
+    return str(value).replace("\u00a0", " ").strip()
+
+
+def _xlsx(name: str, raw: bytes) -> Table:
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFile(f"{name}: no es un XLSX válido ({type(exc).__name__})") from None
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            raise UnreadableFile(f"{name}: el libro no tiene hojas")
+        rows = []
+        for number, values in enumerate(ws.iter_rows(values_only=True), 1):
+            cells = [_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append((number, cells))
+    finally:
+        wb.close()
+    return Table(name=name, kind="xlsx", rows=rows)
+
+
+def _decode(name: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")  # Excel's «CSV» on Windows
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(
+            f"{name}:{line}: el texto no está en UTF-8 ni en Windows-1252 "
+            f"(byte 0x{raw[exc.start]:02x})"
+        ) from None
+
+
+def _delimited(name: str, text: str) -> Table:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        lines = text.split("\n")
+        rows = [(n, [c.strip() for c in line.split("\t")]) for n, line in enumerate(lines, 1)]
+        return Table(name=name, kind="tsv", rows=rows)
+    sample = text[:20000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, [c.replace("\u00a0", " ").strip() for c in cells]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(f"{name}:{reader.line_num}: CSV ilegible: {exc}") from None
+    return Table(name=name, kind="csv", rows=rows)
+
+
+def read_table(*, name: str, content: bytes) -> Table:
+    """The file's rows; raises ``UnreadableFile`` when it is empty, too big, binary or corrupt."""
+    if len(content) > MAX_FILE_BYTES:
+        raise UnreadableFile(f"{name}: el archivo supera {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if not content.strip():
+        raise UnreadableFile(f"{name}: el archivo está vacío")
+    if content.startswith(ZIP_MAGIC):
+        return _xlsx(name, content)
+    if b"\x00" in content[:8192]:
+        raise UnreadableFile(
+            f"{name}: es un archivo binario, no XLSX, CSV ni texto con tabuladores"
+        )
+    return _delimited(name, _decode(name, content))

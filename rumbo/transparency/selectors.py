@@ -1,0 +1,340 @@
+"""The rows of each transparency dataset, read from the live data for one period.
+
+Each function returns plain dicts keyed by the dataset's fields (``formats.DATASET_FIELDS``);
+the definition of a format then picks and orders the columns. Query counts are constant
+whatever the number of rows (see the tests).
+
+Only approved captures are published: a measurement or a month's progress counts only when
+the area's capture of that month (``PeriodReport``) is approved.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from rumbo.core.numbers import format_mx
+from rumbo.core.periods import Frequency, periods
+from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariable, Measurement
+from rumbo.indicators.selectors import annual_target
+from rumbo.institutions.access import activity_area_id
+from rumbo.institutions.models import Area, Institution
+from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
+from rumbo.monitoring.selectors import cumulative_to
+from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, MonthlyTarget, ProgramNode
+from rumbo.programs.roundtrip.columns import MONTH_NAMES
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """The period a format reports: a quarter of the year, or the whole year."""
+
+    year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError(f"trimestre inválido: {self.quarter} (se esperaba 1 a 4)")
+
+    @property
+    def first_month(self) -> int:
+        return 1 if self.quarter is None else (self.quarter - 1) * 3 + 1
+
+    @property
+    def last_month(self) -> int:
+        return 12 if self.quarter is None else self.quarter * 3
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}" if self.quarter is None else f"{self.year}-T{self.quarter}"
+
+    @property
+    def months(self) -> range:
+        return range(self.first_month, self.last_month + 1)
+
+
+def _base(period: ReportPeriod, today: date) -> Row:
+    return {
+        "year": period.year,
+        "period_start": period.start,
+        "period_end": period.end,
+        "updated_on": today,
+        "validated_on": today,
+    }
+
+
+def _home_page(institution: Institution) -> str:
+    domains = list(institution.web_domains or [])
+    if not domains:
+        return ""
+    domain = str(domains[0]).strip().rstrip("/")
+    return domain if domain.startswith(("http://", "https://")) else f"https://{domain}"
+
+
+def _approved(program_ids: list[int], months: list[int]) -> set[tuple[int, int, int]]:
+    """(program id, area id, month) of the approved captures."""
+    return set(
+        PeriodReport.objects.filter(
+            program_id__in=program_ids, month__in=months, state=PeriodState.APPROVED
+        ).values_list("program_id", "area_id", "month")
+    )
+
+
+# ---------------------------------------------------------------- fr. IV: objectives
+
+
+def area_objective_rows(
+    *, institution: Institution, period: ReportPeriod, today: date
+) -> list[Row]:
+    """The institution's imported fr. IV rows of the year (``AreaObjective``); when it has
+    none, rows derived from its annual program (one per activity, see docs)."""
+    objectives = list(
+        AreaObjective.objects.filter(institution=institution, year=period.year)
+        .select_related("area")
+        .order_by("row_number")
+    )
+    home = _home_page(institution)
+    if not objectives:
+        return _objectives_from_program(institution=institution, period=period, today=today)
+    return [
+        {
+            **_base(period, today),
+            "area": o.area.name,
+            "objective": o.objective,
+            "indicator": o.indicator,
+            "goal": o.goal,
+            "unit": o.unit,
+            "hyperlink": o.hyperlink or home,
+            "responsible": o.responsible or o.area.name,
+            "note": o.note,
+        }
+        for o in objectives
+    ]
+
+
+def _program_parts(
+    institution: Institution, year: int
+) -> tuple[AnnualProgram | None, list[Activity], dict[int, ProgramNode], dict[int, Area]]:
+    program = AnnualProgram.objects.filter(institution=institution, year=year).first()
+    if program is None:
+        return None, [], {}, {}
+    nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program)}
+    activities = list(
+        Activity.objects.filter(program=program)
+        .select_related("unit")
+        .order_by("node__order", "order", "pk")
+    )
+    areas = {a.pk: a for a in Area.objects.filter(institution=institution)}
+    return program, activities, nodes, areas
+
+
+def _root(node: ProgramNode, nodes: dict[int, ProgramNode]) -> ProgramNode:
+    while node.parent_id is not None and node.parent_id in nodes:
+        node = nodes[node.parent_id]
+    return node
+
+
+def _objectives_from_program(
+    *, institution: Institution, period: ReportPeriod, today: date
+) -> list[Row]:
+    program, activities, nodes, areas = _program_parts(institution, period.year)
+    if program is None:
+        return []
+    home = _home_page(institution)
+    rows = []
+    for a in activities:
+        area = areas.get(activity_area_id(a, nodes) or 0)
+        root = _root(nodes[a.node_id], nodes)
+        unit = a.unit.name if a.unit else ""
+        rows.append(
+            {
+                **_base(period, today),
+                "area": area.name if area else "",
+                "objective": root.objective or root.name,
+                "indicator": a.description,
+                "goal": f"{format_mx(a.annual_target)} {unit}".strip()
+                if a.annual_target is not None
+                else "",
+                "unit": unit,
+                "hyperlink": home,
+                "responsible": area.name if area else "",
+                "note": f"Fila derivada de la actividad {a.key} del {program.name}.",
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- fr. V / fr. VI: indicators
+
+
+def _meta(targets: dict[int, Decimal], indicator: Indicator) -> Decimal | None:
+    """The annual meta; without one, the meta of the year's last period with a meta."""
+    annual = annual_target(targets, indicator)
+    if annual is not None:
+        return annual
+    return targets[max(targets)] if targets else None
+
+
+def indicator_rows(*, institution: Institution, period: ReportPeriod, today: date) -> list[Row]:
+    """The MIR indicators of the institution's program designs of the year, with their
+    annual meta and the last approved result of a period closed by the end of ``period``."""
+    indicators = list(
+        Indicator.objects.filter(
+            row__mir__design__node__program__institution=institution,
+            row__mir__design__node__program__year=period.year,
+        )
+        .select_related("area", "row__mir__design__node")
+        .prefetch_related(
+            Prefetch("variables", queryset=IndicatorVariable.objects.order_by("order", "pk")),
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("period")),
+        )
+        .order_by("row__mir__design__node__order", "row__order", "row__pk", "order", "pk")
+    )
+    if not indicators:
+        return []
+    measurements: dict[int, dict[int, Measurement]] = defaultdict(dict)
+    for m in Measurement.objects.filter(indicator__in=indicators, value__isnull=False):
+        measurements[m.indicator_id][m.period] = m
+    program_ids = sorted({i.row.mir.design.node.program_id for i in indicators})
+    approved = _approved(program_ids, list(range(1, period.last_month + 1)))
+    rows = []
+    for ind in indicators:
+        node = ind.row.mir.design.node
+        targets = {t.period: t.value for t in ind.targets.all()}
+        last = None
+        for p in periods(ind.frequency):
+            found = measurements[ind.pk].get(p.number)
+            if (
+                found is not None
+                and p.last_month <= period.last_month
+                and (node.program_id, ind.area_id, p.last_month) in approved
+            ):
+                last = (p, found)
+        sources = [v.source for v in ind.variables.all() if v.source]
+        notes = [
+            "Metas ajustadas: Rumbo no registra ajustes de metas; la meta programada no se ha "
+            "ajustado."
+        ]
+        if last is None:
+            notes.append(f"Avance: sin resultado aprobado al {period.end:%d/%m/%Y}.")
+        else:
+            notes.append(
+                f"Avance: resultado aprobado del periodo {last[0].label} de {period.year}."
+            )
+        rows.append(
+            {
+                **_base(period, today),
+                "program": ind.row.mir.design.title or node.name,
+                "objective": ind.row.summary,
+                "name": ind.name,
+                "dimension": ind.get_dimension_display() if ind.dimension else "",
+                "definition": ind.definition,
+                "method": ind.formula_as_printed or ind.formula,
+                "unit": ind.unit,
+                "frequency": Frequency(ind.frequency).label,
+                "baseline": ind.baseline_value,
+                "targets": _meta(targets, ind),
+                "adjusted_targets": None,
+                "progress": last[1].value if last else None,
+                "direction": ind.get_direction_display(),
+                "source": ind.row.verification or "; ".join(sources),
+                "responsible": ind.area.name,
+                "note": " ".join(notes),
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- CDMX art. 121 fr. XXII b)
+
+
+def _ratio(achieved: Decimal | None, programmed: Decimal | None) -> Decimal | None:
+    if achieved is None or not programmed:
+        return None
+    return (achieved * 100 / programmed).quantize(Decimal("0.01"))
+
+
+def poa_rows(*, institution: Institution, period: ReportPeriod, today: date) -> list[Row]:
+    """Per POA activity: its program and area, unit, annual target, and programmed and
+    achieved in the period — achieved only when every month of the period is approved."""
+    program, activities, nodes, areas = _program_parts(institution, period.year)
+    if program is None:
+        return []
+    ids = [a.pk for a in activities]
+    months = list(period.months)
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for activity_id, month, quantity in MonthlyTarget.objects.filter(
+        activity_id__in=ids, month__lte=period.last_month
+    ).values_list("activity_id", "month", "quantity"):
+        targets[activity_id][month] = quantity
+    achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for activity_id, month, quantity in ProgressEntry.objects.filter(
+        activity_id__in=ids, month__lte=period.last_month
+    ).values_list("activity_id", "month", "achieved"):
+        achieved[activity_id][month] = quantity
+    approved = _approved([program.pk], months)
+    rows = []
+    for a in activities:
+        area_id = activity_area_id(a, nodes)
+        area = areas.get(area_id or 0)
+        root = _root(nodes[a.node_id], nodes)
+        open_months = [m for m in months if (program.pk, area_id, m) not in approved]
+        before = cumulative_to(period.first_month - 1, targets[a.pk], achieved[a.pk])
+        upto = cumulative_to(period.last_month, targets[a.pk], achieved[a.pk])
+        programmed = _difference(upto.programmed, before.programmed)
+        done = None if open_months else _difference(upto.achieved, before.achieved)
+        if open_months:
+            names = ", ".join(calendar_month(m) for m in open_months)
+            note = f"Meses sin captura aprobada: {names}; el avance no se publica."
+        else:
+            note = ""
+        rows.append(
+            {
+                **_base(period, today),
+                "program": root.name,
+                "area": area.name if area else "",
+                "key": a.key,
+                "activity": a.description,
+                "unit": a.unit.name if a.unit else "",
+                "annual_target": a.annual_target,
+                "programmed": programmed,
+                "achieved": done,
+                "percent": _ratio(done, programmed),
+                "responsible": area.name if area else "",
+                "note": note,
+            }
+        )
+    return rows
+
+
+def _difference(upto: Decimal | None, before: Decimal | None) -> Decimal | None:
+    if upto is None:
+        return None
+    return upto - (before or Decimal(0))
+
+
+def calendar_month(month: int) -> str:
+    return MONTH_NAMES[month - 1]
+
+
+DATASETS = {
+    "area_objectives": area_objective_rows,
+    "indicators": indicator_rows,
+    "poa_activities": poa_rows,
+}

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from rumbo.web.views import transparency as views
+
+urlpatterns = [
+    path("i/<str:code>/transparencia/", views.transparency_view, name="transparency"),
+    path(
+        "i/<str:code>/transparencia/revisar/",
+        views.transparency_check_view,
+        name="transparency_check",
+    ),
+    path(
+        "i/<str:code>/transparencia/<str:format_id>.<str:fmt>",
+        views.transparency_download_view,
+        name="transparency_download",
+    ),
+]
