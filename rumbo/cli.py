@@ -18,6 +18,10 @@ COMMANDS = {
         "importa paa|pgd|sipot-objetivos|diseno ARCHIVO --institution CLAVE",
     ),
     "export": ("rumbo_export", "exporta program|objectives --institution CLAVE --year AAAA"),
+    "report": (
+        "rumbo_report",
+        "informe monthly|quarterly|program|mir --institution CLAVE --year AAAA --format pdf|xlsx",
+    ),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
     "check-mir": ("rumbo_check_mir", "revisa una MIR: --institution CLAVE --mir ID"),
     "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),

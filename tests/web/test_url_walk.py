@@ -199,6 +199,9 @@ PAGES: dict[str, Page] = {
     "indicator_delete": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
     "indicator_measure": Page(_ieem(lambda d: d.design.ind_c1.pk, lambda d: 1), EVERYONE),
     "indicator_bands": Page(_ieem(lambda d: d.design.ind_c1.pk), PLANEACION),
+    "report_index": Page(_ieem(), EVERYONE),
+    "report": Page(_ieem(lambda d: "programa", YEAR), EVERYONE),
+    "report_download": Page(_ieem(lambda d: "mir", YEAR, lambda d: "xlsx"), EVERYONE),
 }
 
 

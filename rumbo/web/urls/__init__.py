@@ -14,6 +14,7 @@ from rumbo.web.urls import (
     monitoring_admin,
     plan,
     program,
+    reports,
     roundtrip,
     setup,
     users,
@@ -37,4 +38,5 @@ urlpatterns = [
     *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
+    *reports.urlpatterns,
 ]
