@@ -66,6 +66,8 @@ class IndicatorReportLine:
 
     @property
     def light_label(self) -> str:
+        if self.period is None:
+            return f"{self.grade.light.label} (sin periodo cerrado)"
         if self.grade.reason is not None:
             return f"{self.grade.light.label} ({self.grade.reason.value})"
         return self.grade.light.label
