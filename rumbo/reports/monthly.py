@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rumbo.core.semaforo import DEFAULT_BANDS, Light, NoGrade, grade
+from rumbo.core.semaforo import DEFAULT_BANDS, Light, NoGrade, grade, ratio
 from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area
 from rumbo.monitoring.bands import bands_for_activities
@@ -42,15 +42,8 @@ from .common import (
 )
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)
 NO_AREA = "(sin área)"
-
-
-def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return (part / whole * HUNDRED).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -115,7 +108,8 @@ class Totals:
 
     @property
     def percent(self) -> Decimal | None:
-        return percent(self.achieved, self.programmed)
+        """Achieved / programmed in percent, as the semáforo computes it."""
+        return ratio(self.programmed, self.achieved)
 
     def add(self, line: ActivityLine) -> None:
         self.programmed += line.programmed_cumulative or ZERO

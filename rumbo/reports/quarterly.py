@@ -31,6 +31,7 @@ from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.programs.models import AnnualProgram
 
 from .common import (
+    MONTH_NAMES,
     NOT_CAPTURED,
     STATE_LABELS,
     ReportHeader,
@@ -182,17 +183,15 @@ def quarterly_report(*, institution: str, year: int, quarter: int) -> QuarterlyR
                 )
             )
             lights.add(g.light)
+    closing = MONTH_NAMES[last_month - 1]
     return QuarterlyReport(
         header=header(
             institution=inst,
             title="Informe trimestral de indicadores (SED)",
-            period=f"Ejercicio {year} · Trimestre {quarter} (acumulado a {_MONTHS_END[quarter]})",
+            period=f"Ejercicio {year} · Trimestre {quarter} (al cierre de {closing})",
         ),
         program=program,
         quarter=quarter,
         lines=lines,
         lights=lights,
     )
-
-
-_MONTHS_END = {1: "marzo", 2: "junio", 3: "septiembre", 4: "diciembre"}

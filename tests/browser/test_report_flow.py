@@ -43,7 +43,7 @@ def test_consulta_reads_and_downloads_the_monthly_report(page, screenshot, tmp_p
     expect(row).to_contain_text("1,020")
     expect(row).to_contain_text("970")
     expect(row).to_contain_text("95.1 % Verde")
-    expect(row).to_contain_text("Oficial")
+    expect(row).not_to_contain_text("Prelim.")
     expect(page.locator("tr", has_text="Diseño de la documentación electoral")).to_contain_text(
         "Prelim."
     )
