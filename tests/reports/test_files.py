@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from rumbo.monitoring.models import PeriodState
 from rumbo.reports.builders import build_report
 from tests.factories import measure_indicator
 from tests.reports.conftest import set_state
@@ -38,8 +39,6 @@ def data(progress):
     d = progress.design
     measure_indicator(d.ind_c1, 1, realizadas="70", programadas="100")
     measure_indicator(d.ind_c1, 2, realizadas="84", programadas="100")
-    from rumbo.monitoring.models import PeriodState
-
     set_state(progress, progress.area_se, 6, PeriodState.APPROVED)
     return progress
 
