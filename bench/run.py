@@ -34,6 +34,8 @@ BUDGET = {
     "indicator_page": 0.150,
     "design_page": 0.150,
     "sipot_fr_iv_xlsx": 0.5,
+    "report_monthly_xlsx": 2.0,
+    "report_monthly_pdf": 5.0,
 }
 RUNS = 5
 PAGE_RUNS = 25
@@ -102,6 +104,8 @@ def main() -> int:
     results.update(mir_results)
     sipot_results, sipot_sizes = bench_sipot()
     results.update(sipot_results)
+    report_results, report_sizes = bench_reports(f"BENCH{RUNS - 1}")
+    results.update(report_results)
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
@@ -141,6 +145,10 @@ def main() -> int:
     print(
         "  transparency formats: "
         + " · ".join(f"{name} {size:,} bytes" for name, size in sipot_sizes.items())
+    )
+    print(
+        "  monthly report, IEEM demo 2024-10: "
+        + " · ".join(f"{name} {size:,} bytes" for name, size in report_sizes.items())
     )
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
@@ -292,6 +300,27 @@ def bench_mir_pages() -> tuple[dict[str, list[float]], dict[str, int]]:
     sizes: dict[str, int] = {}
     for name, url in pages.items():
         results[name], sizes[name] = time_get(client, url)
+    return results, sizes
+
+
+def bench_reports(code: str) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Time the monthly report of the imported IEEM program with the demo's simulated
+    progress (loaded by ``bench_dashboards``), for October, as XLSX and as PDF: the whole
+    ``build_report`` call the page, the CLI and the queue make (queries, layout, file)."""
+    from rumbo.reports.builders import build_report
+
+    results: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    for fmt in ("xlsx", "pdf"):
+        args = {"kind": "monthly", "institution": code, "year": 2024, "month": 10, "fmt": fmt}
+        build_report(**args)  # warm-up: fonts, templates
+        timings = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            file = build_report(**args)
+            timings.append(time.perf_counter() - start)
+        results[f"report_monthly_{fmt}"] = timings
+        sizes[fmt.upper()] = len(file.content)
     return results, sizes
 
 

@@ -21,6 +21,10 @@ COMMANDS = {
         "rumbo_export",
         "exporta program|objectives|sipot FORMATO --institution CLAVE --year AAAA",
     ),
+    "report": (
+        "rumbo_report",
+        "informe monthly|quarterly|program|mir --institution CLAVE --year AAAA --format pdf|xlsx",
+    ),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
     "check-mir": ("rumbo_check_mir", "revisa una MIR: --institution CLAVE --mir ID"),
     "check-format": (

@@ -227,6 +227,9 @@ PAGES: dict[str, Page] = {
     "transparency": Page(_ieem(), EVERYONE),
     "transparency_check": Page(_ieem(), EVERYONE),
     "transparency_download": Page(_ieem(lambda d: "fr-iv", lambda d: "xlsx"), EVERYONE),
+    "report_index": Page(_ieem(), EVERYONE),
+    "report": Page(_ieem(lambda d: "programa", YEAR), EVERYONE),
+    "report_download": Page(_ieem(lambda d: "mir", YEAR, lambda d: "xlsx"), EVERYONE),
 }
 
 

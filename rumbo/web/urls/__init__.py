@@ -15,6 +15,7 @@ from rumbo.web.urls import (
     monitoring_admin,
     plan,
     program,
+    reports,
     roundtrip,
     setup,
     transparency,
@@ -41,4 +42,5 @@ urlpatterns = [
     *mir.urlpatterns,
     *jobs.urlpatterns,
     *transparency.urlpatterns,
+    *reports.urlpatterns,
 ]

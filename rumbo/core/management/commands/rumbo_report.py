@@ -1,0 +1,70 @@
+"""`rumbo report monthly|quarterly|program|mir --institution CODE --year YYYY
+[--month M | --quarter Q] --format pdf|xlsx -o FILE`: the same ``build_report`` the pages
+call; bad arguments end in one line naming the argument."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from rumbo.core.management.base import RumboCommand, positive_year
+from rumbo.reports.builders import build_report
+from rumbo.reports.common import FORMATS, KINDS
+
+
+def _int(value: str | None, name: str, expected: str) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.isdigit():
+        raise CommandError(f"{name}: {value!r} no es válido (se esperaba {expected})")
+    return int(text)
+
+
+class Command(RumboCommand):
+    help = (
+        "Genera un informe: monthly (avance mensual), quarterly (indicadores SED), program"
+        " (programa anual) o mir (MIR y fichas técnicas), como PDF o XLSX."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=KINDS, help="qué informe")
+        parser.add_argument("--institution", required=True, help="clave de la institución")
+        parser.add_argument("--year", required=True, help="ejercicio AAAA")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--month", help="mes 1–12 (solo monthly, obligatorio)")
+        group.add_argument("--quarter", help="trimestre 1–4 (solo quarterly, obligatorio)")
+        parser.add_argument("--area", help="siglas del área (solo monthly; opcional)")
+        parser.add_argument("--mir", help="id de la MIR (solo mir; opcional)")
+        parser.add_argument("--format", required=True, choices=FORMATS, help="pdf o xlsx")
+        parser.add_argument("-o", "--output", required=True, help="archivo de salida")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind = options["kind"]
+        month = _int(options["month"], "--month", "un mes de 1 a 12")
+        quarter = _int(options["quarter"], "--quarter", "un trimestre de 1 a 4")
+        mir = _int(options["mir"], "--mir", "el número de la MIR")
+        if kind == "monthly" and month is None:
+            raise CommandError("--month: el informe monthly requiere el mes (1 a 12)")
+        if kind == "quarterly" and quarter is None:
+            raise CommandError("--quarter: el informe quarterly requiere el trimestre (1 a 4)")
+        for flag, value, owner in (
+            ("--month", month, "monthly"),
+            ("--quarter", quarter, "quarterly"),
+            ("--area", options["area"], "monthly"),
+            ("--mir", mir, "mir"),
+        ):
+            if value is not None and kind != owner:
+                raise CommandError(f"{flag}: solo se usa con el informe {owner}, no con {kind}")
+        file = build_report(
+            kind=kind,
+            institution=options["institution"],
+            year=positive_year(options["year"]),
+            month=month,
+            quarter=quarter,
+            area=options["area"],
+            mir=mir,
+            fmt=options["format"],
+        )
+        self.write_bytes(file.content, options["output"])

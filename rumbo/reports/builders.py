@@ -1,0 +1,120 @@
+"""The one public function per report: pages, the CLI and the background queue all call
+``build_report`` (keyword-only, JSON-serialisable arguments) and get an ``ExportFile``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rumbo.core.exportfile import ExportFile
+
+from .common import FORMATS, KINDS, ReportError
+from .mir import mir_report
+from .monthly import monthly_report
+from .program import program_report
+from .quarterly import quarterly_report
+from .render import xlsx
+from .render.html import report_pdf
+
+XLSX_WRITERS: dict[str, Callable[[Any], bytes]] = {
+    "monthly": xlsx.monthly_xlsx,
+    "quarterly": xlsx.quarterly_xlsx,
+    "program": xlsx.program_xlsx,
+    "mir": xlsx.mir_xlsx,
+}
+
+
+def report_data(
+    *,
+    kind: str,
+    institution: str,
+    year: int,
+    month: int | None = None,
+    quarter: int | None = None,
+    area: str | None = None,
+    mir: int | None = None,
+) -> Any:
+    """The report's data (a dataclass), built once whatever it is rendered as."""
+    if kind not in KINDS:
+        raise ReportError(f"informe: {kind!r} no existe (se esperaba {', '.join(KINDS)})")
+    if kind != "monthly" and month is not None:
+        raise ReportError(f"mes: el informe {kind} no admite mes (solo monthly)")
+    if kind != "quarterly" and quarter is not None:
+        raise ReportError(f"trimestre: el informe {kind} no admite trimestre (solo quarterly)")
+    if kind != "monthly" and area is not None:
+        raise ReportError(f"área: el informe {kind} no admite área (solo monthly)")
+    if kind != "mir" and mir is not None:
+        raise ReportError(f"mir: el informe {kind} no admite MIR (solo mir)")
+    if kind == "monthly":
+        return monthly_report(institution=institution, year=year, month=month, area=area)  # type: ignore[arg-type]  # None is refused inside
+    if kind == "quarterly":
+        return quarterly_report(institution=institution, year=year, quarter=quarter)  # type: ignore[arg-type]  # None is refused inside
+    if kind == "program":
+        return program_report(institution=institution, year=year)
+    return mir_report(institution=institution, year=year, mir=mir)
+
+
+def report_filename(
+    *,
+    kind: str,
+    institution: str,
+    year: int,
+    month: int | None = None,
+    quarter: int | None = None,
+    area: str | None = None,
+    mir: int | None = None,
+    fmt: str,
+) -> str:
+    code = institution.strip().upper()
+    if kind == "monthly":
+        stem = f"{code}-informe-mensual-{year}-{month:02d}"
+        if area:
+            stem += f"-{area.strip().upper()}"
+    elif kind == "quarterly":
+        stem = f"{code}-informe-trimestral-{year}-T{quarter}"
+    elif kind == "program":
+        stem = f"{code}-programa-anual-{year}"
+    else:
+        stem = f"{code}-mir-{year}" + (f"-{mir}" if mir is not None else "")
+    return f"{stem}.{fmt}"
+
+
+def build_report(
+    *,
+    kind: str,
+    institution: str,
+    year: int,
+    month: int | None = None,
+    quarter: int | None = None,
+    area: str | None = None,
+    mir: int | None = None,
+    fmt: str,
+) -> ExportFile:
+    """Build one report as a file: ``kind`` monthly|quarterly|program|mir, ``fmt`` pdf|xlsx.
+
+    Raises ``ReportError`` (a ``ValueError``, one Spanish line naming the argument) when
+    the arguments do not name a report that can be built."""
+    if fmt not in FORMATS:
+        raise ReportError(f"formato: {fmt!r} no existe (se esperaba {', '.join(FORMATS)})")
+    area = area or None
+    data = report_data(
+        kind=kind,
+        institution=institution,
+        year=year,
+        month=month,
+        quarter=quarter,
+        area=area,
+        mir=mir,
+    )
+    content = XLSX_WRITERS[kind](data) if fmt == "xlsx" else report_pdf(kind, data)
+    filename = report_filename(
+        kind=kind,
+        institution=institution,
+        year=year,
+        month=month,
+        quarter=quarter,
+        area=area,
+        mir=mir,
+        fmt=fmt,
+    )
+    return ExportFile(filename=filename, content=content)

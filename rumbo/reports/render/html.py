@@ -1,0 +1,52 @@
+"""Each report as HTML (the body its page shows) and as a PDF printed by WeasyPrint from
+that same body, with a header (institution, title, period) and a footer («Página X de Y»,
+generation time) on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from rumbo.programs.selectors import MONTH_LABELS
+
+from ..charts import month_bars_svg
+from ..common import MONTH_NAMES, PRELIMINARY_NOTE
+from ..monthly import MonthlyReport
+
+BODIES = {
+    "monthly": "web/reports/_monthly.html",
+    "quarterly": "web/reports/_quarterly.html",
+    "program": "web/reports/_program.html",
+    "mir": "web/reports/_mir.html",
+}
+# Every report's tables are wide: all print in landscape.
+ORIENTATION = dict.fromkeys(BODIES, "landscape")
+
+
+def body_context(kind: str, report: Any) -> dict[str, Any]:
+    """What a report's body template needs besides the report (same for page and PDF)."""
+    context: dict[str, Any] = {
+        "report": report,
+        "body": BODIES[kind],
+        "kind": kind,
+        "preliminary_note": PRELIMINARY_NOTE,
+    }
+    if isinstance(report, MonthlyReport):
+        context["chart_svg"] = month_bars_svg(
+            report.chart,
+            title=f"Programado y alcanzado por mes, enero a {MONTH_NAMES[report.month - 1]}",
+        )
+    if kind == "program":
+        context["month_labels"] = list(zip(MONTH_LABELS, MONTH_NAMES, strict=True))
+    return context
+
+
+def report_pdf(kind: str, report: Any) -> bytes:
+    from weasyprint import HTML
+
+    context = body_context(kind, report)
+    context["orientation"] = ORIENTATION[kind]
+    html = render_to_string("web/reports/pdf.html", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,314 @@
+"""Each report as an XLSX workbook (see ``sheet.SheetWriter`` for the shared layout)."""
+
+from __future__ import annotations
+
+from rumbo.core.numbers import format_mx
+from rumbo.programs.selectors import MONTH_LABELS
+
+from ..common import PRELIMINARY_NOTE
+from ..mir import MirReport
+from ..monthly import MonthlyReport
+from ..program import ProgramReport
+from ..quarterly import QuarterlyReport
+from .sheet import (
+    GROUP_FILL,
+    PRELIMINARY_FILL,
+    Column,
+    LightCell,
+    Percent,
+    SheetWriter,
+    new_workbook,
+    workbook_bytes,
+)
+
+
+def monthly_xlsx(report: MonthlyReport) -> bytes:
+    wb, ws = new_workbook("Avance")
+    month = report.month_name
+    columns = [
+        Column("Clave", 12),
+        Column("Descripción", 60, wrap=True),
+        Column("Área", 10),
+        Column("Unidad de medida", 16, wrap=True),
+        Column("Meta anual", 12),
+        Column(f"Programado en {month}", 13),
+        Column(f"Programado acumulado a {month}", 14),
+        Column(f"Alcanzado en {month}", 13),
+        Column(f"Alcanzado acumulado a {month}", 14),
+        Column("% acumulado", 11),
+        Column("Semáforo", 22),
+        Column("Estatus de la cifra", 13),
+        Column("Justificación de la variación", 50, wrap=True),
+    ]
+    sheet = SheetWriter(ws, report.header, columns)
+    if report.has_preliminary:
+        sheet.note(PRELIMINARY_NOTE)
+    sheet.header()
+    for line in report.lines:
+        if line.node is not None:
+            sheet.row(
+                [line.node.key, f"{line.level_name}: {line.node.name}"],
+                bold=True,
+                fill=GROUP_FILL,
+                indent=line.depth,
+            )
+            continue
+        a = line.activity
+        if a is None:  # pragma: no cover - a line is a node or an activity
+            continue
+        sheet.row(
+            [
+                a.key,
+                a.description,
+                a.area_code,
+                a.unit,
+                a.annual_target,
+                a.programmed,
+                a.programmed_cumulative,
+                a.achieved,
+                a.achieved_cumulative,
+                Percent(a.percent),
+                LightCell(a.light, a.light_label),
+                "Oficial" if a.official else "Preliminar",
+                a.justification,
+            ],
+            fill=None if a.official else PRELIMINARY_FILL,
+            indent=line.depth,
+        )
+
+    summary = wb.create_sheet("Resumen")
+    columns = [
+        Column("Área", 12),
+        Column("Nombre", 45, wrap=True),
+        Column(f"Estado de la captura de {month}", 16),
+        Column("Estatus de las cifras", 14),
+        Column("Actividades", 12),
+        Column("Programado acumulado", 15),
+        Column("Alcanzado acumulado", 15),
+        Column("% acumulado", 11),
+        Column("Verde", 8),
+        Column("Amarillo", 9),
+        Column("Rojo", 8),
+        Column("Gris", 8),
+    ]
+    sheet = SheetWriter(summary, report.header, columns)
+    sheet.header()
+    for s in report.areas:
+        sheet.row(
+            [
+                s.code,
+                s.name,
+                s.state_label,
+                s.status_label,
+                s.totals.activities,
+                s.totals.programmed,
+                s.totals.achieved,
+                Percent(s.totals.percent),
+                *[n for _, n in s.lights.items],
+            ],
+            fill=None if s.official else PRELIMINARY_FILL,
+        )
+    for label, totals in (
+        ("Total oficial (capturas aprobadas)", report.official),
+        ("Total preliminar (capturas no aprobadas)", report.preliminary),
+        ("Total general (oficial + preliminar)", report.total),
+    ):
+        sheet.row(
+            [
+                label,
+                "",
+                "",
+                "",
+                totals.activities,
+                totals.programmed,
+                totals.achieved,
+                Percent(totals.percent),
+            ],
+            bold=True,
+        )
+    sheet.row(["Semáforo (todas las actividades)", "", "", "", report.lights.total, "", "", "",
+               *[n for _, n in report.lights.items]], bold=True)  # fmt: skip
+    sheet.blank()
+    sheet.note("Programado y alcanzado por mes", bold=True)
+    sheet.row(["Mes", "", "", "", "", "Programado", "Alcanzado"], bold=True)
+    for bar in report.chart:
+        sheet.row([bar.label, "", "", "", "", bar.programmed, bar.achieved])
+    return workbook_bytes(wb)
+
+
+def quarterly_xlsx(report: QuarterlyReport) -> bytes:
+    wb, ws = new_workbook("Indicadores")
+    columns = [
+        Column("Programa", 28, wrap=True),
+        Column("Nivel", 12),
+        Column("Clave", 8),
+        Column("Indicador", 40, wrap=True),
+        Column("Método de cálculo", 32, wrap=True),
+        Column("Frecuencia", 12),
+        Column("Dimensión", 12),
+        Column("Sentido", 12),
+        Column("Línea base", 12),
+        Column("Meta anual", 11),
+        Column("Periodo", 22),
+        Column("Meta del periodo", 11),
+        Column("Valor", 11),
+        Column("Cumplimiento", 12),
+        Column("Semáforo", 22),
+        Column("Tendencia", 30, wrap=True),
+        Column("Estado de la captura", 13),
+        Column("Estatus de la cifra", 14),
+        Column("Área responsable", 12),
+    ]
+    sheet = SheetWriter(ws, report.header, columns)
+    if report.has_preliminary:
+        sheet.note(PRELIMINARY_NOTE)
+    sheet.header()
+    for ln in report.lines:
+        ind = ln.indicator
+        sheet.row(
+            [
+                ln.design_title,
+                ln.level,
+                ln.row_code,
+                ind.name,
+                ind.formula_as_printed or ind.formula,
+                ind.get_frequency_display(),
+                ind.get_dimension_display(),
+                ind.get_direction_display(),
+                ln.baseline,
+                ln.annual,
+                ln.period_label,
+                ln.target,
+                ln.value,
+                Percent(ln.grade.ratio),
+                LightCell(ln.light, ln.light_label),
+                ln.trend_label,
+                ln.state_label,
+                ln.status_label,
+                ind.area.code,
+            ],
+            fill=PRELIMINARY_FILL if ln.period is not None and not ln.official else None,
+        )
+    sheet.blank()
+    sheet.row(["Semáforo", *[f"{light.label}: {n}" for light, n in report.lights.items]], bold=True)
+    return workbook_bytes(wb)
+
+
+def program_xlsx(report: ProgramReport) -> bytes:
+    wb, ws = new_workbook("Programa")
+    columns = [
+        Column("Clave", 12),
+        Column("Descripción", 60, wrap=True),
+        Column("Área", 10),
+        Column("Unidad de medida", 16, wrap=True),
+        Column("Meta anual", 11),
+        *[Column(m, 8) for m in MONTH_LABELS],
+        Column("Beneficiarios", 36, wrap=True),
+        Column("Líneas de acción", 14, wrap=True),
+    ]
+    sheet = SheetWriter(ws, report.header, columns)
+    sheet.header()
+    for line in report.lines:
+        if line.node is not None:
+            sheet.row(
+                [
+                    line.node.key,
+                    f"{line.level_name}: {line.node.name}",
+                    line.node.area.code if line.node.area else "",
+                    "",
+                    line.annual_total,
+                    *(line.month_totals or []),
+                ],
+                bold=True,
+                fill=GROUP_FILL,
+                indent=line.depth,
+            )
+            continue
+        row = line.row
+        if row is None:  # pragma: no cover - a line is a node or an activity
+            continue
+        a = row.activity
+        sheet.row(
+            [
+                a.key,
+                a.description,
+                a.area.code if a.area else "",
+                a.unit.name if a.unit else "",
+                a.annual_target,
+                *row.months,
+                line.beneficiaries,
+                line.lines_of_action,
+            ],
+            indent=line.depth,
+        )
+    sheet.row(
+        ["Total", f"{format_mx(report.activity_count)} actividades", "", "", report.annual_total,
+         *report.month_totals],
+        bold=True,
+    )  # fmt: skip
+    return workbook_bytes(wb)
+
+
+def mir_xlsx(report: MirReport) -> bytes:
+    wb, ws = new_workbook("MIR")
+    columns = [
+        Column("Nivel", 14),
+        Column("Resumen narrativo", 50, wrap=True),
+        Column("Indicadores", 45, wrap=True),
+        Column("Medios de verificación", 40, wrap=True),
+        Column("Supuestos", 40, wrap=True),
+    ]
+    sheet = SheetWriter(ws, report.header, columns)
+    sheet.header()
+    for section in report.sections:
+        sheet.row([section.title], bold=True, fill=GROUP_FILL)
+        for line in section.detail.lines:
+            r = line.row
+            indicators = "\n".join(
+                f"{il.indicator.name}: {il.indicator.formula_as_printed or il.indicator.formula}"
+                for il in line.indicators
+            )
+            label = f"{r.get_level_display()} {r.code}".strip()
+            sheet.row([label, r.summary, indicators, r.verification, r.assumptions])
+
+    fichas = wb.create_sheet("Fichas técnicas")
+    columns = [Column("Campo", 30), Column("Valor", 90, wrap=True)]
+    sheet = SheetWriter(fichas, report.header, columns)
+    sheet.header(freeze=False)
+    for section in report.sections:
+        for ficha in section.fichas:
+            ind, il = ficha.line.indicator, ficha.line
+            sheet.row([f"{ficha.level} {ficha.row_code}".strip(), ind.name], bold=True,
+                      fill=GROUP_FILL)  # fmt: skip
+            fields: list[tuple[str, object]] = [
+                ("Programa", section.title),
+                ("Definición", ind.definition),
+                ("Método de cálculo", ind.formula_as_printed or ind.formula),
+                ("Tipo de fórmula", ind.get_formula_type_display()),
+                ("Unidad de medida", ind.unit),
+                ("Tipo", ind.get_kind_display()),
+                ("Dimensión", ind.get_dimension_display()),
+                ("Frecuencia de medición", ind.get_frequency_display()),
+                ("Sentido", ind.get_direction_display()),
+                ("Comportamiento de la meta", ind.get_accumulation_display()),
+                ("Línea base", ind.baseline_value),
+                ("Año de la línea base", ind.baseline_year),
+                ("Meta anual", il.annual),
+                ("Área responsable", ind.area.name),
+                (
+                    "Semáforo (verde / amarillo, %)",
+                    f"verde {format_mx(ficha.bands.green_low)}–{format_mx(ficha.bands.green_high)}"
+                    f" · amarillo {format_mx(ficha.bands.yellow_low)}–"
+                    f"{format_mx(ficha.bands.yellow_high)}",
+                ),
+            ]
+            for v in ind.variables.all():
+                fields.append(
+                    (f"Variable {v.name}", f"{v.description} ({v.unit}). Fuente: {v.source}")
+                )
+            for p, target in il.period_targets:
+                fields.append((f"Meta {p.label}", target))
+            for name, value in fields:
+                sheet.row([name, value])  # type: ignore[list-item]  # text or number
+            sheet.blank()
+    return workbook_bytes(wb)

@@ -1,0 +1,17 @@
+"""URLs of the report pages (issue 6, item 1)."""
+
+from django.urls import path
+
+from rumbo.web.views import reports as views
+
+R = "i/<str:code>/informes/"
+
+urlpatterns = [
+    path(R, views.report_index, name="report_index"),
+    path(f"{R}<str:slug>/<int:year>/", views.report_page, name="report"),
+    path(
+        f"{R}<str:slug>/<int:year>/descargar/<str:fmt>/",
+        views.report_download,
+        name="report_download",
+    ),
+]

@@ -1,0 +1,154 @@
+"""Report pages: an index to choose a report and its period, a page per report showing it in
+HTML, and its downloads (XLSX, PDF) — the same ``rumbo.reports.builders`` functions the
+CLI calls. Anyone with a role in the institution reads them; other institutions get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from rumbo.core.periods import MONTH_ABBR
+from rumbo.indicators.selectors import institution_mirs
+from rumbo.institutions.access import Capability, institution_for_user
+from rumbo.institutions.models import Institution
+from rumbo.institutions.selectors import area_choices
+from rumbo.programs.selectors import program_list
+from rumbo.reports.builders import build_report, report_data
+from rumbo.reports.common import FORMATS, MONTH_NAMES, ReportError
+from rumbo.reports.render.html import body_context
+
+from .common import institution_context
+
+# URL slug (Spanish) ↔ report kind (the CLI's names)
+SLUGS = {"mensual": "monthly", "trimestral": "quarterly", "programa": "program", "mir": "mir"}
+KIND_SLUG = {kind: slug for slug, kind in SLUGS.items()}
+TITLES = {
+    "monthly": "Informe mensual de avance programático",
+    "quarterly": "Informe trimestral de indicadores (SED)",
+    "program": "Programa anual (POA) con su calendario",
+    "mir": "MIR y fichas técnicas",
+}
+DESCRIPTIONS = {
+    "monthly": "Programado contra alcanzado por actividad, acumulado y semáforo, por área.",
+    "quarterly": "Meta, valor, semáforo y tendencia de cada indicador de las MIR del ejercicio.",
+    "program": "El árbol del programa con cada actividad, su meta anual y sus doce meses.",
+    "mir": "La matriz de cada diseño de programa y la ficha técnica de cada indicador.",
+}
+
+
+def _int(raw: str | None) -> int | str | None:
+    """An integer query parameter: None when absent, the text itself when not a number."""
+    if raw is None or not raw.strip():
+        return None
+    return int(raw) if raw.strip().isdigit() else raw
+
+
+def _scope(request: HttpRequest, kind: str) -> dict[str, Any]:
+    """The report's optional arguments from the query string, each only where it applies."""
+    get = request.GET
+    return {
+        "month": _int(get.get("mes")) if kind == "monthly" else None,
+        "quarter": _int(get.get("trimestre")) if kind == "quarterly" else None,
+        "area": (get.get("area") or "").strip() or None if kind == "monthly" else None,
+        "mir": _int(get.get("mir")) if kind == "mir" else None,
+    }
+
+
+def _query(scope: dict[str, Any]) -> str:
+    names = {"month": "mes", "quarter": "trimestre", "area": "area", "mir": "mir"}
+    params = {names[k]: v for k, v in scope.items() if v is not None}
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _index_context(request: HttpRequest, institution: Institution, **extra: Any) -> dict:
+    return institution_context(
+        request,
+        institution,
+        "reports",
+        kinds=[(KIND_SLUG[k], TITLES[k], DESCRIPTIONS[k]) for k in TITLES],
+        years=[p.year for p in program_list(institution=institution)],
+        months=[(i, name) for i, name in enumerate(MONTH_NAMES, start=1)],
+        areas=list(area_choices(institution=institution)),
+        mirs=institution_mirs(institution),
+        **extra,
+    )
+
+
+@login_required
+def report_index(request: HttpRequest, code: str) -> HttpResponse:
+    """Choose a report, its year and period; a complete choice goes to the report's page."""
+    institution = institution_for_user(request.user, code, Capability.VIEW)
+    slug = request.GET.get("informe")
+    if slug:
+        if slug not in SLUGS:
+            context = _index_context(request, institution, error=f"No existe el informe {slug}.")
+            return render(request, "web/reports/index.html", context, status=400)
+        year = _int(request.GET.get("anio"))
+        if not isinstance(year, int):
+            context = _index_context(request, institution, error="Elija el ejercicio.")
+            return render(request, "web/reports/index.html", context, status=400)
+        url = reverse("web:report", args=[institution.code, slug, year])
+        return redirect(url + _query(_scope(request, SLUGS[slug])))
+    return render(request, "web/reports/index.html", _index_context(request, institution))
+
+
+def _kind(slug: str) -> str:
+    if slug not in SLUGS:
+        raise Http404("No existe ese informe.")
+    return SLUGS[slug]
+
+
+@login_required
+def report_page(request: HttpRequest, code: str, slug: str, year: int) -> HttpResponse:
+    institution = institution_for_user(request.user, code, Capability.VIEW)
+    kind = _kind(slug)
+    scope = _scope(request, kind)
+    try:
+        data = report_data(kind=kind, institution=institution.code, year=year, **scope)
+    except ReportError as exc:
+        context = _index_context(request, institution, error=str(exc))
+        return render(request, "web/reports/index.html", context, status=400)
+    query = _query(scope)
+    downloads = [
+        (
+            fmt.upper(),
+            reverse("web:report_download", args=[institution.code, slug, year, fmt]) + query,
+        )
+        for fmt in FORMATS[::-1]
+    ]
+    context = institution_context(
+        request,
+        institution,
+        "reports",
+        title=TITLES[kind],
+        year=year,
+        downloads=downloads,
+        month_abbr=MONTH_ABBR,
+        **body_context(kind, data),
+    )
+    return render(request, "web/reports/report.html", context)
+
+
+@login_required
+def report_download(
+    request: HttpRequest, code: str, slug: str, year: int, fmt: str
+) -> HttpResponse:
+    institution = institution_for_user(request.user, code, Capability.VIEW)
+    kind = _kind(slug)
+    if fmt not in FORMATS:
+        raise Http404("Formato no disponible.")
+    try:
+        file = build_report(
+            kind=kind, institution=institution.code, year=year, fmt=fmt, **_scope(request, kind)
+        )
+    except ReportError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response

@@ -1,0 +1,231 @@
+"""The figures of each report, built from factories: programmed, achieved, cumulative,
+semáforo, the official / preliminary rule, and size-independent query counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from rumbo.core.semaforo import Light
+from rumbo.monitoring.models import PeriodReport, PeriodState
+from rumbo.reports.builders import build_report, report_data
+from rumbo.reports.common import ReportError
+from rumbo.reports.monthly import monthly_report
+from rumbo.reports.quarterly import quarterly_report
+from tests.factories import ActivityFactory, measure_indicator
+from tests.reports.conftest import add_progress, set_state
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def _line(report, key):
+    return next(a for a in report.activities if a.key == key)
+
+
+def test_monthly_figures_per_activity(progress):
+    report = monthly_report(institution="IEEM", year=2024, month=3)
+    full = _line(report, "010101")
+    assert full.annual_target == D(4060)
+    assert full.programmed == D(340)
+    assert full.programmed_cumulative == D(1020)
+    assert full.achieved == D(330)
+    assert full.achieved_cumulative == D(970)
+    assert full.percent == D("95.10")
+    assert full.light is Light.GREEN
+    assert full.justification == "Se recibieron menos solicitudes."
+    assert full.official is True
+
+    missing = _line(report, "010103")  # 1, 1, 1 programmed; 1, 0, 0 achieved: 33.33 % red
+    assert (missing.programmed_cumulative, missing.achieved_cumulative) == (D(3), D(1))
+    assert missing.percent == D("33.33")
+    assert missing.light is Light.RED
+
+    fraction = _line(report, "010102")  # 0.25 programmed in March, nothing reported: grey
+    assert fraction.programmed_cumulative == D("0.25")
+    assert fraction.achieved_cumulative is None
+    assert fraction.light is Light.GREY
+    assert "sin dato" in fraction.light_label
+
+    otra = _line(report, "020101")  # DO: nothing programmed to March: grey, preliminary
+    assert otra.programmed_cumulative == D(0)
+    assert otra.light is Light.GREY
+    assert otra.official is False
+
+
+def test_monthly_keeps_official_and_preliminary_apart(progress):
+    report = monthly_report(institution="IEEM", year=2024, month=3)
+    by_code = {s.code: s for s in report.areas}
+    se, do = by_code["SE"], by_code["DO"]
+    assert (se.state, se.official, se.status_label) == ("aprobado", True, "Oficial")
+    assert (do.state, do.official, do.status_label) == ("enviado", False, "Preliminar")
+    assert report.official.programmed == se.totals.programmed
+    assert report.official.achieved == D(970 + 1)  # 010101 and 010103
+    assert report.preliminary.achieved == D(1)
+    assert report.preliminary.activities == 1
+    assert report.total.activities == 5
+    assert report.has_preliminary
+    counts = dict(report.lights.items)
+    assert counts == {Light.GREEN: 1, Light.YELLOW: 0, Light.RED: 1, Light.GREY: 3}
+    assert dict(se.lights.items)[Light.GREEN] == 1
+
+
+def test_an_earlier_month_not_approved_makes_the_area_preliminary(progress):
+    PeriodReport.objects.filter(area=progress.area_se, month=2).update(state=PeriodState.RETURNED)
+    report = monthly_report(institution="IEEM", year=2024, month=3)
+    se = next(s for s in report.areas if s.code == "SE")
+    assert se.state == "aprobado"  # March itself is approved …
+    assert se.official is False  # … but February, which it adds up, is not
+    assert _line(report, "010101").official is False
+    assert report.official.activities == 0
+
+
+def test_an_area_without_a_capture_is_sin_captura(demo):
+    report = monthly_report(institution="IEEM", year=2024, month=1)
+    assert {s.state for s in report.areas} == {"sin captura"}
+    assert not any(s.official for s in report.areas)
+
+
+def test_monthly_for_one_area_and_the_tree_order(progress):
+    report = monthly_report(institution="IEEM", year=2024, month=3, area="DO")
+    assert [a.key for a in report.activities] == ["020101"]
+    assert [(ln.depth, ln.node.key) for ln in report.lines if ln.node] == [(0, "02"), (1, "0201")]
+    whole = monthly_report(institution="IEEM", year=2024, month=3)
+    keys = [ln.node.key if ln.node else ln.activity.key for ln in whole.lines]
+    assert keys[:3] == ["01", "0101", "010101"]
+    assert keys.index("02") > keys.index("010104")
+
+
+def test_monthly_chart_sums_the_months(progress):
+    report = monthly_report(institution="IEEM", year=2024, month=3)
+    assert [b.label for b in report.chart] == ["Ene", "Feb", "Mar"]
+    march = report.chart[2]
+    assert march.programmed == D(340) + D("0.25") + D(1) + D(1)
+    assert march.achieved == D(330) + D(0) + D(1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"institution": "NOPE", "year": 2024, "month": 3}, "no existe la institución NOPE"),
+        ({"institution": "IEEM", "year": 2023, "month": 3}, "no tiene programa anual 2023"),
+        ({"institution": "IEEM", "year": 2024, "month": 13}, "mes: 13"),
+        ({"institution": "IEEM", "year": 2024, "month": None}, "requiere el mes"),
+        ({"institution": "IEEM", "year": 2024, "month": 3, "area": "XX"}, "siglas XX"),
+    ],
+)
+def test_monthly_refuses_bad_arguments(demo, kwargs, fragment):
+    with pytest.raises(ReportError, match=fragment):
+        monthly_report(**kwargs)
+
+
+def test_build_report_refuses_arguments_of_another_report(demo):
+    with pytest.raises(ReportError, match="no admite mes"):
+        report_data(kind="program", institution="IEEM", year=2024, month=3)
+    with pytest.raises(ReportError, match="no admite trimestre"):
+        report_data(kind="monthly", institution="IEEM", year=2024, month=3, quarter=1)
+    with pytest.raises(ReportError, match="formato"):
+        build_report(kind="program", institution="IEEM", year=2024, fmt="docx")
+    with pytest.raises(ReportError, match="informe"):
+        report_data(kind="weekly", institution="IEEM", year=2024)
+
+
+def test_file_names(demo):
+    assert (
+        build_report(kind="monthly", institution="ieem", year=2024, month=3, fmt="xlsx").filename
+        == "IEEM-informe-mensual-2024-03.xlsx"
+    )
+    assert (
+        build_report(
+            kind="monthly", institution="IEEM", year=2024, month=10, area="SE", fmt="xlsx"
+        ).filename
+        == "IEEM-informe-mensual-2024-10-SE.xlsx"
+    )
+    assert (
+        build_report(
+            kind="quarterly", institution="IEEM", year=2024, quarter=2, fmt="xlsx"
+        ).filename
+        == "IEEM-informe-trimestral-2024-T2.xlsx"
+    )
+
+
+def test_quarterly_figures_and_rule(demo):
+    d = demo.design
+    measure_indicator(d.ind_c1, 1, realizadas="70", programadas="100")  # T1: 70 of 80
+    measure_indicator(d.ind_c1, 2, realizadas="84", programadas="100")  # T2: 84 of 85
+    set_state(demo, demo.area_se, 6, PeriodState.APPROVED)
+    report = quarterly_report(institution="IEEM", year=2024, quarter=2)
+    by_name = {ln.indicator.name: ln for ln in report.lines}
+    c1 = by_name[d.ind_c1.name]
+    assert c1.period.label == "Trimestre 2 (abr–jun)"
+    assert (c1.target, c1.value) == (D(85), D(84))
+    assert c1.grade.ratio == D("98.82")
+    assert c1.light is Light.GREEN
+    assert c1.trend.arrow == "↑" and c1.trend.improved is True
+    assert (c1.state, c1.official) == ("aprobado", True)
+
+    c2 = by_name[d.ind_c2.name]  # semestral, DO: S1 closes in June, not measured, no capture
+    assert c2.period.number == 1 and c2.value is None
+    assert c2.light is Light.GREY
+    assert (c2.state, c2.official, c2.status_label) == ("sin captura", False, "Preliminar")
+
+    fin = by_name[d.ind_fin.name]  # anual: no period closes before December
+    assert fin.period is None and fin.status_label == "Sin periodo cerrado"
+    assert fin.annual == D(90)
+    assert "70 (2023)" in fin.baseline
+
+    levels = [ln.level for ln in report.lines]
+    assert levels.index("Fin") < levels.index("Propósito") < levels.index("Componente")
+    assert report.has_preliminary
+
+
+def test_quarterly_refuses_a_bad_quarter(demo):
+    with pytest.raises(ReportError, match="trimestre: 5"):
+        quarterly_report(institution="IEEM", year=2024, quarter=5)
+
+
+def test_program_and_mir_reports(demo):
+    program = report_data(kind="program", institution="IEEM", year=2024)
+    assert program.activity_count == 5
+    assert program.annual_total == D(4060) + D(1) + D(12) + D(12) + D(2)
+    rows = [ln.row for ln in program.lines if ln.row]
+    assert rows[0].months[0] == D(340)
+    mir = report_data(kind="mir", institution="IEEM", year=2024)
+    (section,) = mir.sections
+    assert section.title == "Programa de Seguimiento 2024"
+    assert len(section.fichas) == 5
+    with pytest.raises(ReportError, match="no tiene una MIR 999"):
+        report_data(kind="mir", institution="IEEM", year=2024, mir=999)
+    one = report_data(kind="mir", institution="IEEM", year=2024, mir=demo.design.mir.pk)
+    assert len(one.sections) == 1
+
+
+def _grow(demo, n: int) -> None:
+    """n more SE activities with targets and progress: the query counts must not move."""
+    for i in range(n):
+        a = ActivityFactory(node=demo.project, key=f"0101{50 + i}", annual_target=D(12),
+                            months=[1] * 12)  # fmt: skip
+        add_progress(a, {1: 1, 2: 1, 3: 1})
+
+
+MONTHLY_QUERIES = 10
+QUARTERLY_QUERIES = 7
+PROGRAM_QUERIES = 7
+MIR_QUERIES = 10
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_query_counts_do_not_depend_on_size(progress, django_assert_num_queries, extra):
+    _grow(progress, extra)
+    for i in range(extra):
+        measure_indicator(progress.design.ind_a11, i + 1)
+    with django_assert_num_queries(MONTHLY_QUERIES):
+        monthly_report(institution="IEEM", year=2024, month=3)
+    with django_assert_num_queries(QUARTERLY_QUERIES):
+        quarterly_report(institution="IEEM", year=2024, quarter=2)
+    with django_assert_num_queries(PROGRAM_QUERIES):
+        report_data(kind="program", institution="IEEM", year=2024)
+    with django_assert_num_queries(MIR_QUERIES):
+        report_data(kind="mir", institution="IEEM", year=2024)
