@@ -26,23 +26,72 @@ class ExportKind:
     builder: str  # "package.module:function"
     describe: Callable[[dict[str, Any]], str]
     params: tuple[str, ...]  # accepted parameter names (besides institution)
+    fixed: tuple[tuple[str, Any], ...] = ()  # arguments the kind always passes
 
     def load(self) -> Callable[..., ExportFile]:
         module, _, attr = self.builder.partition(":")
         return getattr(import_module(module), attr)  # type: ignore[no-any-return]
 
 
-def _program_label(p: dict[str, Any]) -> str:
-    return f"Programa anual {p.get('year')} ({str(p.get('fmt', '')).upper()})"
+def _fmt(p: dict[str, Any]) -> str:
+    return f"({str(p.get('fmt', '')).upper()})"
+
+
+def _month(p: dict[str, Any]) -> str:
+    month = p.get("month")
+    return f"{int(month):02d}/{p.get('year')}" if str(month).isdigit() else f"{p.get('year')}"
+
+
+def _report(kind: str, title: str, params: tuple[str, ...], period: Callable) -> ExportKind:
+    return ExportKind(
+        name=f"report-{kind}",
+        builder="rumbo.reports.builders:build_report",
+        describe=lambda p: f"{title} {period(p)} {_fmt(p)}",
+        params=params,
+        fixed=(("kind", kind),),
+    )
+
+
+def _sipot_label(p: dict[str, Any]) -> str:
+    quarter = f" T{p['quarter']}" if p.get("quarter") else ""
+    return f"Formato de transparencia {p.get('format_id')} {p.get('year')}{quarter} {_fmt(p)}"
 
 
 KINDS: dict[str, ExportKind] = {
-    "program": ExportKind(
-        name="program",
-        builder="rumbo.programs.exports:build_program_export",
-        describe=_program_label,
-        params=("year", "fmt"),
-    ),
+    kind.name: kind
+    for kind in [
+        ExportKind(
+            name="program",
+            builder="rumbo.programs.exports:build_program_export",
+            describe=lambda p: f"Programa anual {p.get('year')} {_fmt(p)}",
+            params=("year", "fmt"),
+        ),
+        _report(
+            "monthly",
+            "Informe mensual de avance",
+            ("year", "month", "area", "fmt"),
+            lambda p: _month(p) + (f" · {p['area']}" if p.get("area") else ""),
+        ),
+        _report(
+            "quarterly",
+            "Informe trimestral de indicadores",
+            ("year", "quarter", "fmt"),
+            lambda p: f"T{p.get('quarter')} {p.get('year')}",
+        ),
+        _report("program", "Programa anual (documento)", ("year", "fmt"), lambda p: p.get("year")),
+        _report(
+            "mir",
+            "MIR y fichas técnicas",
+            ("year", "mir", "fmt"),
+            lambda p: f"{p.get('year')}" + (f" · MIR {p['mir']}" if p.get("mir") else ""),
+        ),
+        ExportKind(
+            name="sipot",
+            builder="rumbo.transparency.generate:build_sipot",
+            describe=_sipot_label,
+            params=("format_id", "year", "quarter", "fmt"),
+        ),
+    ]
 }
 
 

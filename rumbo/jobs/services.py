@@ -115,9 +115,10 @@ def export_run(job_id: int) -> None:
         return
     job = ExportJob.objects.select_related("institution").get(pk=job_id)
     try:
-        builder = kind_get(job.kind).load()
+        spec = kind_get(job.kind)
+        builder = spec.load()
         with reporting_to(lambda percent, step: _update(job_id, progress=percent, step=step)):
-            result = builder(institution=job.institution.code, **job.params)
+            result = builder(institution=job.institution.code, **dict(spec.fixed), **job.params)
     except USER_ERRORS as exc:
         _update(
             job_id,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rumbo.core.exportfile import ExportFile
+from rumbo.jobs.progress import progress_step
 
 from .common import FORMATS, KINDS, ReportError
 from .mir import mir_report
@@ -97,6 +98,7 @@ def build_report(
     if fmt not in FORMATS:
         raise ReportError(f"formato: {fmt!r} no existe (se esperaba {', '.join(FORMATS)})")
     area = area or None
+    progress_step(0, 2, "Reuniendo los datos")
     data = report_data(
         kind=kind,
         institution=institution,
@@ -106,6 +108,7 @@ def build_report(
         area=area,
         mir=mir,
     )
+    progress_step(1, 2, f"Generando el {fmt.upper()}")
     content = XLSX_WRITERS[kind](data) if fmt == "xlsx" else report_pdf(kind, data)
     filename = report_filename(
         kind=kind,

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from rumbo.core.exportfile import ExportFile
 from rumbo.core.numbers import normalize_decimal
 from rumbo.institutions.models import Institution
+from rumbo.jobs.progress import progress_step
 
 from .formats import FormatDefinition, definition_for, format_ids
 from .selectors import DATASETS, ReportPeriod, Row
@@ -142,8 +143,10 @@ def build_sipot(
         raise ExportError(f"no existe la institución {institution}")
     day = date.fromisoformat(today) if today else timezone.localdate()
     definition = definition_for(format_id, on=period.start)
+    progress_step(0, 2, "Reuniendo los datos")
     rows = DATASETS[definition.dataset](institution=inst, period=period, today=day)
     data = table(definition, rows)
+    progress_step(1, 2, f"Generando el {fmt.upper()}")
     name = f"{inst.code}-{format_id}-{period.label}.{fmt}"
     if fmt == "csv":
         return ExportFile(name, _csv(definition, data))

@@ -51,7 +51,7 @@ def test_consulta_reads_and_downloads_the_monthly_report(page, screenshot, tmp_p
     screenshot("report-02-monthly")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Descargar XLSX").click()
+        page.get_by_role("button", name="Descargar XLSX").click()
     download = download_info.value
     assert download.suggested_filename == "IEEM-informe-mensual-2024-03.xlsx"
     path = tmp_path / download.suggested_filename

@@ -114,14 +114,10 @@ def report_page(request: HttpRequest, code: str, slug: str, year: int) -> HttpRe
     except ReportError as exc:
         context = _index_context(request, institution, error=str(exc))
         return render(request, "web/reports/index.html", context, status=400)
-    query = _query(scope)
-    downloads = [
-        (
-            fmt.upper(),
-            reverse("web:report_download", args=[institution.code, slug, year, fmt]) + query,
-        )
-        for fmt in FORMATS[::-1]
-    ]
+    # The buttons ask for an export job (queued when Redis is configured, else answered at
+    # once with the file); report_download stays as the direct link for scripts.
+    job_params = [("year", year)] + [(k, v) for k, v in scope.items() if v is not None]
+    downloads = [(fmt.upper(), fmt) for fmt in FORMATS[::-1]]
     context = institution_context(
         request,
         institution,
@@ -129,6 +125,8 @@ def report_page(request: HttpRequest, code: str, slug: str, year: int) -> HttpRe
         title=TITLES[kind],
         year=year,
         downloads=downloads,
+        job_kind=f"report-{kind}",
+        job_params=job_params,
         month_abbr=MONTH_ABBR,
         **body_context(kind, data),
     )

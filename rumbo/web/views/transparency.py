@@ -15,7 +15,7 @@ from rumbo.institutions.access import institution_for_user
 from rumbo.programs.models import AnnualProgram, AreaObjective
 from rumbo.transparency.checker import UnreadableFile, check_file
 from rumbo.transparency.formats import FormatDefinition, definition_for, format_ids
-from rumbo.transparency.generate import ExportError, build_sipot
+from rumbo.transparency.generate import FORMATS, ExportError, build_sipot
 from rumbo.web.forms.transparency import CheckUploadForm, PeriodForm
 
 from .common import institution_context
@@ -62,6 +62,7 @@ def transparency_view(request: HttpRequest, code: str) -> HttpResponse:
             quarter=quarter,
             query=query,
             formats=_current(date(year, 1, 1)),
+            file_formats=FORMATS,
         ),
     )
 
