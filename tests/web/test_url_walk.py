@@ -199,6 +199,8 @@ PAGES: dict[str, Page] = {
     "indicator_delete": Page(_ieem(lambda d: d.design.ind_c1.pk), {"planeacion", "enlace_se"}),
     "indicator_measure": Page(_ieem(lambda d: d.design.ind_c1.pk, lambda d: 1), EVERYONE),
     "indicator_bands": Page(_ieem(lambda d: d.design.ind_c1.pk), PLANEACION),
+    "opendata_publish": Page(_ieem(), PLANEACION),
+    "opendata_publish_action": Page(_ieem(), PLANEACION, "post"),
 }
 
 

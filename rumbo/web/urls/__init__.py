@@ -12,6 +12,7 @@ from rumbo.web.urls import (
     findings,
     mir,
     monitoring_admin,
+    opendata,
     plan,
     program,
     roundtrip,
@@ -37,4 +38,5 @@ urlpatterns = [
     *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
+    *opendata.urlpatterns,
 ]
