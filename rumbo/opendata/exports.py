@@ -21,6 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -215,21 +216,25 @@ def source_url(*, base_url: str, institution: str, year: int, dataset: str, fmt:
     return f"{base_url.rstrip('/')}{path}"
 
 
+def _bold(ws: Any, value: str) -> Any:  # a WriteOnlyCell (a function in openpyxl)
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Value]]) -> None:
+    """A write-only sheet (streams rows: several times faster for thousands of rows)."""
     ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
     ws.freeze_panes = "A2"
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, min(50, len(name) + 4))
+    ws.append([_bold(ws, name) for name in header])
+    for row in rows:  # Excel holds doubles: write numbers as int or float
+        ws.append([_json_value(v) for v in row])
 
 
 def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]  # the default sheet always exists here
+    wb = Workbook(write_only=True)
     _sheet(wb, "Datos", ds.names, rows)
     dictionary = dictionary_rows(ds)
     _sheet(
@@ -239,19 +244,21 @@ def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> byt
         [[d["campo"], d["tipo"], d["descripcion"], d["unidad"]] for d in dictionary],
     )
     info = wb.create_sheet("Licencia")
-    info.append(["Conjunto de datos", ds.title])
-    info.append(["Institución", f"{metadata['institution_name']} ({metadata['institution']})"])
-    info.append(["Ejercicio", metadata["year"]])
-    info.append(["Generado", metadata["generated_at"]])
-    info.append(["Fuente", metadata["source_url"]])
-    info.append(["Licencia", LICENCE_NAME])
-    info.append(["Texto de la licencia", LICENCE_URL])
-    info.cell(row=7, column=2).hyperlink = LICENCE_URL
-    info.append(["Uso", LICENCE_NOTE])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 90
-    for cell in info["A"]:
-        cell.font = Font(bold=True)
+    link = WriteOnlyCell(info, value=LICENCE_URL)
+    link.hyperlink = LICENCE_URL
+    for label, value in [
+        ("Conjunto de datos", ds.title),
+        ("Institución", f"{metadata['institution_name']} ({metadata['institution']})"),
+        ("Ejercicio", metadata["year"]),
+        ("Generado", metadata["generated_at"]),
+        ("Fuente", metadata["source_url"]),
+        ("Licencia", LICENCE_NAME),
+        ("Texto de la licencia", link),
+        ("Uso", LICENCE_NOTE),
+    ]:
+        info.append([_bold(info, label), value])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
