@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rumbo.programs.roundtrip.columns import MONTH_NAMES
 from rumbo.programs.selectors import MONTH_LABELS
 
 LICENCE_NAME = "Términos de Libre Uso MX"
@@ -40,21 +41,6 @@ class Dataset:
         return [f.name for f in self.fields]
 
 
-_MONTH_NAMES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
-
 PROGRAM = Dataset(
     slug="programa",
     title="Programa anual: actividades y calendario",
@@ -79,7 +65,7 @@ PROGRAM = Dataset(
                 f"Cantidad programada en {name}; vacío si el mes no se conoce.",
                 "unidad de medida",
             )
-            for label, name in zip(MONTH_LABELS, _MONTH_NAMES, strict=True)
+            for label, name in zip(MONTH_LABELS, MONTH_NAMES, strict=True)
         ),
         FieldDef(
             "beneficiarios", "texto", "Tipo y cantidad de beneficiarios («S/C»: sin cuantificar)."
