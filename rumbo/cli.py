@@ -23,6 +23,7 @@ COMMANDS = {
     "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),
     "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
+    "opendata": ("rumbo_opendata", "datos abiertos: list|publish|withdraw|export …"),
 }
 
 
