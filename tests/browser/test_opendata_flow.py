@@ -54,7 +54,7 @@ def test_citizen_opens_open_data_and_downloads_the_progress(page, screenshot):
     expect(page.get_by_text("LÉEME")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("Avance mensual aprobado"))
     with page.expect_download() as info:
-        row.get_by_role("link", name="CSV").first.click()
+        row.get_by_role("link", name="datos en CSV").click()
     download = info.value
     assert download.suggested_filename == "IEEM-2024-avance.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
