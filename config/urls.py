@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", unknown_path),  # before ninja's own root, an HTML 404 outside DEBUG
     path("api/v1/", api.urls),
     re_path(r"^api/v1(?:/(?P<path>.*))?$", unknown_path),
+    path("datos/", include("rumbo.opendata.urls")),  # public open data, no login
     path("", include("rumbo.web.urls")),
 ]

@@ -35,6 +35,7 @@ COMMANDS = {
     "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
     "worker": ("rumbo_worker", "atiende la cola de exportaciones largas (requiere REDIS_URL)"),
+    "opendata": ("rumbo_opendata", "datos abiertos: list|publish|withdraw|export …"),
 }
 
 

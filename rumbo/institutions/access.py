@@ -91,6 +91,7 @@ class Capability(StrEnum):
     REVIEW_FINDINGS = "review_findings"  # accept or resolve quality findings
     REVIEW_PROGRESS = "review_progress"  # approve or return a month's capture
     MANAGE_MONITORING = "manage_monitoring"  # capture windows, semáforo bands, reopening
+    PUBLISH_OPEN_DATA = "publish_open_data"  # publish or withdraw program years and MIRs
 
 
 _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
@@ -102,6 +103,7 @@ _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
     Capability.REVIEW_FINDINGS: frozenset({Role.PLANEACION.value, Role.REVISOR.value}),
     Capability.REVIEW_PROGRESS: frozenset({Role.PLANEACION.value, Role.REVISOR.value}),
     Capability.MANAGE_MONITORING: frozenset({Role.PLANEACION.value}),
+    Capability.PUBLISH_OPEN_DATA: frozenset({Role.PLANEACION.value}),
 }
 
 _DENIED_MESSAGES: dict[Capability, str] = {
@@ -113,6 +115,7 @@ _DENIED_MESSAGES: dict[Capability, str] = {
     Capability.REVIEW_FINDINGS: "Solo Planeación o Revisión pueden atender hallazgos.",
     Capability.REVIEW_PROGRESS: "Solo Planeación o Revisión pueden aprobar o devolver avances.",
     Capability.MANAGE_MONITORING: "Solo Planeación puede administrar el seguimiento.",
+    Capability.PUBLISH_OPEN_DATA: "Solo Planeación puede publicar datos abiertos.",
 }
 
 

@@ -38,8 +38,8 @@ def _fmt(p: dict[str, Any]) -> str:
 
 
 def _month(p: dict[str, Any]) -> str:
-    month = p.get("month")
-    return f"{int(month):02d}/{p.get('year')}" if str(month).isdigit() else f"{p.get('year')}"
+    month = str(p.get("month", ""))
+    return f"{int(month):02d}/{p.get('year')}" if month.isdigit() else f"{p.get('year')}"
 
 
 def _report(kind: str, title: str, params: tuple[str, ...], period: Callable) -> ExportKind:

@@ -230,6 +230,8 @@ PAGES: dict[str, Page] = {
     "report_index": Page(_ieem(), EVERYONE),
     "report": Page(_ieem(lambda d: "programa", YEAR), EVERYONE),
     "report_download": Page(_ieem(lambda d: "mir", YEAR, lambda d: "xlsx"), EVERYONE),
+    "opendata_publish": Page(_ieem(), PLANEACION),
+    "opendata_publish_action": Page(_ieem(), PLANEACION, "post"),
 }
 
 

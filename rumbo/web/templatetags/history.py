@@ -37,6 +37,8 @@ ACTIONS = {
     "period.approve": "Aprobó la captura",
     "period.return": "Devolvió la captura con observaciones",
     "period.reopen": "Reabrió la captura",
+    "opendata.publish": "Publicó como datos abiertos",
+    "opendata.withdraw": "Retiró de los datos abiertos",
 }
 FIELDS = {
     "key": "Clave",

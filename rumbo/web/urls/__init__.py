@@ -13,6 +13,7 @@ from rumbo.web.urls import (
     jobs,
     mir,
     monitoring_admin,
+    opendata,
     plan,
     program,
     reports,
@@ -43,4 +44,5 @@ urlpatterns = [
     *jobs.urlpatterns,
     *transparency.urlpatterns,
     *reports.urlpatterns,
+    *opendata.urlpatterns,
 ]

@@ -19,6 +19,7 @@ from rumbo.indicators.demo import demo_measurements_load
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
 from rumbo.monitoring.demo import demo_progress_load
+from rumbo.opendata.demo import demo_publications_ensure
 from rumbo.programs.models import AnnualProgram
 
 DEMO_PROGRESS = ("IEEM", 2024, 10)  # institution, year, last simulated month
@@ -77,6 +78,8 @@ class Command(RumboCommand):
         self._simulated_progress()
         for spec in manifest.get("simulated_measurements", []):
             self._simulated_measurements(spec)
+        for line in demo_publications_ensure(actor=actor):
+            self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
         for username, code, role, area in rows:

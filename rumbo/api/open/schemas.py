@@ -1,0 +1,161 @@
+"""What the anonymous open-data operations answer (pydantic schemas)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from ..schemas import Number
+
+
+class LicenceOut(Schema):
+    name: str
+    url: str
+    note: str
+
+
+class OpenInstitutionOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    years: list[int] = Field(description="Ejercicios con programa anual publicado.")
+
+
+class OpenMirOut(Schema):
+    id: int
+    title: str
+    published_at: datetime
+
+
+class OpenNodeOut(Schema):
+    key: str
+    name: str
+    depth: int
+    parent_key: str | None
+    area: str | None
+    objective: str
+
+
+class OpenActivityOut(Schema):
+    key: str
+    node_key: str
+    area: str | None
+    description: str
+    unit: str | None
+    annual_target: Number | None
+    monthly_targets: list[Number | None] = Field(description="12 meses; null = no se conoce.")
+    beneficiaries: list[str]
+
+
+class OpenProgramOut(Schema):
+    institution: str
+    institution_name: str
+    year: int
+    name: str
+    published_at: datetime
+    mirs: list[OpenMirOut]
+    nodes: list[OpenNodeOut]
+    activities: list[OpenActivityOut]
+    licence: LicenceOut
+
+
+class GradeOut(Schema):
+    ratio: Number | None = Field(description="Cumplimiento en %, null si no se califica.")
+    light: str = Field(description="verde, amarillo, rojo o gris.")
+
+
+class OpenMonthOut(Schema):
+    month: int
+    published: bool = Field(description="Si alguna área tiene aprobada la captura del mes.")
+    areas: list[str] = Field(description="Áreas cuya captura del mes está aprobada.")
+    programmed: Number | None
+    achieved: Number | None
+    cumulative_programmed: Number | None
+    cumulative_achieved: Number | None
+    grade: GradeOut
+
+
+class OpenAreaProgressOut(Schema):
+    area: str
+    area_code: str
+    months: list[int]
+    cumulative_programmed: Number | None
+    cumulative_achieved: Number | None
+    grade: GradeOut
+
+
+class BandsOut(Schema):
+    yellow_low: Number
+    green_low: Number
+    green_high: Number
+    yellow_high: Number
+
+
+class OpenProgressOut(Schema):
+    institution: str
+    year: int
+    bands: BandsOut
+    months: list[OpenMonthOut]
+    areas: list[OpenAreaProgressOut]
+    licence: LicenceOut
+
+
+class OpenPeriodOut(Schema):
+    period: int
+    label: str
+    target: Number | None
+    value: Number | None = Field(description="null mientras la medición no esté aprobada.")
+    published: bool
+    grade: GradeOut
+
+
+class OpenIndicatorOut(Schema):
+    id: int
+    mir_id: int
+    program: str
+    level: str
+    summary: str
+    name: str
+    definition: str
+    formula: str
+    unit: str
+    kind: str
+    dimension: str
+    frequency: str
+    direction: str
+    baseline_value: Number | None
+    baseline_year: int | None
+    area: str
+    annual_target: Number | None
+    periods: list[OpenPeriodOut]
+
+
+class OpenIndicatorsOut(Schema):
+    institution: str
+    year: int
+    indicators: list[OpenIndicatorOut]
+    licence: LicenceOut
+
+
+class DictionaryFieldOut(Schema):
+    campo: str
+    tipo: str
+    descripcion: str
+    unidad: str
+
+
+class OpenDatasetOut(Schema):
+    slug: str
+    title: str
+    description: str
+    downloads: dict[str, str] = Field(description="Formato → dirección de descarga.")
+    dictionary: dict[str, str] = Field(description="Formato → diccionario de datos.")
+    fields: list[DictionaryFieldOut]
+
+
+class OpenDatasetsOut(Schema):
+    institution: str
+    year: int
+    datasets: list[OpenDatasetOut]
+    licence: LicenceOut

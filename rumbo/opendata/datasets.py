@@ -1,0 +1,155 @@
+"""The open datasets as data: each one's slug, title, description and its data dictionary
+(field, type, description, unit). The exports, the pages and the API read these; a new
+field is one entry here plus its value in ``exports.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rumbo.programs.roundtrip.columns import MONTH_NAMES
+from rumbo.programs.selectors import MONTH_LABELS
+
+LICENCE_NAME = "Términos de Libre Uso MX"
+LICENCE_URL = "https://datos.gob.mx/libreusomx"
+LICENCE_NOTE = (
+    "Puedes copiar, distribuir, adaptar y aprovechar comercialmente estos datos, citando "
+    "la fuente (institución, conjunto de datos, dirección de descarga y fecha de consulta)."
+)
+
+FORMATS = ("csv", "json", "xlsx")
+DICTIONARY_FORMATS = ("csv", "json")
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: str  # texto, entero, decimal
+    description: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: str
+    description: str
+    fields: tuple[FieldDef, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+PROGRAM = Dataset(
+    slug="programa",
+    title="Programa anual: actividades y calendario",
+    description=(
+        "Cada actividad del programa anual publicado, con su unidad de medida, su meta "
+        "anual y la cantidad programada en cada mes."
+    ),
+    fields=(
+        FieldDef("ejercicio", "entero", "Año fiscal del programa.", "año"),
+        FieldDef("nodo_clave", "texto", "Clave del nivel que contiene la actividad."),
+        FieldDef("nodo_nombre", "texto", "Nombre del nivel que contiene la actividad."),
+        FieldDef("ruta", "texto", "Claves de los niveles, de la raíz a la actividad («/»)."),
+        FieldDef("area", "texto", "Área responsable de la actividad."),
+        FieldDef("actividad_clave", "texto", "Clave de la actividad, como se publica."),
+        FieldDef("actividad", "texto", "Descripción de la actividad."),
+        FieldDef("unidad_medida", "texto", "Unidad en que se mide la meta."),
+        FieldDef("meta_anual", "decimal", "Cantidad anual programada.", "unidad de medida"),
+        *(
+            FieldDef(
+                f"prog_{label.lower()}",
+                "decimal",
+                f"Cantidad programada en {name}; vacío si el mes no se conoce.",
+                "unidad de medida",
+            )
+            for label, name in zip(MONTH_LABELS, MONTH_NAMES, strict=True)
+        ),
+        FieldDef(
+            "beneficiarios", "texto", "Tipo y cantidad de beneficiarios («S/C»: sin cuantificar)."
+        ),
+    ),
+)
+
+PROGRESS = Dataset(
+    slug="avance",
+    title="Avance mensual aprobado",
+    description=(
+        "Programado y alcanzado de cada actividad en cada mes cuya captura del área fue "
+        "aprobada; los meses no aprobados no aparecen. Acumulados y semáforo sobre los "
+        "meses aprobados."
+    ),
+    fields=(
+        FieldDef("ejercicio", "entero", "Año fiscal del programa.", "año"),
+        FieldDef("mes", "entero", "Mes del avance (1 a 12).", "mes"),
+        FieldDef("area", "texto", "Área responsable, cuya captura del mes está aprobada."),
+        FieldDef("actividad_clave", "texto", "Clave de la actividad."),
+        FieldDef("actividad", "texto", "Descripción de la actividad."),
+        FieldDef("unidad_medida", "texto", "Unidad en que se mide la meta."),
+        FieldDef("programado_mes", "decimal", "Cantidad programada en el mes.", "unidad de medida"),
+        FieldDef("alcanzado_mes", "decimal", "Cantidad alcanzada en el mes.", "unidad de medida"),
+        FieldDef(
+            "programado_acumulado",
+            "decimal",
+            "Programado de los meses aprobados hasta el mes.",
+            "unidad de medida",
+        ),
+        FieldDef(
+            "alcanzado_acumulado",
+            "decimal",
+            "Alcanzado de los meses aprobados hasta el mes.",
+            "unidad de medida",
+        ),
+        FieldDef(
+            "cumplimiento",
+            "decimal",
+            "Alcanzado acumulado entre programado acumulado, por cien.",
+            "porcentaje",
+        ),
+        FieldDef(
+            "semaforo", "texto", "Verde, amarillo, rojo o gris (sin programación o sin dato)."
+        ),
+    ),
+)
+
+INDICATORS = Dataset(
+    slug="indicadores",
+    title="Indicadores de las MIR publicadas y sus mediciones aprobadas",
+    description=(
+        "Cada periodo de cada indicador de las Matrices de Indicadores para Resultados "
+        "publicadas: ficha resumida, meta del periodo y valor medido cuando la captura que "
+        "lo contiene fue aprobada."
+    ),
+    fields=(
+        FieldDef("ejercicio", "entero", "Año fiscal del programa.", "año"),
+        FieldDef("programa", "texto", "Programa cuyo diseño contiene la MIR."),
+        FieldDef("nivel", "texto", "Nivel de la MIR: Fin, Propósito, Componente o Actividad."),
+        FieldDef("resumen_narrativo", "texto", "Objetivo del renglón de la MIR."),
+        FieldDef("indicador", "texto", "Nombre del indicador."),
+        FieldDef("definicion", "texto", "Qué mide el indicador."),
+        FieldDef("metodo_calculo", "texto", "Fórmula sobre las variables del indicador."),
+        FieldDef("unidad_medida", "texto", "Unidad del resultado del indicador."),
+        FieldDef("tipo", "texto", "Estratégico, de gestión u otro."),
+        FieldDef("dimension", "texto", "Eficacia, eficiencia, calidad o economía."),
+        FieldDef("frecuencia", "texto", "Frecuencia de medición."),
+        FieldDef("sentido", "texto", "Ascendente o descendente."),
+        FieldDef("linea_base", "decimal", "Valor de la línea base.", "unidad del indicador"),
+        FieldDef("linea_base_anio", "entero", "Año de la línea base.", "año"),
+        FieldDef("area", "texto", "Área responsable del indicador."),
+        FieldDef("meta_anual", "decimal", "Meta anual.", "unidad del indicador"),
+        FieldDef("periodo", "texto", "Periodo de medición dentro del ejercicio."),
+        FieldDef("meta_periodo", "decimal", "Meta del periodo.", "unidad del indicador"),
+        FieldDef(
+            "valor",
+            "decimal",
+            "Valor medido; vacío si la medición no está aprobada.",
+            "unidad del indicador",
+        ),
+        FieldDef("cumplimiento", "decimal", "Valor contra meta según el sentido.", "porcentaje"),
+        FieldDef("semaforo", "texto", "Verde, amarillo, rojo o gris (sin meta o sin dato)."),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {d.slug: d for d in (PROGRAM, PROGRESS, INDICATORS)}

@@ -1,0 +1,96 @@
+"""Indicators of published MIRs with approved measurements only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from rumbo.core.periods import Period, periods
+from rumbo.core.semaforo import Direction, Grade, grade
+from rumbo.indicators.models import Indicator, IndicatorTarget, Measurement
+from rumbo.indicators.selectors import annual_target, bands_for_indicators, period_target
+from rumbo.monitoring.models import PeriodReport, PeriodState
+
+from .publications import PublicProgram
+
+# --------------------------------------------------------------------------------------
+# Indicators of published MIRs, approved measurements only
+
+
+@dataclass(frozen=True)
+class IndicatorPeriod:
+    period: Period
+    target: Decimal | None
+    value: Decimal | None  # None unless its capture is approved
+    published: bool
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class PublicIndicator:
+    indicator: Indicator
+    mir_title: str
+    annual: Decimal | None
+    periods: list[IndicatorPeriod]
+
+    @property
+    def level_label(self) -> str:
+        return self.indicator.row.get_level_display()
+
+
+def public_indicators(public: PublicProgram) -> list[PublicIndicator]:
+    """Every indicator of the published MIRs (five queries whatever their number)."""
+    mir_ids = [m.mir.pk for m in public.mirs]
+    if not mir_ids:
+        return []
+    titles = {m.mir.pk: m.title for m in public.mirs}
+    indicators = list(
+        Indicator.objects.filter(row__mir_id__in=mir_ids)
+        .select_related("row", "area")
+        .prefetch_related(Prefetch("targets", queryset=IndicatorTarget.objects.order_by("period")))
+        .defer("formula_as_printed")
+        .order_by("row__mir_id", "row__order", "row__pk", "order", "pk")
+    )
+    approved = set(
+        PeriodReport.objects.filter(program=public.program, state=PeriodState.APPROVED).values_list(
+            "area_id", "month"
+        )
+    )
+    values: dict[tuple[int, int], Decimal | None] = {
+        (i, p): v
+        for i, p, v in Measurement.objects.filter(indicator__in=indicators).values_list(
+            "indicator_id", "period", "value"
+        )
+    }
+    bands = bands_for_indicators(indicators)
+    out = []
+    for ind in indicators:
+        targets = {t.period: t.value for t in ind.targets.all()}
+        direction = Direction(ind.direction)
+        lines = []
+        for p in periods(ind.frequency):
+            published = (ind.area_id, p.last_month) in approved
+            value = values.get((ind.pk, p.number)) if published else None
+            target = period_target(targets, ind, p.number)
+            lines.append(
+                IndicatorPeriod(
+                    period=p,
+                    target=target,
+                    value=value,
+                    published=published and (ind.pk, p.number) in values,
+                    grade=grade(
+                        programmed=target, achieved=value, bands=bands[ind.pk], direction=direction
+                    ),
+                )
+            )
+        out.append(
+            PublicIndicator(
+                indicator=ind,
+                mir_title=titles[ind.row.mir_id],
+                annual=annual_target(targets, ind),
+                periods=lines,
+            )
+        )
+    return out

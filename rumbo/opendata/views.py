@@ -1,0 +1,172 @@
+"""Public open-data pages and downloads: no login, explicitly anonymous.
+
+The rest of the web app requires a login view by view (``login_required``); these views
+do not, and they read only through ``rumbo.opendata.selectors``, which knows nothing but
+published program years, approved months and published MIRs. Anything not published is
+a 404 — the same answer as a URL that never existed.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from rumbo.core.exportfile import ExportFile
+from rumbo.core.numbers import to_json_number
+
+from .datasets import (
+    DATASETS,
+    DICTIONARY_FORMATS,
+    FORMATS,
+    LICENCE_NAME,
+    LICENCE_NOTE,
+    LICENCE_URL,
+)
+from .exports import build_open_dataset, build_open_dictionary
+from .selectors import (
+    PublicIndicator,
+    PublicProgram,
+    PublicProgress,
+    public_indicators,
+    public_institution,
+    public_institutions,
+    public_program,
+    public_progress,
+    public_tree,
+)
+
+NOT_PUBLISHED = "No hay datos abiertos publicados en esta dirección."
+
+
+def _context(**extra: object) -> dict[str, object]:
+    return {
+        "licence_name": LICENCE_NAME,
+        "licence_url": LICENCE_URL,
+        "licence_note": LICENCE_NOTE,
+        **extra,
+    }
+
+
+def _public(code: str, year: int) -> PublicProgram:
+    public = public_program(code=code, year=year)
+    if public is None:
+        raise Http404(NOT_PUBLISHED)
+    return public
+
+
+def _download(export: ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "opendata/index.html", _context(institutions=public_institutions()))
+
+
+@require_safe
+def institution(request: HttpRequest, code: str) -> HttpResponse:
+    found = public_institution(code=code)
+    if found is None:
+        raise Http404(NOT_PUBLISHED)
+    return render(request, "opendata/institution.html", _context(public_institution=found))
+
+
+@require_safe
+def program(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    public = _public(code, year)
+    return render(
+        request,
+        "opendata/program.html",
+        _context(public=public, tree=public_tree(public), section="programa"),
+    )
+
+
+def progress_chart(progress: PublicProgress) -> dict[str, object]:
+    """What the chart draws: the same figures the table prints."""
+    months = progress.months
+    return {
+        "months": [m.label for m in months],
+        "programmed": [to_json_number(m.programmed) for m in months],
+        "achieved": [to_json_number(m.achieved) for m in months],
+        "cumulative_percent": [to_json_number(m.grade.ratio) for m in months],
+    }
+
+
+@require_safe
+def progress(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    public = _public(code, year)
+    data = public_progress(public)
+    return render(
+        request,
+        "opendata/progress.html",
+        _context(public=public, progress=data, chart=progress_chart(data), section="avance"),
+    )
+
+
+def indicators_chart(items: list[PublicIndicator]) -> list[dict[str, object]]:
+    return [
+        {
+            "id": f"grafica-indicador-{pi.indicator.pk}",
+            "name": pi.indicator.name,
+            "labels": [line.period.short_label for line in pi.periods],
+            "targets": [to_json_number(line.target) for line in pi.periods],
+            "values": [to_json_number(line.value) for line in pi.periods],
+        }
+        for pi in items
+    ]
+
+
+@require_safe
+def indicators(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    public = _public(code, year)
+    items = public_indicators(public)
+    return render(
+        request,
+        "opendata/indicators.html",
+        _context(
+            public=public,
+            indicators=items,
+            chart=indicators_chart(items),
+            section="indicadores",
+        ),
+    )
+
+
+@require_safe
+def downloads(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    public = _public(code, year)
+    return render(
+        request,
+        "opendata/downloads.html",
+        _context(
+            public=public,
+            datasets=list(DATASETS.values()),
+            formats=FORMATS,
+            dictionary_formats=DICTIONARY_FORMATS,
+            section="descargas",
+        ),
+    )
+
+
+@require_safe
+def dataset(request: HttpRequest, code: str, year: int, dataset: str, fmt: str) -> HttpResponse:
+    if dataset not in DATASETS or fmt not in FORMATS:
+        raise Http404(NOT_PUBLISHED)
+    export = build_open_dataset(
+        institution=code,
+        year=year,
+        dataset=dataset,
+        fmt=fmt,
+        base_url=request.build_absolute_uri("/"),
+    )
+    return _download(export)
+
+
+@require_safe
+def dictionary(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    if dataset not in DATASETS or fmt not in DICTIONARY_FORMATS:
+        raise Http404(NOT_PUBLISHED)
+    return _download(build_open_dictionary(dataset=dataset, fmt=fmt))
