@@ -30,8 +30,16 @@ def test_the_formats_page_lists_every_format_with_downloads(as_user, persona: st
                   "Indicadores de interés público", "Programas Operativos Anuales"):  # fmt: skip
         assert title in html
     assert "artículo 70, fracción IV" in html
-    assert 'href="/i/IEEM/transparencia/fr-vi.xlsx?ejercicio=2024&amp;trimestre=2"' in html
-    assert 'href="/i/IEEM/transparencia/cdmx-121-xxii.csv?ejercicio=2024&amp;trimestre=2"' in html
+    # Each download is a button asking for an export job of that format, year and quarter
+    # (tests/web/test_export_buttons.py submits them).
+    for format_id, fmt in (("fr-vi", "xlsx"), ("cdmx-121-xxii", "csv")):
+        fields = (
+            f'<input type="hidden" name="format_id" value="{format_id}">'
+            '<input type="hidden" name="year" value="2024">'
+            '<input type="hidden" name="quarter" value="2">'
+            f'<input type="hidden" name="fmt" value="{fmt}">'
+        )
+        assert fields in html, format_id
 
 
 @pytest.mark.django_db
