@@ -56,6 +56,12 @@ DATASET_FIELDS: dict[str, tuple[str, ...]] = {
     "indicators": (*_COMMON, *_INDICATORS),
     "poa_activities": (*_COMMON, *_POA),
 }
+# SIPOT convention: when the period generated no information, the format still carries one
+# row with only these fields filled and a Nota that says why. The generator writes it and
+# the checker accepts it (the other required cells of that row may be empty).
+NO_INFORMATION_FIELDS = frozenset(
+    {"year", "period_start", "period_end", "responsible", "updated_on", "validated_on", "note"}
+)
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

@@ -29,7 +29,7 @@ from rumbo.institutions.models import Institution
 from rumbo.jobs.progress import progress_step
 
 from .formats import FormatDefinition, definition_for, format_ids
-from .selectors import DATASETS, ReportPeriod, Row
+from .selectors import DATASETS, ReportPeriod, Row, no_information_row
 
 FORMATS = ("xlsx", "csv")
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
@@ -145,6 +145,12 @@ def build_sipot(
     definition = definition_for(format_id, on=period.start)
     progress_step(0, 2, "Reuniendo los datos")
     rows = DATASETS[definition.dataset](institution=inst, period=period, today=day)
+    if not rows:
+        rows = [
+            no_information_row(
+                dataset=definition.dataset, institution=inst, period=period, today=day
+            )
+        ]
     data = table(definition, rows)
     progress_step(1, 2, f"Generando el {fmt.upper()}")
     name = f"{inst.code}-{format_id}-{period.label}.{fmt}"

@@ -333,6 +333,28 @@ def calendar_month(month: int) -> str:
     return MONTH_NAMES[month - 1]
 
 
+NO_INFORMATION = {
+    "area_objectives": "la institución no tiene objetivos institucionales ni programa anual "
+    "registrados para el ejercicio",
+    "indicators": "la institución no tiene indicadores de una Matriz de Indicadores para "
+    "Resultados registrados para el ejercicio",
+    "poa_activities": "la institución no tiene actividades del programa anual registradas para "
+    "el ejercicio",
+}
+
+
+def no_information_row(
+    *, dataset: str, institution: Institution, period: ReportPeriod, today: date
+) -> Row:
+    """The one row a format carries when the period generated no information (SIPOT)."""
+    return {
+        **_base(period, today),
+        "responsible": institution.name,
+        "note": "En el periodo que se informa no se generó información: "
+        f"{NO_INFORMATION[dataset]}.",
+    }
+
+
 DATASETS = {
     "area_objectives": area_objective_rows,
     "indicators": indicator_rows,

@@ -84,7 +84,7 @@ def test_check_format_json_text_and_exit_status(cli_env: dict[str, str]) -> None
     lines = text.stdout.strip().splitlines()
     assert "encabezado en la fila 11, 139 filas de datos" in lines[0]
     assert lines[-1].endswith("advertencias.")
-    assert any(line.startswith("ERROR suspicious_link (fila 12, columna") for line in lines)
+    assert any(line.startswith("error suspicious_link (fila 12, columna") for line in lines)
 
 
 def test_a_clean_file_exits_zero(cli_env: dict[str, str], tmp_path: Path) -> None:

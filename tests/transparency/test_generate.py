@@ -72,9 +72,12 @@ def test_fr_iv_without_objectives_derives_one_row_per_activity(published: Demo) 
     other = published.other_institution
     other.web_domains = ["iecm.mx"]
     other.save()
-    # IECM has no program in the demo: the derived file has no rows.
+    # IECM has no program in the demo: the file has only the «no information» row.
     export = build_sipot(format_id="fr-iv", institution="IECM", year=2024, fmt="csv", today=TODAY)
-    assert len(_csv_rows(export.content)) == 1
+    header, only = _csv_rows(export.content)
+    assert dict(zip(header, only, strict=True))["Nota"].startswith(
+        "En el periodo que se informa no se generó información"
+    )
     AreaObjectiveFactory.reset_sequence()
     from rumbo.programs.models import AreaObjective
 
@@ -251,3 +254,41 @@ def test_derived_fr_iv_query_count_does_not_grow(
             format_id="fr-iv", institution="IEEM", year=2024, fmt="csv", today=TODAY
         )
     assert len(_csv_rows(export.content)) == 1 + 5 + 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("format_id", ["fr-iv", "fr-v", "fr-vi", "cdmx-121-iv", "cdmx-121-xxii"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_period_without_information_gets_the_sipot_row_and_passes_the_checker(
+    format_id: str, fmt: str
+) -> None:
+    from rumbo.transparency.checker import check_file
+    from tests.factories import InstitutionFactory
+
+    empty = InstitutionFactory(code="NUEVO", name="Instituto Nuevo")
+    file = build_sipot(format_id=format_id, institution="NUEVO", year=2024, quarter=2, fmt=fmt)
+    result = check_file(name=file.filename, content=file.content, format_id=format_id)
+    assert result.data_rows == 1
+    assert [f.as_dict() for f in result.findings] == []
+    text = file.content.decode("utf-8-sig") if fmt == "csv" else ""
+    if fmt == "csv":
+        assert "En el periodo que se informa no se generó información: la institución" in text
+        assert "01/04/2024,30/06/2024" in text and empty.name in text
+
+
+@pytest.mark.django_db
+def test_a_row_with_only_dates_and_no_nota_is_still_incomplete() -> None:
+    from rumbo.transparency.checker import check_file
+    from tests.factories import InstitutionFactory
+
+    InstitutionFactory(code="NUEVO", name="Instituto Nuevo")
+    file = build_sipot(format_id="fr-v", institution="NUEVO", year=2024, fmt="csv")
+    text = file.content.decode("utf-8-sig")
+    stripped = text.replace(
+        "En el periodo que se informa no se generó información: la institución no tiene "
+        "indicadores de una Matriz de Indicadores para Resultados registrados para el ejercicio.",
+        "",
+    )
+    assert stripped != text
+    result = check_file(name="x.csv", content=stripped.encode(), format_id="fr-v")
+    assert {f.code for f in result.findings} == {"empty_required"}

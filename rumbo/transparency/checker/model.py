@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rumbo.imports.findings import FINDING_CODES
+from rumbo.imports.models import Severity
 
 from ..formats import Column, FormatDefinition
 
@@ -33,7 +34,8 @@ class CheckFinding:
         where = f"fila {self.row}" if self.row is not None else "archivo"
         if self.column:
             where += f", columna «{self.column}»"
-        return f"{self.severity.upper()} {self.code} ({where}): {self.message}"
+        label = Severity(self.severity).label.lower()  # «error», «advertencia», as check-mir
+        return f"{label} {self.code} ({where}): {self.message}"
 
 
 @dataclass

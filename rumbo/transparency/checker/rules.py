@@ -24,6 +24,7 @@ from rumbo.imports.rowchecks import (
 from rumbo.institutions.models import Institution
 from rumbo.institutions.services import area_resolve_many
 
+from ..formats import NO_INFORMATION_FIELDS, FormatDefinition
 from .model import CheckResult, DataRow, cell_label, source_column
 
 
@@ -35,17 +36,32 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+def is_no_information_row(definition: FormatDefinition, row: DataRow) -> bool:
+    """A row that only says, in its Nota, that the period generated no information."""
+    note = source_column(definition, "note")
+    if note is None or not row.values.get(note.key):
+        return False
+    return all(
+        not row.values.get(c.key)
+        for c in definition.columns
+        if c.source not in NO_INFORMATION_FIELDS
+    )
+
+
 def check_cells(result: CheckResult, rows: list[DataRow]) -> None:
     definition = result.definition
     for row in rows:
         dates: dict[str, date] = {}
+        no_information = is_no_information_row(definition, row)
         for column in definition.columns:
             if column.key not in row.values:
                 continue
             value = row.values[column.key]
             where = cell_label(row, column)
             if not value:
-                if column.required:
+                if column.required and not (
+                    no_information and column.source not in NO_INFORMATION_FIELDS
+                ):
                     result.add(
                         "empty_required",
                         row.number,

@@ -78,7 +78,8 @@ class Command(RumboCommand):
             d = result.definition
             self.stdout.write(
                 f"{path.name} · {d.title} ({d.short_title}, versión {d.version}) · "
-                f"encabezado en la fila {result.header_row}, {result.data_rows} filas de datos"
+                f"encabezado en la fila {result.header_row}, {result.data_rows} "
+                f"{'fila' if result.data_rows == 1 else 'filas'} de datos"
             )
             for finding in result.findings:
                 self.stdout.write(finding.as_text())
