@@ -152,3 +152,19 @@ def test_page_query_counts_are_pinned(as_user, progress, django_assert_num_queri
     url = _url(slug, **query)
     with django_assert_num_queries(count):
         assert client.get(url).status_code == 200
+
+
+def test_the_index_opens_on_the_last_reported_month_with_pinned_queries(
+    as_user, progress, django_assert_num_queries
+):
+    from rumbo.monitoring.dashboard import dashboard_month
+
+    month = dashboard_month(program=progress.program)
+    assert month >= 1
+    client = as_user("consulta")
+    url = reverse("web:report_index", args=["IEEM"])
+    client.get(url)
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    assert f'<option value="{month}" selected>' in html
+    assert f'<option value="{(month + 2) // 3}" selected>Trimestre' in html

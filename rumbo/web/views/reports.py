@@ -18,6 +18,7 @@ from rumbo.indicators.selectors import institution_mirs
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.selectors import area_choices
+from rumbo.monitoring.dashboard import dashboard_month
 from rumbo.programs.selectors import program_list
 from rumbo.reports.builders import build_report, report_data
 from rumbo.reports.common import FORMATS, MONTH_NAMES, ReportError
@@ -67,12 +68,17 @@ def _query(scope: dict[str, Any]) -> str:
 
 
 def _index_context(request: HttpRequest, institution: Institution, **extra: Any) -> dict:
+    programs = list(program_list(institution=institution))
+    # Open on the last month reported of the newest year (as the dashboards do).
+    month = (dashboard_month(program=programs[0]) if programs else 0) or 1
     return institution_context(
         request,
         institution,
         "reports",
         kinds=[(KIND_SLUG[k], TITLES[k], DESCRIPTIONS[k]) for k in TITLES],
-        years=[p.year for p in program_list(institution=institution)],
+        years=[p.year for p in programs],
+        default_month=month,
+        default_quarter=(month + 2) // 3,
         months=[(i, name) for i, name in enumerate(MONTH_NAMES, start=1)],
         areas=list(area_choices(institution=institution)),
         mirs=institution_mirs(institution),
