@@ -128,3 +128,23 @@ def test_publication_page_query_count_does_not_grow(as_user, demo: Demo) -> None
         AnnualProgramFactory(institution=demo.institution, year=year)
     publication_publish(user=demo.users["planeacion"], program=demo.program, reason="x")
     assert count() == before == PAGE_QUERIES
+
+
+def test_publication_form_carries_a_large_mir_id_without_separators(as_user, demo: Demo) -> None:
+    from rumbo.design.models import ProgramDesign
+    from rumbo.indicators.models import Mir
+    from tests.factories import ProgramNodeFactory
+
+    node = ProgramNodeFactory(program=demo.program, key="09", name="Otro subprograma", depth=0)
+    design = ProgramDesign.objects.create(node=node, title="Diseño con id grande")
+    mir = Mir.objects.create(pk=12345, design=design)
+    client = as_user("planeacion")
+    url = "/i/IEEM/datos-abiertos/cambiar/"
+    client.post(url, {"accion": "publicar", "ejercicio": 2024, "motivo": "Listo"})
+    page = client.get("/i/IEEM/datos-abiertos/").content.decode()
+    assert '<input type="hidden" name="mir" value="12345">' in page
+    response = client.post(
+        url, {"accion": "publicar", "ejercicio": 2024, "mir": "12345", "motivo": "MIR"}
+    )
+    assert response.status_code == 302
+    assert Publication.objects.filter(kind=PublicationKind.MIR, mir=mir).exists()
