@@ -30,6 +30,7 @@ from rumbo.audit.services import Actor
 from rumbo.core.semaforo import Light, grade
 from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget
+from rumbo.programs.selectors import MONTH_NAMES
 
 from .bands import bands_for_activities
 from .models import PeriodReport, ProgressEntry
@@ -101,28 +102,12 @@ class DemoProgress:
             return f"Avance simulado de {code} {year}: ya estaba cargado; no se cambió nada."
         states = ", ".join(f"{n} {state}" for state, n in sorted(self.periods.items()))
         return (
-            f"Avance simulado de {code} {year} (enero a {_MONTHS[last_month - 1]}, datos "
+            f"Avance simulado de {code} {year} (enero a {MONTH_NAMES[last_month - 1]}, datos "
             f"de demostración): {self.entries} capturas mensuales — "
             f"{self.lights[Light.GREEN]} en verde, {self.lights[Light.YELLOW]} en amarillo, "
             f"{self.lights[Light.RED]} en rojo; {self.late} capturas tardías con prórroga; "
             f"periodos: {states}."
         )
-
-
-_MONTHS = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 
 
 def _at(day: date, hour: int) -> datetime:

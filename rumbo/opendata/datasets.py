@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rumbo.programs.roundtrip.columns import MONTH_NAMES
-from rumbo.programs.selectors import MONTH_LABELS
+from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
 
 LICENCE_NAME = "Términos de Libre Uso MX"
 LICENCE_URL = "https://datos.gob.mx/libreusomx"

@@ -22,6 +22,20 @@ from .models import Activity, AnnualProgram, AreaObjective, Beneficiary, Monthly
 
 MONTHS = range(1, 13)
 MONTH_LABELS = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
+MONTH_NAMES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 CALENDAR_OK = "ok"
 CALENDAR_INCOMPLETE = "incomplete"

@@ -14,20 +14,6 @@ from rumbo.programs.models import AnnualProgram
 
 KINDS = ("monthly", "quarterly", "program", "mir")
 FORMATS = ("pdf", "xlsx")
-MONTH_NAMES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 NOT_CAPTURED = "sin captura"
 STATE_LABELS = {
     PeriodState.APPROVED.value: "aprobado",

@@ -27,10 +27,9 @@ from rumbo.monitoring.bands import bands_for_activities
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
 from rumbo.monitoring.selectors import cumulative_to
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
-from rumbo.programs.selectors import node_list
+from rumbo.programs.selectors import MONTH_NAMES, node_list
 
 from .common import (
-    MONTH_NAMES,
     NOT_CAPTURED,
     STATE_LABELS,
     ReportHeader,

@@ -29,9 +29,9 @@ from rumbo.indicators.selectors import annual_target, bands_for_indicators, peri
 from rumbo.indicators.trend import Trend, trend
 from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.programs.models import AnnualProgram
+from rumbo.programs.selectors import MONTH_NAMES
 
 from .common import (
-    MONTH_NAMES,
     NOT_CAPTURED,
     STATE_LABELS,
     ReportHeader,

@@ -28,7 +28,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
 from rumbo.monitoring.selectors import cumulative_to
 from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, MonthlyTarget, ProgramNode
-from rumbo.programs.roundtrip.columns import MONTH_NAMES
+from rumbo.programs.selectors import MONTH_NAMES
 
 Row = dict[str, Any]
 

@@ -19,20 +19,6 @@ AREA = "Área (siglas)"
 UNIT = "Unidad de medida"
 ANNUAL = "Cantidad anual"
 LINES = "Líneas de acción"
-MONTH_NAMES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 
 
 @dataclass(frozen=True)

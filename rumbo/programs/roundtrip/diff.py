@@ -17,9 +17,9 @@ from rumbo.core.numbers import format_mx, to_json_number
 from rumbo.core.text import clean, normalize
 from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, UnitOfMeasure
-from rumbo.programs.selectors import ActivityRow, TreeNode, program_tree
+from rumbo.programs.selectors import MONTH_NAMES, ActivityRow, TreeNode, program_tree
 
-from .columns import ANNUAL, AREA, DESCRIPTION, LINES, MONTH_NAMES, SHEET_ACTIVITIES, UNIT, Layout
+from .columns import ANNUAL, AREA, DESCRIPTION, LINES, SHEET_ACTIVITIES, UNIT, Layout
 from .read import RowError, UploadRow
 from .template import Catalogues, catalogues_load
 

@@ -9,10 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from rumbo.programs.selectors import MONTH_LABELS
+from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
 
 from ..charts import month_bars_svg
-from ..common import MONTH_NAMES, PRELIMINARY_NOTE
+from ..common import PRELIMINARY_NOTE
 from ..monthly import MonthlyReport
 
 BODIES = {

@@ -8,24 +8,10 @@ from django import template
 
 from rumbo.core.numbers import format_mx
 from rumbo.imports.findings import FINDING_CODES
-from rumbo.programs.selectors import MONTH_LABELS
+from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
 
 register = template.Library()
 
-MONTH_NAMES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 
 _INVARIABLE = {"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a", "al"}
 

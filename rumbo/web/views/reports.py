@@ -19,9 +19,9 @@ from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.selectors import area_choices
 from rumbo.monitoring.dashboard import dashboard_month
-from rumbo.programs.selectors import program_list
+from rumbo.programs.selectors import MONTH_NAMES, program_list
 from rumbo.reports.builders import build_report, report_data
-from rumbo.reports.common import FORMATS, MONTH_NAMES, ReportError
+from rumbo.reports.common import FORMATS, ReportError
 from rumbo.reports.render.html import body_context
 
 from .common import institution_context
