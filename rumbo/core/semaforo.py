@@ -86,6 +86,11 @@ class Grade:
         return self.light in (Light.YELLOW, Light.RED)
 
 
+def round_percent(value: Decimal) -> Decimal:
+    """The one rounding of a percentage: two decimals, half up (12.345 → 12.35)."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def ratio(
     programmed: Decimal, achieved: Decimal, direction: Direction = Direction.ASCENDING
 ) -> Decimal | None:
@@ -98,7 +103,7 @@ def ratio(
         if achieved <= 0:
             return None
         value = programmed / achieved * HUNDRED
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_percent(value)
 
 
 def light_for(percent: Decimal, bands: Bands) -> Light:

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from rumbo.core.exportfile import ExportFile
 from rumbo.jobs.progress import progress_step
 
-from .common import FORMATS, KINDS, ReportError
+from .common import DATA_FORMATS, FORMATS, KINDS, ReportError
 from .mir import mir_report
-from .monthly import monthly_report
+from .monthly import monthly_report, monthly_report_json
 from .program import program_report
 from .quarterly import quarterly_report
 from .render import xlsx
@@ -91,12 +92,14 @@ def build_report(
     mir: int | None = None,
     fmt: str,
 ) -> ExportFile:
-    """Build one report as a file: ``kind`` monthly|quarterly|program|mir, ``fmt`` pdf|xlsx.
+    """Build one report as a file: ``kind`` monthly|quarterly|program|mir, ``fmt`` pdf|xlsx
+    (or json for monthly: ``monthly_report_json``).
 
     Raises ``ReportError`` (a ``ValueError``, one Spanish line naming the argument) when
     the arguments do not name a report that can be built."""
-    if fmt not in FORMATS:
-        raise ReportError(f"formato: {fmt!r} no existe (se esperaba {', '.join(FORMATS)})")
+    formats = FORMATS + DATA_FORMATS.get(kind, ())
+    if fmt not in formats:
+        raise ReportError(f"formato: {fmt!r} no existe (se esperaba {', '.join(formats)})")
     area = area or None
     progress_step(0, 2, "Reuniendo los datos")
     data = report_data(
@@ -109,7 +112,11 @@ def build_report(
         mir=mir,
     )
     progress_step(1, 2, f"Generando el {fmt.upper()}")
-    content = XLSX_WRITERS[kind](data) if fmt == "xlsx" else report_pdf(kind, data)
+    if fmt == "json":
+        text = json.dumps(monthly_report_json(data), ensure_ascii=False, indent=2)
+        content = (text + "\n").encode()
+    else:
+        content = XLSX_WRITERS[kind](data) if fmt == "xlsx" else report_pdf(kind, data)
     filename = report_filename(
         kind=kind,
         institution=institution,

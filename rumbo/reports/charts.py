@@ -29,9 +29,12 @@ def _nice_max(value: Decimal) -> Decimal:
 
 
 def month_bars_svg(bars: list[MonthBar], *, title: str) -> str:
-    """Programmed vs achieved per month as grouped bars, with a legend and a labelled axis."""
+    """Average compliance and share on track per month (percent, unit-free) as grouped
+    bars, with a legend and a labelled axis."""
     top = max(
-        [b.programmed for b in bars] + [b.achieved or Decimal(0) for b in bars] + [Decimal(0)]
+        [b.average_compliance or Decimal(0) for b in bars]
+        + [b.on_track or Decimal(0) for b in bars]
+        + [Decimal(100)]
     )
     axis_max = _nice_max(top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -49,13 +52,13 @@ def month_bars_svg(bars: list[MonthBar], *, title: str) -> str:
         parts.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#d0d5dd" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{format_mx(value, 0)}</text>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{format_mx(value, 0)} %</text>'
         )
     for i, bar in enumerate(bars):
         x = LEFT + slot * i + slot * 0.15
         for offset, amount, colour, name in (
-            (0, bar.programmed, PROGRAMMED_COLOUR, "Programado"),
-            (bar_w, bar.achieved, ACHIEVED_COLOUR, "Alcanzado"),
+            (0, bar.average_compliance, PROGRAMMED_COLOUR, "Cumplimiento promedio"),
+            (bar_w, bar.on_track, ACHIEVED_COLOUR, "En meta"),
         ):
             if amount is None:
                 continue
@@ -63,7 +66,7 @@ def month_bars_svg(bars: list[MonthBar], *, title: str) -> str:
             parts.append(
                 f'<rect x="{x + offset:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar_w:.1f}" '
                 f'height="{h:.1f}" fill="{colour}"><title>{name} en {escape(bar.label)}: '
-                f"{format_mx(amount)}</title></rect>"
+                f"{format_mx(amount)} %</title></rect>"
             )
         parts.append(
             f'<text x="{x + bar_w:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">'
@@ -72,9 +75,10 @@ def month_bars_svg(bars: list[MonthBar], *, title: str) -> str:
     legend_y = 14
     parts.append(
         f'<rect x="{LEFT}" y="{legend_y - 9}" width="10" height="10" fill="{PROGRAMMED_COLOUR}"/>'
-        f'<text x="{LEFT + 14}" y="{legend_y}">Programado</text>'
-        f'<rect x="{LEFT + 110}" y="{legend_y - 9}" width="10" height="10" '
-        f'fill="{ACHIEVED_COLOUR}"/><text x="{LEFT + 124}" y="{legend_y}">Alcanzado</text>'
+        f'<text x="{LEFT + 14}" y="{legend_y}">Cumplimiento promedio</text>'
+        f'<rect x="{LEFT + 180}" y="{legend_y - 9}" width="10" height="10" '
+        f'fill="{ACHIEVED_COLOUR}"/><text x="{LEFT + 194}" y="{legend_y}">'
+        "En meta (verde ÷ calificadas)</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

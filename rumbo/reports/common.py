@@ -14,6 +14,8 @@ from rumbo.programs.models import AnnualProgram
 
 KINDS = ("monthly", "quarterly", "program", "mir")
 FORMATS = ("pdf", "xlsx")
+# The machine-readable face: only the monthly report has it (docs/figures.md).
+DATA_FORMATS = {"monthly": ("json",)}
 NOT_CAPTURED = "sin captura"
 STATE_LABELS = {
     PeriodState.APPROVED.value: "aprobado",

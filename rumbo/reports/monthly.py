@@ -1,15 +1,11 @@
-"""Informe mensual de avance programático: the data, built once, rendered three ways.
+"""Informe mensual de avance programático: the data, built once, rendered four ways
+(page, XLSX, PDF, JSON).
 
-Per activity (in the order of the program tree): unit, annual target, programmed in the
-month and cumulative to it, achieved in the month and cumulative, % of the cumulative,
-the semáforo (``rumbo.core.semaforo.grade`` with ``rumbo.monitoring.bands``; cumulative
-figures by ``rumbo.monitoring.selectors.cumulative_to``) and the justification captured
-for the month. Per area and overall: totals and how many activities have each light.
-
-Official or preliminary (docs/reports.md): an area's figures for month M are *official*
-only when its capture of M is approved and so is its capture of every earlier month in
-which it reported progress; otherwise every figure of that area is *preliminary*. Totals
-keep both apart: the official total, the preliminary total and their sum, each labelled.
+Every figure comes from ``rumbo.monitoring.figures`` (docs/figures.md): per activity the
+programmed and achieved in the month and to date, the percent, the semáforo and the state
+of the figure (oficial, preliminar, pendiente); per area and overall the unit-free
+summary (activities per light and per state, share on track, average compliance with
+over-achievement capped). Quantities are never added across units of measure.
 
 A constant number of queries whatever the size of the program (pinned in the tests).
 """
@@ -17,17 +13,24 @@ A constant number of queries whatever the size of the program (pinned in the tes
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from rumbo.core.semaforo import DEFAULT_BANDS, Light, NoGrade, grade, ratio
-from rumbo.institutions.access import activity_area_id
+from rumbo.core.numbers import to_json_number
+from rumbo.core.semaforo import Light, NoGrade
 from rumbo.institutions.models import Area
-from rumbo.monitoring.bands import bands_for_activities
-from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
-from rumbo.monitoring.selectors import cumulative_to
-from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
-from rumbo.programs.selectors import MONTH_NAMES, node_list
+from rumbo.monitoring.figures import (
+    AVERAGE_METHOD,
+    LIGHTS,
+    FigureState,
+    Summary,
+    figure_state,
+    program_figures,
+)
+from rumbo.monitoring.models import ProgressEntry
+from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.selectors import MONTH_NAMES
 
 from .common import (
     NOT_CAPTURED,
@@ -41,28 +44,7 @@ from .common import (
 )
 
 ZERO = Decimal(0)
-LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)
 NO_AREA = "(sin área)"
-
-
-@dataclass
-class LightCounts:
-    counts: dict[Light, int] = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
-
-    def add(self, light: Light) -> None:
-        self.counts[light] += 1
-
-    def merge(self, other: LightCounts) -> None:
-        for light, n in other.counts.items():
-            self.counts[light] += n
-
-    @property
-    def items(self) -> list[tuple[Light, int]]:
-        return [(light, self.counts[light]) for light in LIGHTS]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -74,13 +56,17 @@ class ActivityLine:
     annual_target: Decimal | None
     programmed: Decimal | None  # in the month; None: month unknown
     programmed_cumulative: Decimal | None
-    achieved: Decimal | None  # in the month; None: not reported
-    achieved_cumulative: Decimal | None
+    achieved: Decimal | None  # in the month; None: pending
+    achieved_cumulative: Decimal | None  # None: pending
     percent: Decimal | None  # cumulative achieved / cumulative programmed
     light: Light
     no_grade: NoGrade | None
     justification: str
-    official: bool
+    state: FigureState
+
+    @property
+    def official(self) -> bool:
+        return self.state is FigureState.OFFICIAL
 
     @property
     def light_label(self) -> str:
@@ -100,52 +86,35 @@ class Line:
 
 
 @dataclass
-class Totals:
-    programmed: Decimal = ZERO
-    achieved: Decimal = ZERO
-    activities: int = 0
-
-    @property
-    def percent(self) -> Decimal | None:
-        """Achieved / programmed in percent, as the semáforo computes it."""
-        return ratio(self.programmed, self.achieved)
-
-    def add(self, line: ActivityLine) -> None:
-        self.programmed += line.programmed_cumulative or ZERO
-        self.achieved += line.achieved_cumulative or ZERO
-        self.activities += 1
-
-    def merge(self, other: Totals) -> None:
-        self.programmed += other.programmed
-        self.achieved += other.achieved
-        self.activities += other.activities
-
-
-@dataclass
 class AreaSummary:
     area_id: int | None
     code: str
     name: str
-    state: str  # aprobado / enviado / devuelto / borrador / sin captura (month M)
-    official: bool
-    totals: Totals = field(default_factory=Totals)
-    lights: LightCounts = field(default_factory=LightCounts)
+    capture: str  # the state of the capture of month M: aprobado … sin captura
+    state: FigureState  # of the area's figures at M
+    summary: Summary
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return STATE_LABELS[self.capture]
 
     @property
     def status_label(self) -> str:
-        return "Oficial" if self.official else "Preliminar"
+        return self.state.label
+
+    @property
+    def official(self) -> bool:
+        return self.state is FigureState.OFFICIAL
 
 
 @dataclass(frozen=True)
 class MonthBar:
+    """The unit-free summary at one month (the report's chart)."""
+
     month: int
     label: str
-    programmed: Decimal
-    achieved: Decimal | None  # None: nothing reported that month
+    average_compliance: Decimal | None
+    on_track: Decimal | None
 
 
 @dataclass
@@ -156,25 +125,22 @@ class MonthlyReport:
     area: Area | None
     lines: list[Line]
     areas: list[AreaSummary]
-    official: Totals
-    preliminary: Totals
-    lights: LightCounts
+    totals: Summary
+    by_state: dict[FigureState, Summary]
     chart: list[MonthBar]
+    method: str = AVERAGE_METHOD
 
     @property
     def month_name(self) -> str:
         return MONTH_NAMES[self.month - 1]
 
     @property
-    def total(self) -> Totals:
-        out = Totals()
-        out.merge(self.official)
-        out.merge(self.preliminary)
-        return out
-
-    @property
     def has_preliminary(self) -> bool:
         return any(not a.official for a in self.areas)
+
+    @property
+    def state_totals(self) -> list[tuple[FigureState, Summary]]:
+        return [(state, self.by_state[state]) for state in FigureState]
 
     @property
     def activities(self) -> list[ActivityLine]:
@@ -216,104 +182,68 @@ def monthly_report(
     month = check_month(month)
     program = program_for(inst, year)
     scope_area = area_get(inst, area)
-    nodes = node_list(program=program)
-    node_by_id = {n.pk: n for n in nodes}
-    activities = list(
-        Activity.objects.filter(program=program).select_related("unit").order_by("order", "key")
+    figures = program_figures(program=program, month=month, area=scope_area)
+    justifications = dict(
+        ProgressEntry.objects.filter(activity__program=program, month=month)
+        .exclude(justification="")
+        .values_list("activity_id", "justification")
     )
-    area_of = {a.pk: activity_area_id(a, node_by_id) for a in activities}
-    if scope_area is not None:
-        activities = [a for a in activities if area_of[a.pk] == scope_area.pk]
-    ids = {a.pk for a in activities}
 
-    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for activity_id, m, quantity in MonthlyTarget.objects.filter(
-        activity__program=program, month__lte=month
-    ).values_list("activity_id", "month", "quantity"):
-        if activity_id in ids:
-            targets[activity_id][m] = quantity
-    achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    justifications: dict[int, str] = {}
-    months_reported: dict[int | None, set[int]] = defaultdict(set)
-    for activity_id, m, value, justification in ProgressEntry.objects.filter(
-        activity__program=program, month__lte=month
-    ).values_list("activity_id", "month", "achieved", "justification"):
-        if activity_id not in ids:
-            continue
-        achieved[activity_id][m] = value
-        months_reported[area_of[activity_id]].add(m)
-        if m == month:
-            justifications[activity_id] = justification
-    states: dict[tuple[int, int], str] = {
-        (area_id, m): state
-        for area_id, m, state in PeriodReport.objects.filter(
-            program=program, month__lte=month
-        ).values_list("area_id", "month", "state")
-    }
-    bands = bands_for_activities(activities)
-    area_ids = {area_of[a.pk] for a in activities} - {None}
-    areas = {a.pk: a for a in Area.objects.filter(pk__in=area_ids)}
+    by_node: dict[int, list[ActivityLine]] = defaultdict(list)
+    by_area: dict[int | None, Summary] = defaultdict(Summary)
+    by_state: dict[FigureState, Summary] = {state: Summary() for state in FigureState}
+    for row in figures.rows:
+        f = row.figure
+        area_obj = figures.areas.get(row.area_id) if row.area_id is not None else None
+        line = ActivityLine(
+            key=row.activity.key,
+            description=row.activity.description,
+            unit=row.unit,
+            area_code=area_obj.code if area_obj else NO_AREA,
+            annual_target=row.activity.annual_target,
+            programmed=f.programmed_month,
+            programmed_cumulative=f.programmed_to_date,
+            achieved=f.achieved_month,
+            achieved_cumulative=f.achieved_to_date,
+            percent=f.percent,
+            light=f.light,
+            no_grade=f.grade.reason,
+            justification=justifications.get(row.activity.pk, ""),
+            state=f.state,
+        )
+        by_node[row.activity.node_id].append(line)
+        by_area[row.area_id].add(f, row.unit)
+        by_state[f.state].add(f, row.unit)
 
-    summaries: dict[int | None, AreaSummary] = {}
-
-    def summary_for(area_id: int | None) -> AreaSummary:
-        if area_id not in summaries:
-            state = NOT_CAPTURED if area_id is None else states.get((area_id, month), NOT_CAPTURED)
-            earlier = sorted(months_reported.get(area_id, set()) | {month})
-            official = area_id is not None and all(
-                states.get((area_id, m)) == PeriodState.APPROVED for m in earlier
-            )
-            a = areas.get(area_id) if area_id is not None else None
-            summaries[area_id] = AreaSummary(
+    areas = []
+    for area_id, summary in by_area.items():
+        a = figures.areas.get(area_id) if area_id is not None else None
+        captures = figures.captures.get(area_id, {}) if area_id is not None else {}
+        areas.append(
+            AreaSummary(
                 area_id=area_id,
                 code=a.code if a else NO_AREA,
                 name=a.name if a else NO_AREA,
-                state=state,
-                official=official,
+                capture=captures.get(month, NOT_CAPTURED),
+                state=figure_state(month, captures),
+                summary=summary,
             )
-        return summaries[area_id]
-
-    by_node: dict[int, list[ActivityLine]] = defaultdict(list)
-    chart_programmed = [ZERO] * month
-    chart_achieved: list[Decimal | None] = [None] * month
-    for activity in activities:
-        summary = summary_for(area_of[activity.pk])
-        t, done = targets.get(activity.pk, {}), achieved.get(activity.pk, {})
-        cum = cumulative_to(month, t, done)
-        g = grade(
-            programmed=cum.programmed,
-            achieved=cum.achieved,
-            bands=bands.get(activity.pk, DEFAULT_BANDS),
         )
-        line = ActivityLine(
-            key=activity.key,
-            description=activity.description,
-            unit=activity.unit.name if activity.unit else "",
-            area_code=summary.code,
-            annual_target=activity.annual_target,
-            programmed=t.get(month),
-            programmed_cumulative=cum.programmed,
-            achieved=done.get(month),
-            achieved_cumulative=cum.achieved,
-            percent=g.ratio,
-            light=g.light,
-            no_grade=g.reason,
-            justification=justifications.get(activity.pk, ""),
-            official=summary.official,
+    areas.sort(key=lambda s: (s.area_id is None, s.code))
+    totals = Summary()
+    for s in areas:
+        totals.merge(s.summary)
+    chart = []
+    for m in range(1, month + 1):
+        at = figures.summary(figures.at(m)) if m != month else totals
+        chart.append(
+            MonthBar(
+                month=m,
+                label=MONTH_NAMES[m - 1][:3].capitalize(),
+                average_compliance=at.average_compliance,
+                on_track=at.on_track,
+            )
         )
-        by_node[activity.node_id].append(line)
-        summary.totals.add(line)
-        summary.lights.add(g.light)
-        for m, q in t.items():
-            chart_programmed[m - 1] += q
-        for m, q in done.items():
-            chart_achieved[m - 1] = (chart_achieved[m - 1] or ZERO) + q
-
-    area_list = sorted(summaries.values(), key=lambda s: (s.area_id is None, s.code))
-    official, preliminary, lights = Totals(), Totals(), LightCounts()
-    for s in area_list:
-        (official if s.official else preliminary).merge(s.totals)
-        lights.merge(s.lights)
     period = (
         f"Ejercicio {year} · {MONTH_NAMES[month - 1]} (acumulado enero–{MONTH_NAMES[month - 1]})"
     )
@@ -326,18 +256,62 @@ def monthly_report(
         program=program,
         month=month,
         area=scope_area,
-        lines=_tree_order(nodes, by_node, program),
-        areas=area_list,
-        official=official,
-        preliminary=preliminary,
-        lights=lights,
-        chart=[
-            MonthBar(
-                month=m,
-                label=MONTH_NAMES[m - 1][:3].capitalize(),
-                programmed=chart_programmed[m - 1],
-                achieved=chart_achieved[m - 1],
-            )
-            for m in range(1, month + 1)
-        ],
+        lines=_tree_order(list(figures.nodes.values()), by_node, program),
+        areas=areas,
+        totals=totals,
+        by_state=by_state,
+        chart=chart,
     )
+
+
+def _lights_json(summary: Summary) -> dict[str, int]:
+    return {light.value: summary.lights[light] for light in LIGHTS}
+
+
+def monthly_report_json(report: MonthlyReport) -> dict[str, Any]:
+    """The report's data as JSON (a public contract, see docs/figures.md): the same figures
+    as its page, XLSX and PDF; numbers as JSON numbers or null."""
+    inst = report.header.institution
+    return {
+        "institution": inst.code,
+        "year": report.program.year,
+        "month": report.month,
+        "area": report.area.code if report.area else None,
+        "activities": [
+            {
+                "key": a.key,
+                "area": a.area_code if a.area_code != NO_AREA else None,
+                "unit": a.unit or None,
+                "programmed_month": to_json_number(a.programmed),
+                "programmed_to_date": to_json_number(a.programmed_cumulative),
+                "achieved_month": to_json_number(a.achieved),
+                "achieved_to_date": to_json_number(a.achieved_cumulative),
+                "percent": to_json_number(a.percent),
+                "light": a.light.value,
+                "state": a.state.value,
+                "annual_target": to_json_number(a.annual_target),
+            }
+            for a in report.activities
+        ],
+        "areas": [
+            {
+                "code": s.code if s.area_id is not None else None,
+                "activities": s.summary.activities,
+                "lights": _lights_json(s.summary),
+                "average_compliance": to_json_number(s.summary.average_compliance),
+                "on_track": to_json_number(s.summary.on_track),
+                "state": s.state.value,
+                "capture": s.capture,
+            }
+            for s in report.areas
+        ],
+        "totals": {
+            "activities": report.totals.activities,
+            "lights": _lights_json(report.totals),
+            "average_compliance": to_json_number(report.totals.average_compliance),
+            "on_track": to_json_number(report.totals.on_track),
+            "projected_compliance": to_json_number(report.totals.projected_compliance),
+            "states": {state.value: report.totals.states[state] for state in FigureState},
+        },
+        "method": report.method,
+    }

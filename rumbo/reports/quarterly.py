@@ -27,6 +27,7 @@ from rumbo.core.semaforo import Direction, Grade, Light, grade
 from rumbo.indicators.models import Indicator, IndicatorTarget, Level, Measurement
 from rumbo.indicators.selectors import annual_target, bands_for_indicators, period_target
 from rumbo.indicators.trend import Trend, trend
+from rumbo.monitoring.figures import LIGHTS
 from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.selectors import MONTH_NAMES
@@ -40,9 +41,26 @@ from .common import (
     institution_get,
     program_for,
 )
-from .monthly import LightCounts
 
 LEVEL_RANK = {lvl.value: i for i, lvl in enumerate(Level)}
+
+
+@dataclass
+class LightCounts:
+    """How many indicators have each light."""
+
+    counts: dict[Light, int] = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
+
+    def add(self, light: Light) -> None:
+        self.counts[light] += 1
+
+    @property
+    def items(self) -> list[tuple[Light, int]]:
+        return [(light, self.counts[light]) for light in LIGHTS]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ def body_context(kind: str, report: Any) -> dict[str, Any]:
     if isinstance(report, MonthlyReport):
         context["chart_svg"] = month_bars_svg(
             report.chart,
-            title=f"Programado y alcanzado por mes, enero a {MONTH_NAMES[report.month - 1]}",
+            title="Cumplimiento promedio y actividades en meta por mes, enero a "
+            f"{MONTH_NAMES[report.month - 1]}",
         )
     if kind == "program":
         context["month_labels"] = list(zip(MONTH_LABELS, MONTH_NAMES, strict=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rumbo.core.numbers import format_mx
+from rumbo.monitoring.figures import LIGHTS, Summary
 from rumbo.programs.selectors import MONTH_LABELS
 
 from ..common import PRELIMINARY_NOTE
@@ -13,6 +14,7 @@ from ..quarterly import QuarterlyReport
 from .sheet import (
     GROUP_FILL,
     PRELIMINARY_FILL,
+    CellValue,
     Column,
     LightCell,
     Percent,
@@ -69,7 +71,7 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
                 a.achieved_cumulative,
                 Percent(a.percent),
                 LightCell(a.light, a.light_label),
-                "Oficial" if a.official else "Preliminar",
+                a.state.label,
                 a.justification,
             ],
             fill=None if a.official else PRELIMINARY_FILL,
@@ -83,56 +85,56 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         Column(f"Estado de la captura de {month}", 16),
         Column("Estatus de las cifras", 14),
         Column("Actividades", 12),
-        Column("Programado acumulado", 15),
-        Column("Alcanzado acumulado", 15),
-        Column("% acumulado", 11),
         Column("Verde", 8),
         Column("Amarillo", 9),
         Column("Rojo", 8),
         Column("Gris", 8),
+        Column("En meta (verde ÷ calificadas)", 14),
+        Column("Cumplimiento promedio", 14),
     ]
     sheet = SheetWriter(summary, report.header, columns)
+    sheet.note(report.method)
     sheet.header()
-    for s in report.areas:
+
+    def summary_cells(s: Summary) -> list[CellValue]:
+        return [
+            s.activities,
+            *[s.lights[light] for light in LIGHTS],
+            Percent(s.on_track),
+            Percent(s.average_compliance),
+        ]
+
+    for a in report.areas:
         sheet.row(
-            [
-                s.code,
-                s.name,
-                s.state_label,
-                s.status_label,
-                s.totals.activities,
-                s.totals.programmed,
-                s.totals.achieved,
-                Percent(s.totals.percent),
-                *[n for _, n in s.lights.items],
-            ],
-            fill=None if s.official else PRELIMINARY_FILL,
+            [a.code, a.name, a.state_label, a.status_label, *summary_cells(a.summary)],
+            fill=None if a.official else PRELIMINARY_FILL,
         )
-    for label, totals in (
-        ("Total oficial (capturas aprobadas)", report.official),
-        ("Total preliminar (capturas no aprobadas)", report.preliminary),
-        ("Total general (oficial + preliminar)", report.total),
-    ):
+    for state, totals in report.state_totals:
         sheet.row(
-            [
-                label,
-                "",
-                "",
-                "",
-                totals.activities,
-                totals.programmed,
-                totals.achieved,
-                Percent(totals.percent),
-            ],
+            [f"Total de cifras en estado {state.label.lower()}", "", "", state.label,
+             *summary_cells(totals)],
             bold=True,
-        )
-    sheet.row(["Semáforo (todas las actividades)", "", "", "", report.lights.total, "", "", "",
-               *[n for _, n in report.lights.items]], bold=True)  # fmt: skip
+        )  # fmt: skip
+    sheet.row(["Total", "", "", "", *summary_cells(report.totals)], bold=True)
     sheet.blank()
-    sheet.note("Programado y alcanzado por mes", bold=True)
-    sheet.row(["Mes", "", "", "", "", "Programado", "Alcanzado"], bold=True)
+    sheet.note("Cumplimiento promedio y actividades en meta por mes (acumulado)", bold=True)
+    sheet.row(["Mes", "", "", "", "", "", "", "", "", "En meta", "Cumplimiento promedio"],
+              bold=True)  # fmt: skip
     for bar in report.chart:
-        sheet.row([bar.label, "", "", "", "", bar.programmed, bar.achieved])
+        sheet.row(
+            [bar.label, "", "", "", "", "", "", "", "", Percent(bar.on_track),
+             Percent(bar.average_compliance)]
+        )  # fmt: skip
+    units = report.totals.units
+    if units:
+        sheet.blank()
+        sheet.note("Cantidades por unidad de medida (solo se suman cantidades de la misma unidad)",
+                   bold=True)  # fmt: skip
+        sheet.row(["Unidad de medida", "", "", "", "Actividades", "Programado acumulado",
+                   "Alcanzado acumulado", "% acumulado"], bold=True)  # fmt: skip
+        for u in units:
+            sheet.row([u.unit or "(sin unidad)", "", "", "", u.activities, u.programmed_to_date,
+                       u.achieved_to_date, Percent(u.percent)])  # fmt: skip
     return workbook_bytes(wb)
 
 

@@ -1,5 +1,6 @@
 """`rumbo report monthly|quarterly|program|mir --institution CODE --year YYYY
-[--month M | --quarter Q] --format pdf|xlsx -o FILE`: the same ``build_report`` the pages
+[--month M | --quarter Q] --format pdf|xlsx|json [-o FILE]` (json: monthly only, to
+stdout unless -o): the same ``build_report`` the pages
 call; bad arguments end in one line naming the argument."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.core.management.base import CommandError
 
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.reports.builders import build_report
-from rumbo.reports.common import FORMATS, KINDS
+from rumbo.reports.common import DATA_FORMATS, FORMATS, KINDS
 
 
 def _int(value: str | None, name: str, expected: str) -> int | None:
@@ -37,8 +38,16 @@ class Command(RumboCommand):
         group.add_argument("--quarter", help="trimestre 1–4 (solo quarterly, obligatorio)")
         parser.add_argument("--area", help="siglas del área (solo monthly; opcional)")
         parser.add_argument("--mir", help="id de la MIR (solo mir; opcional)")
-        parser.add_argument("--format", required=True, choices=FORMATS, help="pdf o xlsx")
-        parser.add_argument("-o", "--output", required=True, help="archivo de salida")
+        data_formats = sorted({f for fs in DATA_FORMATS.values() for f in fs})
+        parser.add_argument(
+            "--format",
+            required=True,
+            choices=[*FORMATS, *data_formats],
+            help="pdf, xlsx o json (json: solo monthly)",
+        )
+        parser.add_argument(
+            "-o", "--output", help="archivo de salida (json: la salida estándar si se omite)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
@@ -57,6 +66,11 @@ class Command(RumboCommand):
         ):
             if value is not None and kind != owner:
                 raise CommandError(f"{flag}: solo se usa con el informe {owner}, no con {kind}")
+        fmt = options["format"]
+        if fmt not in FORMATS and fmt not in DATA_FORMATS.get(kind, ()):
+            raise CommandError(f"--format: {fmt} solo se usa con el informe monthly, no con {kind}")
+        if fmt in FORMATS and not options["output"]:
+            raise CommandError(f"-o: el formato {fmt} requiere un archivo de salida")
         file = build_report(
             kind=kind,
             institution=options["institution"],
@@ -65,6 +79,6 @@ class Command(RumboCommand):
             quarter=quarter,
             area=options["area"],
             mir=mir,
-            fmt=options["format"],
+            fmt=fmt,
         )
         self.write_bytes(file.content, options["output"])

@@ -1,0 +1,448 @@
+"""Every progress figure of an activity, and every aggregate of activities: one definition.
+
+This module is the only place that sums a cumulative, computes a compliance ratio (through
+``rumbo.core.semaforo``), rounds a percentage (``rumbo.core.semaforo.round_percent``) or
+decides whether a figure is official. The capture grid, the dashboards, the four reports
+(page, XLSX, PDF, JSON), the open-data pages, datasets and API, the transparency formats
+and the JSON API all read it. ``docs/figures.md`` states the definitions in Spanish and
+English with worked examples; the tests recompute them with plain SQL.
+
+For an activity and a month M (1–12):
+
+- **programmed in M**: the month's target; ``None`` when the calendar does not know M.
+- **programmed to date**: the sum of the known targets of months 1..M (``None`` when no
+  month up to M is known).
+- **state**: *pendiente* when the capture of M of the activity's area does not exist yet;
+  *oficial* when the area's captures of every month 1..M exist and are approved;
+  *preliminar* otherwise (a draft, sent, returned or reopened capture in 1..M, or a month
+  in 1..M never captured).
+- **achieved in M**: the entry of M; 0 when the area captured M and the activity has no
+  entry; ``None`` when pending.
+- **achieved to date**: the sum of every entry of months 1..M (a month without an entry
+  adds 0 and never erases the months before it); ``None`` when pending — a month not yet
+  captured is shown as pending, never as 0.
+- **percent** and **light**: the semáforo (``rumbo.core.semaforo.grade``) of achieved to
+  date against programmed to date, with the activity's own bands.
+
+Aggregates (an area, a subprogram, the institution) never add quantities measured in
+different units: they count activities per light and per state, give the share on track
+(green ÷ graded) and the **average compliance**: the mean of the graded activities'
+percentages, each capped at ``COMPLIANCE_CAP`` (100 %) so that over-achieving one activity
+does not hide another's delay. Quantities are totalled per unit of measure only.
+
+The **projection by the calendar** keeps each activity's compliance to date for the rest of
+the year: projected achieved = achieved to date × annual programmed ÷ programmed to date,
+against the annual target; an aggregate's projection is the capped mean of its
+activities' projected compliance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, Light, grade, ratio, round_percent
+from rumbo.institutions.access import activity_area_id
+from rumbo.institutions.models import Area
+from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
+
+from .bands import bands_for_activities
+from .models import PeriodReport, PeriodState, ProgressEntry
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+COMPLIANCE_CAP = HUNDRED
+LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)
+
+AVERAGE_METHOD = (
+    "Cumplimiento promedio: el promedio de los porcentajes de cumplimiento de las"
+    " actividades calificadas (alcanzado acumulado ÷ programado acumulado), cada uno con"
+    " tope de 100 % para que lo que una actividad rebasa no compense el atraso de otra."
+    " No se suman cantidades de unidades de medida distintas."
+)
+PROJECTION_METHOD = (
+    "Proyección por calendario: cada actividad conserva su cumplimiento a la fecha el resto"
+    " del año (alcanzado a la fecha × programado anual ÷ programado a la fecha) y se compara"
+    " con su meta anual; se promedian los porcentajes con tope de 100 %."
+)
+
+
+class FigureState(StrEnum):
+    OFFICIAL = "oficial"
+    PRELIMINARY = "preliminar"
+    PENDING = "pendiente"
+
+    @property
+    def label(self) -> str:
+        return {
+            FigureState.OFFICIAL: "Oficial",
+            FigureState.PRELIMINARY: "Preliminar",
+            FigureState.PENDING: "Pendiente",
+        }[self]
+
+
+STATES = (FigureState.OFFICIAL, FigureState.PRELIMINARY, FigureState.PENDING)
+
+
+# ----------------------------------------------------------------------------- definitions
+
+
+def figure_state(month: int, captures: Mapping[int, str]) -> FigureState:
+    """The state of an area's figures at ``month`` from its captures (month → state)."""
+    if month not in captures:
+        return FigureState.PENDING
+    if all(captures.get(m) == PeriodState.APPROVED for m in range(1, month + 1)):
+        return FigureState.OFFICIAL
+    return FigureState.PRELIMINARY
+
+
+def programmed_to(month: int, targets: Mapping[int, Decimal]) -> Decimal | None:
+    """The sum of the known targets of months 1..``month``; None when none is known."""
+    known = [targets[m] for m in range(1, month + 1) if m in targets]
+    return sum(known, ZERO) if known else None
+
+
+def achieved_to(month: int, achieved: Mapping[int, Decimal]) -> Decimal:
+    """The sum of every entry of months 1..``month`` (a month without one adds 0)."""
+    return sum((v for m, v in achieved.items() if m <= month), ZERO)
+
+
+@dataclass(frozen=True)
+class ActivityFigure:
+    """The figures of one activity at one month."""
+
+    month: int
+    programmed_month: Decimal | None
+    programmed_to_date: Decimal | None
+    achieved_month: Decimal | None
+    achieved_to_date: Decimal | None
+    state: FigureState
+    grade: Grade  # of achieved to date against programmed to date
+    month_grade: Grade  # of the month alone (shown on the activity page)
+    annual_programmed: Decimal | None  # the sum of the known months of the year
+    annual_target: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        return self.grade.ratio
+
+    @property
+    def light(self) -> Light:
+        return self.grade.light
+
+    @property
+    def graded(self) -> bool:
+        return self.grade.light is not Light.GREY
+
+    @property
+    def capped_percent(self) -> Decimal | None:
+        """The compliance that enters an average: the percent, at most ``COMPLIANCE_CAP``;
+        a graded figure without a ratio (descending, nothing incurred) counts as the cap."""
+        if not self.graded:
+            return None
+        if self.grade.ratio is None:
+            return COMPLIANCE_CAP
+        return min(self.grade.ratio, COMPLIANCE_CAP)
+
+    @property
+    def projected_percent(self) -> Decimal | None:
+        """Year-end compliance against the annual target at the current compliance."""
+        if not self.graded or self.achieved_to_date is None:
+            return None
+        if not self.programmed_to_date or self.annual_programmed is None:
+            return None
+        year_end = self.achieved_to_date * self.annual_programmed / self.programmed_to_date
+        target = self.annual_target if self.annual_target else self.annual_programmed
+        return ratio(target, year_end)
+
+
+def activity_figure(
+    *,
+    month: int,
+    targets: Mapping[int, Decimal],
+    achieved: Mapping[int, Decimal],
+    captures: Mapping[int, str],
+    bands: Bands = DEFAULT_BANDS,
+    annual_target: Decimal | None = None,
+) -> ActivityFigure:
+    """The figures of an activity at ``month`` from its monthly targets, its entries (month
+    → achieved) and its area's captures (month → capture state): the rule of the module."""
+    state = figure_state(month, captures)
+    to_date = programmed_to(month, targets)
+    if state is FigureState.PENDING:
+        done_month, done_to_date = None, None
+    else:
+        done_month, done_to_date = achieved.get(month, ZERO), achieved_to(month, achieved)
+    return ActivityFigure(
+        month=month,
+        programmed_month=targets.get(month),
+        programmed_to_date=to_date,
+        achieved_month=done_month,
+        achieved_to_date=done_to_date,
+        state=state,
+        grade=grade(programmed=to_date, achieved=done_to_date, bands=bands),
+        month_grade=grade(programmed=targets.get(month), achieved=done_month, bands=bands),
+        annual_programmed=programmed_to(12, targets),
+        annual_target=annual_target,
+    )
+
+
+def period_change(
+    first: ActivityFigure | None, last: ActivityFigure
+) -> tuple[Decimal | None, Decimal | None]:
+    """Programmed and achieved within a period (months after ``first``'s up to ``last``'s):
+    the difference of the figures to date. ``first`` None: the period starts in January."""
+    programmed = last.programmed_to_date
+    if programmed is not None and first is not None:
+        programmed -= first.programmed_to_date or ZERO
+    achieved = last.achieved_to_date
+    if achieved is not None and first is not None:
+        if first.achieved_to_date is None:
+            return programmed, None
+        achieved -= first.achieved_to_date
+    return programmed, achieved
+
+
+# ------------------------------------------------------------------------------ aggregates
+
+
+@dataclass
+class UnitTotal:
+    unit: str
+    activities: int = 0
+    programmed_to_date: Decimal = ZERO
+    achieved_to_date: Decimal = ZERO
+
+    @property
+    def percent(self) -> Decimal | None:
+        return ratio(self.programmed_to_date, self.achieved_to_date)
+
+
+@dataclass
+class Summary:
+    """A set of activities summarised without adding different units (module docstring)."""
+
+    lights: dict[Light, int] = field(default_factory=lambda: dict.fromkeys(LIGHTS, 0))
+    states: dict[FigureState, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    _capped: list[Decimal] = field(default_factory=list)
+    _projected: list[Decimal] = field(default_factory=list)
+    _units: dict[str, UnitTotal] = field(default_factory=dict)
+
+    def add(self, figure: ActivityFigure, unit: str = "") -> None:
+        self.lights[figure.light] += 1
+        self.states[figure.state] += 1
+        capped = figure.capped_percent
+        if capped is not None:
+            self._capped.append(capped)
+        projected = figure.projected_percent
+        if projected is not None:
+            self._projected.append(min(projected, COMPLIANCE_CAP))
+        if figure.achieved_to_date is not None and figure.programmed_to_date is not None:
+            total = self._units.setdefault(unit, UnitTotal(unit))
+            total.activities += 1
+            total.programmed_to_date += figure.programmed_to_date
+            total.achieved_to_date += figure.achieved_to_date
+
+    def merge(self, other: Summary) -> None:
+        for light, n in other.lights.items():
+            self.lights[light] += n
+        for state, n in other.states.items():
+            self.states[state] += n
+        self._capped += other._capped
+        self._projected += other._projected
+        for unit, t in other._units.items():
+            mine = self._units.setdefault(unit, UnitTotal(unit))
+            mine.activities += t.activities
+            mine.programmed_to_date += t.programmed_to_date
+            mine.achieved_to_date += t.achieved_to_date
+
+    @property
+    def activities(self) -> int:
+        return sum(self.lights.values())
+
+    @property
+    def graded(self) -> int:
+        return self.activities - self.lights[Light.GREY]
+
+    @property
+    def on_track(self) -> Decimal | None:
+        """Green activities ÷ graded activities, in percent."""
+        return ratio(Decimal(self.graded), Decimal(self.lights[Light.GREEN]))
+
+    @property
+    def average_compliance(self) -> Decimal | None:
+        if not self._capped:
+            return None
+        return round_percent(sum(self._capped, ZERO) / len(self._capped))
+
+    @property
+    def projected_compliance(self) -> Decimal | None:
+        if not self._projected:
+            return None
+        return round_percent(sum(self._projected, ZERO) / len(self._projected))
+
+    def light_share(self, light: Light) -> Decimal | None:
+        return ratio(Decimal(self.activities), Decimal(self.lights[light]))
+
+    @property
+    def units(self) -> list[UnitTotal]:
+        return sorted(self._units.values(), key=lambda t: (t.unit == "", t.unit.lower()))
+
+    @property
+    def state(self) -> FigureState | None:
+        """The one state of every figure in the set, or None when mixed (or empty)."""
+        present = [s for s in STATES if self.states[s]]
+        return present[0] if len(present) == 1 else None
+
+
+# ------------------------------------------------------------------------- reading a program
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    activity: Activity
+    area_id: int | None
+    figure: ActivityFigure
+
+    @property
+    def unit(self) -> str:
+        return self.activity.unit.name if self.activity.unit_id and self.activity.unit else ""
+
+
+@dataclass
+class ProgramFigures:
+    """The figures of a program's activities (optionally one area or one subtree) at a month."""
+
+    program: AnnualProgram
+    month: int
+    nodes: dict[int, ProgramNode]
+    areas: dict[int, Area]
+    rows: list[ActivityRow]
+    captures: dict[int | None, dict[int, str]]  # area id → month → capture state
+    # Kept to compute the same activities at other months without another query.
+    _targets: dict[int, dict[int, Decimal]] = field(repr=False, default_factory=dict)
+    _achieved: dict[int, dict[int, Decimal]] = field(repr=False, default_factory=dict)
+    _bands: dict[int, Bands] = field(repr=False, default_factory=dict)
+
+    def at(self, month: int) -> list[ActivityRow]:
+        """The same activities at another month (no query)."""
+        return [
+            ActivityRow(r.activity, r.area_id, self._figure(r.activity, r.area_id, month))
+            for r in self.rows
+        ]
+
+    def months(self, activity: Activity) -> list[ActivityFigure]:
+        """Twelve months of one of the activities (no query)."""
+        area_id = next(r.area_id for r in self.rows if r.activity.pk == activity.pk)
+        return [self._figure(activity, area_id, m) for m in range(1, 13)]
+
+    def _figure(self, activity: Activity, area_id: int | None, month: int) -> ActivityFigure:
+        return activity_figure(
+            month=month,
+            targets=self._targets.get(activity.pk, {}),
+            achieved=self._achieved.get(activity.pk, {}),
+            captures=self.captures.get(area_id, {}),
+            bands=self._bands.get(activity.pk, DEFAULT_BANDS),
+            annual_target=activity.annual_target,
+        )
+
+    def summary(self, rows: Iterable[ActivityRow] | None = None) -> Summary:
+        out = Summary()
+        for r in self.rows if rows is None else rows:
+            out.add(r.figure, r.unit)
+        return out
+
+    def by_area(self, rows: Iterable[ActivityRow] | None = None) -> dict[int | None, Summary]:
+        out: dict[int | None, Summary] = defaultdict(Summary)
+        for r in self.rows if rows is None else rows:
+            out[r.area_id].add(r.figure, r.unit)
+        return dict(out)
+
+    def root_of(self, node_id: int) -> int:
+        node = self.nodes[node_id]
+        while node.parent_id is not None:
+            node = self.nodes[node.parent_id]
+        return node.pk
+
+    def by_root(self, rows: Iterable[ActivityRow] | None = None) -> dict[int, Summary]:
+        out: dict[int, Summary] = defaultdict(Summary)
+        for r in self.rows if rows is None else rows:
+            out[self.root_of(r.activity.node_id)].add(r.figure, r.unit)
+        return dict(out)
+
+
+def _subtree(nodes: dict[int, ProgramNode], root_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for n in nodes.values():
+        children[n.parent_id].append(n.pk)
+    out, stack = set(), [root_id]
+    while stack:
+        current = stack.pop()
+        out.add(current)
+        stack.extend(children[current])
+    return out
+
+
+def program_figures(
+    *,
+    program: AnnualProgram,
+    month: int,
+    area: Area | None = None,
+    node: ProgramNode | None = None,
+    activity: Activity | None = None,
+) -> ProgramFigures:
+    """Every activity of ``program`` (or of one ``area``, one ``node``'s subtree, or one
+    ``activity``) at ``month``, in eight queries whatever the size of the program."""
+    if not 1 <= month <= 12:
+        raise ValueError("El mes debe estar entre 1 y 12.")
+    nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program).order_by()}
+    activities = Activity.objects.filter(program=program).select_related("unit")
+    if activity is not None:
+        activities = activities.filter(pk=activity.pk)
+    if node is not None:
+        activities = activities.filter(node_id__in=_subtree(nodes, node.pk))
+    chosen = []
+    for a in activities.order_by("order", "key"):
+        area_id = activity_area_id(a, nodes)
+        if area is None or area_id == area.pk:
+            chosen.append((a, area_id))
+    scope = {"activity__program": program} if activity is None else {"activity": activity}
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for activity_id, m, quantity in (
+        MonthlyTarget.objects.filter(**scope)
+        .order_by()
+        .values_list("activity_id", "month", "quantity")
+    ):
+        targets[activity_id][m] = quantity
+    achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for activity_id, m, value in (
+        ProgressEntry.objects.filter(**scope)
+        .order_by()
+        .values_list("activity_id", "month", "achieved")
+    ):
+        achieved[activity_id][m] = value
+    captures: dict[int | None, dict[int, str]] = defaultdict(dict)
+    for area_id, m, state in (
+        PeriodReport.objects.filter(program=program)
+        .order_by()
+        .values_list("area_id", "month", "state")
+    ):
+        captures[area_id][m] = state
+    bands = bands_for_activities([a for a, _ in chosen])
+    areas = {a.pk: a for a in Area.objects.filter(institution_id=program.institution_id)}
+    out = ProgramFigures(
+        program=program,
+        month=month,
+        nodes=nodes,
+        areas=areas,
+        rows=[],
+        captures=dict(captures),
+        _targets=dict(targets),
+        _achieved=dict(achieved),
+        _bands=bands,
+    )
+    out.rows = [ActivityRow(a, area_id, out._figure(a, area_id, month)) for a, area_id in chosen]
+    return out
