@@ -33,8 +33,9 @@ from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget
 from rumbo.programs.selectors import MONTH_NAMES
 
 from .bands import bands_for_activities
+from .figures import capture_grade
 from .models import PeriodReport, ProgressEntry
-from .selectors import area_activities, cumulative_to, policy_for
+from .selectors import area_activities, policy_for
 from .services import (
     ProgressRow,
     period_approve,
@@ -151,9 +152,8 @@ def _rows(
         value = simulated_achieved(activity.key, month, programmed)
         achieved[activity.pk][month] = value
         month_grade = grade(programmed=programmed, achieved=value, bands=bands[activity.pk])
-        cum = cumulative_to(month, targets[activity.pk], achieved[activity.pk])
-        cum_grade = grade(
-            programmed=cum.programmed, achieved=cum.achieved, bands=bands[activity.pk]
+        cum_grade = capture_grade(
+            month, targets[activity.pk], achieved[activity.pk], bands[activity.pk]
         )
         result.lights[month_grade.light] += 1
         justification = ""

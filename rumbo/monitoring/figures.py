@@ -44,7 +44,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, Light, grade, ratio, round_percent
+from django.db.models import Q
+
+from rumbo.core.semaforo import (
+    DEFAULT_BANDS,
+    Bands,
+    Grade,
+    Light,
+    NoGrade,
+    grade,
+    light_for,
+    ratio,
+    round_percent,
+)
 from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
@@ -110,6 +122,19 @@ def achieved_to(month: int, achieved: Mapping[int, Decimal]) -> Decimal:
     return sum((v for m, v in achieved.items() if m <= month), ZERO)
 
 
+def capture_grade(
+    month: int,
+    targets: Mapping[int, Decimal],
+    achieved: Mapping[int, Decimal],
+    bands: Bands = DEFAULT_BANDS,
+) -> Grade:
+    """The semáforo of a month while it is captured (what asks for a justification):
+    achieved to date with the month's own value against programmed to date; grey while
+    the month has no value."""
+    done = achieved_to(month, achieved) if month in achieved else None
+    return grade(programmed=programmed_to(month, targets), achieved=done, bands=bands)
+
+
 @dataclass(frozen=True)
 class ActivityFigure:
     """The figures of one activity at one month."""
@@ -146,6 +171,21 @@ class ActivityFigure:
         if self.grade.ratio is None:
             return COMPLIANCE_CAP
         return min(self.grade.ratio, COMPLIANCE_CAP)
+
+    @property
+    def expected_year_share(self) -> Decimal | None:
+        """Programmed to date as a percent of the year's programmed (the calendar's pace)."""
+        if not self.annual_programmed or self.programmed_to_date is None:
+            return None
+        return ratio(self.annual_programmed, self.programmed_to_date)
+
+    @property
+    def achieved_year_share(self) -> Decimal | None:
+        """Achieved to date as a percent of the year's programmed, at most the cap."""
+        if not self.annual_programmed or self.achieved_to_date is None:
+            return None
+        share = ratio(self.annual_programmed, self.achieved_to_date)
+        return None if share is None else min(share, COMPLIANCE_CAP)
 
     @property
     def projected_percent(self) -> Decimal | None:
@@ -190,23 +230,55 @@ def activity_figure(
     )
 
 
-def period_change(
-    first: ActivityFigure | None, last: ActivityFigure
-) -> tuple[Decimal | None, Decimal | None]:
-    """Programmed and achieved within a period (months after ``first``'s up to ``last``'s):
-    the difference of the figures to date. ``first`` None: the period starts in January."""
+@dataclass(frozen=True)
+class PeriodFigure:
+    """Programmed and achieved within a period of months (a quarter, the year)."""
+
+    programmed: Decimal | None
+    achieved: Decimal | None  # None unless every figure up to the period's end is official
+    state: FigureState  # of the figures at the period's last month
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.programmed is None or self.achieved is None:
+            return None
+        return ratio(self.programmed, self.achieved)
+
+
+def period_figure(before: ActivityFigure | None, last: ActivityFigure) -> PeriodFigure:
+    """The period after ``before``'s month up to ``last``'s (``before`` None: from January):
+    the difference of the figures to date. Achieved is published only when ``last`` is
+    official (every capture of its area up to the period's end approved)."""
     programmed = last.programmed_to_date
-    if programmed is not None and first is not None:
-        programmed -= first.programmed_to_date or ZERO
-    achieved = last.achieved_to_date
-    if achieved is not None and first is not None:
-        if first.achieved_to_date is None:
-            return programmed, None
-        achieved -= first.achieved_to_date
-    return programmed, achieved
+    if programmed is not None and before is not None:
+        programmed -= before.programmed_to_date or ZERO
+    achieved = None
+    if last.state is FigureState.OFFICIAL and last.achieved_to_date is not None:
+        earlier = before.achieved_to_date if before is not None else ZERO
+        achieved = last.achieved_to_date - (earlier or ZERO)
+    return PeriodFigure(programmed=programmed, achieved=achieved, state=last.state)
 
 
 # ------------------------------------------------------------------------------ aggregates
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return round_percent(sum(values, ZERO) / len(values)) if values else None
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in percent (counts: completeness, timeliness, lights)."""
+    return ratio(Decimal(whole), Decimal(part))
+
+
+def projected_year_share(now: Summary, expected_later: Decimal | None) -> Decimal | None:
+    """The year share a set of activities reaches at a later month if it keeps its current
+    average compliance over what the calendar still programs until then."""
+    achieved, expected_now = now.achieved_year_share, now.expected_year_share
+    compliance = now.average_compliance
+    if achieved is None or expected_now is None or expected_later is None or compliance is None:
+        return None
+    return round_percent(achieved + compliance / HUNDRED * (expected_later - expected_now))
 
 
 @dataclass
@@ -230,8 +302,14 @@ class Summary:
     _capped: list[Decimal] = field(default_factory=list)
     _projected: list[Decimal] = field(default_factory=list)
     _units: dict[str, UnitTotal] = field(default_factory=dict)
+    _expected: list[Decimal] = field(default_factory=list)
+    _achieved: list[Decimal] = field(default_factory=list)
 
     def add(self, figure: ActivityFigure, unit: str = "") -> None:
+        if figure.expected_year_share is not None:
+            self._expected.append(figure.expected_year_share)
+        if figure.achieved_year_share is not None:
+            self._achieved.append(figure.achieved_year_share)
         self.lights[figure.light] += 1
         self.states[figure.state] += 1
         capped = figure.capped_percent
@@ -246,6 +324,11 @@ class Summary:
             total.programmed_to_date += figure.programmed_to_date
             total.achieved_to_date += figure.achieved_to_date
 
+    def add_pending(self) -> None:
+        """An activity whose month has not been captured (nothing to grade yet)."""
+        self.lights[Light.GREY] += 1
+        self.states[FigureState.PENDING] += 1
+
     def merge(self, other: Summary) -> None:
         for light, n in other.lights.items():
             self.lights[light] += n
@@ -253,6 +336,8 @@ class Summary:
             self.states[state] += n
         self._capped += other._capped
         self._projected += other._projected
+        self._expected += other._expected
+        self._achieved += other._achieved
         for unit, t in other._units.items():
             mine = self._units.setdefault(unit, UnitTotal(unit))
             mine.activities += t.activities
@@ -270,26 +355,47 @@ class Summary:
     @property
     def on_track(self) -> Decimal | None:
         """Green activities ÷ graded activities, in percent."""
-        return ratio(Decimal(self.graded), Decimal(self.lights[Light.GREEN]))
+        return share(self.lights[Light.GREEN], self.graded)
 
     @property
     def average_compliance(self) -> Decimal | None:
-        if not self._capped:
-            return None
-        return round_percent(sum(self._capped, ZERO) / len(self._capped))
+        return _mean(self._capped)
 
     @property
     def projected_compliance(self) -> Decimal | None:
-        if not self._projected:
-            return None
-        return round_percent(sum(self._projected, ZERO) / len(self._projected))
+        """The mean of the activities' projected year-end compliance (each capped)."""
+        return _mean(self._projected)
+
+    @property
+    def expected_year_share(self) -> Decimal | None:
+        """The mean of the activities' programmed to date as a percent of their year."""
+        return _mean(self._expected)
+
+    @property
+    def achieved_year_share(self) -> Decimal | None:
+        """The mean of the activities' achieved to date as a percent of their year (capped)."""
+        return _mean(self._achieved)
 
     def light_share(self, light: Light) -> Decimal | None:
-        return ratio(Decimal(self.activities), Decimal(self.lights[light]))
+        return share(self.lights[light], self.activities)
 
     @property
     def units(self) -> list[UnitTotal]:
         return sorted(self._units.values(), key=lambda t: (t.unit == "", t.unit.lower()))
+
+    def grade(self, bands: Bands = DEFAULT_BANDS) -> Grade:
+        """The semáforo of the set: its average compliance against ``bands`` (grey when
+        no activity is graded)."""
+        average = self.average_compliance
+        if average is None:
+            return Grade(Light.GREY, None, NoGrade.NOT_REPORTED)
+        return Grade(light_for(average, bands), average)
+
+    def single_unit(self) -> UnitTotal | None:
+        """The quantities of the set when all its activities share one unit (else None:
+        quantities of different units are never added)."""
+        units = list(self._units.values())
+        return units[0] if len(units) == 1 and units[0].activities == self.activities else None
 
     @property
     def state(self) -> FigureState | None:
@@ -338,6 +444,12 @@ class ProgramFigures:
         """Twelve months of one of the activities (no query)."""
         area_id = next(r.area_id for r in self.rows if r.activity.pk == activity.pk)
         return [self._figure(activity, area_id, m) for m in range(1, 13)]
+
+    def target(self, activity: Activity, month: int) -> Decimal | None:
+        return self._targets.get(activity.pk, {}).get(month)
+
+    def has_entry(self, activity: Activity, month: int) -> bool:
+        return month in self._achieved.get(activity.pk, {})
 
     def _figure(self, activity: Activity, area_id: int | None, month: int) -> ActivityFigure:
         return activity_figure(
@@ -409,17 +521,17 @@ def program_figures(
         area_id = activity_area_id(a, nodes)
         if area is None or area_id == area.pk:
             chosen.append((a, area_id))
-    scope = {"activity__program": program} if activity is None else {"activity": activity}
+    scope = Q(activity__program=program) if activity is None else Q(activity=activity)
     targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for activity_id, m, quantity in (
-        MonthlyTarget.objects.filter(**scope)
+        MonthlyTarget.objects.filter(scope)
         .order_by()
         .values_list("activity_id", "month", "quantity")
     ):
         targets[activity_id][m] = quantity
     achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for activity_id, m, value in (
-        ProgressEntry.objects.filter(**scope)
+        ProgressEntry.objects.filter(scope)
         .order_by()
         .values_list("activity_id", "month", "achieved")
     ):

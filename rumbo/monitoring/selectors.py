@@ -1,14 +1,12 @@
 """Reads of monthly progress: per activity by month, and per area × month for the capture grid.
 
-Cumulative figures (DOMAIN.md §4): programmed sums the known monthly targets up to the
-month (None when none is known); achieved sums the entries up to the month, a month
-without an entry counting as nothing achieved — but a month that itself has no entry has
-no cumulative achieved (grey "sin dato"), so future months are not graded red.
+Every figure (cumulative programmed and achieved, ratio, semáforo, state) is defined in
+``rumbo.monitoring.figures``; these selectors only load what the grid and the API need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,6 +16,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
 
 from .bands import bands_for_activities
+from .figures import FigureState, achieved_to, activity_figure, capture_grade, programmed_to
 from .models import MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
 
 MONTHS = range(1, 13)
@@ -42,26 +41,6 @@ def program_nodes(program_ids: Iterable[int]) -> dict[int, ProgramNode]:
 
 
 @dataclass(frozen=True)
-class Cumulative:
-    programmed: Decimal | None
-    achieved: Decimal | None
-
-
-def cumulative_to(
-    month: int,
-    programmed: Mapping[int, Decimal],
-    achieved: Mapping[int, Decimal],
-) -> Cumulative:
-    """Cumulative programmed and achieved up to ``month`` (the rule in the module docstring)."""
-    known = [programmed[m] for m in range(1, month + 1) if m in programmed]
-    cum_programmed = sum(known, Decimal(0)) if known else None
-    if month not in achieved:
-        return Cumulative(cum_programmed, None)
-    cum_achieved = sum((achieved[m] for m in range(1, month + 1) if m in achieved), Decimal(0))
-    return Cumulative(cum_programmed, cum_achieved)
-
-
-@dataclass(frozen=True)
 class MonthProgress:
     month: int
     programmed: Decimal | None  # None: unknown month
@@ -71,6 +50,7 @@ class MonthProgress:
     month_grade: Grade
     cumulative_grade: Grade  # the semáforo that counts (and that asks for a justification)
     state: PeriodState | None  # of the area's capture that month; None: never captured
+    figure_state: FigureState  # oficial / preliminar / pendiente (figures.figure_state)
     version: int | None  # of the entry; None: no entry yet (send None to create it)
     comment: str
     justification: str
@@ -98,7 +78,7 @@ def _entries(activity_ids: list[int], max_month: int = 12) -> dict[int, dict[int
 
 
 def activity_progress(*, activity: Activity, bands: Bands | None = None) -> list[MonthProgress]:
-    """Twelve months of one activity, in a constant number of queries (five or six)."""
+    """Twelve months of one activity (``figures``), in a constant number of queries."""
     if bands is None:
         bands = bands_for_activities([activity]).get(activity.pk, DEFAULT_BANDS)
     targets = _targets([activity.pk])[activity.pk]
@@ -107,32 +87,30 @@ def activity_progress(*, activity: Activity, bands: Bands | None = None) -> list
     area_id = activity.area_id
     if area_id is None:
         area_id = activity_area_id(activity, program_nodes([activity.program_id]))
-    states: dict[int, PeriodState] = {}
+    captures: dict[int, str] = {}
     if area_id is not None:
-        states = {
-            month: PeriodState(state)
-            for month, state in PeriodReport.objects.filter(
+        captures = dict(
+            PeriodReport.objects.filter(
                 program_id=activity.program_id, area_id=area_id
             ).values_list("month", "state")
-        }
+        )
     out = []
     for month in MONTHS:
-        cum = cumulative_to(month, targets, achieved)
+        figure = activity_figure(
+            month=month, targets=targets, achieved=achieved, captures=captures, bands=bands
+        )
         entry = entries.get(month)
         out.append(
             MonthProgress(
                 month=month,
-                programmed=targets.get(month),
-                achieved=achieved.get(month),
-                cumulative_programmed=cum.programmed,
-                cumulative_achieved=cum.achieved,
-                month_grade=grade(
-                    programmed=targets.get(month), achieved=achieved.get(month), bands=bands
-                ),
-                cumulative_grade=grade(
-                    programmed=cum.programmed, achieved=cum.achieved, bands=bands
-                ),
-                state=states.get(month),
+                programmed=figure.programmed_month,
+                achieved=entry.achieved if entry else None,
+                cumulative_programmed=figure.programmed_to_date,
+                cumulative_achieved=figure.achieved_to_date,
+                month_grade=figure.month_grade,
+                cumulative_grade=figure.grade,
+                state=PeriodState(captures[month]) if month in captures else None,
+                figure_state=figure.state,
                 version=entry.version if entry else None,
                 comment=entry.comment if entry else "",
                 justification=entry.justification if entry else "",
@@ -152,15 +130,11 @@ class GridRow:
     month_grade: Grade
     cumulative_grade: Grade
     entry: ProgressEntry | None
+    achieved_before: Decimal  # achieved to the month before (what the page adds the typed value to)
 
     @property
     def version(self) -> int | None:
         return self.entry.version if self.entry else None
-
-    @property
-    def achieved_before(self) -> Decimal:
-        """Cumulative achieved of the earlier months (what the page adds the typed value to)."""
-        return (self.cumulative_achieved or Decimal(0)) - (self.achieved or Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -198,20 +172,23 @@ def area_month_grid(*, program: AnnualProgram, area: Area, month: int) -> AreaMo
     rows = []
     for activity in activities:
         achieved = {m: e.achieved for m, e in entries[activity.pk].items()}
-        cum = cumulative_to(month, targets[activity.pk], achieved)
-        programmed = targets[activity.pk].get(month)
         b = bands[activity.pk]
+        # The grid is the capture of the month itself: its cumulative grade is the one
+        # that asks for a justification (figures.capture_grade); the earlier months'
+        # achieved (figures.achieved_to) is what the live preview adds the typed value to.
+        programmed = targets[activity.pk].get(month)
         rows.append(
             GridRow(
                 activity=activity,
                 bands=b,
                 programmed=programmed,
-                cumulative_programmed=cum.programmed,
+                cumulative_programmed=programmed_to(month, targets[activity.pk]),
                 achieved=achieved.get(month),
-                cumulative_achieved=cum.achieved,
+                cumulative_achieved=achieved_to(month, achieved) if month in achieved else None,
                 month_grade=grade(programmed=programmed, achieved=achieved.get(month), bands=b),
-                cumulative_grade=grade(programmed=cum.programmed, achieved=cum.achieved, bands=b),
+                cumulative_grade=capture_grade(month, targets[activity.pk], achieved, b),
                 entry=entries[activity.pk].get(month),
+                achieved_before=achieved_to(month - 1, achieved),
             )
         )
     return AreaMonthGrid(program=program, area=area, month=month, period=period, rows=rows)

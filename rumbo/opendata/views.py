@@ -89,9 +89,10 @@ def progress_chart(progress: PublicProgress) -> dict[str, object]:
     months = progress.months
     return {
         "months": [m.label for m in months],
-        "programmed": [to_json_number(m.programmed) for m in months],
-        "achieved": [to_json_number(m.achieved) for m in months],
-        "cumulative_percent": [to_json_number(m.grade.ratio) for m in months],
+        "average_compliance": [
+            to_json_number(m.summary.average_compliance) if m.published else None for m in months
+        ],
+        "on_track": [to_json_number(m.summary.on_track) if m.published else None for m in months],
     }
 
 

@@ -25,9 +25,9 @@ from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariabl
 from rumbo.indicators.selectors import annual_target
 from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area, Institution
-from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
-from rumbo.monitoring.selectors import cumulative_to
-from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, MonthlyTarget, ProgramNode
+from rumbo.monitoring.figures import period_figure, program_figures
+from rumbo.monitoring.models import PeriodReport, PeriodState
+from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, ProgramNode
 from rumbo.programs.selectors import MONTH_NAMES
 
 Row = dict[str, Any]
@@ -264,46 +264,35 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
 # ---------------------------------------------------------------- CDMX art. 121 fr. XXII b)
 
 
-def _ratio(achieved: Decimal | None, programmed: Decimal | None) -> Decimal | None:
-    if achieved is None or not programmed:
-        return None
-    return (achieved * 100 / programmed).quantize(Decimal("0.01"))
-
-
 def poa_rows(*, institution: Institution, period: ReportPeriod, today: date) -> list[Row]:
     """Per POA activity: its program and area, unit, annual target, and programmed and
-    achieved in the period — achieved only when every month of the period is approved."""
+    achieved in the period (``rumbo.monitoring.figures.period_figure``) — achieved only
+    when the activity's figures at the period's end are official (every capture of its
+    area up to that month approved)."""
     program, activities, nodes, areas = _program_parts(institution, period.year)
     if program is None:
         return []
-    ids = [a.pk for a in activities]
-    months = list(period.months)
-    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for activity_id, month, quantity in MonthlyTarget.objects.filter(
-        activity_id__in=ids, month__lte=period.last_month
-    ).values_list("activity_id", "month", "quantity"):
-        targets[activity_id][month] = quantity
-    achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for activity_id, month, quantity in ProgressEntry.objects.filter(
-        activity_id__in=ids, month__lte=period.last_month
-    ).values_list("activity_id", "month", "achieved"):
-        achieved[activity_id][month] = quantity
-    approved = _approved([program.pk], months)
+    last = program_figures(program=program, month=period.last_month)
+    before = {}
+    if period.first_month > 1:
+        before = {r.activity.pk: r.figure for r in last.at(period.first_month - 1)}
+    at_end = {r.activity.pk: r for r in last.rows}
     rows = []
     for a in activities:
-        area_id = activity_area_id(a, nodes)
-        area = areas.get(area_id or 0)
+        row = at_end[a.pk]
+        area = areas.get(row.area_id or 0)
         root = _root(nodes[a.node_id], nodes)
-        open_months = [m for m in months if (program.pk, area_id, m) not in approved]
-        before = cumulative_to(period.first_month - 1, targets[a.pk], achieved[a.pk])
-        upto = cumulative_to(period.last_month, targets[a.pk], achieved[a.pk])
-        programmed = _difference(upto.programmed, before.programmed)
-        done = None if open_months else _difference(upto.achieved, before.achieved)
-        if open_months:
-            names = ", ".join(calendar_month(m) for m in open_months)
+        figure = period_figure(before.get(a.pk), row.figure)
+        note = ""
+        if figure.achieved is None:
+            captures = last.captures.get(row.area_id, {})
+            missing = [
+                m
+                for m in range(1, period.last_month + 1)
+                if captures.get(m) != PeriodState.APPROVED
+            ]
+            names = ", ".join(calendar_month(m) for m in missing)
             note = f"Meses sin captura aprobada: {names}; el avance no se publica."
-        else:
-            note = ""
         rows.append(
             {
                 **_base(period, today),
@@ -313,20 +302,14 @@ def poa_rows(*, institution: Institution, period: ReportPeriod, today: date) -> 
                 "activity": a.description,
                 "unit": a.unit.name if a.unit else "",
                 "annual_target": a.annual_target,
-                "programmed": programmed,
-                "achieved": done,
-                "percent": _ratio(done, programmed),
+                "programmed": figure.programmed,
+                "achieved": figure.achieved,
+                "percent": figure.percent,
                 "responsible": area.name if area else "",
                 "note": note,
             }
         )
     return rows
-
-
-def _difference(upto: Decimal | None, before: Decimal | None) -> Decimal | None:
-    if upto is None:
-        return None
-    return upto - (before or Decimal(0))
 
 
 def calendar_month(month: int) -> str:

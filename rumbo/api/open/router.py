@@ -16,6 +16,7 @@ from ninja import Router
 
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Grade
+from rumbo.monitoring.figures import LIGHTS, Summary
 from rumbo.opendata.datasets import DATASETS, DICTIONARY_FORMATS, FORMATS
 from rumbo.opendata.exports import dictionary_rows, licence_dict
 from rumbo.opendata.selectors import (
@@ -147,6 +148,18 @@ def open_program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     response={200: OpenProgressOut, **OPEN_RESPONSES},
     summary="Avance de los meses aprobados (por mes y por área)",
 )
+def _summary_dict(summary: Summary | None) -> dict[str, Any]:
+    """The unit-free summary of a set of activities (rumbo.monitoring.figures)."""
+    if summary is None:
+        return {"activities": 0, "lights": None, "average_compliance": None, "on_track": None}
+    return {
+        "activities": summary.activities,
+        "lights": {light.value: summary.lights[light] for light in LIGHTS},
+        "average_compliance": to_json_number(summary.average_compliance),
+        "on_track": to_json_number(summary.on_track),
+    }
+
+
 def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
     progress = public_progress(public)
@@ -170,6 +183,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
                 "cumulative_programmed": to_json_number(m.cumulative_programmed),
                 "cumulative_achieved": to_json_number(m.cumulative_achieved),
                 "grade": _grade(m.grade),
+                **_summary_dict(m.summary if m.published else None),
             }
             for m in progress.months
         ],
@@ -181,6 +195,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
                 "cumulative_programmed": to_json_number(a.cumulative_programmed),
                 "cumulative_achieved": to_json_number(a.cumulative_achieved),
                 "grade": _grade(a.grade),
+                **_summary_dict(a.summary),
             }
             for a in progress.areas
         ],

@@ -74,6 +74,18 @@ class OpenMonthOut(Schema):
     cumulative_programmed: Number | None
     cumulative_achieved: Number | None
     grade: GradeOut
+    activities: int = Field(0, description="Actividades con cifras oficiales en el conjunto.")
+    lights: dict[str, int] | None = Field(
+        None, description="Actividades por color: verde, amarillo, rojo, gris."
+    )
+    average_compliance: Number | None = Field(
+        None,
+        description="Promedio del cumplimiento acumulado de las actividades calificadas, cada"
+        " uno con tope de 100 % (docs/figures.md).",
+    )
+    on_track: Number | None = Field(
+        None, description="Actividades en verde ÷ actividades calificadas, en porcentaje."
+    )
 
 
 class OpenAreaProgressOut(Schema):
@@ -83,6 +95,18 @@ class OpenAreaProgressOut(Schema):
     cumulative_programmed: Number | None
     cumulative_achieved: Number | None
     grade: GradeOut
+    activities: int = Field(0, description="Actividades con cifras oficiales en el conjunto.")
+    lights: dict[str, int] | None = Field(
+        None, description="Actividades por color: verde, amarillo, rojo, gris."
+    )
+    average_compliance: Number | None = Field(
+        None,
+        description="Promedio del cumplimiento acumulado de las actividades calificadas, cada"
+        " uno con tope de 100 % (docs/figures.md).",
+    )
+    on_track: Number | None = Field(
+        None, description="Actividades en verde ÷ actividades calificadas, en porcentaje."
+    )
 
 
 class BandsOut(Schema):

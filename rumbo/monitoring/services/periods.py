@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.core.semaforo import grade
 from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import Capability, can_submit_period, require
 from rumbo.institutions.models import Area
@@ -30,8 +29,9 @@ from rumbo.programs.models import AnnualProgram, MonthlyTarget
 
 from ..bands import bands_for_activities
 from ..errors import StaleVersion, WindowClosed
+from ..figures import capture_grade
 from ..models import PeriodReport, PeriodState, ProgressEntry
-from ..selectors import area_activities, cumulative_to
+from ..selectors import area_activities
 from ..windows import window_for
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -137,8 +137,7 @@ def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list
                 missing.append(a.key)
             continue
         achieved = {m: e.achieved for m, e in entries[a.pk].items()}
-        cum = cumulative_to(month, targets[a.pk], achieved)
-        result = grade(programmed=cum.programmed, achieved=cum.achieved, bands=bands[a.pk])
+        result = capture_grade(month, targets[a.pk], achieved, bands[a.pk])
         if result.needs_justification and not current.justification.strip():
             unjustified.append(a.key)
     errors = []

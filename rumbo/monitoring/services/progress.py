@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, Change, audit_record_many
-from rumbo.core.semaforo import Bands, grade
+from rumbo.core.semaforo import Bands
 from rumbo.institutions.access import activity_area_id, can_capture
 from rumbo.programs.models import Activity, MonthlyTarget, ProgramNode
 from rumbo.programs.services import quantity_parse
@@ -37,8 +37,9 @@ from ..errors import (
     StaleVersion,
     WindowClosed,
 )
+from ..figures import capture_grade
 from ..models import PeriodReport, PeriodState, ProgressEntry
-from ..selectors import cumulative_to, policies_for, program_nodes
+from ..selectors import policies_for, program_nodes
 from ..windows import extensions_for, window_status
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -214,8 +215,9 @@ def _gate(
 
 def _justification_error(checked: _Checked, ctx: _Context) -> str | None:
     a = checked.activity
-    cum = cumulative_to(checked.row.month, ctx.targets.get(a.pk, {}), ctx.achieved[a.pk])
-    result = grade(programmed=cum.programmed, achieved=cum.achieved, bands=ctx.bands[a.pk])
+    result = capture_grade(
+        checked.row.month, ctx.targets.get(a.pk, {}), ctx.achieved[a.pk], ctx.bands[a.pk]
+    )
     if result.needs_justification and not checked.justification:
         return (
             f"El avance acumulado al mes está en {result.light.label.lower()} "

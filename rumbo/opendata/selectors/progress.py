@@ -1,4 +1,6 @@
-"""Progress of approved months only: per month, per area, per activity."""
+"""Progress as the public sees it: official figures only (every capture of the area up to
+the month approved), read from ``rumbo.monitoring.figures`` — per activity, and summarised
+per month and per area without adding quantities of different units."""
 
 from __future__ import annotations
 
@@ -6,49 +8,81 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rumbo.core.semaforo import Bands, Grade, grade
-from rumbo.institutions.access import activity_area_id
+from rumbo.core.semaforo import Bands, Grade
 from rumbo.institutions.models import Area
-from rumbo.monitoring.bands import bands_for_activities
-from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
-from rumbo.monitoring.selectors import MONTHS, cumulative_to, policy_for, program_nodes
-from rumbo.programs.models import Activity, MonthlyTarget
+from rumbo.monitoring.figures import ActivityRow, FigureState, Summary, program_figures
+from rumbo.monitoring.selectors import MONTHS, policy_for
+from rumbo.programs.models import Activity
 from rumbo.programs.selectors import MONTH_LABELS
 
 from .publications import PublicProgram
 
 # --------------------------------------------------------------------------------------
-# Progress of approved months
+# Progress of official months
 
 
 @dataclass(frozen=True)
 class ProgressMonth:
     month: int
     label: str
-    areas: list[Area]  # whose capture of the month is approved
-    programmed: Decimal | None
-    achieved: Decimal | None
-    cumulative_programmed: Decimal | None
-    cumulative_achieved: Decimal | None
-    grade: Grade  # on the cumulative figures
+    areas: list[Area]  # whose figures at the month are official
+    summary: Summary  # of the activities of those areas
+    bands: Bands
 
     @property
     def published(self) -> bool:
         return bool(self.areas)
 
+    @property
+    def grade(self) -> Grade:
+        """The semáforo of the month's average compliance."""
+        return self.summary.grade(self.bands)
+
+    # Quantities only when every published activity shares one unit (never mixed units).
+    @property
+    def programmed(self) -> Decimal | None:
+        return None
+
+    @property
+    def achieved(self) -> Decimal | None:
+        return None
+
+    @property
+    def cumulative_programmed(self) -> Decimal | None:
+        unit = self.summary.single_unit()
+        return unit.programmed_to_date if unit and self.published else None
+
+    @property
+    def cumulative_achieved(self) -> Decimal | None:
+        unit = self.summary.single_unit()
+        return unit.achieved_to_date if unit and self.published else None
+
 
 @dataclass(frozen=True)
 class ProgressArea:
     area: Area
-    months: list[int]  # approved months
-    cumulative_programmed: Decimal | None  # to its last approved month
-    cumulative_achieved: Decimal | None
-    grade: Grade
+    months: list[int]  # official months
+    summary: Summary  # at its last official month
+    bands: Bands
+
+    @property
+    def grade(self) -> Grade:
+        return self.summary.grade(self.bands)
+
+    @property
+    def cumulative_programmed(self) -> Decimal | None:
+        unit = self.summary.single_unit()
+        return unit.programmed_to_date if unit else None
+
+    @property
+    def cumulative_achieved(self) -> Decimal | None:
+        unit = self.summary.single_unit()
+        return unit.achieved_to_date if unit else None
 
 
 @dataclass(frozen=True)
 class ProgressRow:
-    """One activity in one approved month of its area (the progress dataset)."""
+    """One activity in one official month of its area (the progress dataset)."""
 
     activity: Activity
     area: Area
@@ -78,120 +112,61 @@ class PublicProgress:
         return published[-1] if published else None
 
 
-def _masked(
-    values: dict[int, Decimal], months: set[int], *, zero_when_missing: bool
-) -> dict[int, Decimal]:
-    out = {m: v for m, v in values.items() if m in months}
-    if zero_when_missing:  # an approved month without an entry achieved nothing
-        for m in months:
-            out.setdefault(m, Decimal(0))
-    return out
-
-
 def public_progress(public: PublicProgram) -> PublicProgress:
-    """Programmed vs achieved of the approved months (nine queries whatever the size)."""
+    """The official figures of every month (a constant number of queries whatever the
+    size)."""
     program = public.program
-    nodes = program_nodes([program.pk])
-    areas = {a.pk: a for a in Area.objects.filter(institution_id=program.institution_id)}
-    activities = list(
-        Activity.objects.filter(program=program)
-        .select_related("unit")
-        .only("pk", "program_id", "node_id", "area_id", "key", "description", "unit__name")
-        .order_by("order", "key")
-    )
-    approved: dict[int, set[int]] = defaultdict(set)  # area id → approved months
-    for report_area, month in PeriodReport.objects.filter(
-        program=program, state=PeriodState.APPROVED
-    ).values_list("area_id", "month"):
-        approved[report_area].add(month)
-    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for activity_id, month, quantity in MonthlyTarget.objects.filter(
-        activity__program=program
-    ).values_list("activity_id", "month", "quantity"):
-        targets[activity_id][month] = quantity
-    achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for activity_id, month, value in ProgressEntry.objects.filter(
-        activity__program=program
-    ).values_list("activity_id", "month", "achieved"):
-        achieved[activity_id][month] = value
-    activity_bands = bands_for_activities(activities)
+    data = program_figures(program=program, month=12)
     bands = policy_for(public.institution).bands
-
-    month_programmed: dict[int, Decimal] = defaultdict(Decimal)
-    month_achieved: dict[int, Decimal] = defaultdict(Decimal)
-    area_programmed: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    area_achieved: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    by_month: dict[int, list[ActivityRow]] = {m: data.at(m) for m in MONTHS}
     rows: list[ProgressRow] = []
-    for activity in activities:
-        found = activity_area_id(activity, nodes)
-        if found is None or not approved.get(found):
-            continue
-        area_id = found
-        months = approved[area_id]
-        prog = _masked(targets[activity.pk], months, zero_when_missing=False)
-        done = _masked(achieved[activity.pk], months, zero_when_missing=True)
-        for m, v in prog.items():
-            month_programmed[m] += v
-            area_programmed[area_id][m] += v
-        for m, v in done.items():
-            month_achieved[m] += v
-            area_achieved[area_id][m] += v
-        for m in sorted(months):
-            cum = cumulative_to(m, prog, done)
+    months: list[ProgressMonth] = []
+    official_months: dict[int, list[int]] = defaultdict(list)
+    area_summary: dict[int, Summary] = {}
+    for m in MONTHS:
+        summary = Summary()
+        month_areas: set[int] = set()
+        by_area: dict[int, Summary] = defaultdict(Summary)
+        for r in by_month[m]:
+            f = r.figure
+            if f.state is not FigureState.OFFICIAL or r.area_id not in data.areas:
+                continue
+            area = data.areas[r.area_id]
+            month_areas.add(area.pk)
+            summary.add(f, r.unit)
+            by_area[area.pk].add(f, r.unit)
             rows.append(
                 ProgressRow(
-                    activity=activity,
-                    area=areas[area_id],
+                    activity=r.activity,
+                    area=area,
                     month=m,
-                    programmed=prog.get(m),
-                    achieved=done.get(m),
-                    cumulative_programmed=cum.programmed,
-                    cumulative_achieved=cum.achieved,
-                    grade=grade(
-                        programmed=cum.programmed,
-                        achieved=cum.achieved,
-                        bands=activity_bands[activity.pk],
-                    ),
+                    programmed=f.programmed_month,
+                    achieved=f.achieved_month,
+                    cumulative_programmed=f.programmed_to_date,
+                    cumulative_achieved=f.achieved_to_date,
+                    grade=f.grade,
                 )
             )
-
-    month_list: list[ProgressMonth] = []
-    for m in MONTHS:
-        cum = cumulative_to(m, month_programmed, month_achieved)
-        month_areas = sorted(
-            (areas[a] for a, ms in approved.items() if m in ms and a in areas),
-            key=lambda a: a.name,
-        )
-        month_list.append(
+        for area_id, s in by_area.items():
+            official_months[area_id].append(m)
+            area_summary[area_id] = s  # the last official month wins
+        months.append(
             ProgressMonth(
                 month=m,
                 label=MONTH_LABELS[m - 1],
-                areas=month_areas,
-                programmed=month_programmed.get(m) if month_areas else None,
-                achieved=month_achieved.get(m) if month_areas else None,
-                cumulative_programmed=cum.programmed,
-                cumulative_achieved=cum.achieved if month_areas else None,
-                grade=grade(
-                    programmed=cum.programmed,
-                    achieved=cum.achieved if month_areas else None,
-                    bands=bands,
-                ),
+                areas=sorted((data.areas[a] for a in month_areas), key=lambda a: a.name),
+                summary=summary,
+                bands=bands,
             )
         )
-    area_list: list[ProgressArea] = []
-    for area_id, months in approved.items():
-        if area_id not in areas:
-            continue
-        last = max(months)
-        cum = cumulative_to(last, area_programmed[area_id], area_achieved[area_id])
-        area_list.append(
+    rows.sort(key=lambda r: (r.activity.order, r.activity.key, r.month))
+    areas = sorted(
+        (
             ProgressArea(
-                area=areas[area_id],
-                months=sorted(months),
-                cumulative_programmed=cum.programmed,
-                cumulative_achieved=cum.achieved,
-                grade=grade(programmed=cum.programmed, achieved=cum.achieved, bands=bands),
+                area=data.areas[a], months=official_months[a], summary=area_summary[a], bands=bands
             )
-        )
-    area_list.sort(key=lambda a: a.area.name)
-    return PublicProgress(public=public, bands=bands, months=month_list, areas=area_list, rows=rows)
+            for a in official_months
+        ),
+        key=lambda a: a.area.name,
+    )
+    return PublicProgress(public=public, bands=bands, months=months, areas=areas, rows=rows)

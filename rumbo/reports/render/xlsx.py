@@ -104,11 +104,12 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
             Percent(s.average_compliance),
         ]
 
-    for a in report.areas:
+    for area in report.areas:
         sheet.row(
-            [a.code, a.name, a.state_label, a.status_label, *summary_cells(a.summary)],
-            fill=None if a.official else PRELIMINARY_FILL,
-        )
+            [area.code, area.name, area.state_label, area.status_label,
+             *summary_cells(area.summary)],
+            fill=None if area.official else PRELIMINARY_FILL,
+        )  # fmt: skip
     for state, totals in report.state_totals:
         sheet.row(
             [f"Total de cifras en estado {state.label.lower()}", "", "", state.label,

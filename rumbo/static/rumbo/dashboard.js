@@ -20,28 +20,6 @@
     new Chart(canvas, config);
   }
 
-  var fmt = {
-    callbacks: {
-      label: function (ctx) {
-        return ctx.dataset.label + ": " + number.format(ctx.parsed.y !== undefined ? ctx.parsed.y : ctx.parsed);
-      },
-    },
-  };
-
-  draw("grafica-mensual", {
-    data: {
-      labels: data.months,
-      datasets: [
-        { type: "bar", label: "Programado", data: data.programmed, backgroundColor: "#9fb8c8", order: 2 },
-        {
-          type: "line", label: "Alcanzado", data: data.achieved, borderColor: "#0b4f6c",
-          backgroundColor: "#0b4f6c", spanGaps: false, order: 1,
-        },
-      ],
-    },
-    options: { maintainAspectRatio: false, plugins: { tooltip: fmt }, scales: { y: { beginAtZero: true } } },
-  });
-
   draw("grafica-semaforo", {
     type: "doughnut",
     data: {
@@ -63,9 +41,13 @@
     data: {
       labels: data.months,
       datasets: [
-        { label: "% acumulado", data: data.cumulative_percent, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c" },
         {
-          label: "% proyectado", data: data.projected_percent, borderColor: "#55606e",
+          label: "Programado a la fecha (% del año)", data: data.expected_share, borderColor: "#9fb8c8",
+          backgroundColor: "#9fb8c8",
+        },
+        { label: "Alcanzado a la fecha (% del año)", data: data.achieved_share, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c" },
+        {
+          label: "Proyección por calendario", data: data.projected_share, borderColor: "#55606e",
           backgroundColor: "#55606e", borderDash: [6, 4], pointStyle: "rectRot",
         },
       ],

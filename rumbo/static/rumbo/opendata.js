@@ -31,11 +31,11 @@
       data: {
         labels: progress.months,
         datasets: [
-          { type: "bar", label: "Programado", data: progress.programmed, backgroundColor: "#9fb8c8", order: 2 },
-          { type: "line", label: "Alcanzado", data: progress.achieved, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c", spanGaps: false, order: 1 },
+          { type: "bar", label: "Cumplimiento promedio (%)", data: progress.average_compliance, backgroundColor: "#9fb8c8", order: 2 },
+          { type: "line", label: "En meta (%)", data: progress.on_track, borderColor: "#0b4f6c", backgroundColor: "#0b4f6c", spanGaps: false, order: 1 },
         ],
       },
-      options: { maintainAspectRatio: false, plugins: { tooltip: tooltip }, scales: { y: { beginAtZero: true } } },
+      options: { maintainAspectRatio: false, plugins: { tooltip: tooltip }, scales: { y: { beginAtZero: true, suggestedMax: 100 } } },
     });
   }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import Capability, institution_for_user
@@ -47,16 +48,34 @@ def chart_data(dashboard: Dashboard) -> dict[str, object]:
     months = dashboard.months
     return {
         "months": MONTH_LABELS,
-        "programmed": [to_json_number(m.programmed) for m in months],
-        "achieved": [to_json_number(m.achieved) for m in months],
-        "cumulative_percent": [to_json_number(m.cumulative_percent) for m in months],
-        "projected_percent": [to_json_number(m.projected_percent) for m in months],
+        "expected_share": [to_json_number(m.expected_share) for m in months],
+        "achieved_share": [to_json_number(m.achieved_share) for m in months],
+        "projected_share": [to_json_number(m.projected_share) for m in months],
+        "average_compliance": [to_json_number(m.average_compliance) for m in months],
+        "on_track": [to_json_number(m.on_track) for m in months],
         "lights": {
-            "keys": [c.light.value for c in dashboard.lights],
-            "labels": [c.light.label for c in dashboard.lights],
-            "counts": [c.count for c in dashboard.lights],
+            "keys": [light.value for light, _, _ in dashboard.lights],
+            "labels": [light.label for light, _, _ in dashboard.lights],
+            "counts": [count for _, count, _ in dashboard.lights],
         },
     }
+
+
+def _drill_url(
+    institution: Institution,
+    program: AnnualProgram,
+    dashboard: Dashboard,
+    area: Area | None,
+    node: ProgramNode | None,
+) -> str:
+    """The list of the activities behind a count (the drill-down), as a query to extend."""
+    url = reverse("web:progress_activities", args=[institution.code, program.year])
+    url += f"?mes={max(dashboard.month, 1)}"
+    if area is not None:
+        url += f"&area={area.code}"
+    if node is not None:
+        url += f"&nodo={node.pk}"
+    return url
 
 
 def _render(
@@ -84,6 +103,7 @@ def _render(
         month_choices=list(enumerate(MONTH_LABELS, start=1)),
         default_month=default,
         invalid_month=invalid,
+        drill_url=_drill_url(institution, program, dashboard, area, node),
     )
     return render(request, "web/dashboard.html", context)
 
