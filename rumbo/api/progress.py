@@ -77,6 +77,7 @@ def month_dict(row: MonthProgress) -> dict[str, Any]:
         "cumulative_ratio": to_json_number(row.cumulative_grade.ratio),
         "cumulative_semaforo": row.cumulative_grade.light.value,
         "state": row.state.value if row.state else None,
+        "figure_state": row.figure_state.value,
         "version": row.version,
         "comment": row.comment,
         "justification": row.justification,

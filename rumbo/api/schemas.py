@@ -359,6 +359,11 @@ class MonthProgressOut(Schema):
     state: PeriodStateOut | None = Field(
         description="Estado de la captura del área en ese mes; null = nunca capturado."
     )
+    figure_state: Literal["oficial", "preliminar", "pendiente"] = Field(
+        description="Estado de las cifras acumuladas al mes (docs/figures.md): oficial si"
+        " todas las capturas del área hasta el mes están aprobadas; pendiente si el área aún"
+        " no captura el mes (las cifras acumuladas son null, nunca 0); preliminar en otro caso."
+    )
     version: int | None = Field(description="Versión del avance; null = sin avance.")
     comment: str
     justification: str
