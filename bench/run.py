@@ -34,6 +34,7 @@ BUDGET = {
     "indicator_page": 0.150,
     "design_page": 0.150,
     "sipot_fr_iv_xlsx": 0.5,
+    "report_monthly_json": 1.0,
     "report_monthly_xlsx": 2.0,
     "report_monthly_pdf": 5.0,
 }
@@ -305,13 +306,13 @@ def bench_mir_pages() -> tuple[dict[str, list[float]], dict[str, int]]:
 
 def bench_reports(code: str) -> tuple[dict[str, list[float]], dict[str, int]]:
     """Time the monthly report of the imported IEEM program with the demo's simulated
-    progress (loaded by ``bench_dashboards``), for October, as XLSX and as PDF: the whole
+    progress (loaded by ``bench_dashboards``), for October, as JSON, XLSX and PDF: the whole
     ``build_report`` call the page, the CLI and the queue make (queries, layout, file)."""
     from rumbo.reports.builders import build_report
 
     results: dict[str, list[float]] = {}
     sizes: dict[str, int] = {}
-    for fmt in ("xlsx", "pdf"):
+    for fmt in ("json", "xlsx", "pdf"):
         args = {"kind": "monthly", "institution": code, "year": 2024, "month": 10, "fmt": fmt}
         build_report(**args)  # warm-up: fonts, templates
         timings = []
