@@ -356,3 +356,34 @@ def test_random_programs_agree_everywhere(spec, month: int) -> None:  # type: ig
         _check_dashboard(program, month, refs)
         _check_grid(program, Reference(program.pk), month, refs)
         transaction.set_rollback(True)
+
+
+def test_open_data_and_open_api_show_the_report_s_official_total(
+    demo_program: AnnualProgram, client: Client
+) -> None:
+    """The public only sees official figures: for every month, the open-data page, its
+    chart and the open API show the summary of exactly the official activities, which is
+    the report's «Total de cifras en estado oficial» row."""
+    reference = Reference(demo_program.pk)
+    api = client.get("/api/v1/open/institutions/IEEM/programs/2024/progress").json()
+    months = {m["month"]: m for m in api["months"]}
+    for month in range(1, 13):
+        official = [r for r in reference.at(month).values() if r.state == "oficial"]
+        expected = summarise(official)
+        got = months[month]
+        assert got["activities"] == expected.activities, month
+        assert got["average_compliance"] == number(expected.average_compliance), month
+        assert got["on_track"] == number(expected.on_track), month
+        if official:
+            assert got["lights"] == expected.lights, month
+        report = monthly_report(institution="IEEM", year=2024, month=month)
+        from rumbo.monitoring.figures import FigureState
+
+        row = report.by_state[FigureState.OFFICIAL]
+        assert row.average_compliance == expected.average_compliance, month
+    page = client.get("/datos/IEEM/2024/avance/")
+    assert page.status_code == 200
+    october = summarise([r for r in reference.at(10).values() if r.state == "oficial"])
+    assert october.average_compliance is not None
+    text = page.content.decode()
+    assert f"{october.average_compliance.normalize():,f} %" in text

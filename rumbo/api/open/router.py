@@ -142,12 +142,6 @@ def open_program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     }
 
 
-@router.get(
-    "/open/institutions/{code}/programs/{year}/progress",
-    auth=None,
-    response={200: OpenProgressOut, **OPEN_RESPONSES},
-    summary="Avance de los meses aprobados (por mes y por área)",
-)
 def _summary_dict(summary: Summary | None) -> dict[str, Any]:
     """The unit-free summary of a set of activities (rumbo.monitoring.figures)."""
     if summary is None:
@@ -160,6 +154,12 @@ def _summary_dict(summary: Summary | None) -> dict[str, Any]:
     }
 
 
+@router.get(
+    "/open/institutions/{code}/programs/{year}/progress",
+    auth=None,
+    response={200: OpenProgressOut, **OPEN_RESPONSES},
+    summary="Avance de los meses aprobados (por mes y por área)",
+)
 def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
     progress = public_progress(public)
