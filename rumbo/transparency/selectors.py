@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import Frequency, periods
+from rumbo.core.semaforo import ratio
 from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariable, Measurement
 from rumbo.indicators.selectors import annual_target
 from rumbo.institutions.access import activity_area_id
@@ -265,9 +266,10 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
 
 
 def _ratio(achieved: Decimal | None, programmed: Decimal | None) -> Decimal | None:
+    """Achieved / programmed in percent, rounded as the semáforo rounds (half up)."""
     if achieved is None or not programmed:
         return None
-    return (achieved * 100 / programmed).quantize(Decimal("0.01"))
+    return ratio(programmed, achieved)
 
 
 def poa_rows(*, institution: Institution, period: ReportPeriod, today: date) -> list[Row]:
