@@ -17,7 +17,7 @@ from ninja import Router
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Grade
 from rumbo.opendata.datasets import DATASETS, DICTIONARY_FORMATS, FORMATS
-from rumbo.opendata.exports import dictionary_rows, licence_dict
+from rumbo.opendata.exports import dataset_simulated, dictionary_rows, licence_dict
 from rumbo.opendata.selectors import (
     PublicProgram,
     public_indicators,
@@ -133,11 +133,18 @@ def open_program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
         "name": public.program.name,
         "published_at": public.published_at,
         "mirs": [
-            {"id": m.mir.pk, "title": m.title, "published_at": m.published_at} for m in public.mirs
+            {
+                "id": m.mir.pk,
+                "title": m.title,
+                "published_at": m.published_at,
+                "simulated": m.simulated,
+            }
+            for m in public.mirs
         ],
         "nodes": nodes,
         "activities": activities,
         "licence": licence_dict(),
+        "simulated": public.simulated,
     }
 
 
@@ -185,6 +192,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
             for a in progress.areas
         ],
         "licence": licence_dict(),
+        "simulated": public.progress_simulated,
     }
 
 
@@ -196,6 +204,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
 )
 def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
+    simulated = {m.mir.pk: m.simulated for m in public.mirs}
     items = []
     for pi in public_indicators(public):
         ind = pi.indicator
@@ -229,6 +238,7 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
                     }
                     for line in pi.periods
                 ],
+                "simulated": simulated[ind.row.mir_id],
             }
         )
     return {
@@ -236,6 +246,7 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
         "year": public.program.year,
         "indicators": items,
         "licence": licence_dict(),
+        "simulated": public.measurements_simulated,
     }
 
 
@@ -249,6 +260,7 @@ def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
     absolute = request.build_absolute_uri
     inst, y = public.institution.code, public.program.year
+    simulated = {slug: dataset_simulated(public=public, dataset=slug) for slug in DATASETS}
     return {
         "institution": inst,
         "year": y,
@@ -266,8 +278,10 @@ def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
                     for fmt in DICTIONARY_FORMATS
                 },
                 "fields": dictionary_rows(ds),
+                "simulated": simulated[ds.slug],
             }
             for ds in DATASETS.values()
         ],
         "licence": licence_dict(),
+        "simulated": any(simulated.values()),
     }
