@@ -20,6 +20,7 @@ from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.dashboard import Dashboard, dashboard_month, program_dashboard
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import MONTH_LABELS, node_get, program_get
+from rumbo.reports.common import progress_simulated_note
 
 from .common import institution_context
 
@@ -84,6 +85,7 @@ def _render(
         month_choices=list(enumerate(MONTH_LABELS, start=1)),
         default_month=default,
         invalid_month=invalid,
+        simulated_note=progress_simulated_note(program),
     )
     return render(request, "web/dashboard.html", context)
 
