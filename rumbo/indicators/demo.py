@@ -13,6 +13,11 @@ indicator gets a steady behaviour (on track, somewhat behind, struggling) and ea
 factor of its target from that behaviour; the variables are whole numbers found by
 evaluating the indicator's own formula. A design whose indicators already hold any
 measurement is left untouched, which makes loading idempotent.
+
+The design's MIR is flagged ``measurements_simulated`` (audited), so that every page,
+download and API answer that shows its measurements says they are simulated; also when
+the measurements were already there (written by an earlier run of the demo, perhaps from
+before the flag existed).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from rumbo.audit.services import Actor
+from rumbo.audit.services import Actor, audit_record
 from rumbo.core.periods import Frequency, period_closing_in
 from rumbo.core.semaforo import Bands, Direction, Light, grade
 from rumbo.design.models import ProgramDesign
@@ -39,7 +44,7 @@ from rumbo.monitoring.windows import window_dates
 from rumbo.programs.models import AnnualProgram
 
 from .formula import Formula, FormulaError, parse
-from .models import FormulaType, Indicator, Measurement
+from .models import FormulaType, Indicator, Measurement, Mir
 from .selectors import bands_for_indicators, period_target
 from .services import measurement_save
 
@@ -164,6 +169,7 @@ def demo_measurements_load(
     or Planeación); ``reviewer`` to approve (Revisión or Planeación).
     """
     result = DemoMeasurements()
+    _flag_simulated(design, capturer)
     indicators = list(
         Indicator.objects.filter(row__mir__design=design)
         .select_related("row__mir", "area")
@@ -237,6 +243,23 @@ def demo_measurements_load(
     for state in PeriodReport.objects.filter(program=program).values_list("state", flat=True):
         result.periods[state] += 1
     return result
+
+
+def _flag_simulated(design: ProgramDesign, user: AbstractBaseUser) -> None:
+    """Mark the design's MIR as holding simulated measurements (audited when it changes)."""
+    mir = Mir.objects.filter(design=design, measurements_simulated=False).first()
+    if mir is None:
+        return
+    Mir.objects.filter(pk=mir.pk).update(measurements_simulated=True)
+    audit_record(
+        actor=Actor(user=user, label=f"{user.get_username()} (simulado)"),
+        institution_id=design.node.program.institution_id,
+        action="mir.simulated",
+        obj=mir,
+        before={"measurements_simulated": False},
+        after={"measurements_simulated": True},
+        reason="Mediciones simuladas de demostración (rumbo demo).",
+    )
 
 
 def _submit_and_approve(

@@ -36,6 +36,14 @@ LEVEL_ORDER = {lvl.value: i for i, lvl in enumerate(Level)}
 class Mir(TimeStamped):
     design = models.OneToOneField(ProgramDesign, on_delete=models.CASCADE, related_name="mir")
     notes = models.TextField("notas", blank=True)
+    measurements_simulated = models.BooleanField(
+        "mediciones simuladas",
+        default=False,
+        help_text=(
+            "Las mediciones de los indicadores son simuladas (rumbo demo): cada página, "
+            "descarga y respuesta que las muestra lo dice."
+        ),
+    )
 
     class Meta:
         verbose_name = "MIR"

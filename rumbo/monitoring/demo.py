@@ -12,6 +12,11 @@ to their simulated day — the audit events keep the true time they were recorde
 Values are deterministic (a hash of the activity key and month, no random generator), so
 every run builds the same data; a program that already has any monthly capture is left
 untouched, which makes loading idempotent.
+
+The program is flagged ``progress_simulated`` (audited), so that every page, download and
+API answer that shows its progress says the figures are simulated. The flag is set also
+when the captures were already there: they were written by an earlier run of the demo,
+perhaps from before the flag existed.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from rumbo.audit.services import Actor
+from rumbo.audit.services import Actor, audit_record
 from rumbo.core.semaforo import Light, grade
 from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget
@@ -188,6 +193,7 @@ def demo_progress_load(
     ``reviewer`` to approve and return (Revisión or Planeación).
     """
     result = DemoProgress()
+    _flag_simulated(program, capturer)
     if PeriodReport.objects.filter(program=program).exists():
         result.already_loaded = True
         return result
@@ -246,6 +252,23 @@ def demo_progress_load(
     for state in PeriodReport.objects.filter(program=program).values_list("state", flat=True):
         result.periods[state] += 1
     return result
+
+
+def _flag_simulated(program: AnnualProgram, user: AbstractBaseUser) -> None:
+    """Mark the program's progress as simulated (once; audited when it changes)."""
+    if program.progress_simulated:
+        return
+    AnnualProgram.objects.filter(pk=program.pk).update(progress_simulated=True)
+    program.progress_simulated = True
+    audit_record(
+        actor=Actor(user=user, label=f"{user.get_username()} (simulado)"),
+        institution_id=program.institution_id,
+        action="program.simulated",
+        obj=program,
+        before={"progress_simulated": False},
+        after={"progress_simulated": True},
+        reason="Avance simulado de demostración (rumbo demo).",
+    )
 
 
 def _review(

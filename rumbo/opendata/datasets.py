@@ -16,6 +16,15 @@ LICENCE_NOTE = (
     "la fuente (institución, conjunto de datos, dirección de descarga y fecha de consulta)."
 )
 
+SIMULATED_NOTE = (
+    "Datos simulados de demostración: estas cifras no son reales. Las generó Rumbo para "
+    "mostrar cómo funciona; no provienen de las capturas de la institución."
+)
+SIMULATED_FIELD_NOTE = (
+    "true si la cifra es simulada (datos de demostración, no reales); false si proviene de "
+    "las capturas de la institución."
+)
+
 FORMATS = ("csv", "json", "xlsx")
 DICTIONARY_FORMATS = ("csv", "json")
 
@@ -23,7 +32,7 @@ DICTIONARY_FORMATS = ("csv", "json")
 @dataclass(frozen=True)
 class FieldDef:
     name: str
-    type: str  # texto, entero, decimal
+    type: str  # texto, entero, decimal, booleano (true / false)
     description: str
     unit: str = ""
 
@@ -110,6 +119,7 @@ PROGRESS = Dataset(
         FieldDef(
             "semaforo", "texto", "Verde, amarillo, rojo o gris (sin programación o sin dato)."
         ),
+        FieldDef("simulado", "booleano", SIMULATED_FIELD_NOTE),
     ),
 )
 
@@ -148,6 +158,7 @@ INDICATORS = Dataset(
         ),
         FieldDef("cumplimiento", "decimal", "Valor contra meta según el sentido.", "porcentaje"),
         FieldDef("semaforo", "texto", "Verde, amarillo, rojo o gris (sin meta o sin dato)."),
+        FieldDef("simulado", "booleano", SIMULATED_FIELD_NOTE),
     ),
 )
 

@@ -6,6 +6,11 @@ its ``metadata``, the XLSX in its «Licencia» sheet (next to «Diccionario»); 
 says it in its README line (the CSV itself holds only the header and the data rows so
 that any tool reads it). CSV is UTF-8 with a BOM (so Excel shows the accents), comma
 separated, decimals with a dot and no thousands separator.
+
+Simulated demonstration figures (``rumbo demo``) say so in every file: the datasets that
+can hold them have a ``simulado`` column (true / false on each row), the JSON metadata has
+``simulated`` and ``simulated_note``, and the XLSX carries the note on its «Datos» sheet
+(a cell note on the header) and in its «Licencia» sheet.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +47,7 @@ from .datasets import (
     LICENCE_URL,
     PROGRAM,
     PROGRESS,
+    SIMULATED_NOTE,
     Dataset,
 )
 from .selectors import (
@@ -51,7 +58,7 @@ from .selectors import (
     public_tree,
 )
 
-Value = str | int | Decimal | None
+Value = str | int | bool | Decimal | None
 
 
 class NotPublished(Http404):
@@ -130,10 +137,12 @@ def _progress_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
             "alcanzado_acumulado": r.cumulative_achieved,
             "cumplimiento": r.grade.ratio,
             "semaforo": _light(r.grade),
+            "simulado": public.progress_simulated,
         }
 
 
 def _indicator_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
+    simulated = {m.mir.pk: m.simulated for m in public.mirs}
     for pi in public_indicators(public):
         ind = pi.indicator
         for line in pi.periods:
@@ -159,6 +168,7 @@ def _indicator_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
                 "valor": line.value,
                 "cumplimiento": line.grade.ratio,
                 "semaforo": _light(line.grade),
+                "simulado": simulated[ind.row.mir_id],
             }
 
 
@@ -173,6 +183,18 @@ def dataset_rows(*, public: PublicProgram, dataset: str) -> list[dict[str, Value
     return list(_ROWS[_dataset(dataset).slug](public))
 
 
+def dataset_simulated(*, public: PublicProgram, dataset: str) -> bool:
+    """Whether the dataset of this published year holds simulated demonstration figures:
+    the progress when the program's progress is, the indicators when a published MIR's
+    measurements are; the program (targets and calendar) never."""
+    slug = _dataset(dataset).slug
+    if slug == PROGRESS.slug:
+        return public.progress_simulated
+    if slug == INDICATORS.slug:
+        return public.measurements_simulated
+    return False
+
+
 # --------------------------------------------------------------------------------------
 # Files
 
@@ -180,6 +202,8 @@ def dataset_rows(*, public: PublicProgram, dataset: str) -> list[dict[str, Value
 def _csv_text(value: Value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal):
         return str(normalize_decimal(value))
     return str(value)
@@ -222,20 +246,27 @@ def _bold(ws: Any, value: str) -> Any:  # a WriteOnlyCell (a function in openpyx
     return cell
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Value]]) -> None:
-    """A write-only sheet (streams rows: several times faster for thousands of rows)."""
+def _sheet(
+    wb: Workbook, title: str, header: list[str], rows: list[list[Value]], note: str = ""
+) -> None:
+    """A write-only sheet (streams rows: several times faster for thousands of rows);
+    ``note`` becomes a cell note on the first header cell."""
     ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, min(50, len(name) + 4))
-    ws.append([_bold(ws, name) for name in header])
+    cells = [_bold(ws, name) for name in header]
+    if note and cells:
+        cells[0].comment = Comment(note, "Rumbo", width=320, height=90)
+    ws.append(cells)
     for row in rows:  # Excel holds doubles: write numbers as int or float
         ws.append([_json_value(v) for v in row])
 
 
 def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> bytes:
     wb = Workbook(write_only=True)
-    _sheet(wb, "Datos", ds.names, rows)
+    note = metadata["simulated_note"]
+    _sheet(wb, "Datos", ds.names, rows, note=note)
     dictionary = dictionary_rows(ds)
     _sheet(
         wb,
@@ -257,6 +288,7 @@ def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> byt
         ("Licencia", LICENCE_NAME),
         ("Texto de la licencia", link),
         ("Uso", LICENCE_NOTE),
+        *([("Datos simulados", note)] if note else []),
     ]:
         info.append([_bold(info, label), value])
     buffer = io.BytesIO()
@@ -300,6 +332,9 @@ def build_open_dataset(
         "dictionary": dictionary_rows(ds),
         "row_count": len(rows),
     }
+    simulated = dataset_simulated(public=public, dataset=ds.slug)
+    metadata["simulated"] = simulated
+    metadata["simulated_note"] = SIMULATED_NOTE if simulated else ""
     if fmt == "csv":
         return ExportFile(filename, _csv(ds.names, rows))
     if fmt == "json":

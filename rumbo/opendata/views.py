@@ -22,8 +22,9 @@ from .datasets import (
     LICENCE_NAME,
     LICENCE_NOTE,
     LICENCE_URL,
+    SIMULATED_NOTE,
 )
-from .exports import build_open_dataset, build_open_dictionary
+from .exports import build_open_dataset, build_open_dictionary, dataset_simulated
 from .selectors import (
     PublicIndicator,
     PublicProgram,
@@ -44,6 +45,7 @@ def _context(**extra: object) -> dict[str, object]:
         "licence_name": LICENCE_NAME,
         "licence_url": LICENCE_URL,
         "licence_note": LICENCE_NOTE,
+        "simulated_note": SIMULATED_NOTE,
         **extra,
     }
 
@@ -120,6 +122,13 @@ def indicators_chart(items: list[PublicIndicator]) -> list[dict[str, object]]:
     ]
 
 
+def _simulated_mirs(public: PublicProgram) -> str:
+    titles = [m.title for m in public.mirs if m.simulated]
+    if not titles:
+        return ""
+    return f"Mediciones simuladas: {'; '.join(titles)}."
+
+
 @require_safe
 def indicators(request: HttpRequest, code: str, year: int) -> HttpResponse:
     public = _public(code, year)
@@ -131,6 +140,7 @@ def indicators(request: HttpRequest, code: str, year: int) -> HttpResponse:
             public=public,
             indicators=items,
             chart=indicators_chart(items),
+            simulated_mirs=_simulated_mirs(public),
             section="indicadores",
         ),
     )
@@ -147,6 +157,9 @@ def downloads(request: HttpRequest, code: str, year: int) -> HttpResponse:
             datasets=list(DATASETS.values()),
             formats=FORMATS,
             dictionary_formats=DICTIONARY_FORMATS,
+            simulated_datasets={
+                slug for slug in DATASETS if dataset_simulated(public=public, dataset=slug)
+            },
             section="descargas",
         ),
     )

@@ -57,6 +57,14 @@ class AnnualProgram(TimeStamped):
         help_text="Nombres de los niveles del árbol, del más alto a la actividad.",
     )
     source_file = models.CharField("archivo de origen", max_length=255, blank=True)
+    progress_simulated = models.BooleanField(
+        "avance simulado",
+        default=False,
+        help_text=(
+            "El avance mensual es simulado (rumbo demo): cada página, descarga y respuesta "
+            "que lo muestra lo dice."
+        ),
+    )
 
     class Meta:
         ordering = ["institution", "-year"]

@@ -3,11 +3,13 @@ time) and the resolution of the scope it is asked for (institution, program, are
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
 
+from rumbo.indicators.models import Mir
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.models import PeriodState
 from rumbo.programs.models import AnnualProgram
@@ -29,6 +31,27 @@ PRELIMINARY_NOTE = (
     " en borrador o sin captura). Solo las cifras marcadas como oficiales provienen de"
     " capturas aprobadas."
 )
+
+SIMULATED_PROGRESS_NOTE = (
+    "Datos simulados: el avance mensual de este programa lo generó la demostración de Rumbo"
+    " (rumbo demo); no son cifras reales."
+)
+SIMULATED_MEASUREMENTS_NOTE = (
+    "Datos simulados: las mediciones de {titles} las generó la demostración de Rumbo"
+    " (rumbo demo); no son cifras reales."
+)
+
+
+def progress_simulated_note(program: AnnualProgram) -> str:
+    """The notice for a program whose progress is simulated; empty otherwise."""
+    return SIMULATED_PROGRESS_NOTE if program.progress_simulated else ""
+
+
+def measurements_simulated_note(mirs: Iterable[Mir]) -> str:
+    """The notice naming the MIRs (by design title) whose measurements are simulated; empty
+    when none is. The MIRs' designs must be loaded."""
+    titles = list(dict.fromkeys(f"«{m.design.title}»" for m in mirs if m.measurements_simulated))
+    return SIMULATED_MEASUREMENTS_NOTE.format(titles=", ".join(titles)) if titles else ""
 
 
 class ReportError(ValueError):

@@ -39,6 +39,7 @@ from .common import (
     check_quarter,
     header,
     institution_get,
+    measurements_simulated_note,
     program_for,
 )
 
@@ -129,6 +130,10 @@ class QuarterlyReport:
     @property
     def has_preliminary(self) -> bool:
         return any(ln.period is not None and not ln.official for ln in self.lines)
+
+    @property
+    def simulated_note(self) -> str:
+        return measurements_simulated_note(ln.indicator.row.mir for ln in self.lines)
 
 
 def _last_closed(frequency: str, last_month: int) -> tuple[Period | None, Period | None]:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
 from rumbo.core.semaforo import Direction, Light, grade
 from rumbo.design.loader import import_design
 from rumbo.design.models import ProgramDesign
 from rumbo.indicators.demo import SIMULATED, demo_measurements_load, simulated_values
 from rumbo.indicators.formula import parse
-from rumbo.indicators.models import Indicator, Measurement
+from rumbo.indicators.models import Indicator, Measurement, Mir
 from rumbo.indicators.selectors import bands_for_indicators, period_target
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.services import user_ensure
@@ -123,3 +124,14 @@ def test_an_indicator_without_a_usable_formula_is_skipped(vinculacion) -> None: 
         is None
     )
     assert simulated_values(indicator, parse("42"), 1, None) is None
+
+
+def test_the_demo_flags_the_mir_as_simulated(vinculacion) -> None:  # type: ignore[no-untyped-def]
+    design, capturer, reviewer = vinculacion
+    assert not Mir.objects.get(design=design).measurements_simulated
+    demo_measurements_load(design=design, capturer=capturer, reviewer=reviewer)
+    assert Mir.objects.get(design=design).measurements_simulated
+    assert AuditEvent.objects.filter(action="mir.simulated").count() == 1
+    again = demo_measurements_load(design=design, capturer=capturer, reviewer=reviewer)
+    assert again.already_loaded
+    assert AuditEvent.objects.filter(action="mir.simulated").count() == 1

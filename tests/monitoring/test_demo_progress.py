@@ -14,8 +14,9 @@ from django.utils.timezone import localtime
 
 from rumbo.audit.models import AuditEvent
 from rumbo.core.semaforo import Light, grade
+from rumbo.indicators.models import Indicator
 from rumbo.monitoring.bands import bands_for_activities
-from rumbo.monitoring.demo import LATE_REASON, SIMULATED, simulated_achieved
+from rumbo.monitoring.demo import LATE_REASON, SIMULATED, demo_progress_load, simulated_achieved
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry, WindowExtension
 from rumbo.monitoring.windows import window_dates
 from rumbo.programs.models import Activity, MonthlyTarget
@@ -116,3 +117,33 @@ def test_simulated_values_are_deterministic_and_sized_like_the_target() -> None:
     assert first == [simulated_achieved("010203", m, Decimal(10)) for m in range(1, 13)]
     assert all(v == v.to_integral_value() and v >= 0 for v in first)
     assert simulated_achieved("010203", 1, Decimal("0.25")).as_tuple().exponent >= -2
+
+
+@pytest.mark.django_db
+def test_the_demo_flags_the_program_as_simulated_once(demo) -> None:  # type: ignore[no-untyped-def]
+    """The flag, not the «[Simulado]» texts, is what every public face reads."""
+    Indicator.objects.all().delete()  # no measurement due: the months can be sent
+    users = demo.users
+    program = demo.program
+    assert not program.progress_simulated
+    demo_progress_load(
+        program=program, capturer=users["planeacion"], reviewer=users["revisor"], last_month=2
+    )
+    program.refresh_from_db()
+    assert program.progress_simulated
+    assert AuditEvent.objects.filter(action="program.simulated").count() == 1
+    demo_progress_load(
+        program=program, capturer=users["planeacion"], reviewer=users["revisor"], last_month=2
+    )
+    assert AuditEvent.objects.filter(action="program.simulated").count() == 1
+
+
+@pytest.mark.django_db
+def test_progress_loaded_before_the_flag_existed_is_flagged_on_the_next_run(demo) -> None:  # type: ignore[no-untyped-def]
+    PeriodReport.objects.create(program=demo.program, area=demo.area_se, month=1)
+    result = demo_progress_load(
+        program=demo.program, capturer=demo.users["planeacion"], reviewer=demo.users["revisor"]
+    )
+    assert result.already_loaded
+    demo.program.refresh_from_db()
+    assert demo.program.progress_simulated

@@ -13,7 +13,7 @@ from rumbo.monitoring.models import ProgressEntry
 from rumbo.transparency.checker import check_file
 from rumbo.transparency.formats import definition_for
 from rumbo.transparency.generate import ExportError, build_sipot
-from tests.factories import AreaObjectiveFactory, Demo, measure_indicator
+from tests.factories import ActivityFactory, AreaObjectiveFactory, Demo, measure_indicator
 
 from .conftest import TODAY
 
@@ -147,6 +147,30 @@ def test_poa_publishes_achieved_only_for_approved_months(published: Demo) -> Non
     )
     assert row["Meta alcanzada en el periodo"] == ""
     assert "julio, agosto, septiembre" in row["Nota"]
+
+
+def test_poa_percentage_rounds_half_up_like_the_semaforo(published: Demo) -> None:
+    """2,469 of 20,000 is exactly 12.345 %: the semáforo rounds half up to 12.35, and fr.
+    XXII b) must print the same figure (half-even would give 12.34)."""
+    activity = ActivityFactory(
+        node=published.project,
+        key="010199",
+        annual_target=Decimal(20000),
+        months=[0, 0, 0, 0, 0, 20000, 0, 0, 0, 0, 0, 0],
+    )
+    ProgressEntry.objects.create(activity=activity, month=6, achieved=Decimal(2469))
+    q2 = build_sipot(
+        format_id="cdmx-121-xxii", institution="IEEM", year=2024, quarter=2, fmt="csv", today=TODAY
+    )
+    header, *data = _csv_rows(q2.content)
+    row = next(
+        dict(zip(header, r, strict=True))
+        for r in data
+        if r[header.index("Clave de la actividad")] == "010199"
+    )
+    assert row["Meta programada en el periodo"] == "20000"
+    assert row["Meta alcanzada en el periodo"] == "2469"
+    assert row["Porcentaje de avance en el periodo"] == "12.35"
 
 
 @pytest.mark.parametrize("format_id", FORMAT_IDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -180,6 +181,30 @@ def test_window_extension_form_grants_and_lists(demo: Demo, as_user) -> None:
     page = client.get(url).content.decode()
     assert "Cambio de titular" in page
     assert until.strftime("%d/%m/%Y") in page
+
+
+def test_window_extensions_list_each_under_its_own_month(demo: Demo, as_user) -> None:
+    """January shows as «enero» and December as «diciembre» (the month is 1-based; it was
+    read as a 0-based index, so every row showed the next month and December broke the page)."""
+    until = timezone.localdate() + timedelta(days=5)
+    for month, reason in ((1, "Motivo de enero"), (12, "Motivo de diciembre")):
+        WindowExtension.objects.create(
+            institution=demo.institution,
+            year=2024,
+            month=month,
+            until=until,
+            reason=reason,
+            created_by="planeacion",
+        )
+    response = as_user("planeacion").get(reverse("web:window_extensions", args=["IEEM"]))
+    assert response.status_code == 200
+    rows = re.findall(
+        r'<th scope="row">([^<]*)</th>.*?<td>(Motivo de \w+)</td>', response.content.decode(), re.S
+    )
+    assert {reason: month.strip() for month, reason in rows} == {
+        "Motivo de enero": "enero 2024",
+        "Motivo de diciembre": "diciembre 2024",
+    }
 
 
 def test_window_extension_errors_are_specific(demo: Demo, as_user) -> None:

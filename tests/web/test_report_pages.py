@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import shutil
+import subprocess
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,6 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from rumbo.indicators.models import Mir
+from rumbo.reports.common import SIMULATED_MEASUREMENTS_NOTE, SIMULATED_PROGRESS_NOTE
 from tests.conftest import PERSONAS
 from tests.factories import ActivityFactory
 from tests.reports.conftest import add_progress, load_progress
@@ -168,3 +173,59 @@ def test_the_index_opens_on_the_last_reported_month_with_pinned_queries(
         html = client.get(url).content.decode()
     assert f'<option value="{month}" selected>' in html
     assert f'<option value="{(month + 2) // 3}" selected>Trimestre' in html
+
+
+def _xlsx_text(content: bytes) -> str:
+    wb = load_workbook(BytesIO(content))
+    return "\n".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "informe.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return " ".join(result.stdout.split())
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_simulated_figures_carry_a_notice_on_dashboards_and_reports(as_user, progress, tmp_path):
+    """The monthly report and the dashboards when the program's progress is simulated, the
+    quarterly report when a MIR's measurements are; never for real figures."""
+    client = as_user("consulta")
+    dashboards = [
+        reverse("web:dashboard", args=["IEEM", 2024]),
+        reverse("web:dashboard_area", args=["IEEM", 2024, "SE"]),
+        reverse("web:dashboard_node", args=["IEEM", 2024, progress.subprogram.pk]),
+    ]
+    monthly, quarterly = _url("mensual", mes=3), _url("trimestral", trimestre=1)
+
+    def download(slug: str, query: str, fmt: str) -> bytes:
+        url = reverse("web:report_download", args=["IEEM", slug, 2024, fmt]) + query
+        return client.get(url).content
+
+    def faces() -> dict[str, str]:
+        out = {url: client.get(url).content.decode() for url in [*dashboards, monthly, quarterly]}
+        out["monthly.xlsx"] = _xlsx_text(download("mensual", "?mes=3", "xlsx"))
+        out["quarterly.xlsx"] = _xlsx_text(download("trimestral", "?trimestre=1", "xlsx"))
+        out["monthly.pdf"] = _pdf_text(download("mensual", "?mes=3", "pdf"), tmp_path)
+        out["quarterly.pdf"] = _pdf_text(download("trimestral", "?trimestre=1", "pdf"), tmp_path)
+        return out
+
+    assert {face for face, text in faces().items() if "Datos simulados" in text} == set()
+
+    progress.program.progress_simulated = True
+    progress.program.save()
+    Mir.objects.filter(pk=progress.design.mir.pk).update(measurements_simulated=True)
+    measurements = SIMULATED_MEASUREMENTS_NOTE.format(titles=f"«{progress.design.design.title}»")
+    expected = {
+        **dict.fromkeys([*dashboards, monthly, "monthly.xlsx", "monthly.pdf"], "progress"),
+        **dict.fromkeys([quarterly, "quarterly.xlsx", "quarterly.pdf"], "measurements"),
+    }
+    notes = {"progress": SIMULATED_PROGRESS_NOTE, "measurements": measurements}
+    found = faces()
+    assert {face: notes[kind] in html.unescape(found[face]) for face, kind in expected.items()} == (
+        dict.fromkeys(expected, True)
+    )

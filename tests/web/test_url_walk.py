@@ -270,3 +270,19 @@ def test_every_persona_on_every_page(client, demo, name, persona):
     else:
         # Allowed, but an empty POST is invalid input: refused with a message, never 403/500.
         assert response.status_code in {200, 302, 400}, (persona, url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, p in PAGES.items() if p.method == "get" and n != "home")
+)
+def test_unknown_query_parameters_are_ignored(client, demo, name):
+    """A parameter a page does not use (a campaign tag, a typo) changes nothing: the page
+    that answers 200 plain answers 200 with it, never 404."""
+    page = PAGES[name]
+    persona = "planeacion" if "planeacion" in page.allowed else sorted(page.allowed)[0]
+    client.force_login(demo.users[persona])
+    url = reverse(f"web:{name}", args=page.args(demo))
+    plain = client.get(url)
+    assert plain.status_code == 200, (url, plain.status_code)
+    tagged = client.get(url, {"x": "1", "utm_source": "y"})
+    assert tagged.status_code == 200, (url, tagged.status_code)

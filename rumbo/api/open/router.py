@@ -18,7 +18,7 @@ from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Grade
 from rumbo.monitoring.figures import LIGHTS, Summary
 from rumbo.opendata.datasets import DATASETS, DICTIONARY_FORMATS, FORMATS
-from rumbo.opendata.exports import dictionary_rows, licence_dict
+from rumbo.opendata.exports import dataset_simulated, dictionary_rows, licence_dict
 from rumbo.opendata.selectors import (
     PublicProgram,
     public_indicators,
@@ -134,11 +134,18 @@ def open_program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
         "name": public.program.name,
         "published_at": public.published_at,
         "mirs": [
-            {"id": m.mir.pk, "title": m.title, "published_at": m.published_at} for m in public.mirs
+            {
+                "id": m.mir.pk,
+                "title": m.title,
+                "published_at": m.published_at,
+                "simulated": m.simulated,
+            }
+            for m in public.mirs
         ],
         "nodes": nodes,
         "activities": activities,
         "licence": licence_dict(),
+        "simulated": public.simulated,
     }
 
 
@@ -200,6 +207,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
             for a in progress.areas
         ],
         "licence": licence_dict(),
+        "simulated": public.progress_simulated,
     }
 
 
@@ -211,6 +219,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
 )
 def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
+    simulated = {m.mir.pk: m.simulated for m in public.mirs}
     items = []
     for pi in public_indicators(public):
         ind = pi.indicator
@@ -244,6 +253,7 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
                     }
                     for line in pi.periods
                 ],
+                "simulated": simulated[ind.row.mir_id],
             }
         )
     return {
@@ -251,6 +261,7 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
         "year": public.program.year,
         "indicators": items,
         "licence": licence_dict(),
+        "simulated": public.measurements_simulated,
     }
 
 
@@ -264,6 +275,7 @@ def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
     absolute = request.build_absolute_uri
     inst, y = public.institution.code, public.program.year
+    simulated = {slug: dataset_simulated(public=public, dataset=slug) for slug in DATASETS}
     return {
         "institution": inst,
         "year": y,
@@ -281,8 +293,10 @@ def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
                     for fmt in DICTIONARY_FORMATS
                 },
                 "fields": dictionary_rows(ds),
+                "simulated": simulated[ds.slug],
             }
             for ds in DATASETS.values()
         ],
         "licence": licence_dict(),
+        "simulated": any(simulated.values()),
     }

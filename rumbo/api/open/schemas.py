@@ -8,6 +8,11 @@ from ninja import Field, Schema
 
 from ..schemas import Number
 
+SIMULATED = (
+    "true si las cifras de esta respuesta incluyen datos simulados de demostración (no "
+    "reales); false si todas provienen de las capturas de la institución."
+)
+
 
 class LicenceOut(Schema):
     name: str
@@ -20,12 +25,19 @@ class OpenInstitutionOut(Schema):
     name: str
     short_name: str
     years: list[int] = Field(description="Ejercicios con programa anual publicado.")
+    simulated: bool = Field(
+        description="true si algún ejercicio publicado tiene cifras simuladas de demostración."
+    )
+    simulated_years: list[int] = Field(
+        description="Ejercicios publicados con avance o mediciones simuladas (no reales)."
+    )
 
 
 class OpenMirOut(Schema):
     id: int
     title: str
     published_at: datetime
+    simulated: bool = Field(description="true si sus mediciones son simuladas (no reales).")
 
 
 class OpenNodeOut(Schema):
@@ -58,6 +70,12 @@ class OpenProgramOut(Schema):
     nodes: list[OpenNodeOut]
     activities: list[OpenActivityOut]
     licence: LicenceOut
+    simulated: bool = Field(
+        description=(
+            "true si el avance o las mediciones publicadas del ejercicio son simulados (datos "
+            "de demostración, no reales); el programa y su calendario no lo son."
+        )
+    )
 
 
 class GradeOut(Schema):
@@ -123,6 +141,7 @@ class OpenProgressOut(Schema):
     months: list[OpenMonthOut]
     areas: list[OpenAreaProgressOut]
     licence: LicenceOut
+    simulated: bool = Field(description=SIMULATED)
 
 
 class OpenPeriodOut(Schema):
@@ -153,6 +172,7 @@ class OpenIndicatorOut(Schema):
     area: str
     annual_target: Number | None
     periods: list[OpenPeriodOut]
+    simulated: bool = Field(description="true si las mediciones de su MIR son simuladas.")
 
 
 class OpenIndicatorsOut(Schema):
@@ -160,6 +180,7 @@ class OpenIndicatorsOut(Schema):
     year: int
     indicators: list[OpenIndicatorOut]
     licence: LicenceOut
+    simulated: bool = Field(description=SIMULATED)
 
 
 class DictionaryFieldOut(Schema):
@@ -176,6 +197,7 @@ class OpenDatasetOut(Schema):
     downloads: dict[str, str] = Field(description="Formato → dirección de descarga.")
     dictionary: dict[str, str] = Field(description="Formato → diccionario de datos.")
     fields: list[DictionaryFieldOut]
+    simulated: bool = Field(description="true si el conjunto contiene cifras simuladas.")
 
 
 class OpenDatasetsOut(Schema):
@@ -183,3 +205,4 @@ class OpenDatasetsOut(Schema):
     year: int
     datasets: list[OpenDatasetOut]
     licence: LicenceOut
+    simulated: bool = Field(description="true si algún conjunto contiene cifras simuladas.")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.db.models import Exists, OuterRef
 
 from rumbo.indicators.models import Mir
 from rumbo.institutions.models import Institution
@@ -22,45 +25,65 @@ class PublicInstitution:
     name: str
     short_name: str
     years: list[int]
+    simulated_years: list[int] = field(default_factory=list)  # with simulated figures
+
+    @property
+    def simulated(self) -> bool:
+        """Some published year shows simulated demonstration figures."""
+        return bool(self.simulated_years)
 
 
-def public_institutions() -> list[PublicInstitution]:
-    """Institutions with at least one published program year, by code (one query)."""
+def _institution_rows(**filters: object) -> Iterator[tuple[str, str, str, int, bool]]:
+    """(code, name, short name, year, simulated) of each published program year, by code
+    and newest year first; simulated when its progress or a published MIR's measurements
+    are (one query)."""
+    simulated_mir = Publication.objects.filter(
+        program=OuterRef("program"),
+        kind=PublicationKind.MIR,
+        mir__measurements_simulated=True,
+    )
     rows = (
-        Publication.objects.filter(kind=PublicationKind.PROGRAM)
+        Publication.objects.filter(kind=PublicationKind.PROGRAM, **filters)
+        .annotate(simulated_mir=Exists(simulated_mir))
         .order_by("program__institution__code", "-program__year")
         .values_list(
             "program__institution__code",
             "program__institution__name",
             "program__institution__short_name",
             "program__year",
+            "program__progress_simulated",
+            "simulated_mir",
         )
     )
+    for code, name, short_name, year, progress, mir in rows:
+        yield code, name, short_name, year, progress or mir
+
+
+def public_institutions() -> list[PublicInstitution]:
+    """Institutions with at least one published program year, by code (one query)."""
     out: dict[str, PublicInstitution] = {}
-    for code, name, short_name, year in rows:
+    for code, name, short_name, year, simulated in _institution_rows():
         if code not in out:
             out[code] = PublicInstitution(code, name, short_name, [])
         out[code].years.append(year)
+        if simulated:
+            out[code].simulated_years.append(year)
     return list(out.values())
 
 
 def public_institution(*, code: str) -> PublicInstitution | None:
     """One institution with its published years, or None if nothing of it is public."""
-    rows = (
-        Publication.objects.filter(kind=PublicationKind.PROGRAM, program__institution__code=code)
-        .order_by("-program__year")
-        .values_list(
-            "program__institution__code",
-            "program__institution__name",
-            "program__institution__short_name",
-            "program__year",
-        )
-    )
-    found = list(rows)
+    found = list(_institution_rows(program__institution__code=code))
     if not found:
         return None
-    code, name, short_name, _ = found[0]
-    return PublicInstitution(code, name, short_name, [r[3] for r in found])
+    code, name, short_name, _, _ = found[0]
+    return PublicInstitution(
+        code,
+        name,
+        short_name,
+        [r[3] for r in found],
+        [r[3] for r in found if r[4]],
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,11 @@ class PublicMir:
     title: str
     published_at: datetime
 
+    @property
+    def simulated(self) -> bool:
+        """Its measurements are simulated demonstration data (``rumbo demo``)."""
+        return self.mir.measurements_simulated
+
 
 @dataclass(frozen=True)
 class PublicProgram:
@@ -76,6 +104,21 @@ class PublicProgram:
     program: AnnualProgram
     published_at: datetime
     mirs: list[PublicMir]
+
+    @property
+    def progress_simulated(self) -> bool:
+        """Its monthly progress is simulated demonstration data (``rumbo demo``)."""
+        return self.program.progress_simulated
+
+    @property
+    def measurements_simulated(self) -> bool:
+        """Some published MIR holds simulated measurements."""
+        return any(m.simulated for m in self.mirs)
+
+    @property
+    def simulated(self) -> bool:
+        """Some published figure of the year (progress or measurements) is simulated."""
+        return self.progress_simulated or self.measurements_simulated
 
 
 def public_program(*, code: str, year: int) -> PublicProgram | None:

@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
 
 from ..charts import month_bars_svg
-from ..common import PRELIMINARY_NOTE
+from ..common import PRELIMINARY_NOTE, progress_simulated_note
 from ..monthly import MonthlyReport
+from ..quarterly import QuarterlyReport
 
 BODIES = {
     "monthly": "web/reports/_monthly.html",
@@ -32,8 +33,12 @@ def body_context(kind: str, report: Any) -> dict[str, Any]:
         "body": BODIES[kind],
         "kind": kind,
         "preliminary_note": PRELIMINARY_NOTE,
+        "simulated_note": "",
     }
+    if isinstance(report, QuarterlyReport):
+        context["simulated_note"] = report.simulated_note
     if isinstance(report, MonthlyReport):
+        context["simulated_note"] = progress_simulated_note(report.program)
         context["chart_svg"] = month_bars_svg(
             report.chart,
             title="Cumplimiento promedio y actividades en meta por mes, enero a "

@@ -6,7 +6,7 @@ from rumbo.core.numbers import format_mx
 from rumbo.monitoring.figures import LIGHTS, Summary
 from rumbo.programs.selectors import MONTH_LABELS
 
-from ..common import PRELIMINARY_NOTE
+from ..common import PRELIMINARY_NOTE, progress_simulated_note
 from ..mir import MirReport
 from ..monthly import MonthlyReport
 from ..program import ProgramReport
@@ -43,6 +43,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         Column("Justificación de la variación", 50, wrap=True),
     ]
     sheet = SheetWriter(ws, report.header, columns)
+    if simulated := progress_simulated_note(report.program):
+        sheet.note(simulated, bold=True)
     if report.has_preliminary:
         sheet.note(PRELIMINARY_NOTE)
     sheet.header()
@@ -163,6 +165,8 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         Column("Área responsable", 12),
     ]
     sheet = SheetWriter(ws, report.header, columns)
+    if report.simulated_note:
+        sheet.note(report.simulated_note, bold=True)
     if report.has_preliminary:
         sheet.note(PRELIMINARY_NOTE)
     sheet.header()

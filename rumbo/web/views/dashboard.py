@@ -21,6 +21,7 @@ from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.dashboard import Dashboard, dashboard_month, program_dashboard
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import MONTH_LABELS, node_get, program_get
+from rumbo.reports.common import progress_simulated_note
 
 from .common import institution_context
 
@@ -104,6 +105,7 @@ def _render(
         default_month=default,
         invalid_month=invalid,
         drill_url=_drill_url(institution, program, dashboard, area, node),
+        simulated_note=progress_simulated_note(program),
     )
     return render(request, "web/dashboard.html", context)
 

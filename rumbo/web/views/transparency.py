@@ -37,8 +37,15 @@ def _years(institution_id: int) -> list[int]:
 
 
 def _period(request: HttpRequest, years: list[int]) -> tuple[PeriodForm, int, int | None]:
-    """The chosen year and quarter (default: the newest year, whole); 404 when invalid."""
-    form = PeriodForm(request.GET or {"ejercicio": str(years[0])}, years=years)
+    """The chosen year and quarter (default: the newest year, whole); 404 when invalid.
+
+    Only the two parameters the form knows are read: any other one in the query string (a
+    campaign tag, a typo) is ignored instead of leaving the form without its year."""
+    data = {
+        "ejercicio": request.GET.get("ejercicio") or str(years[0]),
+        "trimestre": request.GET.get("trimestre", ""),
+    }
+    form = PeriodForm(data, years=years)
     if not form.is_valid():
         raise Http404("Periodo inválido: elija un ejercicio de la lista y un trimestre de 1 a 4.")
     return form, form.cleaned_data["ejercicio"], form.cleaned_data["trimestre"]

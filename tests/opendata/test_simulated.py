@@ -1,0 +1,161 @@
+"""Simulated demonstration figures (``rumbo demo``) are labelled on every public face.
+
+The demo loaders flag what they simulate (``AnnualProgram.progress_simulated``,
+``Mir.measurements_simulated``); each page that shows those figures carries a visible
+banner, each download says so (CSV column, JSON metadata, XLSX notes) and each answer of
+the open API has ``simulated``. A program whose figures are real says nothing of the sort
+and answers ``"simulated": false``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from rumbo.indicators.demo import demo_measurements_load
+from rumbo.indicators.models import Mir
+from rumbo.monitoring.demo import demo_progress_load
+from rumbo.opendata.datasets import SIMULATED_NOTE
+
+from .conftest import World
+from .test_exposure import API, public_urls
+
+pytestmark = pytest.mark.django_db
+
+YEAR = "/datos/IEEM/2024"
+BANNER = SIMULATED_NOTE.split(":")[0]  # «Datos simulados de demostración»
+# Each public URL and whether it shows simulated figures once both flags are set. The
+# program (its tree and calendar) is real data from the PAA: it never says simulated.
+SAYS_SIMULATED = {
+    "/datos/": True,
+    "/datos/IEEM/": True,
+    f"{YEAR}/": False,
+    f"{YEAR}/avance/": True,
+    f"{YEAR}/indicadores/": True,
+    f"{YEAR}/descargas/": True,
+    **{f"{YEAR}/descargas/programa.{f}": False for f in ("csv", "json", "xlsx")},
+    **{
+        f"{YEAR}/descargas/{d}.{f}": True
+        for d in ("avance", "indicadores")
+        for f in ("csv", "json", "xlsx")
+    },
+    **{
+        f"/datos/diccionario/{d}.{f}": False
+        for d in ("programa", "avance", "indicadores")
+        for f in ("csv", "json")
+    },
+    API: True,
+    f"{API}/IEEM": True,
+    f"{API}/IEEM/programs/2024": True,
+    f"{API}/IEEM/programs/2024/progress": True,
+    f"{API}/IEEM/programs/2024/indicators": True,
+    f"{API}/IEEM/programs/2024/datasets": True,
+}
+
+
+@pytest.fixture
+def simulated(world: World) -> World:
+    """The published world after ``rumbo demo``'s loaders ran on it: they find the captures
+    and measurements already there (as after an earlier run) and flag them."""
+    demo = world.demo
+    users = demo.users
+    demo_progress_load(
+        program=demo.program, capturer=users["planeacion"], reviewer=users["revisor"]
+    )
+    demo_measurements_load(
+        design=demo.design.design, capturer=users["planeacion"], reviewer=users["revisor"]
+    )
+    return world
+
+
+def says_simulated(url: str, response: Any) -> bool:
+    """Whether a public response says its figures are simulated, read the way a person or a
+    program reads that face."""
+    kind = response["Content-Type"]
+    if url.startswith(API):
+        body = response.json()
+        items = body if isinstance(body, list) else [body]
+        assert all(isinstance(item["simulated"], bool) for item in items), url  # always there
+        return any(item["simulated"] for item in items)
+    if kind.startswith("text/html"):
+        return BANNER in response.content.decode() or "datos simulados" in response.content.decode()
+    if kind.startswith("text/csv"):
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if "simulado" not in (rows[0] if rows else {}):
+            return False
+        return all(r["simulado"] == "true" for r in rows)
+    if kind.startswith("application/json"):
+        meta = response.json().get("metadata", {})
+        return bool(meta.get("simulated"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    note = workbook["Datos"]["A1"].comment
+    licence = {row[0]: row[1] for row in workbook["Licencia"].iter_rows(values_only=True)}
+    assert (note is not None) == ("Datos simulados" in licence), url
+    return note is not None and note.text == SIMULATED_NOTE == licence["Datos simulados"]
+
+
+def test_the_demo_loaders_flag_what_they_simulate(simulated: World) -> None:
+    simulated.demo.program.refresh_from_db()
+    assert simulated.demo.program.progress_simulated
+    assert Mir.objects.get(pk=simulated.demo.design.mir.pk).measurements_simulated
+
+
+def test_simulated_figures_are_labelled(anon: Client, simulated: World) -> None:
+    assert set(SAYS_SIMULATED) == set(public_urls())  # a new public URL needs its expectation
+    answers = {url: anon.get(url) for url in SAYS_SIMULATED}
+    assert {url for url, r in answers.items() if r.status_code != 200} == set()
+    wrong = {
+        url: says_simulated(url, r)
+        for url, r in answers.items()
+        if says_simulated(url, r) is not SAYS_SIMULATED[url]
+    }
+    assert wrong == {}
+
+
+def test_real_figures_are_not_labelled_and_say_so(anon: Client, world: World) -> None:
+    """No banner, and the machine-readable faces say ``false`` explicitly."""
+    answers = {url: anon.get(url) for url in SAYS_SIMULATED}
+    assert {url for url, r in answers.items() if r.status_code != 200} == set()
+    assert {url for url, r in answers.items() if says_simulated(url, r)} == set()
+    for dataset in ("programa", "avance", "indicadores"):
+        meta = answers[f"{YEAR}/descargas/{dataset}.json"].json()["metadata"]
+        assert (meta["simulated"], meta["simulated_note"]) == (False, ""), dataset
+    for dataset in ("avance", "indicadores"):
+        text = answers[f"{YEAR}/descargas/{dataset}.csv"].content.decode("utf-8-sig")
+        assert {r["simulado"] for r in csv.DictReader(io.StringIO(text))} == {"false"}, dataset
+
+
+def test_the_banner_is_visible_on_the_pages(anon: Client, simulated: World) -> None:
+    for page in ("avance", "indicadores", "descargas"):
+        html = anon.get(f"{YEAR}/{page}/").content.decode()
+        assert f"<strong>{SIMULATED_NOTE}</strong>" in html, page
+    indicators = anon.get(f"{YEAR}/indicadores/").content.decode()
+    assert f"Mediciones simuladas: {simulated.demo.design.design.title}." in indicators
+
+
+def test_each_flag_labels_only_its_own_figures(anon: Client, world: World) -> None:
+    """Simulated progress with real measurements: the progress says so, the indicators not."""
+    world.demo.program.progress_simulated = True
+    world.demo.program.save()
+    assert BANNER in anon.get(f"{YEAR}/avance/").content.decode()
+    assert BANNER not in anon.get(f"{YEAR}/indicadores/").content.decode()
+    assert anon.get(f"{API}/IEEM/programs/2024/progress").json()["simulated"] is True
+    indicators = anon.get(f"{API}/IEEM/programs/2024/indicators").json()
+    assert indicators["simulated"] is False
+    assert {i["simulated"] for i in indicators["indicators"]} == {False}
+    datasets = anon.get(f"{API}/IEEM/programs/2024/datasets").json()
+    assert {d["slug"]: d["simulated"] for d in datasets["datasets"]} == {
+        "programa": False,
+        "avance": True,
+        "indicadores": False,
+    }
+    body = json.loads(anon.get(f"{YEAR}/descargas/indicadores.json").content)
+    assert body["metadata"]["simulated"] is False and body["metadata"]["simulated_note"] == ""
+    assert {r["simulado"] for r in body["data"]} == {False}
