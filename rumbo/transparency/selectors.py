@@ -269,14 +269,18 @@ def poa_rows(*, institution: Institution, period: ReportPeriod, today: date) -> 
     achieved in the period (``rumbo.monitoring.figures.period_figure``) — achieved only
     when the activity's figures at the period's end are official (every capture of its
     area up to that month approved)."""
-    program, activities, nodes, areas = _program_parts(institution, period.year)
+    program = AnnualProgram.objects.filter(institution=institution, year=period.year).first()
     if program is None:
         return []
     last = program_figures(program=program, month=period.last_month)
+    nodes, areas = last.nodes, last.areas
     before = {}
     if period.first_month > 1:
         before = {r.activity.pk: r.figure for r in last.at(period.first_month - 1)}
     at_end = {r.activity.pk: r for r in last.rows}
+    activities = sorted(
+        (r.activity for r in last.rows), key=lambda a: (nodes[a.node_id].order, a.order, a.pk)
+    )
     rows = []
     for a in activities:
         row = at_end[a.pk]
