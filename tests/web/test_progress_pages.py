@@ -1,6 +1,6 @@
 """The activities behind a progress figure (web:progress_activities): filters, the figures
-against values worked out by hand, pending months, malformed input, the CSV, and a constant
-number of queries."""
+against values worked out by hand, pending months, malformed input, the CSV, the links
+from the monthly report, and a constant number of queries."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from bench.synthetic import synthetic_program, synthetic_progress
 from rumbo.institutions.models import Institution, Membership, Role
 from rumbo.monitoring.figures import AVERAGE_METHOD
 from rumbo.monitoring.models import PeriodState
+from rumbo.reports.builders import report_data
+from rumbo.reports.render.html import body_context
 from tests.factories import (
     ActivityFactory,
     AnnualProgramFactory,
@@ -404,6 +407,75 @@ def test_the_csv_neutralises_spreadsheet_formulas(as_user, drill):
     ]
     assert description["'=1+1"] == "Normal"  # the key is a text cell too
     assert description["010201"] == "Cursos de capacitación al personal"  # untouched
+
+
+# --- the monthly report links here --------------------------------------------------------------
+
+
+def report_links(client, query: str) -> list[str]:
+    page = client.get(reverse("web:report", args=["IEEM", "mensual", 2024]) + query)
+    assert page.status_code == 200
+    return [h for h in parse(page).links if "/avance/actividades/" in h]
+
+
+def follow(client, href: str) -> list[str]:
+    return list(parse(client.get(href.replace("&amp;", "&"))).rows)
+
+
+def test_the_report_counts_lead_to_exactly_their_activities(as_user, drill):
+    client = as_user("consulta")
+    links = report_links(client, "?mes=3")
+    path = url()
+    se_red = f"{path}?mes=3&semaforo=rojo&area=SE"
+    assert se_red in links
+    assert follow(client, se_red) == ["010102", "010103", "010104"]
+    assert follow(client, f"{path}?mes=3&semaforo=amarillo&area=SE") == ["010201"]
+    assert follow(client, f"{path}?mes=3&semaforo=gris&area=UT") == ["030101"]
+    # the state totals and the grand total
+    assert f"{path}?mes=3&semaforo=gris&estado=pendiente" in links
+    assert follow(client, f"{path}?mes=3&semaforo=gris&estado=pendiente") == ["030101"]
+    assert f"{path}?mes=3&semaforo=rojo" in links
+    assert follow(client, f"{path}?mes=3&semaforo=rojo") == ["010102", "010103", "010104"]
+    # every link lands on a page without errors whose count is the one linked
+    for href in links:
+        response = client.get(href)
+        assert 'role="alert"' not in response.content.decode(), href
+
+
+def test_an_area_report_keeps_its_area_in_every_link(as_user, drill):
+    client = as_user("consulta")
+    links = report_links(client, "?mes=3&area=SE")
+    path = url()
+    assert links
+    assert all(h.startswith(f"{path}?mes=3&area=SE&") for h in links)
+    assert follow(client, f"{path}?mes=3&area=SE&semaforo=rojo") == ["010102", "010103", "010104"]
+    assert follow(client, f"{path}?mes=3&area=SE&semaforo=rojo&estado=oficial") == [
+        "010102",
+        "010103",
+        "010104",
+    ]
+    # an area row adds the area again: the same one, the same activities
+    assert f"{path}?mes=3&area=SE&semaforo=rojo&area=SE" in links
+    assert follow(client, f"{path}?mes=3&area=SE&semaforo=rojo&area=SE") == SE[1:4]
+
+
+def test_activities_without_area_are_counted_but_not_linked(as_user, drill):
+    orphan = ProgramNodeFactory(program=drill.program, key="09", name="Sin área", order=9)
+    ActivityFactory(node=orphan, key="090101", months=[1] * 12, order=1)
+    client = as_user("consulta")
+    page = client.get(reverse("web:report", args=["IEEM", "mensual", 2024]) + "?mes=3")
+    html = page.content.decode()
+    row = re.search(r'<tr class="[^"]*" data-area="\(sin área\)">.*?</tr>', html, re.S)
+    assert row is not None and "1</td>" in row.group(0)
+    assert "<a " not in row.group(0)
+
+
+def test_the_pdf_body_has_no_links(drill):
+    report = report_data(kind="monthly", institution="IEEM", year=2024, month=3)
+    html = render_to_string(
+        "web/reports/pdf.html", {**body_context("monthly", report), "orientation": "landscape"}
+    )
+    assert "/avance/actividades/" not in html
 
 
 # --- queries ----------------------------------------------------------------------------------
