@@ -26,3 +26,12 @@ class ExportFile:
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES.get(self.extension, "application/octet-stream")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP «CSV injection»): one
+    that starts with = + - @, a tab or a carriage return gets a leading apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

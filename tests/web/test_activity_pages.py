@@ -10,14 +10,22 @@ import pytest
 from django.urls import reverse
 
 from rumbo.audit.models import AuditEvent
+from rumbo.monitoring.models import PeriodState
 from rumbo.programs.models import Activity
 from rumbo.programs.services import activity_months
-from tests.factories import BeneficiaryFactory
+from tests.factories import (
+    ActivityFactory,
+    AreaFactory,
+    BeneficiaryFactory,
+    ProgramNodeFactory,
+)
+from tests.reports.conftest import add_progress, set_state
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_QUERIES = 11  # session, user, institution, membership, activity (+3 prefetches), nodes,
-# open findings, history
+DETAIL_QUERIES = 19  # session, user, institution, membership, activity (+3 prefetches), nodes,
+# open findings, history; + 8 for «Avance mes a mes» (program_figures: nodes, the activity,
+# its targets, its entries, the captures, bands override and policy, areas)
 CALENDAR_QUERIES = 9  # session, user, institution, membership, activity (+3), nodes
 EDIT_QUERIES = 13  # calendar's 9 + units, areas, plan in force, its lines
 DELETE_QUERIES = 9
@@ -578,3 +586,52 @@ def test_the_detail_names_the_mir_row_the_activity_carries_out(as_user, demo):
     mir_url = reverse("web:mir", args=["IEEM", demo.design.design.pk])
     assert f'href="{mir_url}#renglon-{demo.design.a11.pk}"' in page
     assert "Actividad A1.1</a>: Elaboración del informe mensual de acuerdos." in page
+
+
+# --- «Avance mes a mes» ---
+
+
+def _month_rows(html: str) -> dict[int, list[str]]:
+    """Month → the cells of its row in the «Avance mes a mes» table, as read on screen."""
+    table = re.search(r'<table class="progress-months".*?</table>', html, re.S)
+    assert table is not None
+    rows = {}
+    for month, body in re.findall(r'<tr data-month="(\d+)">(.*?)</tr>', table.group(0), re.S):
+        body = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", body)
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", body, re.S)
+        rows[int(month)] = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
+    return rows
+
+
+def test_the_month_by_month_progress_on_a_hand_worked_example(as_user, demo):
+    area = AreaFactory(institution=demo.institution, name="Unidad de Comunicación", code="UC")
+    node = ProgramNodeFactory(program=demo.program, key="05", name="Comunicación", area=area)
+    activity = ActivityFactory(
+        node=node, key="0501", annual_target=Decimal(120), months=[10] * 12, order=1
+    )
+    # 8 in January, nothing in February (its capture approved), 12 in March (sent).
+    add_progress(activity, {1: 8, 3: 12})
+    set_state(demo, area, 1, PeriodState.APPROVED)
+    set_state(demo, area, 2, PeriodState.APPROVED)
+    set_state(demo, area, 3, PeriodState.SUBMITTED)
+    rows = _month_rows(as_user("consulta").get(url("activity", "0501")).content.decode())
+    assert list(rows) == list(range(1, 13))
+    # month, programado, alcanzado, prog. acumulado, alc. acumulado, % acumulado,
+    # semáforo del mes, semáforo acumulado, estado — by hand: to date 8, 8, 20 of 10, 20, 30.
+    assert rows[1] == ["Enero", "10", "8", "10", "8", "80 %", "Amarillo", "Amarillo", "Oficial"]
+    assert rows[2] == ["Febrero", "10", "0", "20", "8", "40 %", "Rojo", "Rojo", "Oficial"]
+    assert rows[3] == [
+        "Marzo",
+        "10",
+        "12",
+        "30",
+        "20",
+        "66.67 %",
+        "Amarillo",  # 12 of 10 in the month: 120 %, the yellow edge
+        "Rojo",
+        "Preliminar",
+    ]
+    pending = ["Pendiente", "40", "Pendiente", "—", "Gris (sin dato)", "Gris (sin dato)"]
+    assert rows[4] == ["Abril", "10", *pending, "Pendiente"]
+    assert rows[12][0] == "Diciembre" and rows[12][2] == "Pendiente" and rows[12][3] == "120"
+    assert all("0" not in row[2:5:2] for month, row in rows.items() if month > 3)

@@ -174,6 +174,7 @@ PAGES: dict[str, Page] = {
     "dashboard": Page(_ieem(YEAR), EVERYONE),
     "dashboard_area": Page(_ieem(YEAR, lambda d: d.area_otra.code), EVERYONE),
     "dashboard_node": Page(_ieem(YEAR, lambda d: d.subprogram.pk), EVERYONE),
+    "progress_activities": Page(_ieem(YEAR), EVERYONE),
     "design_list": Page(_ieem(), EVERYONE),
     "design_create": Page(_ieem(), {"planeacion", "enlace_se", "enlace_otra"}),
     "design": Page(_ieem(lambda d: d.design.design.pk), EVERYONE),

@@ -26,14 +26,18 @@ BODIES = {
 ORIENTATION = dict.fromkeys(BODIES, "landscape")
 
 
-def body_context(kind: str, report: Any) -> dict[str, Any]:
-    """What a report's body template needs besides the report (same for page and PDF)."""
+def body_context(kind: str, report: Any, *, drill_url: str = "") -> dict[str, Any]:
+    """What a report's body template needs besides the report (same for page and PDF).
+
+    ``drill_url`` (the page only): the list of activities at the report's month and scope;
+    the monthly report's light counts link to it with their light, area or state added."""
     context: dict[str, Any] = {
         "report": report,
         "body": BODIES[kind],
         "kind": kind,
         "preliminary_note": PRELIMINARY_NOTE,
         "simulated_note": "",
+        "drill_url": drill_url,
     }
     if isinstance(report, QuarterlyReport):
         context["simulated_note"] = report.simulated_note

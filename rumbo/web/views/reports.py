@@ -22,6 +22,7 @@ from rumbo.monitoring.dashboard import dashboard_month
 from rumbo.programs.selectors import MONTH_NAMES, program_list
 from rumbo.reports.builders import build_report, report_data
 from rumbo.reports.common import FORMATS, ReportError
+from rumbo.reports.monthly import MonthlyReport
 from rumbo.reports.render.html import body_context
 
 from .common import institution_context
@@ -65,6 +66,18 @@ def _query(scope: dict[str, Any]) -> str:
     names = {"month": "mes", "quarter": "trimestre", "area": "area", "mir": "mir"}
     params = {names[k]: v for k, v in scope.items() if v is not None}
     return f"?{urlencode(params)}" if params else ""
+
+
+def _drill_url(institution: Institution, year: int, report: object) -> str:
+    """The activities behind the monthly report's counts: its month and area; the summary
+    cells add ``&semaforo=``, ``&area=`` and ``&estado=`` (``web:progress_activities``)."""
+    if not isinstance(report, MonthlyReport):
+        return ""
+    params = [("mes", str(report.month))]
+    if report.area is not None:
+        params.append(("area", report.area.code))
+    url = reverse("web:progress_activities", args=[institution.code, year])
+    return f"{url}?{urlencode(params)}"
 
 
 def _index_context(request: HttpRequest, institution: Institution, **extra: Any) -> dict:
@@ -134,7 +147,7 @@ def report_page(request: HttpRequest, code: str, slug: str, year: int) -> HttpRe
         job_kind=f"report-{kind}",
         job_params=job_params,
         month_abbr=MONTH_ABBR,
-        **body_context(kind, data),
+        **body_context(kind, data, drill_url=_drill_url(institution, year, data)),
     )
     return render(request, "web/reports/report.html", context)
 

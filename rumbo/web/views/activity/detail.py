@@ -10,6 +10,7 @@ from rumbo.imports.models import FindingStatus, QualityFinding
 from rumbo.imports.selectors import FindingFilters, finding_list
 from rumbo.institutions.access import Capability, access_activity, can, can_access_activity
 from rumbo.institutions.models import Institution
+from rumbo.monitoring.figures import program_figures
 from rumbo.monitoring.history import activity_history
 
 from .base import ActivityData, explain_denial, load_activity, page
@@ -28,6 +29,7 @@ def activity_detail(
 ) -> HttpResponse:
     data = load_activity(institution, year, key)
     access_activity(request.user, data.activity, for_write=False, nodes=data.nodes)
+    figures = program_figures(program=data.program, month=12, activity=data.activity)
     return page(
         request,
         data,
@@ -37,6 +39,7 @@ def activity_detail(
         missing_months=sum(1 for m in data.months if m is None),
         findings=_open_findings(data),
         history=list(activity_history(activity=data.activity)),
+        progress_months=figures.months(data.activity),
         can_write=can_access_activity(
             request.user, data.activity, for_write=True, nodes=data.nodes
         ),
