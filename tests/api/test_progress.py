@@ -112,11 +112,13 @@ def test_progress_by_month(api, demo: Demo) -> None:
         "cumulative_ratio": 100,
         "cumulative_semaforo": "verde",
         "state": "borrador",
+        "figure_state": "preliminar",  # January captured, not approved
         "version": 1,
         "comment": "",
         "justification": "",
     }
     february = body["months"][1]
+    assert february["figure_state"] == "pendiente"  # SE has not captured February
     assert february["programmed"] == 340 and february["achieved"] is None
     assert february["cumulative_programmed"] == 680 and february["cumulative_achieved"] is None
     assert (february["semaforo"], february["cumulative_semaforo"]) == ("gris", "gris")

@@ -40,9 +40,15 @@ def test_citizen_opens_open_data_and_downloads_the_progress(page, screenshot):
     table = page.locator("#tabla-avance")
     expect(table).to_be_visible()
     january = table.locator('tr[data-month="1"]')
-    expect(january).to_contain_text("342")
-    expect(january).to_contain_text("300")
-    expect(january).to_contain_text("Amarillo")
+    # SE's four activities in January: 010101 300 of 340 = 88.24 % (yellow), 010102 nothing
+    # programmed (grey), 010103 and 010104 0 of 1 (SE captured January, no entry: red).
+    # Average compliance (88.24 + 0 + 0) / 3 = 29.413… → 29.41 % (red); 0 of 3 on track.
+    expect(january.locator('[data-col="activities"]')).to_have_text("4")
+    expect(january.locator('[data-col="amarillo"]')).to_have_text("1")
+    expect(january.locator('[data-col="rojo"]')).to_have_text("2")
+    expect(january.locator('[data-col="on_track"]')).to_have_text("0 %")
+    expect(january.locator('[data-col="average_compliance"]')).to_have_text("29.41 %")
+    expect(january).to_contain_text("Rojo")
     expect(table.locator('tr[data-month="2"]')).to_contain_text("Sin publicar")
     expect(page.get_by_role("link", name="Términos de Libre Uso MX")).to_have_attribute(
         "href", "https://datos.gob.mx/libreusomx"

@@ -1,5 +1,6 @@
-"""The dashboard selector on known data: monthly sums, cumulative %, semáforo distribution,
-projection, late and returned captures, completeness, timeliness and query counts."""
+"""The dashboard selector on known data: per-month shares and average compliance, semáforo
+and state distribution, projection, late and returned captures, completeness, timeliness
+and query counts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from bench.synthetic import synthetic_program, synthetic_progress
 from rumbo.core.semaforo import Light
 from rumbo.institutions.models import Institution
-from rumbo.monitoring.dashboard import default_month, percent, program_dashboard
+from rumbo.monitoring.dashboard import default_month, program_dashboard
+from rumbo.monitoring.figures import FigureState
 from rumbo.monitoring.models import (
     ActivityBands,
     MonitoringPolicy,
@@ -93,51 +95,84 @@ def test_default_month_is_the_last_whose_window_opened(today, month):
     assert default_month(year=2024, today=today) == month
 
 
-def test_monthly_sums_and_cumulative_percent(known):
+def test_month_figures_average_compliance_and_on_track(known):
+    """Per month: the calendar's pace and what was achieved as shares of each activity's
+    year (averaged), the average compliance (capped) and the share on track. Quantities of
+    different units (Reporte, Evento) are never added."""
     board = program_dashboard(program=known.program, today=TODAY)
     assert board.month == 3
     by_month = {m.month: m for m in board.months}
-    assert [by_month[m].programmed for m in (1, 2, 3, 4, 10, 12)] == [
-        D(342),
-        D(342),
-        D("342.25"),
-        D(343),
-        D(343),
-        D("331.25"),
-    ]
-    assert [by_month[m].achieved for m in (1, 2, 3)] == [D(342), D(342), D("300.6")]
-    assert by_month[4].achieved is None and by_month[4].cumulative_achieved is None
-    assert board.annual_programmed == D(4085)
-    assert sum(m.programmed for m in board.months) == board.annual_programmed
-    assert board.programmed_to_date == D("1026.25")
-    assert board.achieved_to_date == D("984.6")
-    assert by_month[3].cumulative_achieved == D("984.6")
-    assert [by_month[m].cumulative_percent for m in (1, 2, 3)] == [D("8.4"), D("16.7"), D("24.1")]
-    assert board.year_percent == D("24.1")  # 984.6 / 4,085
-    assert board.to_date_percent == D("95.9")  # 984.6 / 1,026.25
+    # Expected share = programmed to date ÷ the activity's year (known months), averaged
+    # over full (4,060), fraction (1), missing (11: May unknown), mismatch (11), otra (2):
+    # January  (340/4060 = 8.37 + 0 + 1/11 = 9.09 + 9.09 + 0) / 5 = 26.55 / 5 = 5.31
+    # February (16.75 + 0 + 18.18 + 18.18 + 0) / 5 = 53.11 / 5 = 10.622 → 10.62
+    # March    (1020/4060 = 25.12 + 0.25/1 = 25.00 + 3/11 = 27.27 + 27.27 + 0) / 5
+    #          = 104.66 / 5 = 20.932 → 20.93
+    assert [by_month[m].expected_share for m in (1, 2, 3)] == [D("5.31"), D("10.62"), D("20.93")]
+    assert by_month[12].expected_share == D("100.00")  # every calendar is complete by December
+    # Achieved share: January and February as programmed (every area captured both, so
+    # fraction and otra count 0); March: (980/4060 = 24.14 + 0 + 2/11 = 18.18
+    # + 2.6/11 = 23.64) / 4 = 65.96 / 4 = 16.49 — otra is pending (DO has no March capture).
+    assert [by_month[m].achieved_share for m in (1, 2, 3)] == [D("5.31"), D("10.62"), D("16.49")]
+    # January and February: full, missing and mismatch at 100 % (fraction and otra have
+    # nothing programmed: grey). March: full 980/1020 = 96.08, fraction 0/0.25 = 0,
+    # missing 2/3 = 66.67 (SE captured March: its missing entry counts 0),
+    # mismatch 2.6/3 = 86.67 → (96.08 + 0 + 66.67 + 86.67) / 4 = 62.355 → 62.36.
+    assert [by_month[m].average_compliance for m in (1, 2, 3)] == [D(100), D(100), D("62.36")]
+    assert [by_month[m].on_track for m in (1, 2, 3)] == [D(100), D(100), D(25)]  # 3/3, 3/3, 1/4
+    for m in range(4, 13):
+        assert by_month[m].achieved_share is None
+        assert by_month[m].average_compliance is None and by_month[m].on_track is None
+    assert board.summary.average_compliance == D("62.36")
+    assert board.summary.on_track == D(25)
+    assert board.summary.single_unit() is None  # Reporte and Evento: no common quantity
+    units = {u.unit: (u.programmed_to_date, u.achieved_to_date) for u in board.summary.units}
+    # Reporte: full 1,020 + fraction 0.25 programmed, 980 + 0 achieved; Evento: missing 3 +
+    # mismatch 3 programmed, 2 + 2.6 achieved; otra (Reporte) is pending and left out.
+    assert units == {"Evento": (D(6), D("4.6")), "Reporte": (D("1020.25"), D(980))}
 
 
-def test_projection_extrapolates_the_average_pace(known):
+def test_projection_follows_each_activitys_calendar(known):
     board = program_dashboard(program=known.program, today=TODAY)
-    assert board.projection.pace == D("328.20")  # 984.6 / 3
-    assert board.projection.year_end == D("3938.40")
-    assert board.projection.year_end_percent == D("96.4")
-    projected = {m.month: m.projected_percent for m in board.months}
+    projected = {m.month: m.projected_share for m in board.months}
     assert projected[1] is None and projected[2] is None
-    assert projected[3] == board.year_percent  # the dashed line starts where the data end
-    assert projected[6] == percent(D("984.6") + D("328.2") * 3, D(4085))
-    assert projected[12] == D("96.4")
+    assert projected[3] == D("16.49")  # the dashed line starts where the data end
+    # From March on: achieved share 16.49 + average compliance 62.36 % × (expected share at
+    # the month − 20.93). June's expected share: full 2040/4060 = 50.25, fraction 0.5/1 =
+    # 50.00, missing 5/11 = 45.45, mismatch 6/11 = 54.55, otra 1/2 = 50.00 → 250.25 / 5 =
+    # 50.05; 16.49 + 0.6236 × (50.05 − 20.93) = 16.49 + 18.159232 = 34.649… → 34.65.
+    assert projected[6] == D("34.65")
+    # December: 16.49 + 0.6236 × (100 − 20.93) = 16.49 + 49.308052 = 65.798… → 65.80.
+    assert projected[12] == D("65.80")
+    # Year-end compliance of each graded activity at its current pace, against its annual
+    # target: full 980 × 4060/1020 of 4,060 = 96.08; fraction 0; missing 2 × 11/3 of 12 =
+    # 61.11; mismatch 2.6 × 11/3 of 12 = 79.44 → (96.08 + 0 + 61.11 + 79.44) / 4 = 59.1575
+    # → 59.16.
+    assert board.summary.projected_compliance == D("59.16")
 
 
 def test_semaforo_distribution_grades_each_activity_to_date(known):
     board = program_dashboard(program=known.program, today=TODAY)
-    counts = {c.light: c.count for c in board.lights}
-    # full green, mismatch yellow, fraction red, missing (March unreported) and otra
-    # (nothing programmed to March) grey.
-    assert counts == {Light.GREEN: 1, Light.YELLOW: 1, Light.RED: 1, Light.GREY: 2}
-    assert [c.light for c in board.lights] == [Light.GREEN, Light.YELLOW, Light.RED, Light.GREY]
+    counts = {light: n for light, n, _ in board.lights}
+    # full green (96.08 %), mismatch yellow (86.67 %), fraction red (0 %), missing red
+    # (2 of 3: SE captured March, the activity's missing entry counts 0), otra grey
+    # (nothing programmed to March, and pending: DO has no March capture).
+    assert counts == {Light.GREEN: 1, Light.YELLOW: 1, Light.RED: 2, Light.GREY: 1}
+    assert [light for light, _, _ in board.lights] == [
+        Light.GREEN,
+        Light.YELLOW,
+        Light.RED,
+        Light.GREY,
+    ]
     assert board.activities == 5
-    assert [c.percent for c in board.lights] == [D(20), D(20), D(20), D(40)]
+    assert [share for _, _, share in board.lights] == [D(20), D(20), D(40), D(20)]
+    # SE's March capture was returned: its four activities are preliminary; DO has not
+    # captured March: pending.
+    assert dict(board.states) == {
+        FigureState.OFFICIAL: 0,
+        FigureState.PRELIMINARY: 4,
+        FigureState.PENDING: 1,
+    }
 
 
 def test_semaforo_uses_each_activitys_bands(known):
@@ -150,8 +185,9 @@ def test_semaforo_uses_each_activitys_bands(known):
         reason="Meta difícil",
     )
     board = program_dashboard(program=known.program, today=TODAY)
-    counts = {c.light: c.count for c in board.lights}
-    assert counts[Light.GREEN] == 2 and counts[Light.YELLOW] == 0  # 86.7 % is green now
+    counts = {light: n for light, n, _ in board.lights}
+    assert counts[Light.GREEN] == 2 and counts[Light.YELLOW] == 0  # 86.67 % is green now
+    assert board.summary.on_track == D(50)  # 2 green of 4 graded
 
 
 def test_late_and_returned_captures(known):
@@ -178,9 +214,13 @@ def test_completeness_and_timeliness_per_area(known):
     # SE: 10 activity-months with a positive target to March (full 3, fraction 1,
     # missing 3, mismatch 3); 9 reported (missing's March is not).
     assert (se.expected, se.reported, se.completeness) == (10, 9, D("90.0"))
-    assert (se.submitted, se.on_time, se.timeliness) == (3, 2, D("66.7"))
+    # 2 on time of 3 sent: 66.666… → 66.67 (the one rounding: two decimals, half up).
+    assert (se.submitted, se.on_time, se.timeliness) == (3, 2, D("66.67"))
     assert (se.late, se.returned, se.activities) == (1, 1, 4)
-    assert se.programmed_to_date == D("1026.25") and se.achieved_to_date == D("984.6")
+    # SE's four activities: (96.08 + 0 + 66.67 + 86.67) / 4 = 62.355 → 62.36; 1 green of 4.
+    assert se.summary.average_compliance == D("62.36") and se.summary.on_track == D(25)
+    assert do.summary.activities == 1 and do.summary.graded == 0  # otra: grey, pending
+    assert do.summary.average_compliance is None
     # DO: nothing programmed to March; one capture sent, late; a draft is not "sent".
     assert (do.expected, do.completeness) == (0, None)
     assert (do.submitted, do.on_time, do.timeliness, do.late) == (1, 0, D("0.0"), 1)
@@ -190,11 +230,15 @@ def test_area_scope(known):
     board = program_dashboard(program=known.program, area=known.area_se, today=TODAY)
     assert [a.code for a in board.areas] == ["SE"]
     assert board.activities == 4
-    assert board.annual_programmed == D(4083)  # everything but DO's 2
     assert [(c.area_code, c.month) for c in board.captures] == [("SE", 2), ("SE", 3)]
-    counts = {c.light: c.count for c in board.lights}
-    assert counts == {Light.GREEN: 1, Light.YELLOW: 1, Light.RED: 1, Light.GREY: 1}
-    assert board.subprograms == [(known.subprogram, D("1026.25"), D("984.6"), D("95.9"))]
+    counts = {light: n for light, n, _ in board.lights}
+    assert counts == {Light.GREEN: 1, Light.YELLOW: 1, Light.RED: 2, Light.GREY: 0}
+    # Without otra (grey, pending) March's expected share is (25.12 + 25.00 + 27.27 +
+    # 27.27) / 4 = 104.66 / 4 = 26.165 → 26.17.
+    assert board.summary.expected_year_share == D("26.17")
+    [(node, summary)] = board.subprograms
+    assert node == known.subprogram
+    assert (summary.activities, summary.average_compliance) == (4, D("62.36"))
 
 
 def test_node_scope_and_an_activity_of_another_area(known):
@@ -207,20 +251,40 @@ def test_node_scope_and_an_activity_of_another_area(known):
     assert board.subprograms == []
     se_board = program_dashboard(program=known.program, area=known.area_se, today=TODAY)
     assert se_board.activities == 5
+    # otra now follows SE's captures: March captured (returned), so it is preliminary,
+    # not pending (still grey: nothing programmed to March).
+    assert se_board.summary.states[FigureState.PRELIMINARY] == 5
     do_board = program_dashboard(program=known.program, area=known.area_otra, today=TODAY)
-    assert do_board.activities == 0 and do_board.annual_programmed == 0
-    assert do_board.year_percent is None and do_board.projection.year_end_percent is None
+    assert do_board.activities == 0 and do_board.summary.expected_year_share is None
+    assert do_board.summary.average_compliance is None
+    assert do_board.summary.projected_compliance is None
+    assert all(m.projected_share is None for m in do_board.months)
 
 
 def test_explicit_month_and_a_year_not_yet_open(known):
     board = program_dashboard(program=known.program, month=2, today=TODAY)
-    assert board.achieved_to_date == D(684)
+    # February: full 680/680, missing 2/2 and mismatch 2/2 are green; fraction and otra
+    # have nothing programmed (grey). SE approved January and February: official; DO's
+    # February is a draft: preliminary.
+    assert {light: n for light, n, _ in board.lights} == {
+        Light.GREEN: 3,
+        Light.YELLOW: 0,
+        Light.RED: 0,
+        Light.GREY: 2,
+    }
+    assert board.summary.average_compliance == D(100)
+    assert board.summary.states == {
+        FigureState.OFFICIAL: 4,
+        FigureState.PRELIMINARY: 1,
+        FigureState.PENDING: 0,
+    }
     assert [(c.area_code, c.month) for c in board.captures] == [("DO", 1), ("SE", 2)]
     early = program_dashboard(program=known.program, today=date(2024, 1, 15))
     assert early.month == 0
-    assert early.achieved_to_date == 0 and early.projection.year_end is None
-    assert all(m.achieved is None for m in early.months)
-    assert {c.light: c.count for c in early.lights}[Light.GREY] == 5
+    assert early.summary.average_compliance is None
+    assert early.summary.states[FigureState.PENDING] == 5
+    assert all(m.achieved_share is None and m.projected_share is None for m in early.months)
+    assert {light: n for light, n, _ in early.lights}[Light.GREY] == 5
 
 
 def _queries(program, django_assert_max_num_queries, **kwargs) -> int:

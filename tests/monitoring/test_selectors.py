@@ -8,6 +8,7 @@ import pytest
 
 from rumbo.core.semaforo import Light
 from rumbo.monitoring.bands import bands_for_activities
+from rumbo.monitoring.figures import FigureState
 from rumbo.monitoring.models import (
     ActivityBands,
     MonitoringPolicy,
@@ -33,9 +34,15 @@ def test_activity_progress_by_month(demo, django_assert_num_queries) -> None:
     e3 = entry(a, 3, 380)
     e3.version = 4
     e3.save()
-    PeriodReport.objects.create(
-        program=demo.program, area=demo.area_se, month=1, state=PeriodState.APPROVED
-    )
+    # SE approved January, sent February and has March in draft; April is not captured.
+    for month, state in (
+        (1, PeriodState.APPROVED),
+        (2, PeriodState.SUBMITTED),
+        (3, PeriodState.DRAFT),
+    ):
+        PeriodReport.objects.create(
+            program=demo.program, area=demo.area_se, month=month, state=state
+        )
     with django_assert_num_queries(6):  # bands ×2, targets, entries, nodes, period states
         months = activity_progress(activity=a)
     jan, feb, mar, apr = months[:4]
@@ -54,6 +61,12 @@ def test_activity_progress_by_month(demo, django_assert_num_queries) -> None:
     assert mar.cumulative_grade.ratio == Decimal("100.00")
     assert apr.achieved is None and apr.cumulative_achieved is None
     assert apr.cumulative_grade.light is Light.GREY and apr.state is None and apr.version is None
+    assert [m.figure_state for m in (jan, feb, mar, apr)] == [
+        FigureState.OFFICIAL,
+        FigureState.PRELIMINARY,  # February sent, not approved
+        FigureState.PRELIMINARY,
+        FigureState.PENDING,  # April never captured: pending, not 0
+    ]
     assert len(months) == 12
 
 

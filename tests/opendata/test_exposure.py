@@ -70,7 +70,15 @@ def test_approving_february_publishes_its_figures(anon, world: World) -> None:
     """Positive control: the same responses show the figure once its month is approved."""
     PeriodReport.objects.filter(area=world.demo.area_se, month=2).update(state=PeriodState.APPROVED)
     progress = anon.get(f"{API}/IEEM/programs/2024/progress").json()
-    assert progress["months"][1]["achieved"] == 7777 + 0  # the other SE activities: 0
+    february = progress["months"][1]
+    assert february["published"] is True and february["areas"] == ["Secretaría Ejecutiva"]
+    # SE to February: 010101 300 + 7,777 of 680 = 1,187.79 % (red, capped at 100);
+    # 010102 nothing programmed (grey); 010103 and 010104 0 of 2 (red) →
+    # (100 + 0 + 0) / 3 = 33.33; Reporte and Evento are never added (no quantity).
+    assert february["activities"] == 4
+    assert february["lights"] == {"verde": 0, "amarillo": 0, "rojo": 3, "gris": 1}
+    assert february["average_compliance"] == 33.33 and february["on_track"] == 0
+    assert february["cumulative_achieved"] is None
     csv_text = body_text(anon.get(reverse("opendata:dataset", args=[*IEEM, "avance", "csv"])))
     assert "7777" in csv_text
     indicators = anon.get(f"{API}/IEEM/programs/2024/indicators").json()["indicators"]
@@ -85,6 +93,7 @@ def test_a_month_not_approved_does_not_count(anon, world: World, state: str) -> 
     january = progress["months"][0]
     assert january["published"] is False
     assert january["achieved"] is None and january["programmed"] is None
+    assert january["activities"] == 0 and january["average_compliance"] is None
     assert "300" not in body_text(
         anon.get(reverse("opendata:dataset", args=[*IEEM, "avance", "csv"]))
     )

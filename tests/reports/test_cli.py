@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,8 +15,11 @@ from openpyxl import load_workbook
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SETUP = (
-    "from tests.factories import build_demo; from tests.reports.conftest import add_progress;"
-    "d = build_demo(); add_progress(d.activity_full, {1: 340, 2: 300})"
+    "from tests.factories import build_demo;"
+    " from tests.reports.conftest import add_progress, set_state;"
+    " from rumbo.monitoring.models import PeriodState;"
+    "d = build_demo(); add_progress(d.activity_full, {1: 340, 2: 300});"
+    "[set_state(d, d.area_se, m, PeriodState.APPROVED) for m in (1, 2)]"
 )
 
 
@@ -68,10 +72,27 @@ def test_monthly_xlsx_and_pdf(cli_env, tmp_path):
     ws = load_workbook(BytesIO(out.read_bytes()))["Avance"]
     row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "010101")
     assert row[6] == 680 and row[8] == 640  # cumulative programmed and achieved to February
+    assert row[11] == "Oficial"  # SE approved January and February
     pdf = tmp_path / "mensual.pdf"
     result = rumbo(cli_env, *base, "--area", "SE", "--format", "pdf", "-o", str(pdf))
     assert result.returncode == 0, result.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_monthly_json_to_stdout(cli_env):
+    result = rumbo(
+        cli_env, "report", "monthly", "--institution", "IEEM", "--year", "2024", "--month", "3",
+        "--area", "SE", "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["institution"], data["month"], data["area"]) == ("IEEM", 3, "SE")
+    full = next(a for a in data["activities"] if a["key"] == "010101")
+    # SE has not captured March: pending, shown as null — never as 0.
+    assert full["state"] == "pendiente" and full["light"] == "gris"
+    assert full["achieved_to_date"] is None and full["percent"] is None
+    assert full["programmed_to_date"] == 1020  # 340 × 3
+    assert data["totals"]["states"] == {"oficial": 0, "preliminar": 0, "pendiente": 4}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from rumbo.core.semaforo import Light
+from rumbo.monitoring.figures import FigureState
 from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.reports.builders import build_report, report_data
 from rumbo.reports.common import ReportError
@@ -43,49 +44,85 @@ def test_monthly_figures_per_activity(progress):
     assert missing.percent == D("33.33")
     assert missing.light is Light.RED
 
-    fraction = _line(report, "010102")  # 0.25 programmed in March, nothing reported: grey
+    # 0.25 programmed in March and no entry, but SE captured (and approved) March: the
+    # activity achieved 0 — not pending — so 0 / 0.25 = 0 % is red.
+    fraction = _line(report, "010102")
     assert fraction.programmed_cumulative == D("0.25")
-    assert fraction.achieved_cumulative is None
-    assert fraction.light is Light.GREY
-    assert "sin dato" in fraction.light_label
+    assert (fraction.achieved, fraction.achieved_cumulative) == (D(0), D(0))
+    assert fraction.percent == D(0)
+    assert fraction.light is Light.RED
+    assert fraction.official is True
 
     otra = _line(report, "020101")  # DO: nothing programmed to March: grey, preliminary
     assert otra.programmed_cumulative == D(0)
+    assert otra.achieved_cumulative == D(1)  # March's entry, shown although ungraded
     assert otra.light is Light.GREY
     assert otra.official is False
+    assert otra.state is FigureState.PRELIMINARY  # DO captured March, not January/February
 
 
 def test_monthly_keeps_official_and_preliminary_apart(progress):
     report = monthly_report(institution="IEEM", year=2024, month=3)
     by_code = {s.code: s for s in report.areas}
     se, do = by_code["SE"], by_code["DO"]
-    assert (se.state, se.official, se.status_label) == ("aprobado", True, "Oficial")
-    assert (do.state, do.official, do.status_label) == ("enviado", False, "Preliminar")
-    assert report.official.programmed == se.totals.programmed
-    assert report.official.achieved == D(970 + 1)  # 010101 and 010103
-    assert report.preliminary.achieved == D(1)
-    assert report.preliminary.activities == 1
-    assert report.total.activities == 5
+    assert (se.capture, se.state, se.official, se.status_label) == (
+        "aprobado",
+        FigureState.OFFICIAL,
+        True,
+        "Oficial",
+    )
+    assert (do.capture, do.state, do.official, do.status_label) == (
+        "enviado",
+        FigureState.PRELIMINARY,
+        False,
+        "Preliminar",
+    )
+    official = report.by_state[FigureState.OFFICIAL]
+    preliminary = report.by_state[FigureState.PRELIMINARY]
+    assert (official.activities, preliminary.activities) == (4, 1)
+    assert report.by_state[FigureState.PENDING].activities == 0
+    # Quantities only per unit of measure, never Reporte + Evento: official Reporte =
+    # 010101 (1,020 programmed, 970 achieved) + 010102 (0.25, 0); Evento = 010103 (3, 1) +
+    # 010104 (3, 0).
+    assert {u.unit: (u.programmed_to_date, u.achieved_to_date) for u in official.units} == {
+        "Evento": (D(6), D(1)),
+        "Reporte": (D("1020.25"), D(970)),
+    }
+    assert official.single_unit() is None
+    assert preliminary.single_unit().achieved_to_date == D(1)  # 020101 alone (Reporte)
+    # SE: 95.10 (010101) + 0 (010102) + 33.33 (010103) + 0 (010104) = 128.43; / 4 =
+    # 32.1075 → 32.11. One green of four graded: 25 %.
+    assert se.summary.average_compliance == D("32.11")
+    assert se.summary.on_track == D(25)
+    assert do.summary.average_compliance is None  # 020101 is grey: nothing graded
+    assert report.totals.activities == 5
+    assert report.totals.average_compliance == D("32.11")
     assert report.has_preliminary
-    counts = dict(report.lights.items)
-    assert counts == {Light.GREEN: 1, Light.YELLOW: 0, Light.RED: 1, Light.GREY: 3}
-    assert dict(se.lights.items)[Light.GREEN] == 1
+    assert report.totals.lights == {Light.GREEN: 1, Light.YELLOW: 0, Light.RED: 3, Light.GREY: 1}
+    assert se.summary.lights[Light.GREEN] == 1
 
 
 def test_an_earlier_month_not_approved_makes_the_area_preliminary(progress):
     PeriodReport.objects.filter(area=progress.area_se, month=2).update(state=PeriodState.RETURNED)
     report = monthly_report(institution="IEEM", year=2024, month=3)
     se = next(s for s in report.areas if s.code == "SE")
-    assert se.state == "aprobado"  # March itself is approved …
-    assert se.official is False  # … but February, which it adds up, is not
+    assert se.capture == "aprobado"  # March itself is approved …
+    assert se.state is FigureState.PRELIMINARY  # … but February, which it adds up, is not
+    assert se.official is False
     assert _line(report, "010101").official is False
-    assert report.official.activities == 0
+    assert report.by_state[FigureState.OFFICIAL].activities == 0
+    assert report.by_state[FigureState.PRELIMINARY].activities == 5
 
 
-def test_an_area_without_a_capture_is_sin_captura(demo):
+def test_an_area_without_a_capture_is_pending(demo):
     report = monthly_report(institution="IEEM", year=2024, month=1)
-    assert {s.state for s in report.areas} == {"sin captura"}
+    assert {s.capture for s in report.areas} == {"sin captura"}
+    assert {s.state for s in report.areas} == {FigureState.PENDING}
     assert not any(s.official for s in report.areas)
+    # Pending is shown as pending, never as 0.
+    assert all(a.achieved is None and a.achieved_cumulative is None for a in report.activities)
+    assert report.totals.states[FigureState.PENDING] == 5
+    assert report.totals.average_compliance is None
 
 
 def test_monthly_for_one_area_and_the_tree_order(progress):
@@ -98,12 +135,16 @@ def test_monthly_for_one_area_and_the_tree_order(progress):
     assert keys.index("02") > keys.index("010104")
 
 
-def test_monthly_chart_sums_the_months(progress):
+def test_monthly_chart_averages_the_months(progress):
     report = monthly_report(institution="IEEM", year=2024, month=3)
     assert [b.label for b in report.chart] == ["Ene", "Feb", "Mar"]
-    march = report.chart[2]
-    assert march.programmed == D(340) + D("0.25") + D(1) + D(1)
-    assert march.achieved == D(330) + D(0) + D(1)
+    # January (DO pending): 010101 340/340 = 100, 010103 1/1 = 100, 010104 0/1 = 0 (SE
+    # captured January, no entry); 010102 and 020101 grey → (100 + 100 + 0) / 3 = 66.67,
+    # on track 2 of 3 = 66.67.
+    # February: 640/680 = 94.12, 1/2 = 50, 0/2 = 0 → 144.12 / 3 = 48.04; 1 of 3 = 33.33.
+    # March: (95.10 + 0 + 33.33 + 0) / 4 = 32.1075 → 32.11; 1 of 4 = 25.
+    assert [b.average_compliance for b in report.chart] == [D("66.67"), D("48.04"), D("32.11")]
+    assert [b.on_track for b in report.chart] == [D("66.67"), D("33.33"), D(25)]
 
 
 @pytest.mark.parametrize(
@@ -210,7 +251,7 @@ def _grow(demo, n: int) -> None:
         add_progress(a, {1: 1, 2: 1, 3: 1})
 
 
-MONTHLY_QUERIES = 10
+MONTHLY_QUERIES = 11
 QUARTERLY_QUERIES = 7
 PROGRAM_QUERIES = 7
 MIR_QUERIES = 10

@@ -116,11 +116,32 @@ def test_monthly_xlsx_values(data):
     assert rows["010101"][9].number_format == "0.00%"
     assert rows["010101"][10].fill.fgColor.rgb.endswith("C8E6C9")
     summary = wb["Resumen"]
-    labels = [r[0].value for r in summary.iter_rows()]
-    assert "Total oficial (capturas aprobadas)" in labels
-    assert "Total preliminar (capturas no aprobadas)" in labels
-    do = next(r for r in summary.iter_rows() if r[0].value == "DO")
-    assert [c.value for c in do[2:4]] == ["enviado", "Preliminar"]
+    rows = {r[0]: r for r in summary.iter_rows(values_only=True) if r[0]}
+    # Columns: area, name, capture, figures' state, activities, green, yellow, red, grey,
+    # on track, average compliance. SE: 010101 green (95.10 %), 010102 red (0 of 0.25),
+    # 010103 red (1 of 3 = 33.33 %), 010104 red (0 of 3); 1 green of 4 graded = 25 %;
+    # (95.10 + 0 + 33.33 + 0) / 4 = 32.1075 → 32.11 %.
+    assert list(rows["SE"][2:9]) == ["aprobado", "Oficial", 4, 1, 0, 3, 0]
+    assert rows["SE"][9:11] == (pytest.approx(0.25), pytest.approx(0.3211))
+    # DO: 020101 has nothing programmed to March (grey): nothing graded, no percentage.
+    assert list(rows["DO"][2:11]) == ["enviado", "Preliminar", 1, 0, 0, 0, 1, None, None]
+    official = rows["Total de cifras en estado oficial"]
+    assert list(official[3:9]) == ["Oficial", 4, 1, 0, 3, 0]
+    assert rows["Total de cifras en estado preliminar"][4] == 1
+    assert rows["Total de cifras en estado pendiente"][4] == 0
+    assert list(rows["Total"][4:9]) == [5, 1, 0, 3, 1]
+    assert rows["Total"][9:11] == (pytest.approx(0.25), pytest.approx(0.3211))
+    # Quantities only per unit: Reporte = 010101 + 010102 + 020101 (1,020 + 0.25 + 0
+    # programmed, 970 + 0 + 1 achieved: 971 / 1,020.25 = 95.17 %); Evento = 010103 +
+    # 010104 (3 + 3 programmed, 1 + 0 achieved: 1 / 6 = 16.67 %).
+    assert list(rows["Reporte"][4:8]) == [3, 1020.25, 971, pytest.approx(0.9517)]
+    assert list(rows["Evento"][4:8]) == [2, 6, 1, pytest.approx(0.1667)]
+    # The chart's months: average compliance January 66.67, February 48.04, March 32.11.
+    assert [rows[m][10] for m in ("Ene", "Feb", "Mar")] == [
+        pytest.approx(0.6667),
+        pytest.approx(0.4804),
+        pytest.approx(0.3211),
+    ]
 
 
 @pytest.mark.parametrize(("kind", "scope"), REPORTS)

@@ -48,6 +48,8 @@ def test_every_role_reads_the_index_and_the_monthly_report(as_user, progress, pe
     assert "Ejercicio 2024 · marzo" in html
     assert "Descargar XLSX" in html and "Descargar PDF" in html
     assert "95.1 %" in html
+    # SE's average compliance: (95.10 + 0 + 33.33 + 0) / 4 = 32.1075 → 32.11 %.
+    assert 'data-col="average_compliance">32.11 %' in html
     assert "Cifras preliminares" in html
     assert "<svg" in html  # the chart, drawn on the server
 
@@ -138,7 +140,7 @@ def test_a_bad_download_is_400_with_the_reason(as_user, demo):
 
 
 PAGE_QUERIES = {
-    "mensual": ({"mes": 3}, 14),
+    "mensual": ({"mes": 3}, 15),
     "trimestral": ({"trimestre": 2}, 11),
     "programa": ({}, 11),
     "mir": ({}, 14),
