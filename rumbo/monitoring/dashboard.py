@@ -8,7 +8,8 @@ quantities measured in different units. Shown on the page:
 - Per month: the calendar's pace (programmed to date as a share of each activity's year,
   averaged), what was achieved as a share of the year (averaged, capped), the average
   compliance and the share on track; from the dashboard month on, the projection by the
-  calendar (``figures.projected_year_share``).
+  calendar (``ProgramFigures.projected_year_share``), over the activities whose figures
+  are known at the dashboard month.
 - Completeness (per area): activity-months with a positive target up to the dashboard
   month that have an entry / all such activity-months.
 - Timeliness (per area): captures sent on or before the closing day of their window
@@ -36,7 +37,6 @@ from .figures import (
     FigureState,
     Summary,
     program_figures,
-    projected_year_share,
     share,
 )
 from .models import PeriodReport, PeriodState, ProgressEntry
@@ -231,22 +231,31 @@ def program_dashboard(
                 )
             )
 
+    # Up to the dashboard month, each month's own figures; after it, the calendar's pace
+    # and the projection of the activities known at the dashboard month.
     months = []
     for m in MONTHS:
-        at = summary if m == month else data.summary(data.at(m))
-        reached = m <= month
+        if m <= month:
+            at = summary if m == month else data.summary(data.at(m))
+            months.append(
+                MonthFigures(
+                    month=m,
+                    expected_share=at.expected_year_share,
+                    achieved_share=at.achieved_year_share,
+                    average_compliance=at.average_compliance,
+                    on_track=at.on_track,
+                    projected_share=at.achieved_year_share if m == month else None,
+                )
+            )
+            continue
         months.append(
             MonthFigures(
                 month=m,
-                expected_share=at.expected_year_share,
-                achieved_share=at.achieved_year_share if reached else None,
-                average_compliance=at.average_compliance if reached else None,
-                on_track=at.on_track if reached else None,
-                projected_share=(
-                    projected_year_share(summary, at.expected_year_share)
-                    if month and m >= month
-                    else None
-                ),
+                expected_share=data.expected_year_share(now, m, known_only=bool(month)),
+                achieved_share=None,
+                average_compliance=None,
+                on_track=None,
+                projected_share=data.projected_year_share(now, m) if month else None,
             )
         )
     subprograms = []

@@ -33,7 +33,9 @@ does not hide another's delay. Quantities are totalled per unit of measure only.
 The **projection by the calendar** keeps each activity's compliance to date for the rest of
 the year: projected achieved = achieved to date × annual programmed ÷ programmed to date,
 against the annual target; an aggregate's projection is the capped mean of its
-activities' projected compliance.
+activities' projected compliance. Month by month (the dashboard's curve), each activity
+adds its capped compliance × what its calendar still programs
+(``ProgramFigures.projected_year_share``).
 """
 
 from __future__ import annotations
@@ -271,16 +273,6 @@ def share(part: int, whole: int) -> Decimal | None:
     return ratio(Decimal(whole), Decimal(part))
 
 
-def projected_year_share(now: Summary, expected_later: Decimal | None) -> Decimal | None:
-    """The year share a set of activities reaches at a later month if it keeps its current
-    average compliance over what the calendar still programs until then."""
-    achieved, expected_now = now.achieved_year_share, now.expected_year_share
-    compliance = now.average_compliance
-    if achieved is None or expected_now is None or expected_later is None or compliance is None:
-        return None
-    return round_percent(achieved + compliance / HUNDRED * (expected_later - expected_now))
-
-
 @dataclass
 class UnitTotal:
     unit: str
@@ -306,7 +298,9 @@ class Summary:
     _achieved: list[Decimal] = field(default_factory=list)
 
     def add(self, figure: ActivityFigure, unit: str = "") -> None:
-        if figure.expected_year_share is not None:
+        # The calendar's pace and what was achieved are averaged over the same activities:
+        # those whose figures are not pending.
+        if figure.expected_year_share is not None and figure.achieved_to_date is not None:
             self._expected.append(figure.expected_year_share)
         if figure.achieved_year_share is not None:
             self._achieved.append(figure.achieved_year_share)
@@ -444,6 +438,43 @@ class ProgramFigures:
         """Twelve months of one of the activities (no query)."""
         area_id = next(r.area_id for r in self.rows if r.activity.pk == activity.pk)
         return [self._figure(activity, area_id, m) for m in range(1, 13)]
+
+    def expected_year_share(
+        self, rows: Iterable[ActivityRow], later: int, *, known_only: bool = True
+    ) -> Decimal | None:
+        """The calendar's pace at a ``later`` month for the activities of ``rows`` whose
+        figures are known (the same set as their achieved share; every one of them with
+        ``known_only`` False, before anything is captured)."""
+        values = []
+        for r in rows:
+            f = r.figure
+            if (known_only and f.achieved_to_date is None) or not f.annual_programmed:
+                continue
+            share = ratio(
+                f.annual_programmed,
+                programmed_to(later, self._targets.get(r.activity.pk, {})) or ZERO,
+            )
+            if share is not None:
+                values.append(share)
+        return _mean(values)
+
+    def projected_year_share(self, rows: Iterable[ActivityRow], later: int) -> Decimal | None:
+        """The year share the activities of ``rows`` reach at a ``later`` month if each keeps
+        its compliance to date (capped at ``COMPLIANCE_CAP``; an activity with nothing
+        programmed yet is taken to follow its calendar) over what the calendar still
+        programs until then; each activity's share capped, then averaged."""
+        values = []
+        for r in rows:
+            f = r.figure
+            if f.achieved_to_date is None or not f.annual_programmed:
+                continue
+            pace = (f.capped_percent if f.capped_percent is not None else HUNDRED) / HUNDRED
+            ahead = programmed_to(later, self._targets.get(r.activity.pk, {})) or ZERO
+            reached = f.achieved_to_date + pace * (ahead - (f.programmed_to_date or ZERO))
+            share = ratio(f.annual_programmed, reached)
+            if share is not None:
+                values.append(min(share, COMPLIANCE_CAP))
+        return _mean(values)
 
     def target(self, activity: Activity, month: int) -> Decimal | None:
         return self._targets.get(activity.pk, {}).get(month)

@@ -85,14 +85,17 @@ PROGRESS = Dataset(
     slug="avance",
     title="Avance mensual aprobado",
     description=(
-        "Programado y alcanzado de cada actividad en cada mes cuya captura del área fue "
-        "aprobada; los meses no aprobados no aparecen. Acumulados y semáforo sobre los "
-        "meses aprobados."
+        "Programado y alcanzado de cada actividad en cada mes en que sus cifras son "
+        "oficiales: el área tiene aprobadas las capturas de todos los meses desde enero "
+        "hasta ese mes; los demás meses no aparecen. Acumulados y semáforo según "
+        "docs/figures.md."
     ),
     fields=(
         FieldDef("ejercicio", "entero", "Año fiscal del programa.", "año"),
         FieldDef("mes", "entero", "Mes del avance (1 a 12).", "mes"),
-        FieldDef("area", "texto", "Área responsable, cuya captura del mes está aprobada."),
+        FieldDef(
+            "area", "texto", "Área responsable, con sus capturas de enero a ese mes aprobadas."
+        ),
         FieldDef("actividad_clave", "texto", "Clave de la actividad."),
         FieldDef("actividad", "texto", "Descripción de la actividad."),
         FieldDef("unidad_medida", "texto", "Unidad en que se mide la meta."),

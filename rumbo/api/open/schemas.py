@@ -85,13 +85,29 @@ class GradeOut(Schema):
 
 class OpenMonthOut(Schema):
     month: int
-    published: bool = Field(description="Si alguna área tiene aprobada la captura del mes.")
-    areas: list[str] = Field(description="Áreas cuya captura del mes está aprobada.")
-    programmed: Number | None
-    achieved: Number | None
-    cumulative_programmed: Number | None
-    cumulative_achieved: Number | None
-    grade: GradeOut
+    published: bool = Field(
+        description="Si alguna área tiene cifras oficiales en el mes (todas sus capturas de"
+        " enero a ese mes aprobadas)."
+    )
+    areas: list[str] = Field(description="Áreas con cifras oficiales en el mes.")
+    programmed: Number | None = Field(
+        description="Siempre null: no se suman cantidades de actividades (unidades distintas)."
+    )
+    achieved: Number | None = Field(
+        description="Siempre null: no se suman cantidades de actividades (unidades distintas)."
+    )
+    cumulative_programmed: Number | None = Field(
+        description="Programado acumulado, solo si todas las actividades publicadas del mes"
+        " tienen la misma unidad de medida; null en otro caso."
+    )
+    cumulative_achieved: Number | None = Field(
+        description="Alcanzado acumulado, solo si todas las actividades publicadas del mes"
+        " tienen la misma unidad de medida; null en otro caso."
+    )
+    grade: GradeOut = Field(
+        description="Semáforo del cumplimiento promedio (average_compliance) con los límites"
+        " de la institución."
+    )
     activities: int = Field(0, description="Actividades con cifras oficiales en el conjunto.")
     lights: dict[str, int] | None = Field(
         None, description="Actividades por color: verde, amarillo, rojo, gris."
