@@ -238,7 +238,7 @@ class AreaObjective(TimeStamped):
     # A correction made in Rumbo: {"imported": the row as the file gave it before the first
     # correction, "findings": ids of the findings it resolved}; {} when never corrected.
     # A re-import keeps the correction while the file still says what it said then
-    # (rumbo/imports/sipot_objectives/corrections.py).
+    # (rumbo/imports/sipot_objectives/reimport.py).
     correction = models.JSONField("corrección hecha en Rumbo", default=dict, blank=True)
 
     class Meta:

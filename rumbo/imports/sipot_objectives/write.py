@@ -20,10 +20,10 @@ from ..base import (
     read_text_file,
     run_import,
 )
-from .corrections import Merge, merge_correction, recheck_kept, reopen_findings
 from .layout import KIND, KIND_LABEL, ParsedObjectives
 from .links import link_findings
 from .parse import parse_sipot_objectives
+from .reimport import Merge, merge_correction, recheck_kept, reopen_findings
 
 
 def _as_list(value: object) -> list[str]:
