@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from rumbo.audit.services import Actor
 from rumbo.imports.sipot_objectives import import_sipot_objectives
 from rumbo.institutions.models import Institution
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, build_demo
 
 SAMPLE = Path(settings.SAMPLES_DIR) / "000_19180f02e9762917.txt"
@@ -45,6 +46,11 @@ def test_a_user_uploads_the_sample_and_sees_the_findings(page, screenshot) -> No
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_planeacion_reviews_a_format_fixes_a_row_and_the_finding_is_gone(page, screenshot) -> None:  # type: ignore[no-untyped-def]
+    def top(name: str) -> None:
+        """The visible part only: the whole review page is ~30,000 px tall (343 findings)."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
     build_demo()
     Institution.objects.filter(code="IECM").update(web_domains=["iecm.mx"])
     import_sipot_objectives(SAMPLE, institution_code="IECM", actor=Actor.cli())
@@ -60,7 +66,7 @@ def test_planeacion_reviews_a_format_fixes_a_row_and_the_finding_is_gone(page, s
     errors = page.get_by_role("table", name="Errores del formato")
     first = errors.locator("tr", has_text="suspicious_link").first
     expect(first).to_contain_text("Fila 1 de los objetivos importados")
-    screenshot("transparency-review-before")
+    top("transparency-review-before")
 
     first.get_by_role("link", name="Corregir la fila").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -84,4 +90,4 @@ def test_planeacion_reviews_a_format_fixes_a_row_and_the_finding_is_gone(page, s
     row_1 = warnings.locator("tr", has_text="Fila 1 de los objetivos importados")
     expect(row_1).to_have_count(1)  # only its meta, which still repeats the indicator
     expect(row_1).to_contain_text("meta_not_quantified")
-    screenshot("transparency-review-after")
+    top("transparency-review-after")
