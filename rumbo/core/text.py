@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,8 +22,12 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str | None) -> str:
-    """Accent-, case- and punctuation-insensitive form used for matching."""
+    """Accent-, case- and punctuation-insensitive form used for matching.
+
+    Cached: a file's cells repeat (areas, units, links, dates) and the checkers normalise
+    each cell several times (header detection, content rules, duplicates)."""
     return _NON_WORD.sub(" ", strip_accents(clean(text)).lower()).strip()
 
 

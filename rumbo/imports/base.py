@@ -111,6 +111,7 @@ class ImportReport:
     findings: list[FindingDraft] = field(default_factory=list)
     findings_closed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # said to the user after the counts
 
     def findings_by_code(self) -> dict[str, int]:
         return dict(sorted(Counter(f.code for f in self.findings).items()))
@@ -151,6 +152,7 @@ class ImportReport:
         lines.append(f"  hallazgos:    {len(self.findings)}" + (f" ({detail})" if detail else ""))
         if self.findings_closed:
             lines.append(f"  hallazgos ya no presentes (cerrados): {self.findings_closed}")
+        lines.extend(f"  aviso: {note}" for note in self.notes)
         return "\n".join(lines)
 
 

@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 
 from rumbo.institutions.models import Institution
-from rumbo.programs.models import Activity, ProgramNode
+from rumbo.programs.models import Activity, AreaObjective, ProgramNode
 from rumbo.strategy.models import (
     GeneralProgram,
     LineOfAction,
@@ -147,7 +148,7 @@ def _model_of(finding: QualityFinding) -> tuple[str, str] | None:
 class ObjectLink:
     """Where a finding's object can be seen: an activity, a program node or a plan."""
 
-    kind: str  # "activity" | "node" | "plan"
+    kind: str  # "activity" | "node" | "plan" | "area_objective" (a fr. IV row)
     year: int | None = None
     key: str = ""
     object_id: int | None = None
@@ -186,6 +187,9 @@ def finding_object_links(findings: list[QualityFinding]) -> dict[int, ObjectLink
                 "pk", "key", "program__year"
             ):
                 targets[model, pk] = ObjectLink(kind="node", year=year, key=key, object_id=pk)
+        elif model == ("programs", "areaobjective"):
+            for pk in AreaObjective.objects.filter(pk__in=ids).values_list("pk", flat=True):
+                targets[model, pk] = ObjectLink(kind="area_objective", object_id=pk)
         elif model == ("strategy", "strategicplan"):
             for pk in StrategicPlan.objects.filter(pk__in=ids).values_list("pk", flat=True):
                 targets[model, pk] = ObjectLink(kind="plan", object_id=pk, plan_id=pk)
@@ -218,3 +222,14 @@ def finding_counts_by_activity(*, institution: Institution, year: int) -> dict[i
         .annotate(n=Count("pk"))
     )
     return Counter({row["object_id"]: row["n"] for row in rows})
+
+
+def findings_of(obj: models.Model) -> list[QualityFinding]:
+    """The findings attached to one object, open ones first, then by line (1 query)."""
+    meta = obj._meta
+    found = QualityFinding.objects.filter(
+        content_type__app_label=meta.app_label,
+        content_type__model=meta.model_name,
+        object_id=obj.pk,
+    ).select_related("resolved_by")
+    return sorted(found, key=lambda f: (f.status != FindingStatus.OPEN, f.source_line or 0, f.code))

@@ -92,6 +92,7 @@ class Capability(StrEnum):
     REVIEW_PROGRESS = "review_progress"  # approve or return a month's capture
     MANAGE_MONITORING = "manage_monitoring"  # capture windows, semáforo bands, reopening
     PUBLISH_OPEN_DATA = "publish_open_data"  # publish or withdraw program years and MIRs
+    EDIT_TRANSPARENCY = "edit_transparency"  # correct imported transparency rows (fr. IV)
 
 
 _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
@@ -104,6 +105,7 @@ _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
     Capability.REVIEW_PROGRESS: frozenset({Role.PLANEACION.value, Role.REVISOR.value}),
     Capability.MANAGE_MONITORING: frozenset({Role.PLANEACION.value}),
     Capability.PUBLISH_OPEN_DATA: frozenset({Role.PLANEACION.value}),
+    Capability.EDIT_TRANSPARENCY: frozenset({Role.PLANEACION.value}),
 }
 
 _DENIED_MESSAGES: dict[Capability, str] = {
@@ -116,6 +118,9 @@ _DENIED_MESSAGES: dict[Capability, str] = {
     Capability.REVIEW_PROGRESS: "Solo Planeación o Revisión pueden aprobar o devolver avances.",
     Capability.MANAGE_MONITORING: "Solo Planeación puede administrar el seguimiento.",
     Capability.PUBLISH_OPEN_DATA: "Solo Planeación puede publicar datos abiertos.",
+    Capability.EDIT_TRANSPARENCY: (
+        "Solo Planeación puede corregir las filas de los formatos de transparencia."
+    ),
 }
 
 

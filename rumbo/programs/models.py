@@ -243,6 +243,11 @@ class AreaObjective(TimeStamped):
     note = models.TextField("nota", blank=True)
     source_file = models.CharField(max_length=255, blank=True)
     source_line = models.PositiveIntegerField(null=True, blank=True)
+    # A correction made in Rumbo: {"imported": the row as the file gave it before the first
+    # correction, "findings": ids of the findings it resolved}; {} when never corrected.
+    # A re-import keeps the correction while the file still says what it said then
+    # (rumbo/imports/sipot_objectives/reimport.py).
+    correction = models.JSONField("corrección hecha en Rumbo", default=dict, blank=True)
 
     class Meta:
         ordering = ["institution", "year", "row_number"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -103,13 +104,59 @@ def _xlsx(definition: FormatDefinition, titles: list[str], data: list[list[Any]]
     return out.getvalue()
 
 
-def _csv(definition: FormatDefinition, data: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(definition.headers)
-    for values in data:
+def csv_lines(definition: FormatDefinition, data: list[list[Any]]) -> tuple[bytes, list[int]]:
+    """The CSV file and the line where each data row starts, numbered as the publication
+    checker numbers rows (a cell with line breaks makes a record span several lines)."""
+    record = io.StringIO()  # one record at a time, to count its line breaks
+    writer = csv.writer(record)
+    parts: list[str] = []
+    starts: list[int] = []
+    line = 1
+    for index, values in enumerate([definition.headers, *data]):
+        if index:
+            starts.append(line)
+        record.seek(0)
+        record.truncate()
         writer.writerow([f"{v:f}" if isinstance(v, Decimal) else v for v in values])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        text = record.getvalue()
+        parts.append(text)
+        line += _breaks(text)
+    return ("\ufeff" + "".join(parts)).encode("utf-8"), starts
+
+
+def _breaks(text: str) -> int:
+    return text.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+
+
+def _csv(definition: FormatDefinition, data: list[list[Any]]) -> bytes:
+    return csv_lines(definition, data)[0]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A format's rows before they become a file: the definition in force, the dataset rows
+    (with ``_record`` and ``_fix``, see ``fixes``) and their cells in column order."""
+
+    definition: FormatDefinition
+    institution: Institution
+    period: ReportPeriod
+    rows: list[Row]
+    data: list[list[Any]]
+
+
+def generate(
+    *, format_id: str, institution: Institution, period: ReportPeriod, today: date
+) -> Generated:
+    """The rows of one format for one period (``build_sipot`` writes them to a file)."""
+    definition = definition_for(format_id, on=period.start)
+    rows = DATASETS[definition.dataset](institution=institution, period=period, today=today)
+    if not rows:
+        rows = [
+            no_information_row(
+                dataset=definition.dataset, institution=institution, period=period, today=today
+            )
+        ]
+    return Generated(definition, institution, period, rows, table(definition, rows))
 
 
 def build_sipot(
@@ -142,16 +189,9 @@ def build_sipot(
     if inst is None:
         raise ExportError(f"no existe la institución {institution}")
     day = date.fromisoformat(today) if today else timezone.localdate()
-    definition = definition_for(format_id, on=period.start)
     progress_step(0, 2, "Reuniendo los datos")
-    rows = DATASETS[definition.dataset](institution=inst, period=period, today=day)
-    if not rows:
-        rows = [
-            no_information_row(
-                dataset=definition.dataset, institution=inst, period=period, today=day
-            )
-        ]
-    data = table(definition, rows)
+    generated = generate(format_id=format_id, institution=inst, period=period, today=day)
+    definition, data = generated.definition, generated.data
     progress_step(1, 2, f"Generando el {fmt.upper()}")
     name = f"{inst.code}-{format_id}-{period.label}.{fmt}"
     if fmt == "csv":

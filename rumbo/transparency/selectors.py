@@ -30,6 +30,8 @@ from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, ProgramNode
 from rumbo.programs.selectors import MONTH_NAMES
 
+from .fixes import ANY_FIELD, INSTITUTION, Fix
+
 Row = dict[str, Any]
 
 
@@ -123,6 +125,11 @@ def area_objective_rows(
             "hyperlink": o.hyperlink or home,
             "responsible": o.responsible or o.area.name,
             "note": o.note,
+            "_record": f"Fila {o.row_number} de los objetivos importados",
+            "_fix": {
+                ANY_FIELD: Fix("area_objective", (o.pk,)),
+                **({} if o.hyperlink or home else {"hyperlink": INSTITUTION}),
+            },
         }
         for o in objectives
     ]
@@ -175,6 +182,12 @@ def _objectives_from_program(
                 "hyperlink": home,
                 "responsible": area.name if area else "",
                 "note": f"Fila derivada de la actividad {a.key} del {program.name}.",
+                "_record": f"Actividad {a.key}",
+                "_fix": {
+                    ANY_FIELD: Fix("activity", (period.year, a.key)),
+                    "goal": Fix("activity_calendar", (period.year, a.key)),
+                    "hyperlink": INSTITUTION,
+                },
             }
         )
     return rows
@@ -256,6 +269,13 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
                 "source": ind.row.verification or "; ".join(sources),
                 "responsible": ind.area.name,
                 "note": " ".join(notes),
+                "_record": f"Indicador «{ind.name}»",
+                "_fix": {
+                    ANY_FIELD: Fix("indicator", (ind.pk,)),
+                    "objective": Fix("mir_row", (ind.row.mir.design_id, ind.row_id)),
+                    "source": Fix("mir_row", (ind.row.mir.design_id, ind.row_id)),
+                    "program": Fix("design", (ind.row.mir.design_id,)),
+                },
             }
         )
     return rows

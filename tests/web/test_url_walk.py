@@ -22,7 +22,7 @@ from rumbo.jobs.models import ExportJob, JobState
 from rumbo.jobs.services import export_path
 from rumbo.monitoring.evidence import evidence_path
 from rumbo.monitoring.models import Evidence, ProgressEntry
-from rumbo.programs.models import UnitOfMeasure
+from rumbo.programs.models import AreaObjective, UnitOfMeasure
 from rumbo.web.urls import urlpatterns
 from tests.factories import Demo
 
@@ -228,6 +228,11 @@ PAGES: dict[str, Page] = {
     "transparency": Page(_ieem(), EVERYONE),
     "transparency_check": Page(_ieem(), EVERYONE),
     "transparency_download": Page(_ieem(lambda d: "fr-iv", lambda d: "xlsx"), EVERYONE),
+    "transparency_review": Page(_ieem(lambda d: "fr-iv"), EVERYONE),
+    "area_objective_edit": Page(
+        _ieem(lambda d: AreaObjective.objects.filter(institution=d.institution).first().pk),
+        PLANEACION,
+    ),
     "report_index": Page(_ieem(), EVERYONE),
     "report": Page(_ieem(lambda d: "programa", YEAR), EVERYONE),
     "report_download": Page(_ieem(lambda d: "mir", YEAR, lambda d: "xlsx"), EVERYONE),

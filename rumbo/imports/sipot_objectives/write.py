@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rumbo.audit.services import Actor, Change
 from rumbo.core.text import clean
-from rumbo.institutions.models import Institution
+from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.services import area_resolve_many
 from rumbo.programs.models import AreaObjective
 
@@ -22,6 +23,7 @@ from ..base import (
 from .layout import KIND, KIND_LABEL, ParsedObjectives
 from .links import link_findings
 from .parse import parse_sipot_objectives
+from .reimport import Merge, merge_correction, recheck_kept, reopen_findings
 
 
 def _as_list(value: object) -> list[str]:
@@ -74,6 +76,8 @@ def _apply(
             changes=changes,
         )
         objects = {}
+        merge = Merge()  # corrections made in Rumbo: kept while the file's row is unchanged
+        stored: dict[int, dict[str, Any]] = {}  # row number → the values written
         for row in parsed.rows:
             match = matches.get(row.area)
             if match is None:
@@ -97,11 +101,26 @@ def _apply(
                 "source_file": source.name,
                 "source_line": row.line,
             }
+            values = merge_correction(merge, syncer.existing.get(row.row_number), values)
+            stored[row.row_number] = values
             obj = syncer.sync(row.row_number, values)
             obj.institution = institution  # same id; spares a query per row in the audit trail
             objects[row.target] = obj
         syncer.flush()
+        merge.deleted = sorted(
+            k for k, o in syncer.existing.items() if k not in syncer.seen and o.pk and o.correction
+        )
         syncer.delete_unseen()
+        reopen_findings(merge, changes)
+        if merge.kept:
+            recheck_kept(
+                merge,
+                parsed,
+                stored,
+                dict(Area.objects.filter(institution=institution).values_list("pk", "name")),
+                institution_code=institution.code,
+                web_domains=_as_list(institution.web_domains),
+            )
         report.findings.extend(parsed.findings)
         bind_findings(report.findings, objects)  # type: ignore[arg-type]
         report.extra.update(
@@ -110,8 +129,10 @@ def _apply(
                 "áreas": len({m.area.pk for m in matches.values()}),
                 "dominios_web": domains,
                 "dominio_inferido": inferred,
+                **merge.summary(),
             }
         )
+        report.notes.extend(merge.notes())
 
     return apply
 

@@ -39,6 +39,7 @@ ACTIONS = {
     "period.reopen": "Reabrió la captura",
     "opendata.publish": "Publicó como datos abiertos",
     "opendata.withdraw": "Retiró de los datos abiertos",
+    "area_objective.update": "Corrigió la fila",
 }
 FIELDS = {
     "key": "Clave",
@@ -59,6 +60,12 @@ FIELDS = {
     "green_low": "Verde desde (%)",
     "green_high": "Verde hasta (%)",
     "yellow_high": "Amarillo hasta (%)",
+    "objective": "Objetivo",
+    "indicator": "Indicadores asociados",
+    "goal": "Meta",
+    "hyperlink": "Hipervínculo",
+    "responsible": "Área responsable de la información",
+    "note": "Nota",
 }
 MONTHS_KEY = "monthly_targets"
 NOTHING = "—"

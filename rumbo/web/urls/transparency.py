@@ -10,6 +10,16 @@ urlpatterns = [
         name="transparency_check",
     ),
     path(
+        "i/<str:code>/transparencia/<str:format_id>/revision/",
+        views.transparency_review_view,
+        name="transparency_review",
+    ),
+    path(
+        "i/<str:code>/transparencia/objetivos/<int:pk>/editar/",
+        views.area_objective_edit_view,
+        name="area_objective_edit",
+    ),
+    path(
         "i/<str:code>/transparencia/<str:format_id>.<str:fmt>",
         views.transparency_download_view,
         name="transparency_download",

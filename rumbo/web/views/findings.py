@@ -23,7 +23,7 @@ from rumbo.imports.selectors import (
     finding_object_links,
     finding_severity_counts,
 )
-from rumbo.institutions.access import Capability, can, institution_for_user
+from rumbo.institutions.access import Capability, can, capabilities, institution_for_user
 from rumbo.web.forms.findings import FindingFilterForm, FindingReviewForm
 
 from .common import institution_context
@@ -103,6 +103,7 @@ def finding_review_view(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "web/_finding_row.html",
             {
                 "institution": institution,
+                "caps": capabilities(request.user, institution),
                 "finding": finding,
                 "link": links.get(finding.pk),
                 "can_review": True,
