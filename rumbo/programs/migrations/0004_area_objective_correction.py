@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_activity_annual_target_nullable'),
+        ('programs', '0003_annualprogram_progress_simulated'),
     ]
 
     operations = [
