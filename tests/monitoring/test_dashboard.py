@@ -103,12 +103,14 @@ def test_month_figures_average_compliance_and_on_track(known):
     assert board.month == 3
     by_month = {m.month: m for m in board.months}
     # Expected share = programmed to date ÷ the activity's year (known months), averaged
-    # over full (4,060), fraction (1), missing (11: May unknown), mismatch (11), otra (2):
+    # over the activities whose figures are known that month — the same set as the achieved
+    # share: full (4,060), fraction (1), missing (11: May unknown), mismatch (11), and otra
+    # (2) in January and February (DO has no March capture: pending, left out in March):
     # January  (340/4060 = 8.37 + 0 + 1/11 = 9.09 + 9.09 + 0) / 5 = 26.55 / 5 = 5.31
     # February (16.75 + 0 + 18.18 + 18.18 + 0) / 5 = 53.11 / 5 = 10.622 → 10.62
-    # March    (1020/4060 = 25.12 + 0.25/1 = 25.00 + 3/11 = 27.27 + 27.27 + 0) / 5
-    #          = 104.66 / 5 = 20.932 → 20.93
-    assert [by_month[m].expected_share for m in (1, 2, 3)] == [D("5.31"), D("10.62"), D("20.93")]
+    # March    (1020/4060 = 25.12 + 0.25/1 = 25.00 + 3/11 = 27.27 + 27.27) / 4
+    #          = 104.66 / 4 = 26.165 → 26.17
+    assert [by_month[m].expected_share for m in (1, 2, 3)] == [D("5.31"), D("10.62"), D("26.17")]
     assert by_month[12].expected_share == D("100.00")  # every calendar is complete by December
     # Achieved share: January and February as programmed (every area captured both, so
     # fraction and otra count 0); March: (980/4060 = 24.14 + 0 + 2/11 = 18.18
@@ -137,13 +139,17 @@ def test_projection_follows_each_activitys_calendar(known):
     projected = {m.month: m.projected_share for m in board.months}
     assert projected[1] is None and projected[2] is None
     assert projected[3] == D("16.49")  # the dashed line starts where the data end
-    # From March on: achieved share 16.49 + average compliance 62.36 % × (expected share at
-    # the month − 20.93). June's expected share: full 2040/4060 = 50.25, fraction 0.5/1 =
-    # 50.00, missing 5/11 = 45.45, mismatch 6/11 = 54.55, otra 1/2 = 50.00 → 250.25 / 5 =
-    # 50.05; 16.49 + 0.6236 × (50.05 − 20.93) = 16.49 + 18.159232 = 34.649… → 34.65.
-    assert projected[6] == D("34.65")
-    # December: 16.49 + 0.6236 × (100 − 20.93) = 16.49 + 49.308052 = 65.798… → 65.80.
-    assert projected[12] == D("65.80")
+    # After March each activity known in March keeps its capped compliance over what its
+    # calendar still programs: achieved + pace × (programmed to the month − to March), as
+    # a share of its year, then averaged (otra is pending in March: left out).
+    # June: full 980 + 0.9608 × (2,040 − 1,020) = 1,960.016 / 4,060 = 48.28; fraction
+    # 0 + 0 × … = 0; missing 2 + 0.6667 × (5 − 3) = 3.3334 / 11 = 30.30; mismatch
+    # 2.6 + 0.8667 × (6 − 3) = 5.2001 / 11 = 47.27 → 125.85 / 4 = 31.4625 → 31.46.
+    assert projected[6] == D("31.46")
+    # December: full 980 + 0.9608 × 3,040 = 3,900.832 / 4,060 = 96.08; fraction 0;
+    # missing 2 + 0.6667 × 8 = 7.3336 / 11 = 66.67; mismatch 2.6 + 0.8667 × 8 = 9.5336 / 11
+    # = 86.67 → 249.42 / 4 = 62.355 → 62.36.
+    assert projected[12] == D("62.36")
     # Year-end compliance of each graded activity at its current pace, against its annual
     # target: full 980 × 4060/1020 of 4,060 = 96.08; fraction 0; missing 2 × 11/3 of 12 =
     # 61.11; mismatch 2.6 × 11/3 of 12 = 79.44 → (96.08 + 0 + 61.11 + 79.44) / 4 = 59.1575

@@ -127,29 +127,46 @@ def test_unknown_program_area_or_node_is_404(known, as_user):
 
 
 def test_numbers_on_known_data(known, as_user):
+    """March, SE's capture returned (months 1–2 never captured: preliminary), DO's not
+    captured (pending). SE: full 980 of 1,020 = 96.08 % (verde), mismatch 2.6 of 3 =
+    86.67 % (amarillo), fraction 0 of 0.25 = 0 % (rojo), missing nothing typed while SE
+    captured March: 0 of 3 = 0 % (rojo); DO's otra is pending (gris)."""
     html = as_user("revisor").get(_url("dashboard")).content.decode()
     cells = _cells(html)
-    assert cells[("tabla-mensual", "3", "programmed")] == "342.25"
-    assert cells[("tabla-mensual", "3", "achieved")] == "300.6"
-    assert cells[("tabla-mensual", "4", "achieved")] == "—"
-    assert cells[("tabla-acumulada", "3", "cumulative_percent")] == "24.1"
-    assert cells[("tabla-acumulada", "12", "projected_percent")] == "96.2"
     assert [
         cells[("tabla-semaforo", k, "count")] for k in ("verde", "amarillo", "rojo", "gris")
-    ] == [
-        "1",
-        "1",
-        "1",
-        "2",
-    ]
+    ] == ["1", "1", "2", "1"]
+    # (96.08 + 86.67 + 0 + 0) / 4 = 45.6875 → 45.69; on track 1 of 4 graded = 25 %.
+    assert re.search(r'data-kpi="average_compliance">\s*45\.69 %', html)
+    assert re.search(r'data-kpi="on_track">\s*25 %', html)
+    # Year-end against the annual target at the current pace: full 980 × 4,060 / 1,020 of
+    # 4,060 = 96.08; mismatch 2.6 × 11 / 3 of 12 = 79.44; fraction and missing 0 →
+    # 175.52 / 4 = 43.88.
+    assert re.search(r'data-kpi="projection">\s*43\.88 %', html)
+    assert re.search(r'data-kpi="state-preliminar">\s*<a [^>]*>4</a>', html)
+    assert re.search(r'data-kpi="state-pendiente">\s*<a [^>]*>1</a>', html)
+    # The calendar's pace in March over the four known activities: (1,020/4,060 = 25.12 +
+    # 0.25/1 = 25 + 3/11 = 27.27 + 3/11 = 27.27) / 4 = 26.165 → 26.17; achieved: (980/4,060
+    # = 24.14 + 0 + 0 + 2.6/11 = 23.64) / 4 = 11.945 → 11.95.
+    assert cells[("tabla-acumulada", "3", "expected_share")] == "26.17 %"
+    assert cells[("tabla-acumulada", "3", "achieved_share")] == "11.95 %"
+    assert cells[("tabla-acumulada", "3", "average_compliance")] == "45.69 %"
+    assert cells[("tabla-acumulada", "1", "achieved_share")] == "—"  # January: pending
+    assert cells[("tabla-acumulada", "4", "achieved_share")] == "—"
+    # December at each activity's pace over its calendar: full 980 + 0.9608 × 3,040 =
+    # 3,900.832 / 4,060 = 96.08; mismatch 2.6 + 0.8667 × 8 = 9.5336 / 11 = 86.67; fraction
+    # and missing 0 → 182.75 / 4 = 45.6875 → 45.69.
+    assert cells[("tabla-acumulada", "12", "projected_share")] == "45.69 %"
     assert cells[("tabla-areas", "SE", "completeness")] == "70 % (7 de 10)"
-    assert 'data-kpi="annual">4,085<' in html
-    assert 'data-kpi="achieved_to_date">982.6<' in html
-    assert 'data-kpi="projection">3,930.4 (96.2 %)<' in html
+    assert cells[("tabla-areas", "SE", "average_compliance")] == "45.69 %"
     assert "Falta la evidencia de marzo." in html  # the returned capture is listed
     # Colour is never the only cue: every light is named.
     for label in ("Verde", "Amarillo", "Rojo", "Gris"):
         assert f"</span> {label}</th>" in html
+    # Every count links to its activities.
+    assert (
+        reverse("web:progress_activities", args=["IEEM", 2024]) + "?mes=3&amp;semaforo=rojo" in html
+    )
 
 
 @pytest.mark.parametrize("name", ["dashboard", "dashboard_area", "dashboard_node"])
@@ -157,30 +174,29 @@ def test_chart_json_equals_the_tables(known, as_user, name):
     args = {"dashboard": [], "dashboard_area": ["SE"], "dashboard_node": [known.subprogram.pk]}
     html = as_user("consulta").get(_url(name, *args[name])).content.decode()
     chart, cells = _chart(html), _cells(html)
+    cols = ("expected_share", "achieved_share", "average_compliance", "on_track",
+            "projected_share")  # fmt: skip
     for i, month in enumerate(range(1, 13)):
-        row = str(month)
-        assert chart["programmed"][i] == _number(cells[("tabla-mensual", row, "programmed")])
-        assert chart["achieved"][i] == _number(cells[("tabla-mensual", row, "achieved")])
-        for col in ("cumulative_percent", "projected_percent"):
-            assert chart[col][i] == _number(cells[("tabla-acumulada", row, col)])
+        for col in cols:
+            assert chart[col][i] == _number(cells[("tabla-acumulada", str(month), col)])
     lights = dict(zip(chart["lights"]["keys"], chart["lights"]["counts"], strict=True))
     assert lights == {k: int(cells[("tabla-semaforo", k, "count")]) for k in lights}
     assert chart["lights"]["labels"] == ["Verde", "Amarillo", "Rojo", "Gris"]
-    assert any(v is not None for v in chart["achieved"])  # the comparison is not vacuous
+    assert any(v is not None for v in chart["achieved_share"])  # not vacuous
 
 
 def test_charts_are_hidden_from_screen_readers_and_captioned(known, as_user):
     html = as_user("consulta").get(_url("dashboard")).content.decode()
     canvases = re.findall(r"<canvas[^>]*>", html)
-    assert len(canvases) == 3 and all('aria-hidden="true"' in c for c in canvases)
-    assert html.count("<figcaption>") == 3
+    assert len(canvases) == 2 and all('aria-hidden="true"' in c for c in canvases)
+    assert html.count("<figcaption>") == 2
     assert "vendor/chartjs-4.6.1/chart.umd.min.js" in html
 
 
 def test_month_choice(known, as_user):
     client = as_user("consulta")
     cells = _cells(client.get(_url("dashboard", month=2)).content.decode())
-    assert cells[("tabla-mensual", "3", "achieved")] == "—"
+    assert cells[("tabla-acumulada", "3", "achieved_share")] == "—"
     html = client.get(_url("dashboard", month=None) + "?mes=13").content.decode()
     assert "El mes debe ser un número del 1 al 12" in html
 
@@ -189,7 +205,7 @@ def test_default_month_is_the_last_opened_window(known, as_user, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2024, 3, 20))
     html = as_user("consulta").get(_url("dashboard", month=None)).content.decode()
     assert '<option value="2" selected>' in html
-    assert _cells(html)[("tabla-mensual", "3", "achieved")] == "—"
+    assert _cells(html)[("tabla-acumulada", "3", "achieved_share")] == "—"
 
 
 def _count(client, url: str, django_assert_max_num_queries) -> int:
