@@ -164,9 +164,8 @@ def test_numbers_on_known_data(known, as_user):
     for label in ("Verde", "Amarillo", "Rojo", "Gris"):
         assert f"</span> {label}</th>" in html
     # Every count links to its activities.
-    assert (
-        reverse("web:progress_activities", args=["IEEM", 2024]) + "?mes=3&amp;semaforo=rojo" in html
-    )
+    drill = reverse("web:progress_activities", args=["IEEM", 2024])
+    assert re.search(re.escape(drill) + r"\?mes=3&(amp;)?semaforo=rojo", html)
 
 
 @pytest.mark.parametrize("name", ["dashboard", "dashboard_area", "dashboard_node"])
