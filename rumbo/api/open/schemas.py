@@ -83,7 +83,24 @@ class GradeOut(Schema):
     light: str = Field(description="verde, amarillo, rojo o gris.")
 
 
-class OpenMonthOut(Schema):
+class OpenSummaryOut(Schema):
+    """The unit-free summary of a set of activities (docs/figures.md)."""
+
+    activities: int = Field(0, description="Actividades con cifras oficiales en el conjunto.")
+    lights: dict[str, int] | None = Field(
+        None, description="Actividades por color: verde, amarillo, rojo, gris."
+    )
+    average_compliance: Number | None = Field(
+        None,
+        description="Promedio del cumplimiento acumulado de las actividades calificadas, cada"
+        " uno con tope de 100 % (docs/figures.md).",
+    )
+    on_track: Number | None = Field(
+        None, description="Actividades en verde ÷ actividades calificadas, en porcentaje."
+    )
+
+
+class OpenMonthOut(OpenSummaryOut):
     month: int
     published: bool = Field(
         description="Si alguna área tiene cifras oficiales en el mes (todas sus capturas de"
@@ -108,39 +125,15 @@ class OpenMonthOut(Schema):
         description="Semáforo del cumplimiento promedio (average_compliance) con los límites"
         " de la institución."
     )
-    activities: int = Field(0, description="Actividades con cifras oficiales en el conjunto.")
-    lights: dict[str, int] | None = Field(
-        None, description="Actividades por color: verde, amarillo, rojo, gris."
-    )
-    average_compliance: Number | None = Field(
-        None,
-        description="Promedio del cumplimiento acumulado de las actividades calificadas, cada"
-        " uno con tope de 100 % (docs/figures.md).",
-    )
-    on_track: Number | None = Field(
-        None, description="Actividades en verde ÷ actividades calificadas, en porcentaje."
-    )
 
 
-class OpenAreaProgressOut(Schema):
+class OpenAreaProgressOut(OpenSummaryOut):
     area: str
     area_code: str
     months: list[int]
     cumulative_programmed: Number | None
     cumulative_achieved: Number | None
     grade: GradeOut
-    activities: int = Field(0, description="Actividades con cifras oficiales en el conjunto.")
-    lights: dict[str, int] | None = Field(
-        None, description="Actividades por color: verde, amarillo, rojo, gris."
-    )
-    average_compliance: Number | None = Field(
-        None,
-        description="Promedio del cumplimiento acumulado de las actividades calificadas, cada"
-        " uno con tope de 100 % (docs/figures.md).",
-    )
-    on_track: Number | None = Field(
-        None, description="Actividades en verde ÷ actividades calificadas, en porcentaje."
-    )
 
 
 class BandsOut(Schema):
