@@ -48,6 +48,9 @@ from tests.factories import (
 from .figures_reference import Ref, Reference, number, summarise
 
 D = Decimal
+# Every test uses the test database (without the mark the module fixture below would reach
+# the development database).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +313,6 @@ def programs(draw):  # type: ignore[no-untyped-def]
     return activities, captures
 
 
-@pytest.mark.django_db
 @settings(
     max_examples=40,
     deadline=None,
