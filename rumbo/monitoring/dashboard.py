@@ -30,10 +30,10 @@ from rumbo.core.semaforo import Light
 from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, ProgramNode
 
-from . import figures
 from .figures import (
     AVERAGE_METHOD,
     LIGHTS,
+    PROJECTION_METHOD,
     FigureState,
     Summary,
     program_figures,
@@ -42,8 +42,6 @@ from .figures import (
 from .models import PeriodReport, PeriodState, ProgressEntry
 from .selectors import MONTHS, policy_for
 from .windows import window_dates
-
-PROJECTION_METHOD = figures.PROJECTION_METHOD
 
 
 def default_month(*, year: int, today: date | None = None) -> int:

@@ -504,6 +504,10 @@ class ProgramFigures:
             out[r.area_id].add(r.figure, r.unit)
         return dict(out)
 
+    def subtree(self, node_id: int) -> set[int]:
+        """The ids of ``node_id`` and every node under it."""
+        return _subtree(self.nodes, node_id)
+
     def root_of(self, node_id: int) -> int:
         node = self.nodes[node_id]
         while node.parent_id is not None:

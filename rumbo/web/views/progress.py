@@ -161,20 +161,6 @@ class Listed:
         return f"{self.figure.light.label} ({reason.value})" if reason else self.figure.light.label
 
 
-def _subtree(nodes: Mapping[int, ProgramNode], root_id: int) -> set[int]:
-    """The ids of ``root_id`` and every node under it."""
-
-    def under(node: ProgramNode) -> bool:
-        while True:
-            if node.pk == root_id:
-                return True
-            if node.parent_id is None:
-                return False
-            node = nodes[node.parent_id]
-
-    return {pk for pk, node in nodes.items() if under(node)}
-
-
 def _tree_position(nodes: Mapping[int, ProgramNode]) -> dict[int, tuple[tuple[int, str], ...]]:
     """Node id → its (order, key) path from the root: sorting by it walks the tree."""
     out: dict[int, tuple[tuple[int, str], ...]] = {}
@@ -192,7 +178,7 @@ def _tree_position(nodes: Mapping[int, ProgramNode]) -> dict[int, tuple[tuple[in
 
 def filtered_rows(figures: ProgramFigures, filters: Filters) -> list[ActivityRow]:
     """The program's activities that pass every filter, in the order of the program tree."""
-    in_node = _subtree(figures.nodes, filters.node.pk) if filters.node else None
+    in_node = figures.subtree(filters.node.pk) if filters.node else None
     rows = [
         r
         for r in figures.rows
