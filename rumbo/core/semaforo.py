@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 
 
 class Light(StrEnum):
@@ -88,7 +89,7 @@ class Grade:
 
 def round_percent(value: Decimal) -> Decimal:
     """The one rounding of a percentage: two decimals, half up (12.345 → 12.35)."""
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def ratio(
@@ -133,13 +134,13 @@ def grade(
         return Grade(Light.GREY, None, NoGrade.NOT_REPORTED)
     if direction is Direction.DESCENDING and achieved == 0:
         return Grade(Light.GREEN, None)
-    percent = ratio(programmed, achieved, direction)
-    if percent is None:  # pragma: no cover - guarded above
-        return Grade(Light.GREY, None, NoGrade.NOT_PROGRAMMED)
     # Grade on the exact ratio, report it rounded: 89.996 % is not 90 %.
-    exact = (
-        achieved / programmed * HUNDRED
-        if direction is Direction.ASCENDING
-        else programmed / achieved * HUNDRED
-    )
-    return Grade(light_for(exact, bands), percent)
+    if direction is Direction.ASCENDING:
+        if programmed < 0:
+            return Grade(Light.GREY, None, NoGrade.NOT_PROGRAMMED)
+        exact = achieved / programmed * HUNDRED
+    else:
+        if achieved < 0:
+            return Grade(Light.GREY, None, NoGrade.NOT_PROGRAMMED)
+        exact = programmed / achieved * HUNDRED
+    return Grade(light_for(exact, bands), round_percent(exact))

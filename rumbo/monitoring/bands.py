@@ -18,9 +18,15 @@ def bands_for_activities(activities: Iterable[Activity]) -> dict[int, Bands]:
     acts = list(activities)
     if not acts:
         return {}
-    ids = [a.pk for a in acts]
+    # Overrides are few: read those of the activities' programs (one short parameter list
+    # rather than one per activity) and keep the asked ones.
+    ids = {a.pk for a in acts}
     overrides = {
-        ab.activity_id: ab.bands for ab in ActivityBands.objects.filter(activity_id__in=ids)
+        ab.activity_id: ab.bands
+        for ab in ActivityBands.objects.filter(
+            activity__program_id__in={a.program_id for a in acts}
+        ).order_by()
+        if ab.activity_id in ids
     }
     program_ids = {a.program_id for a in acts if a.pk not in overrides}
     by_program: dict[int, Bands] = {}

@@ -106,22 +106,61 @@ STATES = (FigureState.OFFICIAL, FigureState.PRELIMINARY, FigureState.PENDING)
 
 def figure_state(month: int, captures: Mapping[int, str]) -> FigureState:
     """The state of an area's figures at ``month`` from its captures (month → state)."""
-    if month not in captures:
-        return FigureState.PENDING
-    if all(captures.get(m) == PeriodState.APPROVED for m in range(1, month + 1)):
-        return FigureState.OFFICIAL
-    return FigureState.PRELIMINARY
+    return figure_states(captures)[month]
+
+
+def programmed_series(targets: Mapping[int, Decimal]) -> list[Decimal | None]:
+    """Programmed to date for every month 0..12 in one pass (index M: the sum of the known
+    targets of months 1..M; None while no month up to M is known)."""
+    out: list[Decimal | None] = [None]
+    total: Decimal | None = None
+    for m in range(1, 13):
+        value = targets.get(m)
+        if value is not None:
+            total = value if total is None else total + value
+        out.append(total)
+    return out
+
+
+def achieved_series(achieved: Mapping[int, Decimal]) -> list[Decimal]:
+    """Achieved to date for every month 0..12 in one pass (index M: the sum of every entry
+    of months 1..M; a month without one adds 0)."""
+    out = [ZERO]
+    total = ZERO
+    for m in range(1, 13):
+        value = achieved.get(m)
+        if value is not None:
+            total += value
+        out.append(total)
+    return out
 
 
 def programmed_to(month: int, targets: Mapping[int, Decimal]) -> Decimal | None:
     """The sum of the known targets of months 1..``month``; None when none is known."""
-    known = [targets[m] for m in range(1, month + 1) if m in targets]
-    return sum(known, ZERO) if known else None
+    return programmed_series(targets)[month]
 
 
 def achieved_to(month: int, achieved: Mapping[int, Decimal]) -> Decimal:
     """The sum of every entry of months 1..``month`` (a month without one adds 0)."""
-    return sum((v for m, v in achieved.items() if m <= month), ZERO)
+    return achieved_series(achieved)[month]
+
+
+def figure_states(captures: Mapping[int, str]) -> list[FigureState]:
+    """The state of an area's figures at every month 1..12 (index 0 unused), from its
+    captures (month → capture state): *pendiente* when month M was not captured; *oficial*
+    when every capture 1..M exists and is approved; *preliminar* otherwise. Index 0 (before
+    January) is *pendiente*: nothing can have been captured."""
+    out: list[FigureState] = [FigureState.PENDING]
+    approved_so_far = True
+    for m in range(1, 13):
+        approved_so_far = approved_so_far and captures.get(m) == PeriodState.APPROVED
+        if m not in captures:
+            out.append(FigureState.PENDING)
+        elif approved_so_far:
+            out.append(FigureState.OFFICIAL)
+        else:
+            out.append(FigureState.PRELIMINARY)
+    return out
 
 
 def capture_grade(
@@ -137,7 +176,7 @@ def capture_grade(
     return grade(programmed=programmed_to(month, targets), achieved=done, bands=bands)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActivityFigure:
     """The figures of one activity at one month."""
 
@@ -148,9 +187,16 @@ class ActivityFigure:
     achieved_to_date: Decimal | None
     state: FigureState
     grade: Grade  # of achieved to date against programmed to date
-    month_grade: Grade  # of the month alone (shown on the activity page)
     annual_programmed: Decimal | None  # the sum of the known months of the year
     annual_target: Decimal | None
+    bands: Bands = DEFAULT_BANDS
+
+    @property
+    def month_grade(self) -> Grade:
+        """The semáforo of the month alone (shown on the activity page)."""
+        return grade(
+            programmed=self.programmed_month, achieved=self.achieved_month, bands=self.bands
+        )
 
     @property
     def percent(self) -> Decimal | None:
@@ -212,12 +258,35 @@ def activity_figure(
 ) -> ActivityFigure:
     """The figures of an activity at ``month`` from its monthly targets, its entries (month
     → achieved) and its area's captures (month → capture state): the rule of the module."""
-    state = figure_state(month, captures)
-    to_date = programmed_to(month, targets)
+    return _activity_figure(
+        month,
+        targets,
+        achieved,
+        programmed_series(targets),
+        achieved_series(achieved),
+        figure_state(month, captures),
+        bands,
+        annual_target,
+    )
+
+
+def _activity_figure(
+    month: int,
+    targets: Mapping[int, Decimal],
+    achieved: Mapping[int, Decimal],
+    programmed: list[Decimal | None],
+    done: list[Decimal],
+    state: FigureState,
+    bands: Bands,
+    annual_target: Decimal | None,
+) -> ActivityFigure:
+    """``activity_figure`` from the series already built (``programmed_series``,
+    ``achieved_series``) and the area's state at ``month``."""
+    to_date = programmed[month]
     if state is FigureState.PENDING:
         done_month, done_to_date = None, None
     else:
-        done_month, done_to_date = achieved.get(month, ZERO), achieved_to(month, achieved)
+        done_month, done_to_date = achieved.get(month, ZERO), done[month]
     return ActivityFigure(
         month=month,
         programmed_month=targets.get(month),
@@ -226,9 +295,9 @@ def activity_figure(
         achieved_to_date=done_to_date,
         state=state,
         grade=grade(programmed=to_date, achieved=done_to_date, bands=bands),
-        month_grade=grade(programmed=targets.get(month), achieved=done_month, bands=bands),
-        annual_programmed=programmed_to(12, targets),
+        annual_programmed=programmed[12],
         annual_target=annual_target,
+        bands=bands,
     )
 
 
@@ -300,23 +369,29 @@ class Summary:
     def add(self, figure: ActivityFigure, unit: str = "") -> None:
         # The calendar's pace and what was achieved are averaged over the same activities:
         # those whose figures are not pending.
-        if figure.expected_year_share is not None and figure.achieved_to_date is not None:
-            self._expected.append(figure.expected_year_share)
-        if figure.achieved_year_share is not None:
-            self._achieved.append(figure.achieved_year_share)
-        self.lights[figure.light] += 1
+        done = figure.achieved_to_date
+        if done is not None:
+            expected = figure.expected_year_share
+            if expected is not None:
+                self._expected.append(expected)
+            achieved = figure.achieved_year_share
+            if achieved is not None:
+                self._achieved.append(achieved)
+        self.lights[figure.grade.light] += 1
         self.states[figure.state] += 1
         capped = figure.capped_percent
         if capped is not None:
             self._capped.append(capped)
-        projected = figure.projected_percent
-        if projected is not None:
-            self._projected.append(min(projected, COMPLIANCE_CAP))
-        if figure.achieved_to_date is not None and figure.programmed_to_date is not None:
-            total = self._units.setdefault(unit, UnitTotal(unit))
+            projected = figure.projected_percent
+            if projected is not None:
+                self._projected.append(min(projected, COMPLIANCE_CAP))
+        if done is not None and figure.programmed_to_date is not None:
+            total = self._units.get(unit)
+            if total is None:
+                total = self._units[unit] = UnitTotal(unit)
             total.activities += 1
             total.programmed_to_date += figure.programmed_to_date
-            total.achieved_to_date += figure.achieved_to_date
+            total.achieved_to_date += done
 
     def add_pending(self) -> None:
         """An activity whose month has not been captured (nothing to grade yet)."""
@@ -406,10 +481,11 @@ class ActivityRow:
     activity: Activity
     area_id: int | None
     figure: ActivityFigure
+    unit: str = ""  # the activity's unit of measure (quantities are totalled per unit)
 
-    @property
-    def unit(self) -> str:
-        return self.activity.unit.name if self.activity.unit_id and self.activity.unit else ""
+
+def _unit_name(activity: Activity) -> str:
+    return activity.unit.name if activity.unit_id and activity.unit else ""
 
 
 @dataclass
@@ -426,11 +502,14 @@ class ProgramFigures:
     _targets: dict[int, dict[int, Decimal]] = field(repr=False, default_factory=dict)
     _achieved: dict[int, dict[int, Decimal]] = field(repr=False, default_factory=dict)
     _bands: dict[int, Bands] = field(repr=False, default_factory=dict)
+    _programmed: dict[int, list[Decimal | None]] = field(repr=False, default_factory=dict)
+    _done: dict[int, list[Decimal]] = field(repr=False, default_factory=dict)
+    _states: dict[int | None, list[FigureState]] = field(repr=False, default_factory=dict)
 
     def at(self, month: int) -> list[ActivityRow]:
         """The same activities at another month (no query)."""
         return [
-            ActivityRow(r.activity, r.area_id, self._figure(r.activity, r.area_id, month))
+            ActivityRow(r.activity, r.area_id, self._figure(r.activity, r.area_id, month), r.unit)
             for r in self.rows
         ]
 
@@ -452,7 +531,7 @@ class ProgramFigures:
                 continue
             share = ratio(
                 f.annual_programmed,
-                programmed_to(later, self._targets.get(r.activity.pk, {})) or ZERO,
+                self._series(r.activity)[later] or ZERO,
             )
             if share is not None:
                 values.append(share)
@@ -469,12 +548,19 @@ class ProgramFigures:
             if f.achieved_to_date is None or not f.annual_programmed:
                 continue
             pace = (f.capped_percent if f.capped_percent is not None else HUNDRED) / HUNDRED
-            ahead = programmed_to(later, self._targets.get(r.activity.pk, {})) or ZERO
+            ahead = self._series(r.activity)[later] or ZERO
             reached = f.achieved_to_date + pace * (ahead - (f.programmed_to_date or ZERO))
             share = ratio(f.annual_programmed, reached)
             if share is not None:
                 values.append(min(share, COMPLIANCE_CAP))
         return _mean(values)
+
+    def _series(self, activity: Activity) -> list[Decimal | None]:
+        pk = activity.pk
+        if pk not in self._programmed:
+            self._programmed[pk] = programmed_series(self._targets.get(pk, {}))
+            self._done[pk] = achieved_series(self._achieved.get(pk, {}))
+        return self._programmed[pk]
 
     def target(self, activity: Activity, month: int) -> Decimal | None:
         return self._targets.get(activity.pk, {}).get(month)
@@ -483,13 +569,23 @@ class ProgramFigures:
         return month in self._achieved.get(activity.pk, {})
 
     def _figure(self, activity: Activity, area_id: int | None, month: int) -> ActivityFigure:
-        return activity_figure(
-            month=month,
-            targets=self._targets.get(activity.pk, {}),
-            achieved=self._achieved.get(activity.pk, {}),
-            captures=self.captures.get(area_id, {}),
-            bands=self._bands.get(activity.pk, DEFAULT_BANDS),
-            annual_target=activity.annual_target,
+        pk = activity.pk
+        programmed = self._programmed.get(pk)
+        if programmed is None:
+            programmed = self._programmed[pk] = programmed_series(self._targets.get(pk, {}))
+            self._done[pk] = achieved_series(self._achieved.get(pk, {}))
+        states = self._states.get(area_id)
+        if states is None:
+            states = self._states[area_id] = figure_states(self.captures.get(area_id, {}))
+        return _activity_figure(
+            month,
+            self._targets.get(pk, {}),
+            self._achieved.get(pk, {}),
+            programmed,
+            self._done[pk],
+            states[month],
+            self._bands.get(pk, DEFAULT_BANDS),
+            activity.annual_target,
         )
 
     def summary(self, rows: Iterable[ActivityRow] | None = None) -> Summary:
@@ -591,5 +687,8 @@ def program_figures(
         _achieved=dict(achieved),
         _bands=bands,
     )
-    out.rows = [ActivityRow(a, area_id, out._figure(a, area_id, month)) for a, area_id in chosen]
+    out.rows = [
+        ActivityRow(a, area_id, out._figure(a, area_id, month), _unit_name(a))
+        for a, area_id in chosen
+    ]
     return out
