@@ -19,6 +19,20 @@ KIND_LABEL = "un Programa Anual de Actividades"
 MONTHS = ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
 QUANTUM = Decimal("0.0001")  # the precision of the quantity columns
 
+# How institutions head the annual-quantity column of the detail table (normalize()d text).
+# The one list of accepted wordings: add a plausible synonym here, nowhere else.
+# Each may be followed by «programada»/«programado» («Cantidad anual programada»).
+ANNUAL_HEADERS = (
+    "cantidad anual",  # IEEM
+    "meta anual",
+    "total anual",
+    "cantidad programada anual",
+    "meta programada anual",
+    "programacion anual",
+    "cantidad programada",
+    "meta programada",
+)
+
 _TITLE_RE = re.compile(r"^programa anual de actividades (\d{4})$")  # on normalize()d text
 _SUBPROGRAM_RE = re.compile(r"^Subprograma\s+(\d{1,3})\s*[:.\-]\s*(.*)$", re.IGNORECASE)
 _AREA_RE = re.compile(r"^[ÁA]rea\s*:\s*(.+)$", re.IGNORECASE)
@@ -144,6 +158,23 @@ class _StructureRow:
     projects: int
     activities: int
     line: int
+
+
+def is_detail_header(norm: str) -> bool:
+    """The header of the detail table: an annual-quantity wording, then the months.
+
+    ``norm`` is the normalize()d line. A wording alone also counts when it is the whole line
+    or is followed by «Ene»/«Enero», so that a sentence that starts with «Meta anual…» in
+    the front matter is not taken for the header.
+    """
+    for wording in ANNUAL_HEADERS:
+        if norm == wording or norm.startswith(wording + " "):
+            rest = norm[len(wording) :].split()
+            if rest and rest[0] in ("programada", "programado"):
+                rest = rest[1:]
+            if not rest or rest[0] in ("ene", "enero"):
+                return True
+    return False
 
 
 def _numbers(cells: Any) -> list[Decimal]:

@@ -26,6 +26,7 @@ from .layout import (
     _Record,
     _short,
     _StructureRow,
+    is_detail_header,
 )
 
 
@@ -56,7 +57,7 @@ class _Parser(_ActivityRules, _Checks):
                 continue
             if self.current is not None and self._subprogram_field(self.current, text, number):
                 continue
-            if norm.startswith("cantidad anual"):
+            if is_detail_header(norm):
                 self._end_text()
                 self.state = "detail"
                 continue

@@ -1,0 +1,123 @@
+"""Shapes of other institutions' PAA texts in the same layout (issue 13).
+
+Each document is small and written for its test: the blank annual and month cells, the
+descriptions wrapped over several lines, a key that fits nowhere, other wordings of the
+header and a Windows-1252 text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rumbo.audit.services import Actor
+from rumbo.imports.base import ImportFailure
+from rumbo.imports.paa import ParsedBeneficiary, import_paa, parse_paa
+from rumbo.programs.models import Activity
+from tests.imports.test_paa_rules import EMPTY, HEADER, document
+
+MONTHS_2 = "\t".join(["2"] * 12)
+
+
+def findings(parsed, key: str) -> list[tuple[str, int | None, str]]:  # type: ignore[no-untyped-def]
+    return [(f.code, f.line, f.message) for f in parsed.findings if f.object_label.endswith(key)]
+
+
+# -- 5. other wordings of the header and other encodings ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "wording",
+    ["Meta Anual", "Meta anual", "Cantidad anual programada", "Total anual", "META ANUAL"],
+)
+def test_the_annual_column_may_be_headed_with_a_synonym(wording: str) -> None:
+    header = HEADER.replace("Cantidad Anual", wording)
+    lines = list(
+        document(f"070101\tHacer algo.{EMPTY}\tInforme\t", f"\t24\t{MONTHS_2}\tIEEM.\t1").lines
+    )
+    lines[lines.index(HEADER)] = header
+    parsed = parse_paa(type(document())(name="otro.txt", lines=lines, sha256="0"))
+    (activity,) = parsed.activities()
+    assert (activity.unit, activity.annual, activity.months) == (
+        "Informe", 24, {m: 2 for m in range(1, 13)}
+    )  # fmt: skip
+    assert activity.beneficiaries == [ParsedBeneficiary("IEEM", "1")]
+
+
+def test_a_sentence_that_starts_like_a_synonym_is_not_the_header() -> None:
+    lines = list(
+        document(f"070101\tHacer algo.{EMPTY}\tInforme\t", f"\t24\t{MONTHS_2}\tIEEM.\t1").lines
+    )
+    lines[lines.index(HEADER)] = "Meta anual de la institución: atender a todos."
+    with pytest.raises(ImportFailure, match="ninguna actividad"):
+        parse_paa(type(document())(name="otro.txt", lines=lines, sha256="0"))
+
+
+def small_text() -> str:
+    return "\n".join(
+        document(
+            f"070101\tDifusión en español y atención ciudadana.{EMPTY}\tCampaña\t",
+            f"\t24\t{MONTHS_2}\tNiñas, niños y jóvenes.\tS/C",
+            declared=1,
+        ).lines
+    )
+
+
+def run(path: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+    return import_paa(path, institution_code="OTRO", actor=Actor.cli(), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "label"),
+    [
+        ("utf-8", b"", "UTF-8"),
+        ("utf-8", b"\xef\xbb\xbf", "UTF-8 con BOM"),
+        ("cp1252", b"", "Windows-1252"),
+    ],
+)
+def test_utf8_with_or_without_bom_then_windows_1252(
+    tmp_path: Path, encoding: str, prefix: bytes, label: str
+) -> None:
+    path = tmp_path / "paa.txt"
+    path.write_bytes(prefix + small_text().encode(encoding))
+    report = run(path)
+    activity = Activity.objects.select_related("unit").get()
+    assert activity.description == "Difusión en español y atención ciudadana."
+    assert activity.unit is not None and activity.unit.name == "Campaña"
+    assert [(b.description, b.quantity) for b in activity.beneficiaries.all()] == [
+        ("Niñas, niños y jóvenes", "S/C")
+    ]
+    assert report.encoding == label
+    assert report.to_dict()["encoding"] == label
+    assert f"  codificación: {label}\n" in report.to_text()
+
+
+@pytest.mark.django_db
+def test_bytes_of_neither_encoding_are_refused_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "malo.txt"
+    # 0x81 is undefined in Windows-1252 and invalid in UTF-8.
+    path.write_bytes(small_text().encode("cp1252") + b"\n\x81")
+    with pytest.raises(ImportFailure) as exc:
+        run(path)
+    line = small_text().count("\n") + 2
+    assert str(exc.value) == (
+        f"malo.txt:{line}: el texto no está en UTF-8 ni en Windows-1252 (byte 0x81); guárdelo "
+        "en UTF-8"
+    )
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_utf8_with_a_few_bytes_of_another_encoding_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mezcla.txt"
+    # Read as Windows-1252, every «ó» of the UTF-8 part would become «Ã³»: refuse instead.
+    path.write_bytes(small_text().encode("utf-8") + "\nAtención".encode("cp1252"))
+    with pytest.raises(ImportFailure) as exc:
+        run(path)
+    line = small_text().count("\n") + 2
+    assert str(exc.value) == (
+        f"mezcla.txt:{line}: el texto mezcla UTF-8 con otra codificación (byte 0xf3); "
+        "guárdelo de nuevo en UTF-8"
+    )
