@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rumbo.audit.services import Actor
-from rumbo.imports.base import ImportFailure
+from rumbo.imports.base import ImportFailure, SourceText
 from rumbo.imports.paa import ParsedBeneficiary, import_paa, parse_paa
 from rumbo.programs.models import Activity
 from tests.imports.test_paa_rules import EMPTY, HEADER, document
@@ -37,7 +37,7 @@ def test_the_annual_column_may_be_headed_with_a_synonym(wording: str) -> None:
         document(f"070101\tHacer algo.{EMPTY}\tInforme\t", f"\t24\t{MONTHS_2}\tIEEM.\t1").lines
     )
     lines[lines.index(HEADER)] = header
-    parsed = parse_paa(type(document())(name="otro.txt", lines=lines, sha256="0"))
+    parsed = parse_paa(SourceText(name="otro.txt", lines=lines, sha256="0"))
     (activity,) = parsed.activities()
     assert (activity.unit, activity.annual, activity.months) == (
         "Informe", 24, {m: 2 for m in range(1, 13)}
@@ -51,7 +51,7 @@ def test_a_sentence_that_starts_like_a_synonym_is_not_the_header() -> None:
     )
     lines[lines.index(HEADER)] = "Meta anual de la institución: atender a todos."
     with pytest.raises(ImportFailure, match="ninguna actividad"):
-        parse_paa(type(document())(name="otro.txt", lines=lines, sha256="0"))
+        parse_paa(SourceText(name="otro.txt", lines=lines, sha256="0"))
 
 
 def small_text() -> str:
@@ -120,4 +120,54 @@ def test_utf8_with_a_few_bytes_of_another_encoding_is_refused(tmp_path: Path) ->
     assert str(exc.value) == (
         f"mezcla.txt:{line}: el texto mezcla UTF-8 con otra codificación (byte 0xf3); "
         "guárdelo de nuevo en UTF-8"
+    )
+
+
+# -- 3. a key-like line that fits nowhere ---------------------------------------------------
+
+
+def test_a_key_that_lost_a_digit_is_reported_even_when_the_counts_agree() -> None:
+    parsed = parse_paa(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t24\t{MONTHS_2}\tIEEM.\t1",
+            f"07010\tHacer otra cosa.{EMPTY}\tReporte\t",  # 070102 without its last digit
+            "\t12\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\t1\tINE.\t1",
+            declared=1,  # the printed counts agree with what is read: 1 activity
+        )
+    )
+    (activity,) = parsed.activities()
+    assert (activity.key, activity.annual, activity.months) == (
+        "070101", 24, {m: 2 for m in range(1, 13)}
+    )  # fmt: skip
+    # The figures of the lost line are not appended to the activity above.
+    assert activity.beneficiaries == [ParsedBeneficiary("IEEM", "1")]
+    assert [(f.code, f.line, f.message) for f in parsed.findings] == [
+        (
+            "unparsed_line",
+            15,
+            "La línea empieza con «07010», que parece una clave pero no es la de un proyecto "
+            "(4 dígitos) ni la de una actividad (6 dígitos); no se importó: «07010 Hacer "
+            "otra cosa. Reporte».",
+        ),
+        (
+            "unparsed_line",
+            16,
+            "Línea fuera de cualquier actividad: «12 1 1 1 1 1 1 1 1 1 1 1 1 INE. 1».",
+        ),
+    ]
+
+
+def test_a_key_line_in_the_summary_table_that_is_no_project_key_is_reported() -> None:
+    lines = list(
+        document(f"070101\tHacer algo.{EMPTY}\tInforme\t", f"\t24\t{MONTHS_2}\tIEEM.\t1").lines
+    )
+    assert lines[6] == "0701\tProyecto uno.\t2"
+    lines.insert(7, "07020\tProyecto dos.\t1")
+    parsed = parse_paa(SourceText(name="otro.txt", lines=lines, sha256="0"))
+    assert ("unparsed_line", 8) in [(f.code, f.line) for f in parsed.findings]
+    (finding,) = [f for f in parsed.findings if f.line == 8]
+    assert finding.message == (
+        "La línea empieza con «07020», que parece una clave pero no es la de un proyecto "
+        "(4 dígitos); no se importó: «07020 Proyecto dos. 1»."
     )

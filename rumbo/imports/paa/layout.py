@@ -39,6 +39,7 @@ _AREA_RE = re.compile(r"^[ÁA]rea\s*:\s*(.+)$", re.IGNORECASE)
 _OBJECTIVE_RE = re.compile(r"^Objetivos? Generale?s?\s*:?\s*(.*)$", re.IGNORECASE)
 _LEGAL_RE = re.compile(r"^Marco Legal\s*:\s*(.*)$", re.IGNORECASE)
 _KEY_RE = re.compile(r"^ *(\d{6}|\d{4})([ \t]+)(.*)$")
+_KEY_LIKE_RE = re.compile(r"^ *(\d{3,8})[ \t]+([^\d\s].*)$")  # digits, then text
 _GLUED_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s+(\D.*)$")
 _TOTAL_PREFIX_RE = re.compile(r"^\s*total\s*:?\s*", re.IGNORECASE)
 _QTY_SEPARATORS_RE = re.compile(r"^(?:[\s,;.]|\by\b)*$")
