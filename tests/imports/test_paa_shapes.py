@@ -7,17 +7,25 @@ header and a Windows-1252 text.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from rumbo.audit.services import Actor
 from rumbo.imports.base import ImportFailure, SourceText
+from rumbo.imports.models import QualityFinding
 from rumbo.imports.paa import ParsedBeneficiary, import_paa, parse_paa
 from rumbo.programs.models import Activity
 from tests.imports.test_paa_rules import EMPTY, HEADER, document
 
 MONTHS_2 = "\t".join(["2"] * 12)
+
+
+def activity_findings(activity: Activity) -> list[QualityFinding]:
+    return list(
+        QualityFinding.objects.filter(object_id=activity.pk, object_label__startswith="Act")
+    )
 
 
 def findings(parsed, key: str) -> list[tuple[str, int | None, str]]:  # type: ignore[no-untyped-def]
@@ -171,3 +179,132 @@ def test_a_key_line_in_the_summary_table_that_is_no_project_key_is_reported() ->
         "La línea empieza con «07020», que parece una clave pero no es la de un proyecto "
         "(4 dígitos); no se importó: «07020 Proyecto dos. 1»."
     )
+
+
+# -- 1. blank cells -------------------------------------------------------------------------
+
+
+def twelve(*values: object) -> str:
+    return "\t".join(str(v) for v in values)
+
+
+def test_a_blank_annual_cell_keeps_the_twelve_months_in_their_columns() -> None:
+    parsed = parse_paa(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t\t{twelve(3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2)}\tCiudadanía.\tS/C",
+            declared=1,
+        )
+    )
+    (activity,) = parsed.activities()
+    assert activity.annual is None  # unknown: never January, never 0
+    assert activity.months == dict(
+        zip(range(1, 13), [Decimal(v) for v in (3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2)], strict=True)
+    )
+    assert activity.calendar_as_printed == "3 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 2"
+    assert activity.beneficiaries == [ParsedBeneficiary("Ciudadanía", "S/C")]
+    assert findings(parsed, "070101") == [
+        (
+            "empty_required",
+            14,
+            "La celda de la cantidad anual está vacía; la cantidad anual queda sin dato (los "
+            "meses suman 15). Se guardaron los 12 meses en su columna.",
+        )
+    ]
+
+
+def test_a_blank_month_cell_keeps_the_other_months_in_their_columns() -> None:
+    parsed = parse_paa(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t24\t{twelve(2, '', 2, 2, 2, 2, 2, 2, 2, 2, '', 2)}\tIEEM.\t1",
+            declared=1,
+        )
+    )
+    (activity,) = parsed.activities()
+    assert activity.annual == 24
+    assert activity.months == {m: 2 for m in range(1, 13) if m not in (2, 11)}
+    assert activity.calendar_as_printed == "2 |  | 2 | 2 | 2 | 2 | 2 | 2 | 2 | 2 |  | 2"
+    assert findings(parsed, "070101") == [
+        (
+            "empty_required",
+            14,
+            "Las celdas de Feb, Nov en el calendario están vacías y quedan sin dato. Los demás "
+            "suman 20 y la cantidad anual es 24; faltarían 4. Se guardaron 10 meses (Ene, "
+            "Mar, Abr, May, Jun, Jul, Ago, Sep, Oct, Dic) en su columna.",
+        )
+    ]
+
+
+def test_a_full_row_whose_months_do_not_add_up_is_a_sum_mismatch() -> None:
+    parsed = parse_paa(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t25\t{MONTHS_2}\tIEEM.\t1",
+            declared=1,
+        )
+    )
+    (activity,) = parsed.activities()
+    assert (activity.annual, activity.months) == (25, {m: 2 for m in range(1, 13)})
+    assert [code for code, _, _ in findings(parsed, "070101")] == ["sum_mismatch"]
+
+
+def test_a_blank_annual_that_left_no_cell_is_ambiguous_and_nothing_is_guessed() -> None:
+    # The same figures without the empty cell: 2 may be the annual (and a month is lost)
+    # or January (and the annual is blank). The eleven after it add up to more than 2.
+    parsed = parse_paa(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t{MONTHS_2}\tCiudadanía.\tS/C",
+            declared=1,
+        )
+    )
+    (activity,) = parsed.activities()
+    assert (activity.annual, activity.months) == (None, {})
+    assert findings(parsed, "070101") == [
+        (
+            "missing_months",
+            14,
+            "El primer número, 2, se leyó como cantidad anual, pero los 11 valores mensuales "
+            "que le siguen (2 | 2 | 2 | 2 | 2 | 2 | 2 | 2 | 2 | 2 | 2) suman 22, más que esa "
+            "cantidad: o la celda de la cantidad anual está vacía y ese número es Ene, o falta "
+            "un mes y alguna cifra está mal. La cantidad anual y el calendario quedan sin "
+            "dato; revíselos contra el documento.",
+        )
+    ]
+
+
+def test_a_row_with_a_cell_merged_is_read_in_order_as_before() -> None:
+    # One cell fewer than the header (Dic lost into the beneficiaries): the geometry is
+    # ambiguous, so the blank cell's month is not assumed; the lost-column rule applies.
+    parsed = parse_paa(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t12\t\t{twelve(*[1] * 10)}\tIEEM.\t1",
+            declared=1,
+        )
+    )
+    (activity,) = parsed.activities()
+    assert (activity.annual, activity.months) == (12, {})
+    assert [code for code, _, _ in findings(parsed, "070101")] == ["missing_months"]
+
+
+@pytest.mark.django_db
+def test_a_blank_annual_is_stored_as_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "paa.txt"
+    text = "\n".join(
+        document(
+            f"070101\tHacer algo.{EMPTY}\tInforme\t",
+            f"\t\t{MONTHS_2}\tCiudadanía.\tS/C",
+            declared=1,
+        ).lines
+    )
+    path.write_text(text, encoding="utf-8")
+    run(path)
+    activity = Activity.objects.get()
+    assert activity.annual_target is None
+    assert {m.month: m.quantity for m in activity.monthly_targets.all()} == {
+        m: 2 for m in range(1, 13)
+    }
+    (finding,) = activity_findings(activity)
+    assert (finding.code, finding.source_line) == ("empty_required", 14)

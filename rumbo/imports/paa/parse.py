@@ -27,6 +27,7 @@ from .layout import (
     _Record,
     _short,
     _StructureRow,
+    header_width,
     is_detail_header,
 )
 
@@ -60,6 +61,7 @@ class _Parser(_ActivityRules, _Checks):
                 continue
             if is_detail_header(norm):
                 self._end_text()
+                self.header_width = header_width(raw)
                 self.state = "detail"
                 continue
             if norm.startswith("clave") and "proyecto" in norm:
@@ -249,7 +251,7 @@ class _Parser(_ActivityRules, _Checks):
         key, cells = found
         self._end_record()
         if len(key) == 6:
-            self.record = _Record(key, number, cells[0], cells[1:])
+            self.record = _Record(key, number, cells[0], cells[1:], self.header_width)
             return
         self.detail_projects.setdefault(key, (clean(cells[0]), number))
         extra = [c.strip() for c in cells[1:] if c.strip()]
@@ -269,7 +271,7 @@ class _Parser(_ActivityRules, _Checks):
         if record is None:
             return
         activity = self._parse_activity(record)
-        if at_eof and activity.annual is None:
+        if at_eof and activity.annual is None and not activity.values_as_printed:
             raise self.fail(
                 f"el archivo termina en la actividad {record.key} sin sus cantidades "
                 "(cantidad anual y calendario); parece truncado",
