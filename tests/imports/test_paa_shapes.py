@@ -308,3 +308,78 @@ def test_a_blank_annual_is_stored_as_unknown(tmp_path: Path) -> None:
     }
     (finding,) = activity_findings(activity)
     assert (finding.code, finding.source_line) == ("empty_required", 14)
+
+
+# -- 2. descriptions wrapped over several lines ----------------------------------------------
+
+
+def test_wrapped_descriptions_and_units_are_joined_by_column() -> None:
+    parsed = parse_paa(
+        document(
+            # Three lines of description; the figures on a line of their own.
+            f"070101\tElaborar el informe mensual{EMPTY}\tInforme\t",
+            "\tde avance del programa, con las\t",
+            "\tobservaciones de las áreas.",
+            f"\t24\t{MONTHS_2}\tÁreas del instituto.\t12",
+            # The unit wrapped too: its second line in the unit's column.
+            f"070102\tIntegrar la base de datos de{EMPTY}\tBase de\t",
+            f"\tlas consultas atendidas.{EMPTY}\tDatos\t",
+            f"\t12\t{twelve(*[1] * 12)}\tCiudadanía.\tS/C",
+            # The key line without unit: the unit comes on the continuation line.
+            "070103\tAtender las solicitudes de",
+            f"\tinformación pública.{EMPTY}\tSolicitud\t",
+            f"\t\t{MONTHS_2}\tPersonas solicitantes.\tS/C",
+            # The figures go on after the description's second line.
+            f"070104\tPublicar los acuerdos{EMPTY}\tAcuerdo\t",
+            f"\taprobados.\t6\t{twelve(1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0)}\tConsejo General.\t1",
+            declared=4,
+        )
+    )
+    first, second, third, fourth = parsed.activities()
+    assert (first.description, first.unit, first.annual) == (
+        "Elaborar el informe mensual de avance del programa, con las observaciones de las áreas.",
+        "Informe",
+        24,
+    )
+    assert first.months == {m: 2 for m in range(1, 13)}
+    assert first.beneficiaries == [ParsedBeneficiary("Áreas del instituto", "12")]
+    assert (second.description, second.unit, second.annual) == (
+        "Integrar la base de datos de las consultas atendidas.", "Base de Datos", 12
+    )  # fmt: skip
+    assert second.beneficiaries == [ParsedBeneficiary("Ciudadanía", "S/C")]
+    assert (third.description, third.unit, third.annual) == (
+        "Atender las solicitudes de información pública.", "Solicitud", None
+    )  # fmt: skip
+    assert third.months == {m: 2 for m in range(1, 13)}
+    assert third.beneficiaries == [ParsedBeneficiary("Personas solicitantes", "S/C")]
+    assert (fourth.description, fourth.unit, fourth.annual) == (
+        "Publicar los acuerdos aprobados.", "Acuerdo", 6
+    )  # fmt: skip
+    assert fourth.months == dict(zip(range(1, 13), [Decimal(v) for v in (1, 0) * 6], strict=True))
+    assert fourth.beneficiaries == [ParsedBeneficiary("Consejo General", "1")]
+    # Only the blank annual of 070103 is a finding: no missing unit, no empty figures.
+    assert [(f.code, f.object_label) for f in parsed.findings] == [
+        ("empty_required", "Actividad 070103")
+    ]
+
+
+def test_text_of_a_continuation_line_outside_the_units_column_is_reported() -> None:
+    parsed = parse_paa(
+        document(
+            f"070101\tElaborar el informe{EMPTY}\tInforme\t",
+            "\tmensual.\t\t\tanual",
+            f"\t24\t{MONTHS_2}\tIEEM.\t1",
+            declared=1,
+        )
+    )
+    (activity,) = parsed.activities()
+    assert (activity.description, activity.unit) == ("Elaborar el informe mensual.", "Informe")
+    assert activity.beneficiaries == [ParsedBeneficiary("IEEM", "1")]
+    assert findings(parsed, "070101") == [
+        (
+            "unparsed_line",
+            14,
+            "«anual», en una línea que continúa la descripción, no está en la columna de la "
+            "unidad de medida; no se usó.",
+        )
+    ]

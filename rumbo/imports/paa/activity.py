@@ -25,17 +25,27 @@ from .layout import (
     figures_by_geometry,
 )
 from .state import _ParserState
+from .wrapped import unwrap
 
 
 class _ActivityRules(_ParserState):
     # -- one activity ---------------------------------------------------------------------
 
     def _parse_activity(self, record: _Record) -> ParsedActivity:
-        activity = ParsedActivity(record.key, clean(record.description), record.line)
+        unwrapped = unwrap(record)
+        activity = ParsedActivity(record.key, unwrapped.description, record.line)
         label, target = f"Actividad {record.key}", ("activity", record.key)
 
         def add(code: str, line: int | None, message: str) -> None:
             self.add(code, line, message, label, target)
+
+        for number, text in unwrapped.stray:
+            add(
+                "unparsed_line",
+                number,
+                f"«{_short(text, 60)}», en una línea que continúa la descripción, no está en "
+                "la columna de la unidad de medida; no se usó.",
+            )
 
         # Figures on the key line start right after the description with a run of numbers.
         key_cells = [c.strip() for c in record.key_cells]
@@ -47,7 +57,7 @@ class _ActivityRules(_ParserState):
         figure_lines: list[tuple[int, list[str]]] = []
         if start is not None:
             figure_lines.append((record.line, key_cells[start:]))
-        figure_lines += [(n, [c.strip() for c in cells]) for n, cells in record.more]
+        figure_lines += [(n, [c.strip() for c in cells]) for n, cells in unwrapped.more]
 
         # The figures are the first line whose first filled cell is a number.
         tail: list[tuple[int, str, bool]] = []  # (line, text, last filled cell of key line)
@@ -88,7 +98,7 @@ class _ActivityRules(_ParserState):
                 )
         elif tail and tail[0][2] and _looks_like_unit(tail[0][1]) and not is_quantity(tail[0][1]):
             unit = tail.pop(0)[1]
-        activity.unit = clean(unit)
+        activity.unit = clean(" ".join([unit, *unwrapped.unit_parts]))
         if not activity.unit:
             add("missing_unit", record.line, "La actividad no tiene unidad de medida.")
 
