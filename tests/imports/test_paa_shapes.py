@@ -7,14 +7,17 @@ header and a Windows-1252 text.
 
 from __future__ import annotations
 
+import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from rumbo.audit.services import Actor
 from rumbo.imports.base import ImportFailure, SourceText
-from rumbo.imports.models import QualityFinding
+from rumbo.imports.models import ImportRun, QualityFinding
 from rumbo.imports.paa import ParsedBeneficiary, import_paa, parse_paa
 from rumbo.programs.models import Activity
 from tests.imports.test_paa_rules import EMPTY, HEADER, document
@@ -383,3 +386,22 @@ def test_text_of_a_continuation_line_outside_the_units_column_is_reported() -> N
             "unidad de medida; no se usó.",
         )
     ]
+
+
+@pytest.mark.django_db
+def test_the_import_command_says_which_encoding_it_read(tmp_path: Path) -> None:
+    path = tmp_path / "paa.txt"
+    path.write_bytes(small_text().encode("cp1252"))
+    out = io.StringIO()
+    call_command("rumbo_import", "paa", str(path), "--institution", "OTRO", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "Importación completada: paa · paa.txt · OTRO · 2031",
+        "  codificación: Windows-1252",
+    ]
+    out = io.StringIO()
+    call_command(
+        "rumbo_import", "paa", str(path), "--institution", "OTRO", "--format", "json", stdout=out
+    )
+    assert json.loads(out.getvalue())["encoding"] == "Windows-1252"
+    assert ImportRun.objects.latest("pk").summary["encoding"] == "Windows-1252"
