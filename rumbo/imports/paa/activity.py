@@ -232,7 +232,7 @@ class _ActivityRules(_ParserState):
                 parts.append(
                     f"Los demás suman {_fmt(total)} y la cantidad anual es "
                     f"{_fmt(activity.annual)}"
-                    + (f"; faltarían {_fmt(rest)}." if rest >= 0 else ", que ya superan.")
+                    + (f"; faltarían {_fmt(rest)}." if rest >= 0 else "; ya la superan.")
                 )
         if parts:
             add("empty_required", line, " ".join(parts) + f" Se guardaron {months} en su columna.")
