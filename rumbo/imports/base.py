@@ -9,6 +9,7 @@ rolls everything back.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class SourceText:
     name: str
     lines: list[str]
     sha256: str
+    encoding: str = "UTF-8"  # how the bytes were read, said to the user in the report
 
     def line(self, number: int) -> str:
         return self.lines[number - 1]
@@ -66,15 +68,47 @@ def read_text_file(path: str | Path, *, kind_label: str) -> SourceText:
         raise ImportFailure(name, f"el archivo está vacío; se esperaba {kind_label}")
     if b"\x00" in raw[:8192]:
         raise ImportFailure(name, f"es un archivo binario; se esperaba texto de {kind_label}")
+    text, encoding = decode_text(raw, name)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return SourceText(
+        name=name, lines=lines, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding
+    )
+
+
+# A multi-byte UTF-8 sequence: in a Windows-1252 text these byte pairs are a capital letter
+# with an accent followed by a symbol («Ã©»), which Spanish text does not write.
+_UTF8_SEQUENCE_RE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def decode_text(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of ``raw`` and the name of its encoding: UTF-8 (with or without BOM) first,
+    then Windows-1252, the encoding of text saved by Windows tools in Spanish.
+
+    Bytes that are valid in neither, or a UTF-8 text with a few bytes of another encoding
+    (which Windows-1252 would turn into «Ã©» everywhere), are refused with the line.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFailure(
-            name, f"el texto no está en UTF-8 (byte 0x{raw[exc.start]:02x})", line
-        ) from exc
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return SourceText(name=name, lines=lines, sha256=hashlib.sha256(raw).hexdigest())
+        bad, line = raw[exc.start], raw[: exc.start].count(b"\n") + 1
+        if _UTF8_SEQUENCE_RE.search(raw):
+            raise ImportFailure(
+                name,
+                f"el texto mezcla UTF-8 con otra codificación (byte 0x{bad:02x}); guárdelo de "
+                "nuevo en UTF-8",
+                line,
+            ) from exc
+        try:
+            return raw.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError as again:
+            bad, line = raw[again.start], raw[: again.start].count(b"\n") + 1
+            raise ImportFailure(
+                name,
+                f"el texto no está en UTF-8 ni en Windows-1252 (byte 0x{bad:02x}); guárdelo "
+                "en UTF-8",
+                line,
+            ) from again
+    return text, "UTF-8 con BOM" if raw.startswith(b"\xef\xbb\xbf") else "UTF-8"
 
 
 @dataclass
@@ -104,6 +138,7 @@ class ImportReport:
     institution: str
     year: int | None = None
     dry_run: bool = False
+    encoding: str = ""  # of the source text; empty for inputs that are not text
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
@@ -123,6 +158,7 @@ class ImportReport:
             "institution": self.institution,
             "year": self.year,
             "dry_run": self.dry_run,
+            **({"encoding": self.encoding} if self.encoding else {}),
             "created": dict(self.created),
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
@@ -141,6 +177,7 @@ class ImportReport:
         lines = [
             f"{head}: {self.kind} · {self.source_file} · {self.institution}"
             + (f" · {self.year}" if self.year else ""),
+            *([f"  codificación: {self.encoding}"] if self.encoding else []),
             f"  creados:      {fmt(self.created)}",
             f"  actualizados: {fmt(self.updated)}",
             f"  sin cambios:  {fmt(self.unchanged)}",
@@ -388,6 +425,7 @@ def run_import(
         institution=institution_code.strip().upper(),
         year=year,
         dry_run=dry_run,
+        encoding=source.encoding,
     )
     try:
         with transaction.atomic():

@@ -502,3 +502,18 @@ def test_accepted_finding_survives_a_reimport_that_shifts_lines(
     assert not QualityFinding.objects.filter(
         institution__code="SHIFT", status=FindingStatus.RESOLVED
     ).exists()
+
+
+@pytest.mark.django_db
+def test_a_first_number_smaller_than_the_months_after_it_is_not_stored_as_annual(
+    imported: ImportReport,
+) -> None:
+    # 584: \t5\t1\t1\t1\t1\t1\t1\t0\t0\t0\t0\t0\t…: the eleven values add up to 6. The 5 is
+    # the annual with a month lost, or January under a blank annual: neither is guessed.
+    a = Activity.objects.get(key="041002")
+    assert (a.annual_target, months_of(a)) == (None, {})
+    (finding,) = QualityFinding.objects.filter(
+        object_label="Actividad 041002", code="missing_months"
+    )
+    assert finding.source_line == 584
+    assert finding.message.startswith("El primer número, 5, se leyó como cantidad anual")

@@ -16,24 +16,36 @@ from .beneficiaries import (
 from .calendar import calendar_certain_months
 from .layout import (
     _GLUED_RE,
+    FiguresRow,
     ParsedActivity,
     _fmt,
     _month_names,
     _Record,
     _short,
+    figures_by_geometry,
 )
 from .state import _ParserState
+from .wrapped import unwrap
 
 
 class _ActivityRules(_ParserState):
     # -- one activity ---------------------------------------------------------------------
 
     def _parse_activity(self, record: _Record) -> ParsedActivity:
-        activity = ParsedActivity(record.key, clean(record.description), record.line)
+        unwrapped = unwrap(record)
+        activity = ParsedActivity(record.key, unwrapped.description, record.line)
         label, target = f"Actividad {record.key}", ("activity", record.key)
 
         def add(code: str, line: int | None, message: str) -> None:
             self.add(code, line, message, label, target)
+
+        for number, text in unwrapped.stray:
+            add(
+                "unparsed_line",
+                number,
+                f"«{_short(text, 60)}», en una línea que continúa la descripción, no está en "
+                "la columna de la unidad de medida; no se usó.",
+            )
 
         # Figures on the key line start right after the description with a run of numbers.
         key_cells = [c.strip() for c in record.key_cells]
@@ -45,15 +57,22 @@ class _ActivityRules(_ParserState):
         figure_lines: list[tuple[int, list[str]]] = []
         if start is not None:
             figure_lines.append((record.line, key_cells[start:]))
-        figure_lines += [(n, [c.strip() for c in cells]) for n, cells in record.more]
+        figure_lines += [(n, [c.strip() for c in cells]) for n, cells in unwrapped.more]
 
         # The figures are the first line whose first filled cell is a number.
         tail: list[tuple[int, str, bool]] = []  # (line, text, last filled cell of key line)
         values: list[Decimal] = []
         figures_line = None
+        placed: FiguresRow | None = None
         for n, cells in figure_lines:
             cells_filled = [c for c in cells if c]
-            if figures_line is None and cells_filled and parse_number(cells_filled[0]) is not None:
+            row = figures_by_geometry(cells, record.width) if n != record.line else None
+            if figures_line is None and row is not None:
+                figures_line, placed = n, row
+                cells_filled = row.rest
+            elif (
+                figures_line is None and cells_filled and parse_number(cells_filled[0]) is not None
+            ):
                 figures_line = n
                 activity.annual, rest = self._read_figures(cells, n, activity, values, add)
                 cells_filled = rest
@@ -79,14 +98,17 @@ class _ActivityRules(_ParserState):
                 )
         elif tail and tail[0][2] and _looks_like_unit(tail[0][1]) and not is_quantity(tail[0][1]):
             unit = tail.pop(0)[1]
-        activity.unit = clean(unit)
+        activity.unit = clean(" ".join([unit, *unwrapped.unit_parts]))
         if not activity.unit:
             add("missing_unit", record.line, "La actividad no tiene unidad de medida.")
 
         # A twelfth number with nothing after it may be the beneficiary quantity.
         texts = [t for _, t, _ in tail]
         has_quantity = bool(texts) and is_quantity(texts[-1])
-        if (
+        if placed is not None:
+            self._placed_calendar(activity, placed, figures_line or record.line, add)
+            note = ""
+        elif (
             activity.annual is not None
             and not has_quantity
             and len(values) in (12, 13)
@@ -113,7 +135,8 @@ class _ActivityRules(_ParserState):
             del values[12:]
             del activity.values_as_printed[12:]
 
-        self._calendar(activity, values, figures_line or record.line, note, add)
+        if placed is None:
+            self._calendar(activity, values, figures_line or record.line, note, add)
 
         # Beneficiaries: the last cell is the quantity when it looks like one.
         quantity = texts.pop() if texts and is_quantity(texts[-1]) else ""
@@ -174,6 +197,53 @@ class _ActivityRules(_ParserState):
             break
         return annual, [c for c in cells[i:] if c]
 
+    def _placed_calendar(
+        self, activity: ParsedActivity, row: FiguresRow, line: int, add: Any
+    ) -> None:
+        """The calendar of a figures line read by the header's geometry: every month whose
+        cell holds a number is kept in its column; a blank cell is unknown, never 0."""
+        activity.annual = parse_number(row.annual) if row.annual else None
+        activity.values_as_printed = list(row.months)
+        known = {m: parse_number(c) for m, c in enumerate(row.months, start=1) if c}
+        activity.months = {m: v for m, v in known.items() if v is not None}
+        total = sum(activity.months.values(), Decimal(0))
+        blank = [m for m, c in enumerate(row.months, start=1) if not c]
+        count = len(activity.months)
+        months = (
+            "los 12 meses"
+            if count == 12
+            else f"{count} meses ({_month_names(sorted(activity.months))})"
+        )
+        parts: list[str] = []
+        if activity.annual is None:
+            parts.append(
+                "La celda de la cantidad anual está vacía; la cantidad anual queda sin dato "
+                f"(los meses suman {_fmt(total)})."
+            )
+        if blank:
+            cells = "La celda" if len(blank) == 1 else "Las celdas"
+            empty = "está vacía" if len(blank) == 1 else "están vacías"
+            parts.append(
+                f"{cells} de {_month_names(blank)} en el calendario {empty} y "
+                f"{'queda' if len(blank) == 1 else 'quedan'} sin dato."
+            )
+            if activity.annual is not None:
+                rest = activity.annual - total
+                parts.append(
+                    f"Los demás suman {_fmt(total)} y la cantidad anual es "
+                    f"{_fmt(activity.annual)}"
+                    + (f"; faltarían {_fmt(rest)}." if rest >= 0 else "; ya la superan.")
+                )
+        if parts:
+            add("empty_required", line, " ".join(parts) + f" Se guardaron {months} en su columna.")
+        elif activity.annual is not None and total != activity.annual:
+            add(
+                "sum_mismatch",
+                line,
+                f"Los meses suman {_fmt(total)} y la cantidad anual es {_fmt(activity.annual)}; "
+                "se guardaron los 12 meses tal como aparecen.",
+            )
+
     def _calendar(
         self, activity: ParsedActivity, values: list[Decimal], line: int, note: str, add: Any
     ) -> None:
@@ -182,8 +252,8 @@ class _ActivityRules(_ParserState):
             add(
                 "empty_required",
                 line,
-                "La actividad no tiene cantidad anual ni calendario en el documento; se "
-                "registró 0 como cantidad anual y ningún mes, para revisión.",
+                "La actividad no tiene cantidad anual ni calendario en el documento; la "
+                "cantidad anual y los meses quedan sin dato, para revisión.",
             )
             return
         activity.months = calendar_certain_months(annual, values)
@@ -214,9 +284,15 @@ class _ActivityRules(_ParserState):
                 f"{_month_names(certain)}); los demás quedan sin dato."
             )
         elif total > annual:
-            message += (
-                " Los valores leídos ya suman más que la cantidad anual; el calendario queda "
-                "sin dato."
+            # The first number may not be the annual at all: with a blank annual cell that
+            # left no trace, it is January. Neither reading is stated as fact or stored.
+            activity.annual = None
+            message = (
+                f"El primer número, {_fmt(annual)}, se leyó como cantidad anual, pero los "
+                f"{len(values)} valores mensuales que le siguen ({read}) suman {_fmt(total)}, "
+                "más que esa cantidad: o la celda de la cantidad anual está vacía y ese "
+                "número es Ene, o falta un mes y alguna cifra está mal. La cantidad anual y "
+                "el calendario quedan sin dato; revíselos contra el documento."
             )
         else:
             message += (

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from rumbo.core.numbers import format_mx, parse_number
+from rumbo.core.text import normalize
 
 from ..base import (
     FindingDraft,
@@ -19,12 +20,27 @@ KIND_LABEL = "un Programa Anual de Actividades"
 MONTHS = ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
 QUANTUM = Decimal("0.0001")  # the precision of the quantity columns
 
+# How institutions head the annual-quantity column of the detail table (normalize()d text).
+# The one list of accepted wordings: add a plausible synonym here, nowhere else.
+# Each may be followed by «programada»/«programado» («Cantidad anual programada»).
+ANNUAL_HEADERS = (
+    "cantidad anual",  # IEEM
+    "meta anual",
+    "total anual",
+    "cantidad programada anual",
+    "meta programada anual",
+    "programacion anual",
+    "cantidad programada",
+    "meta programada",
+)
+
 _TITLE_RE = re.compile(r"^programa anual de actividades (\d{4})$")  # on normalize()d text
 _SUBPROGRAM_RE = re.compile(r"^Subprograma\s+(\d{1,3})\s*[:.\-]\s*(.*)$", re.IGNORECASE)
 _AREA_RE = re.compile(r"^[ÁA]rea\s*:\s*(.+)$", re.IGNORECASE)
 _OBJECTIVE_RE = re.compile(r"^Objetivos? Generale?s?\s*:?\s*(.*)$", re.IGNORECASE)
 _LEGAL_RE = re.compile(r"^Marco Legal\s*:\s*(.*)$", re.IGNORECASE)
 _KEY_RE = re.compile(r"^ *(\d{6}|\d{4})([ \t]+)(.*)$")
+_KEY_LIKE_RE = re.compile(r"^ *(\d{3,8})[ \t]+([^\d\s].*)$")  # digits, then text
 _GLUED_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s+(\D.*)$")
 _TOTAL_PREFIX_RE = re.compile(r"^\s*total\s*:?\s*", re.IGNORECASE)
 _QTY_SEPARATORS_RE = re.compile(r"^(?:[\s,;.]|\by\b)*$")
@@ -133,6 +149,7 @@ class _Record:
     line: int
     description: str
     key_cells: list[str]  # the cells after the description
+    width: int | None = None  # the detail header's cells, when its geometry is usable
     more: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
@@ -144,6 +161,64 @@ class _StructureRow:
     projects: int
     activities: int
     line: int
+
+
+def is_detail_header(norm: str) -> bool:
+    """The header of the detail table: an annual-quantity wording, then the months.
+
+    ``norm`` is the normalize()d line. A wording alone also counts when it is the whole line
+    or is followed by «Ene»/«Enero», so that a sentence that starts with «Meta anual…» in
+    the front matter is not taken for the header.
+    """
+    for wording in ANNUAL_HEADERS:
+        if norm == wording or norm.startswith(wording + " "):
+            rest = norm[len(wording) :].split()
+            if rest and rest[0] in ("programada", "programado"):
+                rest = rest[1:]
+            if not rest or rest[0] in ("ene", "enero"):
+                return True
+    return False
+
+
+def header_width(raw: str) -> int | None:
+    """How many cells the detail header has, when they are the annual column, the twelve
+    months and what follows (beneficiaries); None when other columns come first, since then
+    the cells of a figures line cannot be matched to the header's."""
+    cells = [normalize(c) for c in raw.rstrip("\t ").split("\t")]
+    months = [m.lower() for m in MONTHS]
+    if len(cells) < 13 or not is_detail_header(cells[0]):
+        return None
+    if [c[:3] for c in cells[1:13]] != months:
+        return None
+    return len(cells)
+
+
+@dataclass
+class FiguresRow:
+    """A figures line read by the header's geometry: each cell is in its column."""
+
+    annual: str  # '' = a blank cell
+    months: list[str]  # twelve cells, '' = a blank cell
+    rest: list[str]  # the filled cells after Dic (beneficiary type and quantity)
+
+
+def figures_by_geometry(cells: list[str], width: int | None) -> FiguresRow | None:
+    """Read a figures line cell by cell when it has exactly the header's columns.
+
+    pdftotext keeps a blank cell as an empty cell between tabs, so a line with one cell for
+    the key column and one per header column places each figure in its column, blank cells
+    included. Any other shape (a cell merged or lost, text where a figure goes) is
+    ambiguous: None, and the figures are read in order instead.
+    """
+    if width is None or len(cells) != width + 1 or cells[0].strip():
+        return None
+    cells = [c.strip() for c in cells]
+    figures, rest = cells[1:14], [c for c in cells[14:] if c]
+    if any(c and parse_number(c) is None for c in figures):
+        return None
+    if not any(figures[1:]) or any(parse_number(c) is not None for c in rest[:-1]):
+        return None
+    return FiguresRow(figures[0], figures[1:], rest)
 
 
 def _numbers(cells: Any) -> list[Decimal]:

@@ -14,6 +14,7 @@ from .activity import _ActivityRules
 from .checks import _Checks
 from .layout import (
     _AREA_RE,
+    _KEY_LIKE_RE,
     _KEY_RE,
     _LEGAL_RE,
     _OBJECTIVE_RE,
@@ -26,6 +27,8 @@ from .layout import (
     _Record,
     _short,
     _StructureRow,
+    header_width,
+    is_detail_header,
 )
 
 
@@ -56,8 +59,9 @@ class _Parser(_ActivityRules, _Checks):
                 continue
             if self.current is not None and self._subprogram_field(self.current, text, number):
                 continue
-            if norm.startswith("cantidad anual"):
+            if is_detail_header(norm):
                 self._end_text()
+                self.header_width = header_width(raw)
                 self.state = "detail"
                 continue
             if norm.startswith("clave") and "proyecto" in norm:
@@ -194,9 +198,29 @@ class _Parser(_ActivityRules, _Checks):
             )
         return key, cells
 
+    def _unplaced_key(self, raw: str, text: str, number: int, expected: str) -> bool:
+        """Report a line that starts like a key but is none the table expects here.
+
+        A key that lost or gained a digit (``01010``) must not vanish: the declared counts
+        may still agree (another line may be missing too), so the line is always reported.
+        """
+        match = _KEY_LIKE_RE.match(raw)
+        if match is None:
+            return False
+        self.add(
+            "unparsed_line",
+            number,
+            f"La línea empieza con «{match.group(1)}», que parece una clave pero no es "
+            f"{expected}; no se importó: «{_short(text)}».",
+            "",
+            ("line", str(number)),
+        )
+        return True
+
     def _summary_row(self, raw: str, text: str, number: int) -> None:
         found = self._key_line(raw, text, number)
         if found is None or len(found[0]) != 4:
+            self._unplaced_key(raw, text, number, "la de un proyecto (4 dígitos)")
             return
         key, cells = found
         filled = [c.strip() for c in cells if c.strip()]
@@ -207,6 +231,11 @@ class _Parser(_ActivityRules, _Checks):
 
     def _detail_line(self, raw: str, text: str, number: int) -> None:
         found = self._key_line(raw, text, number)
+        expected = "la de un proyecto (4 dígitos) ni la de una actividad (6 dígitos)"
+        if found is None and self._unplaced_key(raw, text, number, expected):
+            # Its figures, on the next lines, belong to no activity: never to the one above.
+            self._end_record()
+            return
         if found is None:
             if self.record is not None:
                 self.record.more.append((number, raw.split("\t")))
@@ -222,7 +251,7 @@ class _Parser(_ActivityRules, _Checks):
         key, cells = found
         self._end_record()
         if len(key) == 6:
-            self.record = _Record(key, number, cells[0], cells[1:])
+            self.record = _Record(key, number, cells[0], cells[1:], self.header_width)
             return
         self.detail_projects.setdefault(key, (clean(cells[0]), number))
         extra = [c.strip() for c in cells[1:] if c.strip()]
@@ -242,7 +271,7 @@ class _Parser(_ActivityRules, _Checks):
         if record is None:
             return
         activity = self._parse_activity(record)
-        if at_eof and activity.annual is None:
+        if at_eof and activity.annual is None and not activity.values_as_printed:
             raise self.fail(
                 f"el archivo termina en la actividad {record.key} sin sus cantidades "
                 "(cantidad anual y calendario); parece truncado",

@@ -37,6 +37,7 @@ class _ParserState:
         self.detail_projects: dict[str, tuple[str, int]] = {}
         self.activities: list[ParsedActivity] = []
         self.record: _Record | None = None
+        self.header_width: int | None = None  # cells of the last detail header (geometry)
 
     def fail(self, message: str, line: int | None = None) -> ImportFailure:
         return ImportFailure(self.source.name, message, line)
