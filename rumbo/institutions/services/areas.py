@@ -231,7 +231,7 @@ def area_resolve_many(
             institution=institution, name=spelling.name, code=code, code_provisional=provisional
         )
         by_name[area.normalized_name] = area
-        created = {"name": area.name, "code": area.code}
+        created: dict[str, Any] = {"name": area.name, "code": area.code}
         if provisional:
             created["code_provisional"] = True
         changes.append(Change("create", area, None, created))
