@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from .text import normalize
+
 NUMBER_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -23,6 +25,41 @@ def parse_number(text: str | None) -> Decimal | None:
 
 def is_number(text: str | None) -> bool:
     return parse_number(text) is not None
+
+
+# Spanish number words, as ``normalize`` leaves them (no accents, lower case): a meta such as
+# «Cuatro informes trimestrales» or «Un informe anual» states a quantity without digits.
+# fmt: off
+NUMBER_WORDS = frozenset({
+    "cero", "un", "uno", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+    "diez", "once", "doce", "trece", "catorce", "quince", "dieciseis", "diecisiete", "dieciocho",
+    "diecinueve", "veinte", "veintiun", "veintiuno", "veintiuna", "veintidos", "veintitres",
+    "veinticuatro", "veinticinco", "veintiseis", "veintisiete", "veintiocho", "veintinueve",
+    "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa",
+    "cien", "ciento", "doscientos", "doscientas", "trescientos", "trescientas",
+    "cuatrocientos", "cuatrocientas", "quinientos", "quinientas", "seiscientos", "seiscientas",
+    "setecientos", "setecientas", "ochocientos", "ochocientas", "novecientos", "novecientas",
+    "mil", "millon", "millones",
+})
+# fmt: on
+_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def quantity_tokens(text: str | None) -> list[str]:
+    """The quantities a text states: its figures as written, then its number words.
+
+    «12 reportes» -> ['12']; «Doce reportes mensuales» -> ['doce']; «Cuatro informes y
+    1 anual» -> ['1', 'cuatro']. Words are matched whole, accent- and case-insensitively.
+    """
+    if not text:
+        return []
+    figures = _FIGURE_RE.findall(text)
+    return figures + [w for w in normalize(text).split() if w in NUMBER_WORDS]
+
+
+def has_quantity(text: str | None) -> bool:
+    """Whether a text states a quantity, in figures or in Spanish words (uno … mil)."""
+    return bool(quantity_tokens(text))
 
 
 def normalize_decimal(value: Decimal | None) -> Decimal | None:

@@ -10,23 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
 
 from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
 from rumbo.institutions.models import Institution
 
+from .finding_sync import findings_sync
 from .findings import FINDING_CODES
-from .models import FindingStatus, ImportRun, QualityFinding
+from .models import ImportRun
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -145,6 +144,12 @@ class ImportReport:
     deleted: Counter[str] = field(default_factory=Counter)
     findings: list[FindingDraft] = field(default_factory=list)
     findings_closed: int = 0
+    findings_reopened: int = 0
+    # The stored objects this import synced or deleted, by model: their findings are
+    # re-evaluated whatever file they came from (rumbo.imports.finding_sync).
+    evaluated: defaultdict[type[models.Model], set[int]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # said to the user after the counts
 
@@ -166,6 +171,7 @@ class ImportReport:
             "findings": self.findings_by_code(),
             "findings_total": len(self.findings),
             "findings_closed": self.findings_closed,
+            "findings_reopened": self.findings_reopened,
             **self.extra,
         }
 
@@ -189,6 +195,11 @@ class ImportReport:
         lines.append(f"  hallazgos:    {len(self.findings)}" + (f" ({detail})" if detail else ""))
         if self.findings_closed:
             lines.append(f"  hallazgos ya no presentes (cerrados): {self.findings_closed}")
+        if self.findings_reopened:
+            lines.append(
+                f"  hallazgos cerrados antes que volvieron a aparecer (reabiertos): "
+                f"{self.findings_reopened}"
+            )
         lines.extend(f"  aviso: {note}" for note in self.notes)
         return "\n".join(lines)
 
@@ -272,6 +283,9 @@ class Syncer(Generic[M]):
             self.model._default_manager.bulk_create(self._to_create, batch_size=500)
             for obj in self._to_create:
                 self.changes.append(Change("create", obj, None, {"key": str(_natural_label(obj))}))
+        self.report.evaluated[self.model].update(
+            pk for k in self.seen if (pk := self.existing[k].pk) is not None
+        )
         if self._to_update:
             self.model._default_manager.bulk_update(
                 list(self._to_update.values()), sorted(self._update_fields), batch_size=500
@@ -283,6 +297,7 @@ class Syncer(Generic[M]):
     def delete_unseen(self) -> int:
         """Delete rows of the scope that the file no longer contains."""
         gone = [obj for k, obj in self.existing.items() if k not in self.seen and obj.pk]
+        self.report.evaluated[self.model].update(obj.pk for obj in gone)
         if gone:
             for obj in gone:
                 self.changes.append(Change("delete", obj, {"key": str(_natural_label(obj))}, None))
@@ -296,93 +311,6 @@ def _natural_label(obj: models.Model) -> Any:
         if hasattr(obj, attr):
             return getattr(obj, attr)
     return obj.pk
-
-
-def _fingerprint(source_file: str, draft: FindingDraft) -> str:
-    # A finding about a named object is identified by that object, not by its line, so an
-    # edit that shifts lines keeps the review status of every finding below it.
-    where = draft.object_label or str(draft.line or "")
-    basis = "|".join([source_file, draft.code, where, draft.message])
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
-
-
-def findings_sync(
-    *,
-    institution: Institution,
-    year: int | None,
-    source_file: str,
-    drafts: Sequence[FindingDraft],
-    actor: Actor,
-) -> int:
-    """Store the findings of one import of one file.
-
-    A finding seen again keeps its status (an accepted finding stays accepted); an open
-    finding of the same file that the new import no longer produces is closed as resolved.
-    Returns how many findings were closed that way.
-    """
-    existing = {
-        f.fingerprint: f
-        for f in QualityFinding.objects.filter(institution=institution, source_file=source_file)
-    }
-    content_types: dict[type, ContentType] = {}
-    to_create: list[QualityFinding] = []
-    to_update: list[QualityFinding] = []
-    seen: set[str] = set()
-    for draft in drafts:
-        fp = _fingerprint(source_file, draft)
-        if fp in seen:
-            continue
-        seen.add(fp)
-        ct = None
-        object_id = None
-        if draft.obj is not None and draft.obj.pk:
-            model = type(draft.obj)
-            if model not in content_types:
-                content_types[model] = ContentType.objects.get_for_model(model)
-            ct = content_types[model]
-            object_id = draft.obj.pk
-        finding = existing.get(fp)
-        if finding is None:
-            to_create.append(
-                QualityFinding(
-                    institution=institution,
-                    year=year,
-                    source_file=source_file,
-                    source_line=draft.line,
-                    severity=draft.severity,
-                    code=draft.code,
-                    message=draft.message,
-                    content_type=ct,
-                    object_id=object_id,
-                    object_label=draft.object_label[:255],
-                    fingerprint=fp,
-                )
-            )
-        elif (
-            finding.object_id != object_id
-            or finding.content_type_id != (ct.pk if ct else None)
-            or finding.source_line != draft.line
-        ):
-            finding.content_type = ct
-            finding.object_id = object_id
-            finding.source_line = draft.line
-            to_update.append(finding)
-    QualityFinding.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        QualityFinding.objects.bulk_update(
-            to_update, ["content_type", "object_id", "source_line"], batch_size=500
-        )
-    stale = [f for fp, f in existing.items() if fp not in seen and f.status == FindingStatus.OPEN]
-    now = timezone.now()
-    for f in stale:
-        f.status = FindingStatus.RESOLVED
-        f.resolved_at = now
-        f.resolution_comment = "Ya no aparece al volver a importar el archivo."
-    if stale:
-        QualityFinding.objects.bulk_update(
-            stale, ["status", "resolved_at", "resolution_comment"], batch_size=500
-        )
-    return len(stale)
 
 
 class _DryRunRollback(Exception):
@@ -434,12 +362,14 @@ def run_import(
                 report.created["institución"] += 1
             changes: list[Change] = []
             apply(institution, report, changes)
-            report.findings_closed = findings_sync(
+            report.findings_closed, report.findings_reopened = findings_sync(
                 institution=institution,
+                kind=kind,
                 year=report.year,
                 source_file=source.name,
                 drafts=report.findings,
-                actor=actor,
+                evaluated=report.evaluated,
+                changes=changes,
             )
             audit_record_many(
                 actor=actor,

@@ -27,6 +27,9 @@ class QualityFinding(TimeStamped):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="quality_findings"
     )
+    # The importer that raised it (ImportRun.kind): a later import of the same kind
+    # re-evaluates it by the object it concerns, whatever the file is called.
+    kind = models.CharField("tipo de importación", max_length=30, blank=True)
     year = models.PositiveSmallIntegerField("ejercicio", null=True, blank=True)
     source_file = models.CharField("archivo", max_length=255)
     source_line = models.PositiveIntegerField("línea", null=True, blank=True)

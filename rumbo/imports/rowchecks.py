@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from urllib.parse import urlsplit
 
+from rumbo.core.numbers import has_quantity, quantity_tokens
 from rumbo.core.text import normalize
 from rumbo.institutions.services import similarity
 
@@ -59,10 +60,6 @@ def parse_dmy(text: str) -> date | None:
         return None
 
 
-def _numbers(text: str) -> list[str]:
-    return re.findall(r"\d+(?:[.,]\d+)?", text)
-
-
 def meta_problem(goal: str, indicator: str) -> str | None:
     """Why a meta is not a quantified target of its indicator, or None."""
     g, i = normalize(goal), normalize(indicator)
@@ -70,9 +67,14 @@ def meta_problem(goal: str, indicator: str) -> str | None:
         return None  # reported as an empty required cell
     if g == i:
         return "La meta repite el texto del indicador en lugar de expresar una cantidad."
-    if i and _numbers(goal) == _numbers(indicator) and similarity(g, i) >= META_SIMILARITY:
+    if (
+        i
+        and quantity_tokens(goal) == quantity_tokens(indicator)
+        and similarity(g, i) >= META_SIMILARITY
+    ):
         return "La meta es casi igual al texto del indicador y no expresa otra cantidad."
-    if not re.search(r"\d|%", goal):
+    # A quantity in figures, in words («Cuatro informes trimestrales») or a percentage.
+    if not has_quantity(goal) and "%" not in goal:
         return "La meta no expresa una cantidad (no tiene cifras ni porcentaje)."
     return None
 

@@ -6,7 +6,7 @@ from .models import Area, AreaAlias, Institution, Membership
 class AreaInline(admin.TabularInline):
     model = Area
     extra = 0
-    fields = ["code", "name", "parent"]
+    fields = ["code", "code_provisional", "name", "parent"]
 
 
 @admin.register(Institution)
@@ -24,8 +24,8 @@ class AreaAliasInline(admin.TabularInline):
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "institution", "parent"]
-    list_filter = ["institution"]
+    list_display = ["code", "code_provisional", "name", "institution", "parent"]
+    list_filter = ["institution", "code_provisional"]
     search_fields = ["code", "name", "aliases__alias"]
     inlines = [AreaAliasInline]
 

@@ -37,6 +37,14 @@ class Area(TimeStamped):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="areas")
     name = models.CharField("nombre", max_length=255)
     code = models.CharField("siglas", max_length=30)
+    # An import that met the area only by its name (a PAA prints no acronyms) made its code
+    # up from the initials: the first real acronym read later replaces it.
+    code_provisional = models.BooleanField(
+        "siglas provisionales",
+        default=False,
+        help_text="Formadas con las iniciales del nombre; las reemplazan las siglas reales "
+        "cuando un documento las trae.",
+    )
     normalized_name = models.CharField(max_length=255, editable=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"

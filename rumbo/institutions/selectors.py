@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from rumbo.core.text import normalize
 from rumbo.programs.models import Activity, ProgramNode
 
-from .models import Area, Institution, Membership
+from .models import Area, AreaAlias, Institution, Membership
 
 
 def _count(model: type, field: str) -> Coalesce:
@@ -53,7 +53,17 @@ def area_get(*, institution: Institution, area_id: int) -> Area | None:
 
 
 def area_by_code(*, institution: Institution, code: str) -> Area | None:
-    return Area.objects.filter(institution=institution, code=code.strip()).first()
+    """The area with these siglas, or the one that had them as provisional siglas (kept as
+    an alias when the real ones replaced them), so old links still resolve."""
+    area = Area.objects.filter(institution=institution, code=code.strip()).first()
+    if area is None and code.strip():
+        alias = (
+            AreaAlias.objects.filter(institution=institution, normalized=normalize(code))
+            .select_related("area")
+            .first()
+        )
+        area = alias.area if alias is not None else None
+    return area
 
 
 def area_choices(*, institution: Institution) -> QuerySet[Area]:

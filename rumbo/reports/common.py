@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from rumbo.indicators.models import Mir
 from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.models import PeriodState
 from rumbo.programs.models import AnnualProgram
 
@@ -100,7 +101,7 @@ def program_for(institution: Institution, year: int) -> AnnualProgram:
 def area_get(institution: Institution, code: str | None) -> Area | None:
     if code is None or not str(code).strip():
         return None
-    area = Area.objects.filter(institution=institution, code=str(code).strip()).first()
+    area = area_by_code(institution=institution, code=str(code))  # provisional siglas too
     if area is None:
         raise ReportError(f"área: {institution.code} no tiene un área con siglas {code}")
     return area

@@ -2,7 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from rumbo.core.numbers import format_mx, parse_number, to_json_number
+from rumbo.core.numbers import (
+    format_mx,
+    has_quantity,
+    parse_number,
+    quantity_tokens,
+    to_json_number,
+)
 from rumbo.core.text import acronym, clean, normalize
 
 
@@ -48,3 +54,30 @@ def test_normalize_ignores_accents_case_and_spacing() -> None:
 def test_acronym_skips_numbers_unless_nothing_else() -> None:
     assert acronym("Órganos Desconcentrados del 01 al 33") == "OD"
     assert acronym("01 33") == "03"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cuatro informes trimestrales", ["cuatro"]),
+        ("Doce reportes mensuales", ["doce"]),
+        ("Un informe anual", ["un"]),
+        ("UNA SESIÓN", ["una"]),
+        ("Veintidós cursos", ["veintidos"]),
+        ("veintidos cursos", ["veintidos"]),
+        ("Dieciséis talleres", ["dieciseis"]),
+        ("Quinientas piezas", ["quinientas"]),
+        ("Ciento veinte asesorías", ["ciento", "veinte"]),
+        ("Mil carteles", ["mil"]),
+        ("4,060 solicitudes", ["4,060"]),
+        ("0.33", ["0.33"]),
+        ("Cuatro informes y 1 anual", ["1", "cuatro"]),
+        ("Cumplir con lo programado", []),
+        ("Porcentaje de avance", []),
+        ("Unidad de informática", []),  # «unidad» is not «una»
+        ("", []),
+    ],
+)
+def test_quantities_in_figures_or_in_spanish_words(text: str, expected: list[str]) -> None:
+    assert quantity_tokens(text) == expected
+    assert has_quantity(text) is bool(expected)

@@ -20,6 +20,7 @@ from rumbo.imports.sipot_objectives import (
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.services import area_resolve_many
 from rumbo.programs.models import AreaObjective
+from tests.imports.documents import FrIvRow, fr_iv_document
 
 # The sample's columns, by position (the importer finds them by header text instead).
 YEAR, START, END, AREA, OBJECTIVE, INDICATOR, GOAL, UNIT, LINK, RESPONSIBLE, UPDATED, NOTE = range(
@@ -435,3 +436,25 @@ def test_query_count_does_not_grow_with_the_file(tmp_path: Path, sipot_iv_file: 
         counts.append(sum(not q["sql"].startswith("INSERT") for q in ctx.captured_queries))
     assert report.created["objetivo de área"] == 139
     assert counts[0] == counts[1] <= 10
+
+
+# ---------------------------------------------------------------- metas written in words
+
+
+@pytest.mark.django_db
+def test_a_meta_written_in_words_is_a_quantity(tmp_path: Path) -> None:
+    path = fr_iv_document(
+        tmp_path / "metas.txt",
+        [
+            FrIvRow("Dirección de Organización (DO)", goal="Cuatro informes trimestrales"),
+            FrIvRow("Dirección de Organización (DO)", goal="Doce reportes mensuales"),
+            FrIvRow("Dirección de Organización (DO)", goal="Un informe anual"),
+            FrIvRow("Dirección de Organización (DO)", goal="Cumplir con lo programado"),
+        ],
+    )
+    report = import_sipot_objectives(path, institution_code="IEEM", actor=Actor.cli())
+    # Lines 3–5 state their quantity in words; line 6 states none.
+    assert [(f.code, f.line) for f in report.findings] == [("meta_not_quantified", 6)]
+    assert report.findings[0].message == (
+        "La meta no expresa una cantidad (no tiene cifras ni porcentaje)."
+    )

@@ -166,6 +166,19 @@ def test_a_clean_file_has_no_findings(maker) -> None:  # type: ignore[no-untyped
     assert result.findings == []
 
 
+def test_a_meta_written_in_words_is_a_quantity() -> None:
+    metas = ["Cuatro informes trimestrales", "Doce reportes mensuales", "Un informe anual"]
+    rows = []
+    for n, meta in enumerate([*metas, "Cumplir con lo programado"], start=1):
+        row = good_row(n)
+        row[GOAL] = meta
+        rows.append(row)
+    result = check(tsv([HEADER, *rows]))
+    # Rows 2–4 state their quantity in words; row 5 states none.
+    assert [(f.code, f.row) for f in result.findings] == [("meta_not_quantified", 5)]
+    assert "no expresa una cantidad" in result.findings[0].message
+
+
 def test_wrong_column_set_is_reported_on_the_header_row() -> None:
     header = [h for h in HEADER if h != "Unidad de medida por cada meta"] + ["Presupuesto"]
     header[4], header[5] = header[5], header[4]  # indicator before objective

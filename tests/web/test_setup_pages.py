@@ -258,3 +258,12 @@ def test_program_errors(as_user, demo):
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"year", "level_2"}
     assert not AuditEvent.objects.exists()
+
+
+def test_provisional_siglas_are_marked_in_the_areas_list(as_user, demo):
+    Area.objects.filter(pk=demo.area_otra.pk).update(code_provisional=True)
+    page = as_user("consulta").get(reverse("web:areas", args=["IEEM"])).content.decode()
+    row = page.split(f'id="area-{demo.area_otra.pk}"')[1].split("</tr>")[0]
+    assert f"<code>{demo.area_otra.code}</code> <span" in row and "(provisional)</span>" in row
+    row = page.split(f'id="area-{demo.area_se.pk}"')[1].split("</tr>")[0]
+    assert "provisional" not in row

@@ -125,12 +125,49 @@ def area_resolve_many(
         same_code = not spelling.acronym or spelling.acronym == area.code
         return same_name and same_code
 
+    def adopt_acronym(area: Area, spelling: AreaSpelling) -> None:
+        """A real acronym replaces the code an import made up; the old code stays an alias."""
+        written = spelling.acronym.replace(" ", "")
+        if not area.code_provisional or not written or len(written) > 30:
+            return
+        same = written.upper() == area.code.upper()
+        other = by_alias.get(normalize(written))
+        if not same and (written.upper() in codes_taken or other not in (None, area)):
+            return  # another area's code or spelling: keep the provisional one
+        old = area.code
+        area.code, area.code_provisional = written, False
+        area.save(update_fields=["code", "code_provisional", "updated_at"])
+        codes_taken.add(written.upper())
+        if same:
+            reason = (
+                f"Se confirmaron las siglas {written}, que se habían formado con las iniciales "
+                f"del nombre al importar: el documento las trae en «{spelling.label}»."
+            )
+        else:
+            reason = (
+                f"Las siglas provisionales {old}, formadas con las iniciales del nombre al "
+                f"importar, se reemplazaron por las siglas reales {written}, leídas en "
+                f"«{spelling.label}». {old} se conserva como otra grafía del área."
+            )
+        audit_record(
+            actor=actor,
+            institution_id=institution.pk,
+            action="area.update",
+            obj=area,
+            before={"code": old, "code_provisional": True},
+            after={"code": written, "code_provisional": False},
+            reason=reason,
+        )
+        if not same:
+            add_alias(area, old)
+
     for spelling in spellings:
         label_key = normalize(spelling.label)
         area = by_alias.get(label_key) or by_name.get(spelling.name_key)
         if area is None and spelling.acronym:
             area = by_name.get(label_key)
         if area is not None:
+            adopt_acronym(area, spelling)
             if is_canonical(area, spelling):
                 match = AreaMatch(spelling.label, area, "exact")
             else:
@@ -173,6 +210,7 @@ def area_resolve_many(
                     f"(similitud {pct}) pero también se parece a {others}; verifique.",
                 )
             else:
+                adopt_acronym(best, spelling)
                 match = AreaMatch(
                     spelling.label,
                     best,
@@ -186,10 +224,17 @@ def area_resolve_many(
             result[spelling.label] = match
             continue
 
+        # Without a written acronym the code is made up from the initials: provisional.
+        provisional = not spelling.acronym
         code = _unique_code(spelling.acronym or acronym(spelling.name), codes_taken)
-        area = Area.objects.create(institution=institution, name=spelling.name, code=code)
+        area = Area.objects.create(
+            institution=institution, name=spelling.name, code=code, code_provisional=provisional
+        )
         by_name[area.normalized_name] = area
-        changes.append(Change("create", area, None, {"name": area.name, "code": area.code}))
+        created: dict[str, Any] = {"name": area.name, "code": area.code}
+        if provisional:
+            created["code_provisional"] = True
+        changes.append(Change("create", area, None, created))
         if spelling.acronym:
             add_alias(area, spelling.label)
         result[spelling.label] = AreaMatch(spelling.label, area, "new")
@@ -297,17 +342,30 @@ def area_update(
         institution=institution, name=name, code=code, parent=parent, area=area
     )
     before = _area_snapshot(area)
-    old_name, old_key = area.name, area.normalized_name
+    old_name, old_key, old_code = area.name, area.normalized_name, area.code
     area.name, area.code, area.parent = name, code, parent
     after = _area_snapshot(area)
     changed = [k for k in after if before[k] != after[k]]
     if not changed:
         return False
+    # Siglas chosen by a person are real: provisional ones stay as another spelling.
+    replaced_provisional = area.code_provisional and "code" in changed
+    if replaced_provisional:
+        area.code_provisional = False
+        before["code_provisional"], after["code_provisional"] = True, False
+        changed.append("code_provisional")
     area.save()
     if normalize(name) != old_key:
         AreaAlias.objects.filter(institution=institution, normalized=normalize(name)).delete()
         if not AreaAlias.objects.filter(institution=institution, normalized=old_key).exists():
             AreaAlias.objects.create(institution=institution, area=area, alias=old_name)
+    if (
+        replaced_provisional
+        and not AreaAlias.objects.filter(
+            institution=institution, normalized=normalize(old_code)
+        ).exists()
+    ):
+        AreaAlias.objects.create(institution=institution, area=area, alias=old_code)
     audit_record(
         actor=actor,
         institution_id=institution.pk,

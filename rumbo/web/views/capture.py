@@ -39,6 +39,7 @@ from rumbo.institutions.access import (
     user_roles,
 )
 from rumbo.institutions.models import Area, Institution, Role
+from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.errors import GridRejected, MonitoringConflict, RowError, StaleVersion
 from rumbo.monitoring.evidence import evidence_add, evidence_remove
 from rumbo.monitoring.models import (
@@ -123,7 +124,7 @@ def visible_areas(request: HttpRequest, institution: Institution, areas: list[Ar
 
 
 def _area(request: HttpRequest, institution: Institution, code: str) -> Area:
-    area = Area.objects.filter(institution=institution, code=code).first()
+    area = area_by_code(institution=institution, code=code)  # provisional siglas too
     if area is None:
         raise Http404("No existe esa área.")
     if not visible_areas(request, institution, [area]):
