@@ -146,6 +146,7 @@ def progress(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
         "key": found.key,
         "area": area.code if area else None,
         "months": [month_dict(m) for m in activity_progress(activity=found)],
+        "simulated": prog.progress_simulated,
     }
 
 

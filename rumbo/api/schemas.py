@@ -373,6 +373,13 @@ class ActivityProgressOut(Schema):
     key: str
     area: str | None = Field(description="Siglas del área responsable.")
     months: list[MonthProgressOut] = Field(description="Los 12 meses, de enero a diciembre.")
+    simulated: bool = Field(
+        False,
+        description=(
+            "true cuando el avance de este programa es simulado (datos de demostración):"
+            " no son cifras reales de la institución."
+        ),
+    )
 
 
 class PeriodSubmitIn(Schema):

@@ -587,3 +587,11 @@ def test_every_operation_needs_credentials(api, method: str, path: str) -> None:
         assert response.status_code == 401
         assert response["WWW-Authenticate"] == 'Bearer realm="rumbo"'
     assert not ProgressEntry.objects.exists()
+
+
+def test_progress_says_whether_the_program_progress_is_simulated(api, demo: Demo) -> None:
+    """A program loaded by ``rumbo demo`` carries simulated progress: the API says so."""
+    assert api("get", PROGRESS).json()["simulated"] is False
+    demo.program.progress_simulated = True
+    demo.program.save(update_fields=["progress_simulated"])
+    assert api("get", PROGRESS).json()["simulated"] is True

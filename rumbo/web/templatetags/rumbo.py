@@ -8,6 +8,7 @@ from django import template
 
 from rumbo.core.numbers import format_mx
 from rumbo.imports.findings import FINDING_CODES
+from rumbo.programs.models import AnnualProgram
 from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
 
 register = template.Library()
@@ -74,3 +75,12 @@ def _plural_word(word: str) -> str:
     if lower.endswith("s"):
         return word
     return word + "es"
+
+
+@register.simple_tag
+def progress_simulated_note(program: AnnualProgram | None) -> str:
+    """The «Datos simulados» notice of a program whose progress is simulated; empty
+    otherwise (``{% progress_simulated_note program as simulated_note %}``)."""
+    from rumbo.reports.common import progress_simulated_note as note
+
+    return note(program) if program is not None else ""

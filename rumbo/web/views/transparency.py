@@ -52,6 +52,12 @@ def _years(institution_id: int) -> list[int]:
     return sorted(years, reverse=True) or [timezone.localdate().year]
 
 
+def _program(institution: Institution, year: int) -> AnnualProgram | None:
+    """The program of ``year`` (its «Datos simulados» notice is shown with the formats that
+    publish its progress)."""
+    return AnnualProgram.objects.filter(institution=institution, year=year).first()
+
+
 def _period(request: HttpRequest, years: list[int]) -> tuple[PeriodForm, int, int | None]:
     """The chosen year and quarter (default: the newest year, whole); 404 when invalid.
 
@@ -86,6 +92,7 @@ def transparency_view(request: HttpRequest, code: str) -> HttpResponse:
             query=query,
             formats=_current(date(year, 1, 1)),
             file_formats=FORMATS,
+            program=_program(institution, year),
         ),
     )
 
@@ -232,6 +239,7 @@ def transparency_review_view(request: HttpRequest, code: str, format_id: str) ->
             groups=groups,
             f=review.definition,
             file_formats=FORMATS,
+            program=_program(institution, year),
         ),
     )
 
