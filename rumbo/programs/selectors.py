@@ -92,6 +92,13 @@ class TreeNode:
     annual_total: Decimal = Decimal(0)
     month_totals: list[Decimal] = field(default_factory=lambda: [Decimal(0)] * 12)
     activity_count: int = 0
+    units: set[int | None] = field(default_factory=set)  # None: an activity without unit
+
+    @property
+    def one_unit(self) -> bool:
+        """Whether its totals mean something: every activity under it has the same unit
+        (quantities of different units are never added up)."""
+        return len(self.units) <= 1
 
 
 def program_get(*, institution: Institution, year: int) -> AnnualProgram | None:
@@ -177,10 +184,12 @@ def program_tree(*, program: AnnualProgram) -> list[TreeNode]:
                 if m is not None:
                     months[i] += m
             count += 1
+            tree_node.units.add(row.activity.unit_id)
         for child in tree_node.children:
             annual += child.annual_total
             months = [a + b for a, b in zip(months, child.month_totals, strict=True)]
             count += child.activity_count
+            tree_node.units |= child.units
         tree_node.annual_total = annual
         tree_node.month_totals = months
         tree_node.activity_count = count
@@ -213,6 +222,13 @@ class OutlineNode:
     activity_count: int = 0
     flagged_count: int = 0  # calendar not OK
     unit_ids: set[int] = field(default_factory=set)
+    unitless: bool = False  # some activity under it has no unit
+
+    @property
+    def one_unit(self) -> bool:
+        """Whether its totals mean something: every activity under it has the same unit
+        (quantities of different units are never added up)."""
+        return len(self.unit_ids) + self.unitless <= 1
 
     def walk(self) -> list[OutlineNode]:
         found = [self]
@@ -302,6 +318,8 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
             view.flagged_count += fact.calendar_status != CALENDAR_OK
             if fact.activity.unit_id is not None:
                 view.unit_ids.add(fact.activity.unit_id)
+            else:
+                view.unitless = True
         for child in view.children:
             view.annual_total += child.annual_total
             view.month_totals = [
@@ -310,6 +328,7 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
             view.activity_count += child.activity_count
             view.flagged_count += child.flagged_count
             view.unit_ids |= child.unit_ids
+            view.unitless = view.unitless or child.unitless
 
     for root in roots:
         add_up(root)

@@ -21,6 +21,7 @@ class ProgramLine:
     annual_total: Decimal | None = None
     month_totals: list[Decimal] | None = None
     row: ActivityRow | None = None
+    unit_note: str = ""  # why a node's totals are absent: its units differ
 
     @property
     def beneficiaries(self) -> str:
@@ -41,9 +42,15 @@ class ProgramReport:
     header: ReportHeader
     program: AnnualProgram
     lines: list[ProgramLine]
-    annual_total: Decimal
-    month_totals: list[Decimal]
+    annual_total: Decimal | None  # None when the activities' units differ
+    month_totals: list[Decimal] | None
     activity_count: int
+    unit_note: str = ""
+
+
+def unit_note(units: set[int | None]) -> str:
+    """Why a total is not given: quantities of different units are never added."""
+    return f"{len(units)} unidades de medida distintas: no se suman" if len(units) > 1 else ""
 
 
 def _flatten(program: AnnualProgram, node: TreeNode) -> list[ProgramLine]:
@@ -52,8 +59,9 @@ def _flatten(program: AnnualProgram, node: TreeNode) -> list[ProgramLine]:
             depth=node.node.depth,
             node=node.node,
             level_name=program.level_name(node.node.depth),
-            annual_total=node.annual_total,
-            month_totals=node.month_totals,
+            annual_total=node.annual_total if node.one_unit else None,
+            month_totals=node.month_totals if node.one_unit else None,
+            unit_note=unit_note(node.units),
         )
     ]
     out += [ProgramLine(depth=node.node.depth + 1, row=row) for row in node.activities]
@@ -70,6 +78,8 @@ def program_report(*, institution: str, year: int) -> ProgramReport:
     for root in roots:
         lines += _flatten(program, root)
     months = [sum((r.month_totals[i] for r in roots), Decimal(0)) for i in range(12)]
+    units: set[int | None] = set().union(*(r.units for r in roots))
+    one_unit = len(units) <= 1
     return ProgramReport(
         header=header(
             institution=inst,
@@ -78,7 +88,8 @@ def program_report(*, institution: str, year: int) -> ProgramReport:
         ),
         program=program,
         lines=lines,
-        annual_total=sum((r.annual_total for r in roots), Decimal(0)),
-        month_totals=months,
+        annual_total=sum((r.annual_total for r in roots), Decimal(0)) if one_unit else None,
+        month_totals=months if one_unit else None,
         activity_count=sum(r.activity_count for r in roots),
+        unit_note=unit_note(units),
     )

@@ -140,10 +140,21 @@ class AreaTotal:
     activity_count: int = 0
     flagged_count: int = 0
     unit_ids: set[int] = field(default_factory=set)
+    unitless: bool = False  # some activity has no unit
+    units: list[UnitOfMeasure] = field(default_factory=list)  # the first one met
 
     @property
     def unit_count(self) -> int:
         return len(self.unit_ids)
+
+    @property
+    def one_unit(self) -> bool:
+        """Whether the annual total means something (never add different units)."""
+        return len(self.unit_ids) + self.unitless <= 1
+
+    @property
+    def unit_name(self) -> str:
+        return self.units[0].name if self.unit_ids and self.units else ""
 
 
 @dataclass
@@ -159,6 +170,7 @@ class ProgramPage:
     flagged_activities: int  # with observations, in the whole program
     annual_total: Decimal
     unit_count: int
+    one_unit: bool = False  # every activity of the program has the same unit
 
 
 def _areas(outline: ProgramOutline) -> dict[int, Area]:
@@ -211,6 +223,10 @@ def program_page(
         summary.flagged_count += observed
         if activity.unit_id is not None:
             summary.unit_ids.add(activity.unit_id)
+            if not summary.units and activity.unit is not None:
+                summary.units.append(activity.unit)
+        else:
+            summary.unitless = True
         if observed:
             flagged_total += 1
             node_id: int | None = activity.node_id
@@ -283,4 +299,5 @@ def program_page(
         flagged_activities=flagged_total,
         annual_total=sum((r.annual_total for r in outline.roots), Decimal(0)),
         unit_count=len(unit_ids),
+        one_unit=len(unit_ids) + any(not f.activity.unit_id for f in outline.activities) <= 1,
     )

@@ -10,6 +10,7 @@ import pytest
 from rumbo.core.semaforo import Light
 from rumbo.monitoring.figures import FigureState
 from rumbo.monitoring.models import PeriodReport, PeriodState
+from rumbo.programs.models import Activity
 from rumbo.reports.builders import build_report, report_data
 from rumbo.reports.common import ReportError
 from rumbo.reports.monthly import monthly_report
@@ -230,9 +231,16 @@ def test_quarterly_refuses_a_bad_quarter(demo):
 def test_program_and_mir_reports(demo):
     program = report_data(kind="program", institution="IEEM", year=2024)
     assert program.activity_count == 5
-    assert program.annual_total == D(4060) + D(1) + D(12) + D(12) + D(2)
+    # Reports and events are never added up: no total, and the reason.
+    assert program.annual_total is None and program.month_totals is None
+    assert program.unit_note == "2 unidades de medida distintas: no se suman"
+    (project_do,) = [ln for ln in program.lines if ln.node and ln.node.key == "0201"]
+    assert project_do.annual_total == D(2) and project_do.unit_note == ""
     rows = [ln.row for ln in program.lines if ln.row]
     assert rows[0].months[0] == D(340)
+    Activity.objects.filter(program=demo.program).update(unit=demo.activity_full.unit)
+    program = report_data(kind="program", institution="IEEM", year=2024)
+    assert program.annual_total == D(4060) + D(1) + D(12) + D(12) + D(2)
     mir = report_data(kind="mir", institution="IEEM", year=2024)
     (section,) = mir.sections
     assert section.title == "Programa de Seguimiento 2024"

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from rumbo.programs.models import Activity
 from rumbo.strategy.models import LineOfAction
 from tests.factories import AnnualProgramFactory
 
@@ -49,6 +50,7 @@ def shown(html: str, *activities) -> list[bool]:
 
 
 def test_outline_lists_subprograms_collapsed_with_their_totals(as_user, demo):
+    one_unit(demo)
     html = get(as_user("consulta"), program_url())
     assert "5 actividades en 2 subprogramas." in html
     # Collapsed, with the body fetched by htmx when opened, and a link without JavaScript.
@@ -59,7 +61,6 @@ def test_outline_lists_subprograms_collapsed_with_their_totals(as_user, demo):
     assert f'<a href="{section_url(demo.subprogram)}">Ver subprograma 01 completo' in html
     # Totals of the whole subprogram: 4,060 + 1 + 12 + 12, its months, count and flags.
     assert "SE · 4 actividades · total anual 4,085" in html
-    assert "(suma de 2 unidades distintas)" in html
     assert "2 con observaciones" in html
     totals = re.search(rf'<caption id="totales-{demo.subprogram.pk}">.*?</table>', html, re.S)
     assert totals
@@ -88,11 +89,21 @@ def test_area_summary_adds_targets_activities_and_observations_per_area(as_user,
     assert table
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", table.group(0), re.S)
     by_area = {name.strip(): cells(f"<tr>{rest}</tr>") for name, rest in rows}
-    # activities, with observations, distinct units, sum of annual targets
-    assert by_area["Dirección de Organización (DO)"] == ["1", "0", "1", "2"]
-    assert by_area["Secretaría Ejecutiva (SE)"] == ["4", "2", "2", "4,085"]
-    assert by_area["Total del programa"] == ["5", "2", "2", "4,087"]
-    assert "distintas unidades de medida" in html  # the note on adding different units
+    # activities, with observations, distinct units, annual quantity when one unit
+    report_unit = demo.activity_full.unit.name.lower()
+    assert by_area["Dirección de Organización (DO)"] == ["1", "0", "1", f"2 {report_unit}"]
+    none_added = "no se suman (2 unidades)"
+    assert by_area["Secretaría Ejecutiva (SE)"] == ["4", "2", "2", none_added]
+    assert by_area["Total del programa"] == ["5", "2", "2", none_added]
+    assert "la misma unidad" in html  # the note on never adding different units
+    one_unit(demo)
+    html = get(as_user("consulta"), program_url())
+    table = re.search(r'<table class="area-totals">.*?</table>', html, re.S)
+    assert table
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", table.group(0), re.S)
+    by_area = {name.strip(): cells(f"<tr>{rest}</tr>") for name, rest in rows}
+    assert by_area["Secretaría Ejecutiva (SE)"] == ["4", "2", "1", f"4,085 {report_unit}"]
+    assert by_area["Total del programa"] == ["5", "2", "1", "4,087"]
 
 
 def test_empty_program_invites_planning_to_add_its_first_level(as_user, demo):
@@ -199,6 +210,7 @@ def test_months_that_do_not_add_up_are_flagged_with_their_sum(as_user, demo):
 
 
 def test_an_unknown_annual_target_is_said_not_zero(as_user, demo):
+    one_unit(demo)
     demo.activity_fraction.annual_target = None
     demo.activity_fraction.save()
     html = get(as_user("consulta"), section_url(demo.subprogram))
@@ -216,6 +228,7 @@ def test_a_complete_matching_calendar_is_not_flagged(as_user, demo):
 
 
 def test_totals_per_project_and_subprogram(as_user, demo):
+    one_unit(demo)
     html = get(as_user("consulta"), section_url(demo.subprogram))
     total = re.search(r"<tfoot>.*?</tfoot>", html, re.S)
     assert total
@@ -362,7 +375,28 @@ def test_an_unknown_choice_in_the_query_string_filters_nothing(as_user, demo):
 
 
 def test_totals_stay_those_of_the_whole_node_when_filtering(as_user, demo):
+    one_unit(demo)
     html = get(as_user("consulta"), program_url(q="atencion"))
     assert "Total de proyecto 0101 (completo)" in html
     assert "4 actividades · total anual 4,085" in html
     assert "(1 de 4 actividades)" in html
+
+
+def one_unit(demo) -> None:
+    """Measure every activity of the demo in the same unit, so that totals add up."""
+    Activity.objects.filter(program=demo.program).update(unit=demo.activity_full.unit)
+
+
+def test_quantities_of_different_units_are_never_added(as_user, demo):
+    """Subprogram 01 measures reports (4,060 + 1) and events (12 + 12): no total is printed
+    for it, its project or the program; subprogram 02 has one unit and keeps its total."""
+    html = get(as_user("consulta"), program_url())
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "SE · 4 actividades · no se suman: 2 unidades de medida distintas" in text
+    assert "4,085" not in html
+    assert "1 actividad · total anual 2" in text
+    section = get(as_user("consulta"), section_url(demo.subprogram))
+    total = re.search(r"<tfoot>.*?</tfoot>", section, re.S)
+    assert total
+    assert "no se suman: 2 unidades de medida distintas" in total.group(0)
+    assert "4,085" not in section

@@ -222,7 +222,7 @@ def program_xlsx(report: ProgramReport) -> bytes:
                     line.node.key,
                     f"{line.level_name}: {line.node.name}",
                     line.node.area.code if line.node.area else "",
-                    "",
+                    line.unit_note,
                     line.annual_total,
                     *(line.month_totals or []),
                 ],
@@ -249,8 +249,8 @@ def program_xlsx(report: ProgramReport) -> bytes:
             indent=line.depth,
         )
     sheet.row(
-        ["Total", f"{format_mx(report.activity_count)} actividades", "", "", report.annual_total,
-         *report.month_totals],
+        ["Total", f"{format_mx(report.activity_count)} actividades", "", report.unit_note,
+         report.annual_total, *(report.month_totals or [])],
         bold=True,
     )  # fmt: skip
     return workbook_bytes(wb)
