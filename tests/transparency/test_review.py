@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db.models import Q
 
 from rumbo.audit.services import Actor
 from rumbo.imports.paa import import_paa
@@ -109,8 +110,9 @@ def test_the_ieem_review_points_each_failing_row_at_its_activity(ieem: Instituti
             "key", flat=True
         )
     )
-    # 33 activities without a unit, one of them without an annual target either: 34 errors.
-    assert (len(without_unit), len(without_target)) == (33, 1)
+    # 33 activities without a unit; two without an annual target (090501, also without a
+    # unit, and 041002, whose line cannot tell a blank annual from a lost month): 35 errors.
+    assert (len(without_unit), len(without_target)) == (33, 2)
     errors = [f for f in review.findings if f.is_error]
     assert {f.finding.code for f in errors} == {"empty_required"}
     by_column: dict[str, set[Fix]] = {}
@@ -121,7 +123,7 @@ def test_the_ieem_review_points_each_failing_row_at_its_activity(ieem: Instituti
     # The meta is the target and its unit («4,060 Reporte»): without a target it is empty.
     assert by_column[unit] == {Fix("activity", (2024, k)) for k in without_unit}
     assert by_column[goal] == {Fix("activity_calendar", (2024, k)) for k in without_target}
-    assert review.errors == 34 and review.failing_rows == 33
+    assert review.errors == 35 and review.failing_rows == len(without_unit | without_target) == 34
 
 
 def test_after_completing_the_ieem_activities_the_formats_pass(ieem: Institution) -> None:
@@ -129,11 +131,12 @@ def test_after_completing_the_ieem_activities_the_formats_pass(ieem: Institution
     unit = UnitOfMeasure.objects.get_or_create(
         institution=ieem, normalized="informe", defaults={"name": "Informe"}
     )[0]
-    for activity in Activity.objects.filter(program__year=2024, unit__isnull=True):
+    incomplete = Q(unit__isnull=True) | Q(annual_target__isnull=True)
+    for activity in Activity.objects.filter(incomplete, program__year=2024):
         activity_update(
             actor=actor,
             activity=activity,
-            unit=unit,
+            unit=activity.unit or unit,
             annual_target=1 if activity.annual_target is None else activity.annual_target,
             reason="Unidad que faltaba en el PAA",
         )
