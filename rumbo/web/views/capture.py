@@ -29,7 +29,6 @@ from rumbo.core.numbers import format_mx
 from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import (
     Capability,
-    activity_area_id,
     can,
     can_capture,
     can_capture_indicator,
@@ -65,7 +64,7 @@ from rumbo.monitoring.services import (
     progress_save_many,
 )
 from rumbo.monitoring.windows import WindowStatus, extensions_for, window_status
-from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.models import AnnualProgram, ProgramNode, activity_area_id
 from rumbo.programs.selectors import program_get
 from rumbo.web.forms.capture import (
     CommentForm,

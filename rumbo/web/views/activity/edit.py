@@ -19,7 +19,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
 from rumbo.programs.catalog import unit_choices
-from rumbo.programs.models import AnnualProgram
+from rumbo.programs.models import AnnualProgram, node_area
 from rumbo.programs.selectors import node_list, program_get
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
@@ -67,7 +67,7 @@ def activity_edit(
 ) -> HttpResponse:
     data = load_activity(institution, year, key)
     check_writable(request, data)
-    inherited = _inherited_area(data)
+    inherited = node_area(data.nodes.get(data.activity.node_id), data.nodes)
     kwargs: dict[str, Any] = {
         "units": unit_choices(institution=institution),
         "areas": _areas(request, institution),
@@ -112,13 +112,6 @@ def activity_edit(
                 messages.info(request, "No había cambios que guardar.")
             return HttpResponseRedirect(activity_url(data))
     return page(request, data, "web/activity_edit.html", form=form)
-
-
-def _inherited_area(data: ActivityData) -> Area | None:
-    for step in reversed(data.path):
-        if step.node.area_id is not None:
-            return step.node.area
-    return None
 
 
 @login_required
