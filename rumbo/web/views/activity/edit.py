@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
-from rumbo.institutions.access import Capability, can
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
@@ -28,7 +27,7 @@ from rumbo.web.selectors import activity_level_name, node_level_name
 
 from ..common import institution_context
 from .base import (
-    ActivityData,
+    Denied,
     activity_url,
     check_structure,
     check_writable,
@@ -40,7 +39,7 @@ from .base import (
 
 def _areas(request: HttpRequest, institution: Institution) -> QuerySet[Area] | None:
     """The areas to choose from, or None when the user may not reassign activities."""
-    if not can(request.user, institution, Capability.EDIT_PROGRAM):
+    if not services.activity_area_reassignable(user=request.user, institution=institution):
         return None
     return area_choices(institution=institution)
 
@@ -105,6 +104,8 @@ def activity_edit(
             )
         except ValidationError as exc:
             _service_errors(form, exc)
+        except PermissionDenied as exc:  # the area, for a user who is not Planeación
+            raise Denied(str(exc), data, by_area=False) from exc
         else:
             if result.changed:
                 messages.success(request, f"Se guardaron los cambios de {activity.key}.")
