@@ -1,13 +1,12 @@
 """The cycle of an area's monthly capture (``PeriodReport``), one service per transition.
 
 Which state goes to which, and who may move it, is ``rumbo.monitoring.cycle.TRANSITIONS``
-(the capture page reads the same table). Submitting is for that area's Enlace or
-Planeación, within the capture window, and only a complete capture: every activity of
-the area with a positive programmed quantity that month has an entry, and every
-indicator of the area whose period closes that month has its measurement, each with its
-justification where the semáforo asks for one (bands may have changed since it was
-typed). Approving and returning need ``REVIEW_PROGRESS``; reopening
-``MANAGE_MONITORING``. Each transition bumps ``version`` and is audited.
+(the capture page reads the same table); these services apply it. Submitting also needs
+the capture window open and a complete capture: every activity of the area with a
+positive programmed quantity that month has an entry, and every indicator of the area
+whose period closes that month has its measurement, each with its justification where
+the semáforo asks for one (bands may have changed since it was typed). Each transition
+bumps ``version`` and is audited.
 """
 
 from __future__ import annotations
