@@ -30,7 +30,7 @@ from rumbo.monitoring.services import (
     period_submit,
     progress_save,
 )
-from rumbo.programs.models import Activity, AnnualProgram
+from rumbo.programs.models import Activity, AnnualProgram, activity_area
 from rumbo.programs.selectors import node_map
 
 from .auth import api_user
@@ -52,7 +52,7 @@ from .schemas import (
     ProgressIn,
     YearPath,
 )
-from .selectors import activity_lean_get, node_area, paginate
+from .selectors import activity_lean_get, paginate
 
 router = Router(tags=["Seguimiento mensual"])
 
@@ -141,7 +141,7 @@ def _readable_activity(
 def progress(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath) -> Any:
     prog, found = _readable_activity(request, code, year, key)
     nodes = node_map(program=prog)
-    area = found.area if found.area_id else node_area(nodes[found.node_id], nodes)
+    area = activity_area(found, nodes)
     return {
         "key": found.key,
         "area": area.code if area else None,

@@ -15,8 +15,15 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from rumbo.core.text import normalize
 from rumbo.imports.models import QualityFinding
 from rumbo.imports.selectors import FindingFilters, finding_list
-from rumbo.institutions.models import Area, Institution
-from rumbo.programs.models import Activity, AnnualProgram, Beneficiary, MonthlyTarget, ProgramNode
+from rumbo.institutions.models import Institution
+from rumbo.programs.models import (
+    Activity,
+    AnnualProgram,
+    Beneficiary,
+    MonthlyTarget,
+    ProgramNode,
+    node_area,
+)
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -42,16 +49,6 @@ def paginate(qs: QuerySet[M], *, page: int, page_size: int) -> Page[M]:
 
 
 # --- activities -----------------------------------------------------------------------------
-
-
-def node_area(node: ProgramNode, nodes: dict[int, ProgramNode]) -> Area | None:
-    """The area a node gives its activities: its own, else the nearest one up the tree."""
-    current: ProgramNode | None = node
-    while current is not None:
-        if current.area_id is not None:
-            return current.area
-        current = nodes.get(current.parent_id) if current.parent_id else None
-    return None
 
 
 def _activities(program: AnnualProgram) -> QuerySet[Activity]:

@@ -7,6 +7,7 @@ object, so checking many activities costs no extra queries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, cast
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rumbo.programs.models import Activity, ProgramNode
+from rumbo.programs.models import Activity, ProgramNode, activity_area_id
 
 from .models import Area, Institution, Membership, Role
 
@@ -206,21 +207,18 @@ def forget_grants(user: AnyUser) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def activity_area_id(activity: Activity, nodes: dict[int, ProgramNode] | None = None) -> int | None:
-    """The responsible area: the activity's own, else the nearest node up the tree with one.
+def _planeacion_or_own_enlace(grant: Grant, area_id: int | Callable[[], int | None] | None) -> bool:
+    """«Planeación any; an Enlace its own area only»: the one place that says it.
 
-    ``nodes`` (id → node) avoids queries when the caller already holds the program's nodes.
+    ``area_id`` may be a callable, called only for an Enlace (it may cost queries).
     """
-    if activity.area_id is not None:
-        return activity.area_id
-    node: ProgramNode | None = nodes.get(activity.node_id) if nodes else activity.node
-    while node is not None:
-        if node.area_id is not None:
-            return node.area_id
-        if node.parent_id is None:
-            return None
-        node = nodes.get(node.parent_id) if nodes else node.parent
-    return None
+    if Role.PLANEACION in grant.roles:
+        return True
+    if Role.ENLACE not in grant.roles:
+        return False
+    if callable(area_id):
+        area_id = area_id()
+    return area_id is not None and area_id in grant.enlace_area_ids
 
 
 def can_access_activity(
@@ -240,11 +238,7 @@ def can_access_activity(
         return False
     if not for_write:
         return True
-    if Role.PLANEACION in grant.roles:
-        return True
-    if Role.ENLACE in grant.roles:
-        return activity_area_id(activity, nodes) in grant.enlace_area_ids
-    return False
+    return _planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
 
 
 def access_activity(
@@ -266,11 +260,7 @@ def can_capture(
 ) -> bool:
     """Capture monthly progress: Planeación any activity; an Enlace its own area's only."""
     grant = _grant(user, activity.program.institution_id)
-    if Role.PLANEACION in grant.roles:
-        return True
-    if Role.ENLACE in grant.roles:
-        return activity_area_id(activity, nodes) in grant.enlace_area_ids
-    return False
+    return _planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
 
 
 def can_view_evidence(
@@ -278,27 +268,19 @@ def can_view_evidence(
 ) -> bool:
     """Evidence files: Planeación, Revisor and the activity's own Enlace; not Consulta."""
     grant = _grant(user, activity.program.institution_id)
-    if grant.roles & {Role.PLANEACION.value, Role.REVISOR.value}:
+    if Role.REVISOR in grant.roles:
         return True
-    if Role.ENLACE in grant.roles:
-        return activity_area_id(activity, nodes) in grant.enlace_area_ids
-    return False
+    return _planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
 
 
 def can_submit_period(user: AnyUser, institution: Institution, area: Area) -> bool:
     """Send a month's capture of an area for review: that area's Enlace, or Planeación."""
-    grant = _grant(user, institution.pk)
-    if Role.PLANEACION in grant.roles:
-        return True
-    return Role.ENLACE in grant.roles and area.pk in grant.enlace_area_ids
+    return _planeacion_or_own_enlace(_grant(user, institution.pk), area.pk)
 
 
 def can_write_for_area(user: AnyUser, institution_id: int, area_id: int | None) -> bool:
     """Planeación anything of the institution; an Enlace what belongs to its own area only."""
-    grant = _grant(user, institution_id)
-    if Role.PLANEACION in grant.roles:
-        return True
-    return Role.ENLACE in grant.roles and area_id is not None and area_id in grant.enlace_area_ids
+    return _planeacion_or_own_enlace(_grant(user, institution_id), area_id)
 
 
 def can_edit_design(user: AnyUser, design: ProgramDesignLike) -> bool:

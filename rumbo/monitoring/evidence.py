@@ -39,9 +39,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.institutions.access import activity_area_id, can_capture
+from rumbo.institutions.access import can_capture
 from rumbo.institutions.models import Institution
+from rumbo.programs.models import activity_area_id
 
+from .cycle import lock_message
 from .errors import PeriodLocked
 from .models import Evidence, PeriodReport, ProgressEntry
 from .selectors import policy_for
@@ -310,8 +312,7 @@ def _check_unlocked(entry: ProgressEntry) -> None:
     ).first()
     if report is not None and report.locked:
         raise PeriodLocked(
-            f"La captura de {entry.month:02d}/{activity.program.year} de esta área está "
-            f"{report.state_phrase}; sus evidencias no admiten cambios."
+            lock_message(report.state, month=entry.month, year=activity.program.year, of="evidence")
         )
 
 

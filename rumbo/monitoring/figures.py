@@ -59,9 +59,14 @@ from rumbo.core.semaforo import (
     ratio,
     round_percent,
 )
-from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area
-from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
+from rumbo.programs.models import (
+    Activity,
+    AnnualProgram,
+    MonthlyTarget,
+    ProgramNode,
+    activity_area_id,
+)
 
 from .bands import bands_for_activities
 from .models import PeriodReport, PeriodState, ProgressEntry

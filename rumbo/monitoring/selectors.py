@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, grade
-from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area, Institution
-from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
+from rumbo.programs.models import (
+    Activity,
+    AnnualProgram,
+    MonthlyTarget,
+    ProgramNode,
+    activity_area_id,
+)
 
 from .bands import bands_for_activities
 from .figures import FigureState, achieved_to, activity_figure, capture_grade, programmed_to

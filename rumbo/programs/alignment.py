@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction, StrategicObjective, StrategicPlan
 from rumbo.strategy.selectors import plan_for_year
 
-from .models import Activity, AnnualProgram, ProgramNode
+from .models import Activity, AnnualProgram, ProgramNode, activity_area_id
 
 
 @dataclass

@@ -172,6 +172,59 @@ class Activity(TimeStamped):
         return f"{self.key} {self.description[:60]}"
 
 
+# --- the responsible area ------------------------------------------------------------------
+# The one home of the rule «an activity answers to its own area, else to the nearest node up
+# the tree that names one». Here, next to the models, because ``rumbo.institutions.access``
+# needs it and already imports this module (and no other of this app).
+
+NodeMap = dict[int, ProgramNode]
+
+
+def node_area_holder(node: ProgramNode | None, nodes: NodeMap | None = None) -> ProgramNode | None:
+    """The node itself if it names an area, else the nearest ancestor that does, else None.
+
+    ``nodes`` (id → node, all of the program's) walks without queries; without it the walk
+    follows ``parent`` (a query per level not already loaded).
+    """
+    while node is not None:
+        if node.area_id is not None:
+            return node
+        if node.parent_id is None:
+            return None
+        node = nodes.get(node.parent_id) if nodes else node.parent
+    return None
+
+
+def node_area_id(node: ProgramNode | None, nodes: NodeMap | None = None) -> int | None:
+    """The id of the area a node gives its activities (its own or inherited)."""
+    holder = node_area_holder(node, nodes)
+    return holder.area_id if holder is not None else None
+
+
+def node_area(node: ProgramNode | None, nodes: NodeMap | None = None) -> Area | None:
+    """The area a node gives the activities that hang from it (its own or inherited)."""
+    holder = node_area_holder(node, nodes)
+    return holder.area if holder is not None else None
+
+
+def _activity_node(activity: Activity, nodes: NodeMap | None) -> ProgramNode | None:
+    return nodes.get(activity.node_id) if nodes else activity.node
+
+
+def activity_area_id(activity: Activity, nodes: NodeMap | None = None) -> int | None:
+    """The id of the activity's responsible area: its own, else its node's (inherited)."""
+    if activity.area_id is not None:
+        return activity.area_id
+    return node_area_id(_activity_node(activity, nodes), nodes)
+
+
+def activity_area(activity: Activity, nodes: NodeMap | None = None) -> Area | None:
+    """The activity's responsible area: its own, else its node's (inherited)."""
+    if activity.area_id is not None:
+        return activity.area
+    return node_area(_activity_node(activity, nodes), nodes)
+
+
 class MonthlyTarget(models.Model):
     """A programmed quantity for one month. A month without a row is unknown, not zero."""
 

@@ -14,11 +14,20 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
-from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 
-from .models import Activity, AnnualProgram, AreaObjective, Beneficiary, MonthlyTarget, ProgramNode
+from .models import (
+    Activity,
+    AnnualProgram,
+    AreaObjective,
+    Beneficiary,
+    MonthlyTarget,
+    ProgramNode,
+    activity_area,
+    activity_area_id,
+    node_area_id,
+)
 
 MONTHS = range(1, 13)
 MONTH_LABELS = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
@@ -276,8 +285,7 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
     roots: list[OutlineNode] = []
     for n in nodes:  # parents come first: ordered by depth
         parent = outline_nodes.get(n.parent_id) if n.parent_id is not None else None
-        inherited = parent.area_id if parent is not None else None
-        view = OutlineNode(node=n, area_id=n.area_id if n.area_id is not None else inherited)
+        view = OutlineNode(node=n, area_id=node_area_id(n, by_id))
         outline_nodes[n.pk] = view
         if parent is not None:
             parent.children.append(view)
@@ -295,7 +303,7 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
         months_sum = a.months_sum or Decimal(0)  # type: ignore[attr-defined]
         fact = ActivityFacts(
             activity=a,
-            area_id=a.area_id if a.area_id is not None else holder.area_id,
+            area_id=activity_area_id(a, by_id),
             known_months=known,
             months_total=months_sum,
             line_ids=lines_by_activity.get(a.pk, []),
@@ -400,10 +408,7 @@ def activity_detail(*, institution: Institution, year: int, key: str) -> Activit
     path.reverse()
     if path:
         activity.node = path[-1]
-    area_id = activity_area_id(activity, nodes)
-    area = activity.area if activity.area_id is not None else None
-    if area is None and area_id is not None:
-        area = next(n.area for n in nodes.values() if n.area_id == area_id)
+    area = activity_area(activity, nodes)
     months: list[Decimal | None] = [None] * 12
     for mt in activity.monthly_targets.all():
         months[mt.month - 1] = mt.quantity

@@ -23,11 +23,16 @@ from rumbo.core.numbers import format_mx
 from rumbo.core.periods import Frequency, periods
 from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariable, Measurement
 from rumbo.indicators.selectors import annual_target
-from rumbo.institutions.access import activity_area_id
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.figures import period_figure, program_figures
 from rumbo.monitoring.models import PeriodReport, PeriodState
-from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, ProgramNode
+from rumbo.programs.models import (
+    Activity,
+    AnnualProgram,
+    AreaObjective,
+    ProgramNode,
+    activity_area_id,
+)
 from rumbo.programs.selectors import MONTH_NAMES
 
 from .fixes import ANY_FIELD, INSTITUTION, Fix

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.selectors import object_history
@@ -138,6 +138,25 @@ def test_failed_update_leaves_nothing_half_written(demo: Demo, actor: Actor):
     assert activity.description == "Atención de solicitudes de información pública"
     assert months_of(activity) == before
     assert not AuditEvent.objects.filter(action__startswith="activity").exists()
+
+
+def test_only_planeacion_reassigns_an_activity_area(demo: Demo, actor: Actor):
+    """The service itself refuses, whatever page or endpoint called it."""
+    activity = demo.activity_full  # inherits SE from its node; the enlace of SE writes it
+    enlace = Actor.for_user(demo.users["enlace_se"])
+    with pytest.raises(PermissionDenied) as exc:
+        activity_update(actor=enlace, activity=activity, area=demo.area_otra, description="X")
+    assert str(exc.value) == "Solo Planeación puede modificar la estructura del programa."
+    activity.refresh_from_db()
+    assert activity.area_id is None
+    assert activity.description == "Atención de solicitudes de información pública"
+    assert not AuditEvent.objects.filter(action__startswith="activity").exists()
+    # Sending the area it already has is no reassignment; Planeación (or the CLI) may move it.
+    assert activity_update(actor=enlace, activity=activity, area=None, description="X").changed
+    moved = activity_update(actor=actor, activity=activity, area=demo.area_otra)
+    assert moved.activity.area_id == demo.area_otra.pk
+    back = activity_update(actor=Actor.cli(), activity=activity, area=None)
+    assert back.activity.area_id is None
 
 
 def test_create_and_delete_activity_are_audited(demo: Demo, actor: Actor):

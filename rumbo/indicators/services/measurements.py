@@ -18,16 +18,17 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.periods import period as period_of
 from rumbo.core.semaforo import Direction, grade
-from rumbo.institutions.access import can_capture_indicator
-from rumbo.monitoring.errors import PeriodLocked, StaleVersion, WindowClosed
-from rumbo.monitoring.models import PeriodReport, PeriodState
+from rumbo.institutions.access import require_capture_indicator
+from rumbo.monitoring.cycle import capture_gate
+from rumbo.monitoring.errors import StaleVersion
+from rumbo.monitoring.models import PeriodReport
 from rumbo.monitoring.windows import window_for
 from rumbo.programs.services import quantity_parse
 
@@ -79,14 +80,6 @@ def _parse_values(
     return parsed
 
 
-def _locked_message(report: PeriodReport, month: int, year: int) -> str:
-    tail = " sin reabrirla." if report.state == PeriodState.APPROVED else " mientras se revisa."
-    return (
-        f"La captura de {month:02d}/{year} de esta área está {report.state_phrase}; "
-        f"no admite cambios{tail}"
-    )
-
-
 @transaction.atomic
 def measurement_save(
     *,
@@ -112,45 +105,39 @@ def measurement_save(
         .get(pk=indicator.pk)
     )
     program = indicator.row.mir.design.node.program
-    if not can_capture_indicator(
+    require_capture_indicator(
         user, institution_id=program.institution_id, area_id=indicator.area_id
-    ):
-        raise PermissionDenied(
-            "Solo Planeación o el enlace del área responsable pueden capturar este indicador."
-        )
+    )
     if isinstance(period, bool) or not isinstance(period, int):
         raise ValidationError({"period": "El periodo debe ser un número entero."})
     try:
         month = period_of(indicator.frequency, period).last_month
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from None
-    window = window_for(
-        institution=program.institution,
-        year=program.year,
-        month=month,
-        area=indicator.area,
-        today=today,
-    )
-    if not window.open:
-        raise WindowClosed(window.closed_message())
     report = (
         PeriodReport.objects.select_for_update()
         .filter(program=program, area=indicator.area, month=month)
         .first()
     )
-    if report is not None and report.locked:
-        raise PeriodLocked(_locked_message(report, month, program.year))
     entry = (
         Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
     )
-    stored = entry.version if entry else None
-    if version != stored:
-        raise StaleVersion(
-            current=stored,
-            submitted=version,
-            current_values=measurement_snapshot(entry) if entry else {},
-            submitted_values={"values": {k: str(v) for k, v in values.items()}},
-        )
+    capture_gate(  # the same gates as an activity's progress: window, lock, version
+        window=window_for(
+            institution=program.institution,
+            year=program.year,
+            month=month,
+            area=indicator.area,
+            today=today,
+        ),
+        report=report,
+        year=program.year,
+        month=month,
+        stored=entry.version if entry else None,
+        sent=version,
+        stored_values=measurement_snapshot(entry) if entry else {},
+        sent_values={"values": {k: str(v) for k, v in values.items()}},
+    )
     try:
         formula = parse(indicator.formula)
     except FormulaError as exc:  # only if the formula was stored around the services

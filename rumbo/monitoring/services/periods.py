@@ -1,14 +1,12 @@
 """The cycle of an area's monthly capture (``PeriodReport``), one service per transition.
 
-    borrador ─submit→ enviado ─approve→ aprobado ─reopen(reason)→ borrador
-    devuelto ─submit→ enviado ─return(reason)→ devuelto
-
-Submitting is for that area's Enlace or Planeación, within the capture window, and only a
-complete capture: every activity of the area with a positive programmed quantity that
-month has an entry, and every indicator of the area whose period closes that month has
-its measurement, each with its justification where the semáforo asks for one (bands may
-have changed since it was typed). Approving and returning need ``REVIEW_PROGRESS``;
-reopening ``MANAGE_MONITORING``. Each transition bumps ``version`` and is audited.
+Which state goes to which, and who may move it, is ``rumbo.monitoring.cycle.TRANSITIONS``
+(the capture page reads the same table); these services apply it. Submitting also needs
+the capture window open and a complete capture: every activity of the area with a
+positive programmed quantity that month has an entry, and every indicator of the area
+whose period closes that month has its measurement, each with its justification where
+the semáforo asks for one (bands may have changed since it was typed). Each transition
+bumps ``version`` and is audited.
 """
 
 from __future__ import annotations
@@ -17,20 +15,20 @@ from datetime import date
 from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.indicators.selectors import area_month_indicators
-from rumbo.institutions.access import Capability, can_submit_period, require
 from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, MonthlyTarget
 
 from ..bands import bands_for_activities
+from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition
 from ..errors import StaleVersion, WindowClosed
 from ..figures import capture_grade
-from ..models import PeriodReport, PeriodState, ProgressEntry
+from ..models import PeriodReport, ProgressEntry
 from ..selectors import area_activities
 from ..windows import window_for
 
@@ -57,13 +55,16 @@ def _state_label(report: PeriodReport | None) -> str:
     return report.state_phrase if report else "sin capturar"
 
 
-def _refuse(verb: str, report: PeriodReport | None, allowed: str) -> ValidationError:
-    return ValidationError(
-        {
-            "state": f"No se puede {verb}: la captura está {_state_label(report)} "
-            f"(debe estar {allowed})."
-        }
-    )
+def _check_state(transition: Transition, report: PeriodReport | None) -> PeriodReport:
+    """The report, if its state may take ``transition``; ``ValidationError`` otherwise."""
+    if report is None or not transition.leaves(report.state):
+        raise ValidationError(
+            {
+                "state": f"No se puede {transition.verb}: la captura está "
+                f"{_state_label(report)} (debe estar {transition.sources_phrase})."
+            }
+        )
+    return report
 
 
 def _check_version(report: PeriodReport, version: int | None) -> None:
@@ -83,8 +84,7 @@ def _move(
     actor: Actor,
     user: AnyUser,
     report: PeriodReport,
-    action: str,
-    state: PeriodState,
+    transition: Transition,
     reason: str = "",
     comment: str | None = None,
     submitted: bool = False,
@@ -92,7 +92,7 @@ def _move(
     before = period_snapshot(report)
     now = timezone.now()
     user_id = cast(int | None, user.pk) if user.is_authenticated else None
-    report.state = state
+    report.state = transition.target
     report.version += 1
     if comment is not None:
         report.comment = comment
@@ -104,7 +104,7 @@ def _move(
     audit_record(
         actor=actor,
         institution_id=report.program.institution_id,
-        action=action,
+        action=f"period.{transition.name}",
         obj=report,
         before=before,
         after=period_snapshot(report),
@@ -168,14 +168,12 @@ def period_submit(
 ) -> PeriodReport:
     """borrador | devuelto → enviado, for a complete capture within the window."""
     report = _report(program, area, month)
-    if not can_submit_period(user, program.institution, area):
-        raise PermissionDenied("Solo el enlace del área o Planeación pueden enviar la captura.")
-    if report is None or report.state not in (PeriodState.DRAFT, PeriodState.RETURNED):
-        if report is None:
-            raise ValidationError(
-                {"entries": "No hay avances capturados de este mes; no hay nada que enviar."}
-            )
-        raise _refuse("enviar", report, "en borrador o devuelta")
+    SUBMIT.require(user, program.institution, area)
+    if report is None:
+        raise ValidationError(
+            {"entries": "No hay avances capturados de este mes; no hay nada que enviar."}
+        )
+    report = _check_state(SUBMIT, report)
     _check_version(report, version)
     window = window_for(
         institution=program.institution, year=program.year, month=month, area=area, today=today
@@ -189,8 +187,7 @@ def period_submit(
         actor=actor,
         user=user,
         report=report,
-        action="period.submit",
-        state=PeriodState.SUBMITTED,
+        transition=SUBMIT,
         submitted=True,
     )
 
@@ -207,17 +204,14 @@ def period_approve(
     version: int | None = None,
 ) -> PeriodReport:
     """enviado → aprobado: the period is locked until Planeación reopens it."""
-    require(user, program.institution, Capability.REVIEW_PROGRESS)
-    report = _report(program, area, month)
-    if report is None or report.state != PeriodState.SUBMITTED:
-        raise _refuse("aprobar", report, "enviada")
+    APPROVE.require(user, program.institution, area)
+    report = _check_state(APPROVE, _report(program, area, month))
     _check_version(report, version)
     return _move(
         actor=actor,
         user=user,
         report=report,
-        action="period.approve",
-        state=PeriodState.APPROVED,
+        transition=APPROVE,
         reason=(comment or "").strip(),
         comment=(comment or "").strip(),
     )
@@ -235,18 +229,15 @@ def period_return(
     version: int | None = None,
 ) -> PeriodReport:
     """enviado → devuelto with the reviewer's observations (required)."""
-    require(user, program.institution, Capability.REVIEW_PROGRESS)
+    RETURN.require(user, program.institution, area)
     text = _reason(reason)
-    report = _report(program, area, month)
-    if report is None or report.state != PeriodState.SUBMITTED:
-        raise _refuse("devolver", report, "enviada")
+    report = _check_state(RETURN, _report(program, area, month))
     _check_version(report, version)
     return _move(
         actor=actor,
         user=user,
         report=report,
-        action="period.return",
-        state=PeriodState.RETURNED,
+        transition=RETURN,
         reason=text,
         comment=text,
     )
@@ -264,18 +255,15 @@ def period_reopen(
     version: int | None = None,
 ) -> PeriodReport:
     """aprobado → borrador, with a reason (required): the only way to change approved data."""
-    require(user, program.institution, Capability.MANAGE_MONITORING)
+    REOPEN.require(user, program.institution, area)
     text = _reason(reason)
-    report = _report(program, area, month)
-    if report is None or report.state != PeriodState.APPROVED:
-        raise _refuse("reabrir", report, "aprobada")
+    report = _check_state(REOPEN, _report(program, area, month))
     _check_version(report, version)
     return _move(
         actor=actor,
         user=user,
         report=report,
-        action="period.reopen",
-        state=PeriodState.DRAFT,
+        transition=REOPEN,
         reason=text,
         comment=text,
     )

@@ -24,21 +24,20 @@ from django.utils import timezone
 
 from rumbo.audit.services import Actor, Change, audit_record_many
 from rumbo.core.semaforo import Bands
-from rumbo.institutions.access import activity_area_id, can_capture
-from rumbo.programs.models import Activity, MonthlyTarget, ProgramNode
+from rumbo.institutions.access import can_capture
+from rumbo.programs.models import Activity, MonthlyTarget, ProgramNode, activity_area_id
 from rumbo.programs.services import quantity_parse
 
 from ..bands import bands_for_activities
+from ..cycle import capture_gate
 from ..errors import (
     GridRejected,
     MonitoringConflict,
-    PeriodLocked,
     RowError,
     StaleVersion,
-    WindowClosed,
 )
 from ..figures import capture_grade
-from ..models import PeriodReport, PeriodState, ProgressEntry
+from ..models import PeriodReport, ProgressEntry
 from ..selectors import policies_for, program_nodes
 from ..windows import extensions_for, window_status
 
@@ -159,7 +158,8 @@ class _Checked:
 def _gate(
     user: AnyUser, index: int, row: ProgressRow, ctx: _Context, seen: set[tuple[int, int]]
 ) -> _Checked:
-    """Access, month, window, lock and version of one row; raises the first failure."""
+    """Access, month, then the cycle's gates (window, lock, version) of one row; raises the
+    first failure."""
     activity = ctx.activities[row.activity.pk]
     if not can_capture(user, activity, ctx.nodes):
         raise PermissionDenied("No tienes permiso para capturar el avance de esta actividad.")
@@ -176,29 +176,17 @@ def _gate(
                 "asígnale una antes de capturar."
             }
         )
-    window = ctx.windows[(activity.program_id, area_id, row.month)]
-    if not window.open:
-        raise WindowClosed(window.closed_message())
-    report = ctx.reports.get((activity.program_id, area_id, row.month))
-    if report is not None and report.locked:
-        raise PeriodLocked(
-            f"La captura de {row.month:02d}/{activity.program.year} de esta área está "
-            f"{report.state_phrase}; no admite cambios"
-            + (
-                " sin reabrirla."
-                if report.state == PeriodState.APPROVED
-                else " mientras se revisa."
-            )
-        )
     entry = ctx.entries.get((activity.pk, row.month))
-    stored = entry.version if entry else None
-    if row.version != stored:
-        raise StaleVersion(
-            current=stored,
-            submitted=row.version,
-            current_values=entry_snapshot(entry) if entry else {},
-            submitted_values={"achieved": str(row.achieved).strip()},
-        )
+    capture_gate(
+        window=ctx.windows[(activity.program_id, area_id, row.month)],
+        report=ctx.reports.get((activity.program_id, area_id, row.month)),
+        year=activity.program.year,
+        month=row.month,
+        stored=entry.version if entry else None,
+        sent=row.version,
+        stored_values=entry_snapshot(entry) if entry else {},
+        sent_values={"achieved": str(row.achieved).strip()},
+    )
     achieved = quantity_parse(row.achieved, field="achieved", allow_none=False)
     assert achieved is not None  # noqa: S101 - allow_none=False
     return _Checked(

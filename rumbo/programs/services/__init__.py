@@ -3,7 +3,9 @@
 Every change goes through here — the web forms, the JSON API and the Excel upload — so
 validation, authorisation by the caller and the audit trail are the same everywhere.
 Callers check access first (``rumbo.institutions.access``); these functions validate,
-save and record who changed what, before and after, in one transaction.
+save and record who changed what, before and after, in one transaction. One rule of
+access lives here because it is about a field, not a page: only Planeación reassigns an
+activity's area (``activity_update`` refuses anyone else).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from .activities import (
     UNSET,
     ActivityResult,
+    activity_area_reassignable,
     activity_create,
     activity_delete,
     activity_set_calendar,
@@ -25,6 +28,7 @@ __all__ = [
     "QUANTUM",
     "UNSET",
     "ActivityResult",
+    "activity_area_reassignable",
     "activity_create",
     "activity_delete",
     "activity_months",

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
 from rumbo.core.text import clean
-from rumbo.institutions.models import Area
+from rumbo.institutions.access import Capability, can, require
+from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 
@@ -99,6 +101,27 @@ def _check_activity_fields(
         raise ValidationError(errors)
 
 
+def activity_area_reassignable(
+    *, user: AbstractBaseUser | AnonymousUser, institution: Institution
+) -> bool:
+    """Whether the user may move activities to another responsible area: Planeación only.
+
+    Pages ask it to hide the area field; ``activity_update`` enforces it.
+    """
+    return can(user, institution, Capability.EDIT_PROGRAM)
+
+
+def _check_area_change(actor: Actor, activity: Activity, area: Area | None) -> None:
+    """«Only Planeación reassigns an activity's area»: ``PermissionDenied`` otherwise.
+
+    Giving the area the activity already has is no change, so anyone who may write the
+    activity may send it. An operator at the command line (an actor without a user) may.
+    """
+    if actor.user is None or (area.pk if area else None) == activity.area_id:
+        return
+    require(actor.user, activity.program.institution, Capability.EDIT_PROGRAM)
+
+
 @transaction.atomic
 def activity_update(
     *,
@@ -117,15 +140,18 @@ def activity_update(
     """Change any subset of an activity's fields; only what is given is touched.
 
     ``annual_target`` and ``months`` accept Decimals, numbers or es-MX text; a month of
-    None is unknown. Writes one audit event with only the fields that changed.
+    None is unknown. Writes one audit event with only the fields that changed. Changing
+    ``area`` needs Planeación (``PermissionDenied`` otherwise).
     """
     activity = (
         Activity.objects.select_for_update(of=("self",))
-        .select_related("program", "node", "area", "unit")
+        .select_related("program__institution", "node", "area", "unit")
         .prefetch_related("monthly_targets", "lines_of_action")
         .get(pk=activity.pk)
     )
     program = activity.program
+    if area is not UNSET:
+        _check_area_change(actor, activity, area)
     old_months = activity_months(activity)
     before = activity_snapshot(activity, old_months)
     _check_activity_fields(

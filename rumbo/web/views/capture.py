@@ -28,9 +28,6 @@ from rumbo.audit.services import Actor
 from rumbo.core.numbers import format_mx
 from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import (
-    Capability,
-    activity_area_id,
-    can,
     can_capture,
     can_capture_indicator,
     can_submit_period,
@@ -40,13 +37,20 @@ from rumbo.institutions.access import (
 )
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.selectors import area_by_code
+from rumbo.monitoring.cycle import (
+    APPROVE,
+    REOPEN,
+    RETURN,
+    SUBMIT,
+    TRANSITIONS,
+    Transition,
+    lock_message,
+)
 from rumbo.monitoring.errors import GridRejected, MonitoringConflict, RowError, StaleVersion
 from rumbo.monitoring.evidence import evidence_add, evidence_remove
 from rumbo.monitoring.models import (
-    CAPTURE_STATE_PHRASES,
     Evidence,
     PeriodReport,
-    PeriodState,
     ProgressEntry,
 )
 from rumbo.monitoring.selectors import (
@@ -65,7 +69,7 @@ from rumbo.monitoring.services import (
     progress_save_many,
 )
 from rumbo.monitoring.windows import WindowStatus, extensions_for, window_status
-from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.models import AnnualProgram, ProgramNode, activity_area_id
 from rumbo.programs.selectors import program_get
 from rumbo.web.forms.capture import (
     CommentForm,
@@ -300,15 +304,7 @@ class GridPage:
                 "del área y Planeación."
             )
         if self.grid.locked:
-            state = CAPTURE_STATE_PHRASES[PeriodState(self.grid.state)]
-            reasons.append(
-                f"La captura está {state}; no admite cambios"
-                + (
-                    " mientras se revisa."
-                    if self.grid.state == PeriodState.SUBMITTED
-                    else " salvo que Planeación la reabra."
-                )
-            )
+            reasons.append(lock_message(self.grid.state, hint="planeacion"))
         if not self.window.open:
             reasons.append(self.window.closed_message())
         return reasons
@@ -317,22 +313,22 @@ class GridPage:
     def state_label(self) -> str:
         return self.grid.state.label
 
+    def _offers(self, transition: Transition, may: bool) -> bool:
+        """Whether the page offers a move: the user may make it and the capture may take it."""
+        state = self.grid.period.state if self.grid.period is not None else None
+        return may and transition.leaves(state)
+
     @property
     def can_send(self) -> bool:
-        return (
-            self.may_submit
-            and self.grid.period is not None
-            and self.grid.state in (PeriodState.DRAFT, PeriodState.RETURNED)
-            and self.window.open
-        )
+        return self._offers(SUBMIT, self.may_submit) and self.window.open
 
     @property
     def can_decide(self) -> bool:
-        return self.may_review and self.grid.state == PeriodState.SUBMITTED
+        return self._offers(APPROVE, self.may_review)
 
     @property
     def can_reopen(self) -> bool:
-        return self.may_reopen and self.grid.state == PeriodState.APPROVED
+        return self._offers(REOPEN, self.may_reopen)
 
     @property
     def url(self) -> str:
@@ -397,9 +393,9 @@ def load_grid(
         # The area's Enlace or Planeación, even for an area whose month holds only indicators.
         may_capture=any(r.may_capture for r in rows)
         or can_capture_indicator(user, institution_id=institution.pk, area_id=area.pk),
-        may_submit=can_submit_period(user, institution, area),
-        may_review=can(user, institution, Capability.REVIEW_PROGRESS),
-        may_reopen=can(user, institution, Capability.MANAGE_MONITORING),
+        may_submit=SUBMIT.may(user, institution, area),
+        may_review=APPROVE.may(user, institution, area),  # approving and returning go together
+        may_reopen=REOPEN.may(user, institution, area),
     )
 
 
@@ -530,12 +526,13 @@ def _workflow(
         "month": month,
         "version": _period_version(request),
     }
+    transition = _BY_VERB[action]
     reason_form: ReasonForm | None = None
     try:
-        if action == "enviar":
+        if transition is SUBMIT:
             period_submit(**common)
             done = "Se envió la captura a revisión."
-        elif action == "aprobar":
+        elif transition is APPROVE:
             form = CommentForm(request.POST)
             form.is_valid()
             period_approve(**common, comment=form.cleaned_data.get("motivo", ""))
@@ -547,14 +544,14 @@ def _workflow(
                 _check_action_allowed(page, action)
                 page.errors.append(
                     "Escribe las observaciones para devolver la captura."
-                    if action == "devolver"
+                    if transition is RETURN
                     else "Escribe el motivo para reabrir la captura."
                 )
                 return _render_grid(
                     request, page, status=400, reason_form=reason_form, open_action=action
                 )
             reason = reason_form.cleaned_data["motivo"]
-            if action == "devolver":
+            if transition is RETURN:
                 period_return(**common, reason=reason)
                 done = "Se devolvió la captura con observaciones."
             else:
@@ -580,20 +577,19 @@ def _workflow(
 
 
 def _check_action_allowed(page: GridPage, action: str) -> None:
-    allowed = {
-        "devolver": page.may_review,
-        "reabrir": page.may_reopen,
-    }
-    if not allowed.get(action, False):
+    """For the moves that ask for a reason (return, reopen), before saying it is missing."""
+    transition = _BY_VERB[action]
+    may = {RETURN: page.may_review, REOPEN: page.may_reopen}
+    if not may.get(transition, False):
         raise CaptureDenied(
-            "No tienes permiso para "
-            + ("devolver" if action == "devolver" else "reabrir")
-            + " esta captura.",
+            f"No tienes permiso para {transition.verb} esta captura.",
             "Devuelven y aprueban Revisión y Planeación; reabre solo Planeación.",
         )
 
 
-ACTIONS = {"guardar", "enviar", "aprobar", "devolver", "reabrir"}
+# The page's buttons send the cycle's verbs (enviar, aprobar, devolver, reabrir).
+_BY_VERB = {t.verb: t for t in TRANSITIONS.values()}
+ACTIONS = {"guardar", *_BY_VERB}
 
 
 @login_required

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
-from rumbo.institutions.access import Capability, can
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
 from rumbo.programs.catalog import unit_choices
-from rumbo.programs.models import AnnualProgram
+from rumbo.programs.models import AnnualProgram, node_area
 from rumbo.programs.selectors import node_list, program_get
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
@@ -28,7 +27,7 @@ from rumbo.web.selectors import activity_level_name, node_level_name
 
 from ..common import institution_context
 from .base import (
-    ActivityData,
+    Denied,
     activity_url,
     check_structure,
     check_writable,
@@ -40,7 +39,7 @@ from .base import (
 
 def _areas(request: HttpRequest, institution: Institution) -> QuerySet[Area] | None:
     """The areas to choose from, or None when the user may not reassign activities."""
-    if not can(request.user, institution, Capability.EDIT_PROGRAM):
+    if not services.activity_area_reassignable(user=request.user, institution=institution):
         return None
     return area_choices(institution=institution)
 
@@ -67,7 +66,7 @@ def activity_edit(
 ) -> HttpResponse:
     data = load_activity(institution, year, key)
     check_writable(request, data)
-    inherited = _inherited_area(data)
+    inherited = node_area(data.nodes.get(data.activity.node_id), data.nodes)
     kwargs: dict[str, Any] = {
         "units": unit_choices(institution=institution),
         "areas": _areas(request, institution),
@@ -105,6 +104,8 @@ def activity_edit(
             )
         except ValidationError as exc:
             _service_errors(form, exc)
+        except PermissionDenied as exc:  # the area, for a user who is not Planeación
+            raise Denied(str(exc), data, by_area=False) from exc
         else:
             if result.changed:
                 messages.success(request, f"Se guardaron los cambios de {activity.key}.")
@@ -112,13 +113,6 @@ def activity_edit(
                 messages.info(request, "No había cambios que guardar.")
             return HttpResponseRedirect(activity_url(data))
     return page(request, data, "web/activity_edit.html", form=form)
-
-
-def _inherited_area(data: ActivityData) -> Area | None:
-    for step in reversed(data.path):
-        if step.node.area_id is not None:
-            return step.node.area
-    return None
 
 
 @login_required

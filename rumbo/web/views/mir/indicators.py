@@ -31,6 +31,7 @@ from rumbo.indicators.services import (
 )
 from rumbo.institutions.access import can_capture_indicator, require_edit_design
 from rumbo.institutions.models import Area
+from rumbo.monitoring.cycle import lock_message
 from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
 from rumbo.web.forms.mir import (
     DEFAULT_FREQUENCY,
@@ -165,8 +166,13 @@ def indicator_measure(
         readonly.append(line.window.closed_message())
     if line.locked and line.report is not None:
         readonly.append(
-            f"La captura de {line.month:02d}/{detail.program.year} de "
-            f"{detail.indicator.area.code} está {line.report.state_phrase}; no admite cambios."
+            lock_message(
+                line.report.state,
+                month=line.month,
+                year=detail.program.year,
+                area=detail.indicator.area.code,
+                hint="",
+            )
         )
     inputs = [
         {
