@@ -12,16 +12,51 @@
   if (!grid) return;
   var inputs = Array.prototype.slice.call(grid.querySelectorAll("[data-achieved-input]"));
 
-  // es-MX and plain numbers: 1,234.5 · 1234.5 · 12 (spaces ignored). NaN when not a number.
+  // Exact decimals, as the server computes (rumbo.core.semaforo): a number is an integer
+  // and a scale (12.5 → {n: 125n, s: 1}), so that 0.99 of 1.1 is exactly 90 %, never the
+  // 89.999… % of binary floating point, and a percentage rounds half up like the server.
+  function decimal(text) {
+    var m = /^(\d*)(?:\.(\d*))?$/.exec(text);
+    if (!m || (m[1] === "" && !m[2])) return null;
+    var frac = m[2] || "";
+    return { n: BigInt((m[1] || "0") + frac), s: frac.length };
+  }
+
+  function scaled(d, scale) { return d.n * BigInt(10) ** BigInt(scale - d.s); }
+
+  function add(a, b) {
+    var s = Math.max(a.s, b.s);
+    return { n: scaled(a, s) + scaled(b, s), s: s };
+  }
+
+  // Compare achieved × 100 with edge × programmed: -1, 0 or 1.
+  function comparePercent(achieved, programmed, edge) {
+    var s = Math.max(achieved.s, programmed.s + edge.s);
+    var left = scaled({ n: achieved.n * BigInt(100), s: achieved.s }, s);
+    var right = scaled({ n: edge.n * programmed.n, s: programmed.s + edge.s }, s);
+    return left < right ? -1 : left > right ? 1 : 0;
+  }
+
+  // achieved ÷ programmed × 100, rounded half up to 2 decimals, written in es-MX.
+  function percentText(achieved, programmed) {
+    var s = Math.max(achieved.s, programmed.s);
+    var a = scaled(achieved, s), p = scaled(programmed, s);
+    var hundredths = (a * BigInt(20000) + p) / (BigInt(2) * p); // round half up
+    var whole = (hundredths / BigInt(100)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var cents = (hundredths % BigInt(100)).toString().padStart(2, "0").replace(/0+$/, "");
+    return whole + (cents ? "." + cents : "");
+  }
+
+  // es-MX and plain numbers: 1,234.5 · 1234.5 · 12 (spaces ignored). null when not a number.
   function parseNumber(text) {
     var t = String(text || "").replace(/[\s\u00a0]/g, "").replace(/,/g, "");
-    if (!/^\d*\.?\d+$|^\d+\.$/.test(t)) return NaN;
-    return parseFloat(t);
+    if (!/^\d*\.?\d+$|^\d+\.$/.test(t)) return null;
+    return decimal(t);
   }
 
   function num(row, name) {
     var v = row.getAttribute(name);
-    return v === null || v === "" ? null : parseFloat(v);
+    return v === null || v === "" ? null : decimal(v);
   }
 
   var LABELS = { verde: "Verde", amarillo: "Amarillo", rojo: "Rojo", gris: "Gris" };
@@ -33,18 +68,21 @@
     var typed = parseNumber(input.value);
     var programmed = num(row, "data-programmed-cum");
     var light = "gris", text;
-    if (input.value.trim() === "" || isNaN(typed)) {
+    if (input.value.trim() === "" || typed === null) {
       text = input.value.trim() === "" ? "Gris · sin dato" : "Gris · cantidad no válida";
-    } else if (programmed === null || programmed <= 0) {
+    } else if (programmed === null || programmed.n <= BigInt(0)) {
       text = "Gris · sin programación";
     } else {
       // Like the server: grade the exact ratio, show it rounded to 2 decimals.
-      var exact = ((num(row, "data-achieved-before") || 0) + typed) / programmed * 100;
-      var ratio = Math.round(exact * 100) / 100;
-      if (exact >= num(row, "data-green-low") && exact <= num(row, "data-green-high")) light = "verde";
-      else if (exact >= num(row, "data-yellow-low") && exact <= num(row, "data-yellow-high")) light = "amarillo";
+      var achieved = add(num(row, "data-achieved-before") || { n: BigInt(0), s: 0 }, typed);
+      var within = function (low, high) {
+        return comparePercent(achieved, programmed, num(row, low)) >= 0 &&
+          comparePercent(achieved, programmed, num(row, high)) <= 0;
+      };
+      if (within("data-green-low", "data-green-high")) light = "verde";
+      else if (within("data-yellow-low", "data-yellow-high")) light = "amarillo";
       else light = "rojo";
-      text = LABELS[light] + " · " + ratio.toLocaleString("es-MX", { maximumFractionDigits: 2 }) + " %";
+      text = LABELS[light] + " · " + percentText(achieved, programmed) + " %";
     }
     badge.className = "light light-" + light + " preview";
     badge.textContent = text;
