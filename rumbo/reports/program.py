@@ -50,7 +50,7 @@ class ProgramReport:
 
 def unit_note(units: set[int | None]) -> str:
     """Why a total is not given: quantities of different units are never added."""
-    return f"{len(units)} unidades de medida distintas: no se suman" if len(units) > 1 else ""
+    return f"{len(units)} unidades de medida (no se suman)" if len(units) > 1 else ""
 
 
 def _flatten(program: AnnualProgram, node: TreeNode) -> list[ProgramLine]:

@@ -233,7 +233,7 @@ def test_program_and_mir_reports(demo):
     assert program.activity_count == 5
     # Reports and events are never added up: no total, and the reason.
     assert program.annual_total is None and program.month_totals is None
-    assert program.unit_note == "2 unidades de medida distintas: no se suman"
+    assert program.unit_note == "2 unidades de medida (no se suman)"
     (project_do,) = [ln for ln in program.lines if ln.node and ln.node.key == "0201"]
     assert project_do.annual_total == D(2) and project_do.unit_note == ""
     rows = [ln.row for ln in program.lines if ln.row]

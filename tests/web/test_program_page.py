@@ -92,7 +92,7 @@ def test_area_summary_adds_targets_activities_and_observations_per_area(as_user,
     # activities, with observations, distinct units, annual quantity when one unit
     report_unit = demo.activity_full.unit.name.lower()
     assert by_area["Dirección de Organización (DO)"] == ["1", "0", "1", f"2 {report_unit}"]
-    none_added = "no se suman (2 unidades)"
+    none_added = "2 unidades (no se suman)"
     assert by_area["Secretaría Ejecutiva (SE)"] == ["4", "2", "2", none_added]
     assert by_area["Total del programa"] == ["5", "2", "2", none_added]
     assert "la misma unidad" in html  # the note on never adding different units
@@ -392,11 +392,11 @@ def test_quantities_of_different_units_are_never_added(as_user, demo):
     for it, its project or the program; subprogram 02 has one unit and keeps its total."""
     html = get(as_user("consulta"), program_url())
     text = re.sub(r"<[^>]+>", "", html)
-    assert "SE · 4 actividades · no se suman: 2 unidades de medida distintas" in text
+    assert "SE · 4 actividades · 2 unidades de medida (no se suman)" in text
     assert "4,085" not in html
     assert "1 actividad · total anual 2" in text
     section = get(as_user("consulta"), section_url(demo.subprogram))
     total = re.search(r"<tfoot>.*?</tfoot>", section, re.S)
     assert total
-    assert "no se suman: 2 unidades de medida distintas" in total.group(0)
+    assert "2 unidades de medida (no se suman)" in total.group(0)
     assert "4,085" not in section
