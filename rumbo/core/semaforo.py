@@ -47,6 +47,11 @@ class NoGrade(StrEnum):
     NOT_REPORTED = "sin dato"
 
 
+EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
+"""The names of the four band edges, in order: ``Bands``' fields, the models' columns and
+the forms' fields."""
+
+
 @dataclass(frozen=True)
 class Bands:
     """Band edges in percent; validated so that they are ordered."""

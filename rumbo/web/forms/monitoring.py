@@ -7,11 +7,10 @@ from typing import Any
 
 from django import forms
 
-from rumbo.core.semaforo import PROFILES, Bands
+from rumbo.core.semaforo import EDGES, PROFILES, Bands
 from rumbo.institutions.models import Area, Institution
 from rumbo.web.forms.users import AreaChoiceField
 
-EDGE_FIELDS = ("yellow_low", "green_low", "green_high", "yellow_high")
 CUSTOM = "custom"
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MONTH_CHOICES = [
@@ -65,14 +64,14 @@ class BandsFields(forms.Form):
         profile = self.cleaned_data["profile"]
         if profile != CUSTOM:
             bands = PROFILES[profile][1]
-            return {name: getattr(bands, name) for name in EDGE_FIELDS}
-        return {name: self.cleaned_data.get(name, "") for name in EDGE_FIELDS}
+            return {name: getattr(bands, name) for name in EDGES}
+        return {name: self.cleaned_data.get(name, "") for name in EDGES}
 
     @classmethod
     def initial_for(cls, bands: Bands) -> dict[str, object]:
         return {
             "profile": profile_for(bands),
-            **{name: format(getattr(bands, name).normalize(), "f") for name in EDGE_FIELDS},
+            **{name: format(getattr(bands, name).normalize(), "f") for name in EDGES},
         }
 
 
@@ -94,7 +93,7 @@ class PolicyForm(BandsFields):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    field_order = ["close_day", "evidence_max_mb", "profile", *EDGE_FIELDS, "reason"]
+    field_order = ["close_day", "evidence_max_mb", "profile", *EDGES, "reason"]
 
 
 class ActivityBandsForm(BandsFields):
