@@ -195,7 +195,7 @@ def bands_override_set(
     """
     bands = bands_parse(edges)
     text = (reason or "").strip()
-    override = model.objects.select_for_update().filter(**{owner_field: owner}).first()
+    override = model._default_manager.select_for_update().filter(**{owner_field: owner}).first()
     before = bands_snapshot(override.bands) if override else None
     if override is None:
         override = model(**{owner_field: owner})
@@ -226,7 +226,7 @@ def bands_override_clear(
     reason: str = "",
 ) -> bool:
     """Drop the object's override (it follows its institution again); False if none."""
-    override = model.objects.select_for_update().filter(**{owner_field: owner}).first()
+    override = model._default_manager.select_for_update().filter(**{owner_field: owner}).first()
     if override is None:
         return False
     before = bands_snapshot(override.bands)
