@@ -20,23 +20,6 @@ from rumbo.strategy.models import LineOfAction
 
 from .models import Activity, AnnualProgram, AreaObjective, Beneficiary, MonthlyTarget, ProgramNode
 
-MONTHS = range(1, 13)
-MONTH_LABELS = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
-MONTH_NAMES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
-
 CALENDAR_OK = "ok"
 CALENDAR_INCOMPLETE = "incomplete"
 CALENDAR_MISMATCH = "mismatch"

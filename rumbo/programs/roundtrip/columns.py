@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rumbo.core.periods import MONTH_LABELS
 from rumbo.core.text import normalize
 from rumbo.programs.models import DEFAULT_LEVEL_NAMES, AnnualProgram
-from rumbo.programs.selectors import MONTH_LABELS
 
 SHEET_ACTIVITIES = "Actividades"
 SHEET_CATALOGUES = "Catálogos"

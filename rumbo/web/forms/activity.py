@@ -14,11 +14,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.institutions.models import Area
 from rumbo.programs.calendarize import MAX_PLACES
 from rumbo.programs.models import ProgramNode, UnitOfMeasure
 from rumbo.strategy.models import LineOfAction
-from rumbo.web.templatetags.rumbo import MONTH_NAMES
 
 from . import set_choices
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from django import forms
 
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.design.models import Treatment, TreeKind, TreeRole
-from rumbo.web.templatetags.rumbo import MONTH_NAMES
 
 from . import set_choices
 

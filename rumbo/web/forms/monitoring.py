@@ -7,26 +7,14 @@ from typing import Any
 
 from django import forms
 
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import EDGES, PROFILES, Bands
 from rumbo.institutions.models import Area, Institution
 from rumbo.web.forms.users import AreaChoiceField
 
 CUSTOM = "custom"
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-MONTH_CHOICES = [
-    (1, "Enero"),
-    (2, "Febrero"),
-    (3, "Marzo"),
-    (4, "Abril"),
-    (5, "Mayo"),
-    (6, "Junio"),
-    (7, "Julio"),
-    (8, "Agosto"),
-    (9, "Septiembre"),
-    (10, "Octubre"),
-    (11, "Noviembre"),
-    (12, "Diciembre"),
-]
+MONTH_CHOICES = [(i, name.capitalize()) for i, name in enumerate(MONTH_NAMES, start=1)]
 
 
 def profile_for(bands: Bands) -> str:

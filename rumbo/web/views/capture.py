@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
 from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTHS
 from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import (
     Capability,
@@ -79,8 +80,6 @@ from rumbo.web.forms.capture import (
 from rumbo.web.templatetags.rumbo import month_name
 
 from .common import institution_context
-
-MONTHS = range(1, 13)
 
 # --- refusals ------------------------------------------------------------------------------
 
