@@ -17,7 +17,6 @@ from rumbo.institutions.access import Capability, access_activity, institution_f
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.selectors import ActivityRow, activity_detail
-from rumbo.web.selectors import activity_level_name, node_level_name
 
 from ..common import institution_context
 
@@ -60,8 +59,8 @@ def load_activity(institution: Institution, year: int, key: str) -> ActivityData
         program=program,
         activity=detail.activity,
         nodes=detail.nodes,
-        path=[PathStep(level_name=node_level_name(program, n.depth), node=n) for n in detail.path],
-        level_name=activity_level_name(program),
+        path=[PathStep(level_name=program.level_name(n.depth), node=n) for n in detail.path],
+        level_name=program.activity_level_name,
         area=detail.area,
         row=detail.row,
     )

@@ -24,7 +24,6 @@ from rumbo.programs.selectors import node_list, program_get
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 from rumbo.web.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
-from rumbo.web.selectors import activity_level_name, node_level_name
 
 from ..common import institution_context
 from .base import (
@@ -153,7 +152,7 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
     nodes = node_list(program=program)
     parents = {n.parent_id for n in nodes if n.parent_id is not None}
     leaves = [
-        (n, f"{node_level_name(program, n.depth)} {n.key} · {n.name[:80]}")
+        (n, f"{program.level_name(n.depth)} {n.key} · {n.name[:80]}")
         for n in sorted(nodes, key=lambda n: n.key)
         if n.pk not in parents
     ]
@@ -168,7 +167,7 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
         institution,
         "program",
         program=program,
-        level_name=activity_level_name(program),
+        level_name=program.activity_level_name,
         has_leaves=bool(leaves),
     )
     if request.method != "POST":
