@@ -39,14 +39,6 @@ def _pick(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None)
 
 
-def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
-    """Put a service's ``ValidationError.message_dict`` next to the matching fields."""
-    for key, messages in errors.items():
-        field = key if key in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
-
-
 class ItemForm(forms.Form):
     """Base of the item forms: ``options`` gives the choices of its pick fields."""
 

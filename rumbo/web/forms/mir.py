@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rumbo.core.errors import form_add_errors
 from rumbo.core.periods import FREQUENCY_CHOICES, Frequency, Period, periods
 from rumbo.indicators.models import (
     DIRECTION_CHOICES,
@@ -154,14 +155,7 @@ class IndicatorForm(forms.Form):
 
     def apply_errors(self, exc: ValidationError) -> list[str]:
         """Put each service error on its field; returns those that belong to no field."""
-        other: list[str] = []
-        for field, messages in exc.message_dict.items():
-            if field in self.fields:
-                for message in messages:
-                    self.add_error(field, message)
-            else:
-                other.extend(messages)
-        return other
+        return form_add_errors(self, exc, keep_others=True)
 
 
 def indicator_initial(indicator: Indicator) -> dict[str, Any]:

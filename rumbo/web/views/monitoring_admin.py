@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, PROFILES, Bands, Light, grade
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
@@ -42,7 +43,6 @@ from rumbo.web.forms.monitoring import (
     ExtensionForm,
     PolicyForm,
 )
-from rumbo.web.forms.users import service_errors
 
 from .common import institution_context
 
@@ -119,7 +119,7 @@ def monitoring_settings(request: HttpRequest, code: str) -> HttpResponse:
                         actor=actor, institution=institution, reason=reason, **edges
                     )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "Se guardó la configuración del seguimiento.")
             return redirect("web:monitoring_settings", code=institution.code)
@@ -169,7 +169,7 @@ def window_extensions(request: HttpRequest, code: str) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             who = ext.area.name if ext.area else "todas las áreas"
             messages.success(
@@ -251,7 +251,7 @@ def bands_override_page(
         try:
             set_bands(actor=actor, reason=set_form.cleaned_data["reason"], **set_form.edges())
         except ValidationError as exc:
-            service_errors(set_form, exc)
+            form_add_errors(set_form, exc)
         else:
             messages.success(request, set_message)
             return redirect(page_url)

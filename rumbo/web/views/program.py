@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.imports.selectors import finding_counts_by_activity
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
@@ -169,8 +170,7 @@ def node_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 objective=form.cleaned_data["objective"],
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            form_add_errors(form, error)
         else:
             messages.success(request, f"Se agregó {level_name.lower()} {node.key}.")
             if parent is None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.institutions.access import Capability, can
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_choices
@@ -50,12 +51,6 @@ def _lines(program: AnnualProgram) -> list[LineOfAction]:
             "objective", "program"
         )
     )
-
-
-def _service_errors(form: ActivityForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required
@@ -103,7 +98,7 @@ def activity_edit(
                 **changes,
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if result.changed:
                 messages.success(request, f"Se guardaron los cambios de {activity.key}.")
@@ -191,7 +186,7 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
                 reason=cd["reason"],
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Se creó la actividad {activity.key}.")
             return HttpResponseRedirect(

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_messages, form_add_errors
 from rumbo.core.numbers import to_json_number
 from rumbo.indicators.formula import FormulaError, parse
 from rumbo.indicators.models import Indicator, MirRow
@@ -49,7 +50,7 @@ from rumbo.web.forms.mir import (
 from rumbo.web.views.capture import window_text
 
 from ..common import institution_context
-from .shared import design_for, error_messages, indicator_for, may_edit, mir_of, row_of
+from .shared import design_for, indicator_for, may_edit, mir_of, row_of
 
 
 def indicator_url(code: str, indicator_id: int) -> str:
@@ -245,12 +246,7 @@ def _form_page(
                 else:
                     saved = indicator_update(actor=actor, indicator=ind, data=data)
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    if field in form.fields:
-                        for m in msgs:
-                            form.add_error(field, m)
-                    else:
-                        errors.extend(msgs)
+                errors.extend(form_add_errors(form, exc, keep_others=True))
             else:
                 messages.success(request, f"Se guardó el indicador «{saved.name}».")
                 return HttpResponseRedirect(indicator_url(institution.code, saved.pk))
