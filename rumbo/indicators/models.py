@@ -30,9 +30,6 @@ class Level(models.TextChoices):
     ACTIVIDAD = "actividad", "Actividad"
 
 
-LEVEL_ORDER = {lvl.value: i for i, lvl in enumerate(Level)}
-
-
 class Mir(TimeStamped):
     design = models.OneToOneField(ProgramDesign, on_delete=models.CASCADE, related_name="mir")
     notes = models.TextField("notas", blank=True)

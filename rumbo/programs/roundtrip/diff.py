@@ -24,15 +24,6 @@ from .columns import ANNUAL, AREA, DESCRIPTION, LINES, SHEET_ACTIVITIES, UNIT, L
 from .read import RowError, UploadRow
 from .template import Catalogues, catalogues_load
 
-FIELD_LABELS = {
-    "node": "Nivel",
-    "description": DESCRIPTION,
-    "area": AREA,
-    "unit": UNIT,
-    "annual_target": ANNUAL,
-    "lines_of_action": LINES,
-}
-
 
 @dataclass(frozen=True)
 class FieldChange:
