@@ -1,6 +1,6 @@
 """The semáforo: one function that grades achieved against programmed, used everywhere.
 
-Ratio (DOMAIN.md §4): ascending ``achieved / programmed``; descending
+Ratio: ascending ``achieved / programmed``; descending
 ``programmed / achieved``, as a percentage. Bands are four edges in percent:
 
     red < yellow_low ≤ yellow < green_low ≤ GREEN ≤ green_high < yellow ≤ yellow_high < red
@@ -88,7 +88,7 @@ class Grade:
 
     @property
     def needs_justification(self) -> bool:
-        """Variances outside the green band need a written justification (DOMAIN.md §5)."""
+        """Variances outside the green band need a written justification."""
         return self.light in (Light.YELLOW, Light.RED)
 
 

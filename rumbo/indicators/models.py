@@ -308,7 +308,7 @@ class ActivityMirLink(models.Model):
 
 
 class MirPolicy(TimeStamped):
-    """Per-institution expectations the MIR checker warns against (DOMAIN.md §3)."""
+    """Per-institution expectations the MIR checker warns against (docs/mir-checker.md)."""
 
     institution = models.OneToOneField(
         Institution, on_delete=models.CASCADE, related_name="mir_policy"

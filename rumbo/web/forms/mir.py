@@ -29,7 +29,8 @@ from rumbo.institutions.models import Area
 
 EXTRA_VARIABLE_ROWS = 2
 CREMAA_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
-# Default frequency per level (DOMAIN.md §3) for a new indicator.
+# Default frequency per level for a new indicator, one the MIR checker expects of that
+# level (``rumbo.indicators.checker.DEFAULT_EXPECTATIONS``).
 DEFAULT_FREQUENCY = {
     Level.FIN: Frequency.ANNUAL,
     Level.PROPOSITO: Frequency.ANNUAL,

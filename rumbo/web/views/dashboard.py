@@ -1,4 +1,4 @@
-"""Monitoring dashboards: the whole program, one area, one subprogram (issue 4).
+"""Monitoring dashboards: the whole program, one area, one subprogram.
 
 Any member of the institution may view them (reading progress is open to every role, as
 reading the program is); an Enlace sees every area, like on the program page. The

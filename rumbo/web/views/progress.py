@@ -1,5 +1,5 @@
-"""The activities behind a progress figure: a filtered list with each activity's figures
-(issue 12, «drill-down everywhere»).
+"""The activities behind a progress figure: a filtered list with each activity's figures, so
+that every figure can be traced to the activities it counts.
 
 Every count of a report or a dashboard («3 en rojo en SE») links here with the same month
 and filters, and this page lists exactly those activities. The figures and their summary
