@@ -40,7 +40,7 @@ class UnitOfMeasure(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.normalized = normalize(self.name)
         super().save(*args, **kwargs)
 

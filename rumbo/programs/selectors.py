@@ -259,7 +259,7 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
         if holder is None:
             continue
         known = a.known_months  # type: ignore[attr-defined]  # annotated above
-        months_sum = a.months_sum or Decimal(0)  # type: ignore[attr-defined]
+        months_sum = a.months_sum or Decimal(0)
         fact = ActivityFacts(
             activity=a,
             area_id=a.area_id if a.area_id is not None else holder.area_id,

@@ -10,7 +10,7 @@ from rumbo.institutions.models import Area, Institution, Role
 
 
 class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Area) -> str:
         return f"{obj.name} ({obj.code})"
 
 

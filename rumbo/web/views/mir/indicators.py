@@ -260,7 +260,7 @@ def _form_page(
         typed_targets = {t.period: format(t.value.normalize(), "f") for t in ind.targets.all()}
         frequency = ind.frequency
     else:
-        frequency = DEFAULT_FREQUENCY.get(row.level, "anual")  # type: ignore[call-overload]
+        frequency = DEFAULT_FREQUENCY.get(row.level, "anual")  # type: ignore[call-overload]  # row.level is a Level value
         form = IndicatorForm(
             initial={"frequency": frequency, "area": design.node.area_id, "unit": "Porcentaje"},
             areas=areas,
