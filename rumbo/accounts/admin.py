@@ -12,8 +12,8 @@ class LoginAttemptAdmin(admin.ModelAdmin):
     search_fields = ["username", "ip_address"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False

@@ -123,7 +123,7 @@ def user_create(
     except ValidationError as exc:
         errors.update(exc.message_dict)
         data = {"username": username, "first_name": first_name, "last_name": last_name}
-    user: User = get_user_model()(**data)  # type: ignore[assignment]
+    user: User = get_user_model()(**data)
     if password:
         try:
             _password_check(password, user)

@@ -90,9 +90,3 @@ def login_record(*, username: str, ip_address: str | None, succeeded: bool) -> L
     return LoginAttempt.objects.create(
         username=username_key(username), ip_address=ip_address, succeeded=succeeded
     )
-
-
-def login_attempts_prune(*, older_than: timedelta = timedelta(days=30)) -> int:
-    """Delete attempts older than that (they no longer count); returns how many."""
-    deleted, _ = LoginAttempt.objects.filter(created_at__lt=timezone.now() - older_than).delete()
-    return deleted

@@ -25,6 +25,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from rumbo.core.errors import error_items
 from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
 
 UNAUTHORIZED = (
@@ -83,14 +84,6 @@ def responses(
 def api_field(name: str) -> str:
     head, dot, rest = name.partition(".")
     return FIELD_NAMES.get(head, head) + dot + rest
-
-
-def _field_errors(message_dict: Mapping[str, Iterable[str]]) -> list[dict[str, str]]:
-    return [
-        {"field": "" if field == "__all__" else api_field(field), "message": message}
-        for field, messages in message_dict.items()
-        for message in messages
-    ]
 
 
 # --- request parsing (pydantic) -----------------------------------------------------------
@@ -188,10 +181,10 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
         return message(request, 404, text or "No existe.")
 
     def on_service_invalid(request: HttpRequest, exc: DjangoValidationError | Any) -> HttpResponse:
-        if hasattr(exc, "error_dict"):
-            errors = _field_errors(exc.message_dict)
-        else:
-            errors = [{"field": "", "message": m} for m in exc.messages]
+        errors = [
+            {"field": api_field(field) if field else "", "message": message}
+            for field, message in error_items(exc)
+        ]
         return message(request, 422, INVALID, errors=errors)
 
     def on_request_invalid(request: HttpRequest, exc: NinjaValidationError | Any) -> HttpResponse:

@@ -33,7 +33,7 @@ class Actor:
     def for_user(cls, user: AbstractBaseUser | AnonymousUser) -> Actor:
         if not user.is_authenticated:
             return cls(user=None, label="anónimo")
-        return cls(user=user, label=user.get_username())  # type: ignore[arg-type]
+        return cls(user=user, label=user.get_username())
 
 
 @dataclass(frozen=True)

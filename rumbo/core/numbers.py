@@ -23,10 +23,6 @@ def parse_number(text: str | None) -> Decimal | None:
         return None
 
 
-def is_number(text: str | None) -> bool:
-    return parse_number(text) is not None
-
-
 # Spanish number words, as ``normalize`` leaves them (no accents, lower case): a meta such as
 # «Cuatro informes trimestrales» or «Un informe anual» states a quantity without digits.
 # fmt: off

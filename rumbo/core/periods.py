@@ -5,6 +5,9 @@ month ``p * 3``. «bianual» and «sexenal» indicators are measured at most onc
 (period 1, closing in December). Each period's capture belongs to the monthly capture of
 the month it closes (see ``rumbo.indicators``), so indicators follow the same window and
 approval cycle as activities.
+
+The month names (full and abbreviated) and the quarter helpers live here too, so that
+every page, report, export and importer names and groups months the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +15,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-MONTH_ABBR = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"]
+MONTHS = range(1, 13)
+MONTH_NAMES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+"""Month names as written inside a sentence (lower case); ``MONTH_NAMES[month - 1]``."""
+MONTH_LABELS = [name[:3].capitalize() for name in MONTH_NAMES]
+"""«Ene» … «Dic»: column headings, chart labels, the PAA's and the Excel template's."""
+MONTH_ABBR = [name[:3] for name in MONTH_NAMES]
+"""«ene» … «dic»: inside a sentence («Trimestre 2 (abr–jun)»)."""
 
 
 class Frequency(StrEnum):
@@ -113,6 +135,17 @@ def period(frequency: Frequency | str, number: int) -> Period:
             f"para la frecuencia {freq.value}."
         )
     return Period(freq, number)
+
+
+def quarter_period(number: int) -> Period:
+    """Quarter 1–4 of the year (its ``first_month``, ``last_month``, ``months``), or
+    ``ValueError`` (Spanish) outside 1–4."""
+    return period(Frequency.QUARTERLY, number)
+
+
+def quarter_of(month: int) -> int:
+    """The quarter (1–4) that holds ``month`` (1–12)."""
+    return (month - 1) // 3 + 1
 
 
 def period_closing_in(frequency: Frequency | str, month: int) -> Period | None:

@@ -1,6 +1,6 @@
 """The semáforo: one function that grades achieved against programmed, used everywhere.
 
-Ratio (DOMAIN.md §4): ascending ``achieved / programmed``; descending
+Ratio: ascending ``achieved / programmed``; descending
 ``programmed / achieved``, as a percentage. Bands are four edges in percent:
 
     red < yellow_low ≤ yellow < green_low ≤ GREEN ≤ green_high < yellow ≤ yellow_high < red
@@ -47,6 +47,11 @@ class NoGrade(StrEnum):
     NOT_REPORTED = "sin dato"
 
 
+EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
+"""The names of the four band edges, in order: ``Bands``' fields, the models' columns and
+the forms' fields."""
+
+
 @dataclass(frozen=True)
 class Bands:
     """Band edges in percent; validated so that they are ordered."""
@@ -83,7 +88,7 @@ class Grade:
 
     @property
     def needs_justification(self) -> bool:
-        """Variances outside the green band need a written justification (DOMAIN.md §5)."""
+        """Variances outside the green band need a written justification."""
         return self.light in (Light.YELLOW, Light.RED)
 
 

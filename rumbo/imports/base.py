@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -394,7 +394,7 @@ def run_import(
 
 
 def bind_findings(
-    drafts: Iterable[FindingDraft], objects: dict[tuple[str, str], models.Model]
+    drafts: Iterable[FindingDraft], objects: Mapping[tuple[str, str], models.Model]
 ) -> None:
     """Attach each draft to the saved object its ``target`` names."""
     for draft in drafts:

@@ -45,7 +45,3 @@ _CODES = [
 ]
 
 FINDING_CODES: dict[str, FindingCode] = {c.code: c for c in _CODES}
-
-
-def severity_of(code: str) -> str:
-    return FINDING_CODES[code].severity

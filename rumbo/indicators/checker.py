@@ -4,7 +4,7 @@ Rules are listed once in ``RULES`` (code → severity and name); ``docs/mir-chec
 explains each. The checker reads a MIR with a fixed number of queries (rows, indicators,
 variables, the institution's ``MirPolicy``) whatever its size, and never writes.
 
-The syntax rules on the resumen narrativo (DOMAIN.md §3) are heuristics about Spanish
+The syntax rules on the resumen narrativo (docs/mir-checker.md) are heuristics about Spanish
 word shapes, so they are warnings: they must not block a MIR that reads well.
 """
 
@@ -56,7 +56,8 @@ _RULES = [
 ]
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
 
-# What DOMAIN.md §3 expects per level; an institution's MirPolicy overrides a level's list.
+# What the Marco Lógico expects per level (docs/mir-checker.md); an institution's MirPolicy
+# overrides a level's list.
 DEFAULT_EXPECTATIONS: dict[str, dict[str, list[str]]] = {
     "frequencies": {
         Level.FIN: [Frequency.ANNUAL, Frequency.BIENNIAL, Frequency.SEXENNIAL],

@@ -30,9 +30,6 @@ class Level(models.TextChoices):
     ACTIVIDAD = "actividad", "Actividad"
 
 
-LEVEL_ORDER = {lvl.value: i for i, lvl in enumerate(Level)}
-
-
 class Mir(TimeStamped):
     design = models.OneToOneField(ProgramDesign, on_delete=models.CASCADE, related_name="mir")
     notes = models.TextField("notas", blank=True)
@@ -311,7 +308,7 @@ class ActivityMirLink(models.Model):
 
 
 class MirPolicy(TimeStamped):
-    """Per-institution expectations the MIR checker warns against (DOMAIN.md §3)."""
+    """Per-institution expectations the MIR checker warns against (docs/mir-checker.md)."""
 
     institution = models.OneToOneField(
         Institution, on_delete=models.CASCADE, related_name="mir_policy"

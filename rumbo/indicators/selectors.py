@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from rumbo.core.periods import Frequency, Period, period_closing_in, periods
-from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Direction, Grade, grade
+from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, Bands, Direction, Grade, grade
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.models import PeriodReport
 from rumbo.monitoring.selectors import policy_for
@@ -34,7 +34,6 @@ from .models import (
 )
 from .trend import Trend, trend
 
-_EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
 _POLICY = "row__mir__design__node__program__institution__monitoring_policy__"
 
 
@@ -50,7 +49,7 @@ def bands_for_indicators(indicators: Iterable[Indicator]) -> dict[int, Bands]:
         return {}
     out: dict[int, Bands] = {}
     rows = Indicator.objects.filter(pk__in=ids).values_list(
-        "pk", *(f"bands__{e}" for e in _EDGES), *(f"{_POLICY}{e}" for e in _EDGES)
+        "pk", *(f"bands__{e}" for e in EDGES), *(f"{_POLICY}{e}" for e in EDGES)
     )
     for pk, *edges in rows:
         own, policy = edges[:4], edges[4:]

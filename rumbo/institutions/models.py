@@ -65,7 +65,7 @@ class Area(TimeStamped):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         # Derived matching key only; business rules live in services.
         self.normalized_name = normalize(self.name)
         super().save(*args, **kwargs)
@@ -90,7 +90,7 @@ class AreaAlias(models.Model):
     def __str__(self) -> str:
         return self.alias
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.normalized = normalize(self.alias)
         super().save(*args, **kwargs)
 

@@ -13,7 +13,7 @@ from .models import Area, AreaAlias, Institution, Membership
 
 def _count(model: type, field: str) -> Coalesce:
     rows = (
-        model.objects.filter(**{field: OuterRef("pk")})  # type: ignore[attr-defined]
+        model.objects.filter(**{field: OuterRef("pk")})  # type: ignore[attr-defined]  # django-stubs: a plain type has no manager
         .order_by()
         .values(field)
         .annotate(n=Count("pk"))

@@ -30,7 +30,7 @@ class ExportKind:
 
     def load(self) -> Callable[..., ExportFile]:
         module, _, attr = self.builder.partition(":")
-        return getattr(import_module(module), attr)  # type: ignore[no-any-return]
+        return getattr(import_module(module), attr)
 
 
 def _fmt(p: dict[str, Any]) -> str:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rumbo.core.semaforo import DEFAULT_BANDS, Bands
+from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, Bands
 from rumbo.programs.models import Activity, AnnualProgram
 
 from .models import ActivityBands
-
-_EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
 
 
 def bands_for_activities(activities: Iterable[Activity]) -> dict[int, Bands]:
@@ -31,7 +29,7 @@ def bands_for_activities(activities: Iterable[Activity]) -> dict[int, Bands]:
     program_ids = {a.program_id for a in acts if a.pk not in overrides}
     by_program: dict[int, Bands] = {}
     if program_ids:
-        fields = [f"institution__monitoring_policy__{e}" for e in _EDGES]
+        fields = [f"institution__monitoring_policy__{e}" for e in EDGES]
         for pk, *edges in AnnualProgram.objects.filter(pk__in=program_ids).values_list(
             "pk", *fields
         ):

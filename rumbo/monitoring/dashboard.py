@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 
+from rumbo.core.periods import MONTHS
 from rumbo.core.semaforo import Light
 from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, ProgramNode
@@ -40,7 +41,7 @@ from .figures import (
     share,
 )
 from .models import PeriodReport, PeriodState, ProgressEntry
-from .selectors import MONTHS, policy_for
+from .selectors import policy_for
 from .windows import window_dates
 
 

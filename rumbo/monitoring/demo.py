@@ -32,10 +32,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import Light, grade
 from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget
-from rumbo.programs.selectors import MONTH_NAMES
 
 from .bands import bands_for_activities
 from .figures import capture_grade

@@ -1,6 +1,6 @@
 """Monthly progress: what each activity achieved, the capture cycle and the semáforo policy.
 
-The cycle (DOMAIN.md §5) runs per program × area × month (``PeriodReport``): borrador →
+The cycle runs per program × area × month (``PeriodReport``): borrador →
 enviado → aprobado, or devuelto (with comments) → corrected → enviado … Approval locks
 the period; reopening needs a reason. Capture windows per institution: a month opens on
 day 1 of the following month and closes on ``MonitoringPolicy.close_day``; Planeación

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rumbo.core.periods import MONTHS
 from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, grade
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import (
@@ -23,8 +24,6 @@ from rumbo.programs.models import (
 from .bands import bands_for_activities
 from .figures import FigureState, achieved_to, activity_figure, capture_grade, programmed_to
 from .models import MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
-
-MONTHS = range(1, 13)
 
 
 def policy_for(institution: Institution) -> MonitoringPolicy:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
+from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 
 LICENCE_NAME = "Términos de Libre Uso MX"
 LICENCE_URL = "https://datos.gob.mx/libreusomx"

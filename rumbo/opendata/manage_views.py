@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_messages
 from rumbo.indicators.models import Mir
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.programs.models import AnnualProgram
@@ -77,9 +78,8 @@ def publication_action(request: HttpRequest, code: str) -> HttpResponse:
             actor=Actor.for_user(request.user),
         )
     except ValidationError as exc:
-        for problems in exc.message_dict.values():
-            for problem in problems:
-                messages.error(request, problem)
+        for problem in error_messages(exc):
+            messages.error(request, problem)
         return back
     what = f"la MIR «{mir.design.title}»" if mir else f"el programa anual {program.year}"
     done = "publicado" if data["accion"] == "publicar" else "retirado"

@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from rumbo.core.periods import MONTHS
+
 MAX_PLACES = 4
-ALL_MONTHS = tuple(range(1, 13))
 
 
 class CalendarizeError(ValueError):
@@ -38,15 +39,13 @@ class CalendarizeError(ValueError):
         self.field = field
 
 
-def even(annual: Decimal, months: Iterable[int] = ALL_MONTHS, places: int = 0) -> list[Decimal]:
+def even(annual: Decimal, months: Iterable[int] = MONTHS, places: int = 0) -> list[Decimal]:
     """The annual target in equal parts over ``months`` (1–12)."""
     chosen = _check_months(months)
     return _spread(annual, chosen, [1] * len(chosen), places)
 
 
-def front_loaded(
-    annual: Decimal, months: Iterable[int] = ALL_MONTHS, places: int = 0
-) -> list[Decimal]:
+def front_loaded(annual: Decimal, months: Iterable[int] = MONTHS, places: int = 0) -> list[Decimal]:
     """More at the start: weights n, n-1, …, 1 over the chosen months in calendar order."""
     chosen = _check_months(months)
     n = len(chosen)

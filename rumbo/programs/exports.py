@@ -21,11 +21,11 @@ from openpyxl.utils import get_column_letter
 
 from rumbo.core.exportfile import ExportFile
 from rumbo.core.numbers import to_json_number
+from rumbo.core.periods import MONTH_LABELS
 from rumbo.institutions.models import Area, Institution
 
 from .models import AnnualProgram, AreaObjective
 from .selectors import (
-    MONTH_LABELS,
     ActivityRow,
     TreeNode,
     area_objective_list,

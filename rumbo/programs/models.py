@@ -40,7 +40,7 @@ class UnitOfMeasure(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.normalized = normalize(self.name)
         super().save(*args, **kwargs)
 
@@ -80,9 +80,21 @@ class AnnualProgram(TimeStamped):
     def __str__(self) -> str:
         return f"{self.institution.code} {self.year}"
 
+    @property
+    def effective_level_names(self) -> list[str]:
+        """The level names by depth, the activities' last: the program's, else the defaults."""
+        return list(self.level_names or DEFAULT_LEVEL_NAMES)
+
     def level_name(self, depth: int) -> str:
-        names = self.level_names or DEFAULT_LEVEL_NAMES
-        return names[depth] if depth < len(names) else f"Nivel {depth + 1}"
+        """The name of the grouping level (a node) at ``depth``. The last name belongs to
+        the activities, so a node deeper than the named grouping levels is «Nivel n»."""
+        names = self.effective_level_names
+        return names[depth] if depth < len(names) - 1 else f"Nivel {depth + 1}"
+
+    @property
+    def activity_level_name(self) -> str:
+        """What the program calls its activities («Actividad», «Acción»…)."""
+        return self.effective_level_names[-1]
 
 
 class ProgramNode(models.Model):

@@ -29,23 +29,6 @@ from .models import (
     node_area_id,
 )
 
-MONTHS = range(1, 13)
-MONTH_LABELS = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
-MONTH_NAMES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
-
 CALENDAR_OK = "ok"
 CALENDAR_INCOMPLETE = "incomplete"
 CALENDAR_MISMATCH = "mismatch"
@@ -300,7 +283,7 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
         if holder is None:
             continue
         known = a.known_months  # type: ignore[attr-defined]  # annotated above
-        months_sum = a.months_sum or Decimal(0)  # type: ignore[attr-defined]
+        months_sum = a.months_sum or Decimal(0)
         fact = ActivityFacts(
             activity=a,
             area_id=activity_area_id(a, by_id),

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from rumbo.core.numbers import to_json_number
+from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.core.semaforo import Light, NoGrade
 from rumbo.institutions.models import Area
 from rumbo.monitoring.figures import (
@@ -30,7 +31,6 @@ from rumbo.monitoring.figures import (
 )
 from rumbo.monitoring.models import ProgressEntry
 from rumbo.programs.models import AnnualProgram, ProgramNode
-from rumbo.programs.selectors import MONTH_NAMES
 
 from .common import (
     NOT_CAPTURED,
@@ -239,7 +239,7 @@ def monthly_report(
         chart.append(
             MonthBar(
                 month=m,
-                label=MONTH_NAMES[m - 1][:3].capitalize(),
+                label=MONTH_LABELS[m - 1],
                 average_compliance=at.average_compliance,
                 on_track=at.on_track,
             )

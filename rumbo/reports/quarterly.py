@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from rumbo.core.numbers import format_mx
-from rumbo.core.periods import Period, periods
+from rumbo.core.periods import MONTH_NAMES, Period, periods, quarter_period
 from rumbo.core.semaforo import Direction, Grade, Light, grade
 from rumbo.indicators.models import Indicator, IndicatorTarget, Level, Measurement
 from rumbo.indicators.selectors import annual_target, bands_for_indicators, period_target
@@ -30,7 +30,6 @@ from rumbo.indicators.trend import Trend, trend
 from rumbo.monitoring.figures import LIGHTS
 from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.programs.models import AnnualProgram
-from rumbo.programs.selectors import MONTH_NAMES
 
 from .common import (
     NOT_CAPTURED,
@@ -149,7 +148,7 @@ def quarterly_report(*, institution: str, year: int, quarter: int) -> QuarterlyR
     inst = institution_get(institution)
     quarter = check_quarter(quarter)
     program = program_for(inst, year)
-    last_month = quarter * 3
+    last_month = quarter_period(quarter).last_month
     indicators = list(
         Indicator.objects.filter(row__mir__design__node__program=program)
         .select_related("row__mir__design__node", "area")

@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from rumbo.core.numbers import format_mx
-from rumbo.core.periods import Frequency, periods
+from rumbo.core.periods import MONTH_NAMES, Frequency, periods, quarter_period
 from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariable, Measurement
 from rumbo.indicators.selectors import annual_target
 from rumbo.institutions.models import Area, Institution
@@ -33,7 +33,6 @@ from rumbo.programs.models import (
     ProgramNode,
     activity_area_id,
 )
-from rumbo.programs.selectors import MONTH_NAMES
 
 from .fixes import ANY_FIELD, INSTITUTION, Fix
 
@@ -53,11 +52,11 @@ class ReportPeriod:
 
     @property
     def first_month(self) -> int:
-        return 1 if self.quarter is None else (self.quarter - 1) * 3 + 1
+        return 1 if self.quarter is None else quarter_period(self.quarter).first_month
 
     @property
     def last_month(self) -> int:
-        return 12 if self.quarter is None else self.quarter * 3
+        return 12 if self.quarter is None else quarter_period(self.quarter).last_month
 
     @property
     def start(self) -> date:

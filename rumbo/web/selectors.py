@@ -9,24 +9,10 @@ from django.db.models import Count
 
 from rumbo.imports.selectors import finding_open_counts
 from rumbo.institutions.models import Institution
-from rumbo.programs.models import DEFAULT_LEVEL_NAMES, AnnualProgram, AreaObjective, ProgramNode
+from rumbo.programs.models import AnnualProgram, AreaObjective, ProgramNode
 from rumbo.programs.selectors import program_list
 from rumbo.strategy.models import StrategicPlan
 from rumbo.strategy.selectors import plan_list
-
-
-def level_names(program: AnnualProgram) -> list[str]:
-    return list(program.level_names or DEFAULT_LEVEL_NAMES)
-
-
-def node_level_name(program: AnnualProgram, depth: int) -> str:
-    """Name of a grouping level; the last name is the activities' own."""
-    names = level_names(program)
-    return names[depth] if depth < len(names) - 1 else f"Nivel {depth + 1}"
-
-
-def activity_level_name(program: AnnualProgram) -> str:
-    return level_names(program)[-1]
 
 
 @dataclass
@@ -64,12 +50,10 @@ def institution_overview(*, institution: Institution) -> InstitutionOverview:
     summaries = []
     for program in programs:
         depths = per_depth.get(program.pk, {})
-        node_levels = max(len(level_names(program)) - 1, max(depths, default=-1) + 1)
-        levels = [
-            LevelCount(node_level_name(program, d), depths.get(d, 0)) for d in range(node_levels)
-        ]
+        node_levels = max(len(program.effective_level_names) - 1, max(depths, default=-1) + 1)
+        levels = [LevelCount(program.level_name(d), depths.get(d, 0)) for d in range(node_levels)]
         activity_count = vars(program).get("activity_count", 0)  # annotated by program_list
-        levels.append(LevelCount(activity_level_name(program), activity_count))
+        levels.append(LevelCount(program.activity_level_name, activity_count))
         summaries.append(ProgramSummary(program=program, levels=levels))
     by_year = (
         AreaObjective.objects.filter(institution=institution)

@@ -30,8 +30,6 @@ from rumbo.programs.selectors import (
     ProgramOutline,
 )
 
-from .selectors import activity_level_name, level_names, node_level_name
-
 NO_LINE = "ninguna"  # the «Sin línea de acción» choice of the line filter
 
 
@@ -210,7 +208,7 @@ def program_page(
     """
     rows = rows or {}
     areas = _areas(outline)
-    names = level_names(program)
+    names = program.effective_level_names
     flagged_by_node: dict[int, int] = defaultdict(int)
     area_totals: dict[int | None, AreaTotal] = {}
     flagged_total = 0
@@ -238,7 +236,7 @@ def program_page(
         depth = tree.node.depth
         return NodeView(
             outline=tree,
-            level_name=node_level_name(program, depth),
+            level_name=program.level_name(depth),
             heading_level=min(depth + heading_base, 6),
             area=areas.get(tree.area_id or 0),
             flagged_count=flagged_by_node.get(tree.node.pk, 0),
@@ -286,8 +284,8 @@ def program_page(
     unit_ids = {f.activity.unit_id for f in outline.activities if f.activity.unit_id}
     return ProgramPage(
         roots=roots,
-        root_level_name=node_level_name(program, 0),
-        activity_level_name=activity_level_name(program),
+        root_level_name=program.level_name(0),
+        activity_level_name=program.activity_level_name,
         areas=sorted(areas.values(), key=lambda a: a.name),
         units=outline_units(outline),
         area_totals=sorted(

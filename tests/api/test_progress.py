@@ -30,7 +30,7 @@ REASON = {"reason": "Se corrige una cifra"}
 
 @pytest.fixture(autouse=True)
 def _due_indicators_measured(demo):
-    """Sending an area's month also needs its due indicator measurements (issue 5): the SE
+    """Sending an area's month also needs its due indicator measurements: the SE
     monthly indicator of the demo design is measured (green) in the months sent here."""
     for period in (1, 2, 4):
         measure_indicator(demo.design.ind_a11, period)

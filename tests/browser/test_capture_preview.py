@@ -1,4 +1,4 @@
-"""Issue 12, observation 2: on a month not yet saved, the grid's live semáforo adds the
+"""On a month not yet saved, the grid's live semáforo adds the
 typed value to what the earlier months achieved (it used to add it to 0: «Rojo · 4.57 %»
 for exactly the programmed value)."""
 

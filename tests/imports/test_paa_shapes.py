@@ -1,4 +1,4 @@
-"""Shapes of other institutions' PAA texts in the same layout (issue 13).
+"""Shapes of other institutions' PAA texts in the same layout.
 
 Each document is small and written for its test: the blank annual and month cells, the
 descriptions wrapped over several lines, a key that fits nowhere, other wordings of the

@@ -1,5 +1,5 @@
-"""The figure definitions on hand-worked examples (docs/figures.md), and the regressions of
-issue 12's observations 1–4."""
+"""The figure definitions on hand-worked examples (docs/figures.md), and regressions that
+came up on the demo data."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_unknown_months_count_only_the_known_ones() -> None:
 
 
 def test_one_rounding_half_up() -> None:
-    """Observation 7 of issue 12: 2,469 / 20,000 is 12.345 % → 12.35 everywhere."""
+    """One rounding, half up: 2,469 / 20,000 is 12.345 % → 12.35 everywhere."""
     assert ratio(D(20_000), D(2_469)) == D("12.35")
     assert round_percent(D("12.345")) == D("12.35")
     assert period_figure(None, activity_figure(

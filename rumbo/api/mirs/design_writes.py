@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_items
 from rumbo.design import services
 from rumbo.design.models import (
     Alternative,
@@ -239,14 +240,10 @@ def _body(schema: type[Schema], payload: dict[str, Any]) -> dict[str, Any]:
 def _invalid(spec: ItemKind, exc: ValidationError) -> Status[dict[str, Any]]:
     """A service's refusal as the API's 422, with the API's field names."""
     names = spec.fields or {}
-    if hasattr(exc, "error_dict"):
-        errors = [
-            {"field": "" if field == "__all__" else names.get(field, field), "message": message}
-            for field, messages in exc.message_dict.items()
-            for message in messages
-        ]
-    else:
-        errors = [{"field": "", "message": m} for m in exc.messages]
+    errors = [
+        {"field": names.get(field, field) if field else "", "message": message}
+        for field, message in error_items(exc)
+    ]
     return Status(422, {"message": INVALID, "errors": errors})
 
 

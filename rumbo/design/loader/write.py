@@ -324,7 +324,7 @@ class DesignWriter:
         for group in (p.alternatives, p.population, p.risks):
             for obj in group:
                 obj.design = d
-            self.many(group)  # type: ignore[arg-type]
+            self.many(group)
         mir = Mir.objects.create(design=d, notes=_mir_notes(p))
         self.created(mir, {"notes": mir.notes})
         by_code: dict[str, MirRow] = {}

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from rumbo.core.numbers import format_mx, parse_number
+from rumbo.core.periods import MONTH_ABBR, MONTH_LABELS, MONTH_NAMES
 from rumbo.core.text import normalize
 
 from ..base import (
@@ -17,7 +18,7 @@ from ..base import (
 
 KIND = "paa"
 KIND_LABEL = "un Programa Anual de Actividades"
-MONTHS = ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
+MONTHS = tuple(MONTH_LABELS)  # as the PAA heads its month columns
 QUANTUM = Decimal("0.0001")  # the precision of the quantity columns
 
 # How institutions head the annual-quantity column of the detail table (normalize()d text).
@@ -175,7 +176,7 @@ def is_detail_header(norm: str) -> bool:
             rest = norm[len(wording) :].split()
             if rest and rest[0] in ("programada", "programado"):
                 rest = rest[1:]
-            if not rest or rest[0] in ("ene", "enero"):
+            if not rest or rest[0] in (MONTH_ABBR[0], MONTH_NAMES[0]):
                 return True
     return False
 
@@ -185,7 +186,7 @@ def header_width(raw: str) -> int | None:
     months and what follows (beneficiaries); None when other columns come first, since then
     the cells of a figures line cannot be matched to the header's."""
     cells = [normalize(c) for c in raw.rstrip("\t ").split("\t")]
-    months = [m.lower() for m in MONTHS]
+    months = MONTH_ABBR
     if len(cells) < 13 or not is_detail_header(cells[0]):
         return None
     if [c[:3] for c in cells[1:13]] != months:

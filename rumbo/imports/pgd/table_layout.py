@@ -125,7 +125,7 @@ class _TableState:
             )
         self.paragraphs(number, cells["lines"])
 
-    def element(self, number, cell, what, registry, make):  # type: ignore[no-untyped-def]
+    def element(self, number, cell, what, registry, make):
         code, text = self.code_and_text(cell, number, what)
         if code in registry:
             draft = make(code, text)

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db import models
+
 from rumbo.audit.services import Actor, Change
 from rumbo.core.text import clean, normalize
 from rumbo.institutions.models import Institution
@@ -99,7 +101,7 @@ def _apply(
     plan: ParsedPlan, source: SourceText
 ) -> Callable[[Institution, ImportReport, list[Change]], None]:
     def apply(institution: Institution, report: ImportReport, changes: list[Change]) -> None:
-        def syncer(model, label, scope, key):  # type: ignore[no-untyped-def]
+        def syncer(model, label, scope, key):
             return Syncer(model, label=label, scope=scope, key=key, report=report, changes=changes)
 
         plans = syncer(
@@ -120,9 +122,9 @@ def _apply(
         saved = plans.sync((plan.start_year, plan.end_year), values)
         saved.institution = institution  # str(plan) in the audit trail needs it
         plans.flush()
-        objects: dict[tuple[str, str], object] = {("plan", ""): saved}
+        objects: dict[tuple[str, str], models.Model] = {("plan", ""): saved}
 
-        def sync_level(model, label, kind, drafts, values_of):  # type: ignore[no-untyped-def]
+        def sync_level(model, label, kind, drafts, values_of):
             s = syncer(model, label, model.objects.filter(plan=saved), lambda o: o.code)
             for order, draft in enumerate(drafts, 1):
                 values = {
@@ -137,7 +139,7 @@ def _apply(
 
         def pk(kind: str, code: str | None) -> int | None:
             obj = objects.get((kind, code or ""))
-            return obj.pk if obj is not None else None  # type: ignore[attr-defined]
+            return obj.pk if obj is not None else None
 
         levels = [
             sync_level(Policy, "política", "policy", plan.policies, lambda d: {"name": d.name}),
@@ -187,7 +189,7 @@ def _apply(
         for s in [swot, *reversed(levels)]:
             s.delete_unseen()
         report.findings.extend(plan.findings)
-        bind_findings(report.findings, objects)  # type: ignore[arg-type]
+        bind_findings(report.findings, objects)
         report.extra.update({"plan": plan.name, "formato": plan.layout})
 
     return apply

@@ -32,7 +32,7 @@ def _as_list(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
-def _area_findings(parsed: ParsedObjectives, matches: dict) -> None:  # type: ignore[type-arg]
+def _area_findings(parsed: ParsedObjectives, matches: dict) -> None:
     for row in parsed.rows:
         match = matches.get(row.area)
         if match is None:
@@ -122,7 +122,7 @@ def _apply(
                 web_domains=_as_list(institution.web_domains),
             )
         report.findings.extend(parsed.findings)
-        bind_findings(report.findings, objects)  # type: ignore[arg-type]
+        bind_findings(report.findings, objects)
         report.extra.update(
             {
                 "filas": len(parsed.rows),

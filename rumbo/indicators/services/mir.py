@@ -1,10 +1,11 @@
 """Writes of a MIR: the matrix itself, its rows, and POA activities linked to its rows.
 
-Rows follow the Marco Lógico shape (DOMAIN.md §3): an actividad hangs from a componente of
-the same MIR; no other level has a parent. The syntax of the resumen narrativo and the
-count of Fin / Propósito are the checker's business (``rumbo.indicators.checker``): it
-warns, it does not block. Deleting never cascades silently: a row whose indicators hold
-measurements, or a componente that still has actividades, is refused with counts.
+Rows follow the Marco Lógico shape (one fin, one propósito, componentes, actividades): an
+actividad hangs from a componente of the same MIR; no other level has a parent. The syntax
+of the resumen narrativo and the count of Fin / Propósito are the checker's business
+(``rumbo.indicators.checker``): it warns, it does not block. Deleting never cascades
+silently: a row whose indicators hold measurements, or a componente that still has
+actividades, is refused with counts.
 """
 
 from __future__ import annotations

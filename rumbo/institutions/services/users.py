@@ -52,4 +52,4 @@ def user_ensure(
             obj=membership,
             after={"role": role, "area": area.code if area else None},
         )
-    return user, created  # type: ignore[return-value]
+    return user, created

@@ -5,23 +5,24 @@ Callers check ``Capability.MANAGE_MONITORING`` (the CLI runs as the operator).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.numbers import parse_number
-from rumbo.core.semaforo import Bands
+from rumbo.core.semaforo import EDGES, Bands
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import Activity
 
 from ..models import ActivityBands, BandFields, MonitoringPolicy, WindowExtension
 
-EDGES = ("yellow_low", "green_low", "green_high", "yellow_high")
+OverrideT = TypeVar("OverrideT", bound=BandFields)
 _MAX_PERCENT = Decimal("99999.99")
 
 
@@ -105,7 +106,7 @@ def _percent(value: object, fld: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def bands_parse(edges: dict[str, object]) -> Bands:
+def bands_parse(edges: Mapping[str, object]) -> Bands:
     """Four edges (percent, numbers or es-MX text) as ordered ``Bands``, else ValidationError."""
     errors: dict[str, str] = {}
     values: dict[str, Decimal] = {}
@@ -128,9 +129,13 @@ def bands_snapshot(bands: Bands | None) -> dict[str, str] | None:
     return {name: format(getattr(bands, name).normalize(), "f") for name in EDGES}
 
 
+def _edge_values(bands: Bands) -> dict[str, Decimal]:
+    return {name: getattr(bands, name) for name in EDGES}
+
+
 def bands_apply(target: BandFields, bands: Bands) -> None:
-    for name in EDGES:
-        setattr(target, name, getattr(bands, name))
+    for name, value in _edge_values(bands).items():
+        setattr(target, name, value)
 
 
 @transaction.atomic
@@ -172,6 +177,72 @@ def bands_set_institution(
 
 
 @transaction.atomic
+def bands_override_set(
+    *,
+    actor: Actor,
+    model: type[OverrideT],
+    owner_field: str,
+    owner: models.Model,
+    institution_id: int,
+    action: str,
+    edges: Mapping[str, object],
+    reason: str = "",
+) -> OverrideT:
+    """Give one object (an activity, an indicator) bands that override its institution's.
+
+    ``model`` is the override's model (``ActivityBands``, ``IndicatorBands``) and
+    ``owner_field`` its one-to-one field to ``owner``; ``action`` names the audit event.
+    """
+    bands = bands_parse(edges)
+    text = (reason or "").strip()
+    override = model._default_manager.select_for_update().filter(**{owner_field: owner}).first()
+    before = bands_snapshot(override.bands) if override else None
+    if override is None:
+        override = model(**{owner_field: owner})
+    for name, value in {**_edge_values(bands), "reason": text}.items():
+        setattr(override, name, value)
+    override.save()
+    audit_record(
+        actor=actor,
+        institution_id=institution_id,
+        action=action,
+        obj=owner,
+        before=before,
+        after=bands_snapshot(bands),
+        reason=text,
+    )
+    return override
+
+
+@transaction.atomic
+def bands_override_clear(
+    *,
+    actor: Actor,
+    model: type[BandFields],
+    owner_field: str,
+    owner: models.Model,
+    institution_id: int,
+    action: str,
+    reason: str = "",
+) -> bool:
+    """Drop the object's override (it follows its institution again); False if none."""
+    override = model._default_manager.select_for_update().filter(**{owner_field: owner}).first()
+    if override is None:
+        return False
+    before = bands_snapshot(override.bands)
+    override.delete()
+    audit_record(
+        actor=actor,
+        institution_id=institution_id,
+        action=action,
+        obj=owner,
+        before=before,
+        after=None,
+        reason=(reason or "").strip(),
+    )
+    return True
+
+
 def bands_set_activity(
     *,
     actor: Actor,
@@ -183,49 +254,31 @@ def bands_set_activity(
     reason: str = "",
 ) -> ActivityBands:
     """Bands of one activity that override its institution's."""
-    bands = bands_parse(
-        {
+    return bands_override_set(
+        actor=actor,
+        model=ActivityBands,
+        owner_field="activity",
+        owner=activity,
+        institution_id=activity.program.institution_id,
+        action="bands.set_activity",
+        edges={
             "yellow_low": yellow_low,
             "green_low": green_low,
             "green_high": green_high,
             "yellow_high": yellow_high,
-        }
+        },
+        reason=reason,
     )
-    text = (reason or "").strip()
-    override = ActivityBands.objects.select_for_update().filter(activity=activity).first()
-    before = bands_snapshot(override.bands) if override else None
-    if override is None:
-        override = ActivityBands(activity=activity)
-    bands_apply(override, bands)
-    override.reason = text
-    override.save()
-    audit_record(
-        actor=actor,
-        institution_id=activity.program.institution_id,
-        action="bands.set_activity",
-        obj=activity,
-        before=before,
-        after=bands_snapshot(bands),
-        reason=text,
-    )
-    return override
 
 
-@transaction.atomic
 def bands_clear_activity(*, actor: Actor, activity: Activity, reason: str = "") -> bool:
     """Drop the activity's override (it follows its institution again); False if none."""
-    override = ActivityBands.objects.select_for_update().filter(activity=activity).first()
-    if override is None:
-        return False
-    before = bands_snapshot(override.bands)
-    override.delete()
-    audit_record(
+    return bands_override_clear(
         actor=actor,
+        model=ActivityBands,
+        owner_field="activity",
+        owner=activity,
         institution_id=activity.program.institution_id,
         action="bands.clear_activity",
-        obj=activity,
-        before=before,
-        after=None,
-        reason=(reason or "").strip(),
+        reason=reason,
     )
-    return True

@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rumbo.core.periods import MONTH_LABELS, MONTHS
 from rumbo.core.semaforo import Bands, Grade
 from rumbo.institutions.models import Area
 from rumbo.monitoring.figures import ActivityRow, FigureState, Summary, program_figures
-from rumbo.monitoring.selectors import MONTHS, policy_for
+from rumbo.monitoring.selectors import policy_for
 from rumbo.programs.models import Activity
-from rumbo.programs.selectors import MONTH_LABELS
 
 from .publications import PublicProgram
 

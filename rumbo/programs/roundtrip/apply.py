@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.services import activity_create, activity_delete, activity_update
 
@@ -60,5 +61,4 @@ def program_apply_upload(
 
 
 def _with_key(key: str, exc: ValidationError) -> ValidationError:
-    messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
-    return ValidationError(f"Actividad {key}: {' '.join(messages)}")
+    return ValidationError(f"Actividad {key}: {error_text(exc)}")

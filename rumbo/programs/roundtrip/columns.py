@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rumbo.core.periods import MONTH_LABELS
 from rumbo.core.text import normalize
 from rumbo.programs.models import DEFAULT_LEVEL_NAMES, AnnualProgram
-from rumbo.programs.selectors import MONTH_LABELS
 
 SHEET_ACTIVITIES = "Actividades"
 SHEET_CATALOGUES = "Catálogos"
@@ -62,7 +61,3 @@ class Layout:
 def header_key(text: object) -> str:
     """How headers are matched: accent-, case- and spacing-insensitive."""
     return normalize(str(text)) if text is not None else ""
-
-
-def column_letter_map(headers: Sequence[str]) -> dict[str, int]:
-    return {h: i for i, h in enumerate(headers)}

@@ -14,23 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from rumbo.core.numbers import format_mx, to_json_number
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.text import clean, normalize
 from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, UnitOfMeasure
-from rumbo.programs.selectors import MONTH_NAMES, ActivityRow, TreeNode, program_tree
+from rumbo.programs.selectors import ActivityRow, TreeNode, program_tree
 
 from .columns import ANNUAL, AREA, DESCRIPTION, LINES, SHEET_ACTIVITIES, UNIT, Layout
 from .read import RowError, UploadRow
 from .template import Catalogues, catalogues_load
-
-FIELD_LABELS = {
-    "node": "Nivel",
-    "description": DESCRIPTION,
-    "area": AREA,
-    "unit": UNIT,
-    "annual_target": ANNUAL,
-    "lines_of_action": LINES,
-}
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from rumbo.core.periods import MONTH_LABELS
 from rumbo.core.text import clean
 from rumbo.programs.models import AnnualProgram
-from rumbo.programs.selectors import MONTH_LABELS
 from rumbo.programs.services import quantity_parse
 
 from .columns import (

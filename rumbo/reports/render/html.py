@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
+from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 
 from ..charts import month_bars_svg
 from ..common import PRELIMINARY_NOTE, progress_simulated_note

@@ -32,7 +32,6 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 GROUP_FILL = PatternFill("solid", fgColor="E8EDF3")
 PRELIMINARY_FILL = PatternFill("solid", fgColor="FFF3E0")
 BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
 

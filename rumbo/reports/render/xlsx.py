@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTH_LABELS
 from rumbo.monitoring.figures import LIGHTS, Summary
-from rumbo.programs.selectors import MONTH_LABELS
 
 from ..common import PRELIMINARY_NOTE, progress_simulated_note
 from ..mir import MirReport

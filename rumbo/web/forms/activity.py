@@ -14,11 +14,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from rumbo.core.errors import error_items
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.institutions.models import Area
 from rumbo.programs.calendarize import MAX_PLACES
 from rumbo.programs.models import ProgramNode, UnitOfMeasure
 from rumbo.strategy.models import LineOfAction
-from rumbo.web.templatetags.rumbo import MONTH_NAMES
 
 from . import set_choices
 
@@ -116,18 +117,13 @@ class CalendarForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put the service's errors next to their inputs: ``months.3`` → «Marzo: …»."""
-        for key, messages in error.message_dict.items():
+        for key, message in error_items(error):
             if key.startswith("months."):
                 number = int(key.split(".", 1)[1])
                 name = MONTH_NAMES[number - 1].capitalize()
-                for message in messages:
-                    self.add_error(month_field(number), f"{name}: {message}")
-            elif key in self.fields:
-                for message in messages:
-                    self.add_error(key, message)
+                self.add_error(month_field(number), f"{name}: {message}")
             else:
-                for message in messages:
-                    self.add_error(None, message)
+                self.add_error(key if key in self.fields else None, message)
 
 
 class ActivityForm(forms.Form):

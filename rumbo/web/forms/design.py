@@ -12,8 +12,8 @@ from typing import Any
 
 from django import forms
 
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.design.models import Treatment, TreeKind, TreeRole
-from rumbo.web.templatetags.rumbo import MONTH_NAMES
 
 from . import set_choices
 
@@ -37,14 +37,6 @@ def _score(label: str) -> forms.CharField:
 
 def _pick(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None)
-
-
-def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
-    """Put a service's ``ValidationError.message_dict`` next to the matching fields."""
-    for key, messages in errors.items():
-        field = key if key in form.fields else None
-        for message in messages:
-            form.add_error(field, message)
 
 
 class ItemForm(forms.Form):

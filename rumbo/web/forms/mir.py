@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rumbo.core.errors import form_add_errors
 from rumbo.core.periods import FREQUENCY_CHOICES, Frequency, Period, periods
 from rumbo.indicators.models import (
     DIRECTION_CHOICES,
@@ -28,7 +29,8 @@ from rumbo.institutions.models import Area
 
 EXTRA_VARIABLE_ROWS = 2
 CREMAA_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
-# Default frequency per level (DOMAIN.md §3) for a new indicator.
+# Default frequency per level for a new indicator, one the MIR checker expects of that
+# level (``rumbo.indicators.checker.DEFAULT_EXPECTATIONS``).
 DEFAULT_FREQUENCY = {
     Level.FIN: Frequency.ANNUAL,
     Level.PROPOSITO: Frequency.ANNUAL,
@@ -154,14 +156,7 @@ class IndicatorForm(forms.Form):
 
     def apply_errors(self, exc: ValidationError) -> list[str]:
         """Put each service error on its field; returns those that belong to no field."""
-        other: list[str] = []
-        for field, messages in exc.message_dict.items():
-            if field in self.fields:
-                for message in messages:
-                    self.add_error(field, message)
-            else:
-                other.extend(messages)
-        return other
+        return form_add_errors(self, exc, keep_others=True)
 
 
 def indicator_initial(indicator: Indicator) -> dict[str, Any]:

@@ -7,27 +7,14 @@ from typing import Any
 
 from django import forms
 
-from rumbo.core.semaforo import PROFILES, Bands
+from rumbo.core.periods import MONTH_NAMES
+from rumbo.core.semaforo import EDGES, PROFILES, Bands
 from rumbo.institutions.models import Area, Institution
 from rumbo.web.forms.users import AreaChoiceField
 
-EDGE_FIELDS = ("yellow_low", "green_low", "green_high", "yellow_high")
 CUSTOM = "custom"
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-MONTH_CHOICES = [
-    (1, "Enero"),
-    (2, "Febrero"),
-    (3, "Marzo"),
-    (4, "Abril"),
-    (5, "Mayo"),
-    (6, "Junio"),
-    (7, "Julio"),
-    (8, "Agosto"),
-    (9, "Septiembre"),
-    (10, "Octubre"),
-    (11, "Noviembre"),
-    (12, "Diciembre"),
-]
+MONTH_CHOICES = [(i, name.capitalize()) for i, name in enumerate(MONTH_NAMES, start=1)]
 
 
 def profile_for(bands: Bands) -> str:
@@ -65,14 +52,14 @@ class BandsFields(forms.Form):
         profile = self.cleaned_data["profile"]
         if profile != CUSTOM:
             bands = PROFILES[profile][1]
-            return {name: getattr(bands, name) for name in EDGE_FIELDS}
-        return {name: self.cleaned_data.get(name, "") for name in EDGE_FIELDS}
+            return {name: getattr(bands, name) for name in EDGES}
+        return {name: self.cleaned_data.get(name, "") for name in EDGES}
 
     @classmethod
     def initial_for(cls, bands: Bands) -> dict[str, object]:
         return {
             "profile": profile_for(bands),
-            **{name: format(getattr(bands, name).normalize(), "f") for name in EDGE_FIELDS},
+            **{name: format(getattr(bands, name).normalize(), "f") for name in EDGES},
         }
 
 
@@ -94,7 +81,7 @@ class PolicyForm(BandsFields):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    field_order = ["close_day", "evidence_max_mb", "profile", *EDGE_FIELDS, "reason"]
+    field_order = ["close_day", "evidence_max_mb", "profile", *EDGES, "reason"]
 
 
 class ActivityBandsForm(BandsFields):

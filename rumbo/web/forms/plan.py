@@ -28,16 +28,6 @@ SERVICE_FIELDS = {
 }
 
 
-def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
-    """Put a service's ``ValidationError.message_dict`` next to the matching fields."""
-    for key, messages in errors.items():
-        field = SERVICE_FIELDS.get(key)
-        if field is not None and field not in form.fields:
-            field = None
-        for message in messages:
-            form.add_error(field, message)
-
-
 class PlanForm(forms.Form):
     # Required-ness, year ranges and lengths are the service's rules: one place, one message.
     nombre = forms.CharField(label="Nombre del plan", required=False)

@@ -5,22 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from rumbo.institutions.models import Area, Institution, Role
 
 
-def service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the matching fields (else on top)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Area) -> str:
         return f"{obj.name} ({obj.code})"
 
 

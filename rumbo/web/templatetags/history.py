@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from rumbo.audit.models import AuditEvent
 from rumbo.core.numbers import format_mx
-
-from .rumbo import MONTH_NAMES
+from rumbo.core.periods import MONTH_NAMES
 
 register = template.Library()
 

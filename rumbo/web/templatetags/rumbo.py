@@ -7,9 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 
 from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.programs.models import AnnualProgram
-from rumbo.programs.selectors import MONTH_LABELS, MONTH_NAMES
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""URLs of the institution-wide audit log (issue 4)."""
+"""URLs of the institution-wide audit log."""
 
 from django.urls import URLPattern, path
 

@@ -1,4 +1,4 @@
-"""URLs of the capture pages (issue 4): the year's index, an area × month grid, evidence."""
+"""URLs of the capture pages: the year's index, an area × month grid, evidence."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""URLs of the dashboard pages (issue 4)."""
+"""URLs of the dashboard pages: the program, an area, a subprogram."""
 
 from django.urls import path
 

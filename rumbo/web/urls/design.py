@@ -1,4 +1,4 @@
-"""URLs of the program design pages (issue 5): design, items, risk matrix, cronograma."""
+"""URLs of the program design pages: design, items, risk matrix, cronograma."""
 
 from django.urls import path
 

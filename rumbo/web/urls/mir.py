@@ -1,4 +1,4 @@
-"""URLs of the MIR pages (issue 5): matrix, print view, rows, indicator fichas, capture."""
+"""URLs of the MIR pages: matrix, print view, rows, indicator fichas, capture."""
 
 from django.urls import path
 

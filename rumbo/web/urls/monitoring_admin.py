@@ -1,4 +1,5 @@
-"""URLs of Planeación's monitoring settings (issue 4)."""
+"""URLs of Planeación's monitoring settings: close day, bands, extensions, an
+activity's own bands."""
 
 from django.urls import URLPattern, path
 

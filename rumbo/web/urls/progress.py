@@ -1,4 +1,4 @@
-"""URLs of the progress drill-down: the activities behind a figure (issue 12)."""
+"""URLs of the progress drill-down: the activities behind a figure (every count links there)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""URLs of the report pages (issue 6, item 1)."""
+"""URLs of the report pages: the index, each report as a page, XLSX and PDF."""
 
 from django.urls import path
 

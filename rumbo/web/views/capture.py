@@ -25,7 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
+from rumbo.core.errors import Refused, error_messages
 from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTHS
 from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import (
     can_capture,
@@ -82,20 +84,9 @@ from rumbo.web.forms.capture import (
 )
 from rumbo.web.templatetags.rumbo import month_name
 
-from .common import institution_context
-
-MONTHS = range(1, 13)
+from .common import institution_context, refusal_page
 
 # --- refusals ------------------------------------------------------------------------------
-
-
-class CaptureDenied(Exception):
-    """Raised inside a view to answer 403 with an explanation of who may do it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -107,13 +98,10 @@ def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             raise Http404("No existe el programa de ese ejercicio.")
         try:
             return view(request, institution, program, **kwargs)
-        except (CaptureDenied, PermissionDenied) as denied:
-            message = denied.message if isinstance(denied, CaptureDenied) else str(denied)
-            hint = denied.hint if isinstance(denied, CaptureDenied) else ""
-            context = institution_context(
-                request, institution, "program", program=program, message=message, hint=hint
+        except PermissionDenied as denied:
+            return refusal_page(
+                request, institution, "web/capture_denied.html", denied, program=program
             )
-            return render(request, "web/capture_denied.html", context, status=403)
 
     return wrapper
 
@@ -132,7 +120,7 @@ def _area(request: HttpRequest, institution: Institution, code: str) -> Area:
     if area is None:
         raise Http404("No existe esa área.")
     if not visible_areas(request, institution, [area]):
-        raise CaptureDenied(
+        raise Refused(
             f"No tienes permiso para consultar la captura de {area.name} ({area.code}).",
             "Un enlace solo consulta y captura los avances de su propia área.",
         )
@@ -422,12 +410,6 @@ def _render_grid(
     return render(request, "web/capture_grid.html", context, status=status)
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages_ in exc.message_dict.values() for m in messages_]
-    return list(exc.messages)
-
-
 def _attach_errors(page: GridPage, errors: list[RowError]) -> None:
     by_key = {r.key: r for r in page.rows}
     for error in errors:
@@ -449,7 +431,7 @@ def _save(
 ) -> HttpResponse:
     page = load_grid(request, institution, program, area, month, request.POST)
     if not page.may_capture:
-        raise CaptureDenied(
+        raise Refused(
             "No tienes permiso para capturar los avances de esta área.",
             "Capturan el enlace del área y Planeación.",
         )
@@ -567,7 +549,7 @@ def _workflow(
                 "nada. Revisa el estado actual."
             )
         else:
-            page.errors.extend(_messages(exc))
+            page.errors.extend(error_messages(exc))
         status = 409 if isinstance(exc, MonitoringConflict) else 400
         return _render_grid(
             request, page, status=status, reason_form=reason_form, open_action=action
@@ -581,7 +563,7 @@ def _check_action_allowed(page: GridPage, action: str) -> None:
     transition = _BY_VERB[action]
     may = {RETURN: page.may_review, REOPEN: page.may_reopen}
     if not may.get(transition, False):
-        raise CaptureDenied(
+        raise Refused(
             f"No tienes permiso para {transition.verb} esta captura.",
             "Devuelven y aprueban Revisión y Planeación; reabre solo Planeación.",
         )
@@ -635,7 +617,7 @@ def capture_evidence(
     if activity_area_id(activity, nodes) != the_area.pk:
         raise Http404("La actividad no pertenece a esa área.")
     if not can_capture(request.user, activity, nodes):
-        raise CaptureDenied(
+        raise Refused(
             "No tienes permiso para adjuntar o quitar evidencias de esta actividad.",
             "Lo hacen el enlace del área y Planeación.",
         )
@@ -671,7 +653,7 @@ def capture_evidence(
             actor=actor, user=request.user, entry=entry, upload=upload, name=upload.name
         )
     except ValidationError as exc:
-        for message in _messages(exc):
+        for message in error_messages(exc):
             messages.error(request, f"{activity.key}: {message}")
         return HttpResponseRedirect(back)
     except MonitoringConflict as exc:

@@ -1,4 +1,4 @@
-"""Monitoring dashboards: the whole program, one area, one subprogram (issue 4).
+"""Monitoring dashboards: the whole program, one area, one subprogram.
 
 Any member of the institution may view them (reading progress is open to every role, as
 reading the program is); an Enlace sees every area, like on the program page. The
@@ -15,12 +15,13 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from rumbo.core.numbers import to_json_number
+from rumbo.core.periods import MONTH_LABELS
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.dashboard import Dashboard, dashboard_month, program_dashboard
 from rumbo.programs.models import AnnualProgram, ProgramNode
-from rumbo.programs.selectors import MONTH_LABELS, node_get, program_get
+from rumbo.programs.selectors import node_get, program_get
 from rumbo.reports.common import progress_simulated_note
 
 from .common import institution_context

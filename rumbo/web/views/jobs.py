@@ -59,7 +59,7 @@ def job_create(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
 @require_GET
 def jobs(request: HttpRequest, code: str) -> HttpResponse:
     institution = institution_for_user(request.user, code)
-    rows = list(jobs_for_user(user=request.user, institution=institution))  # type: ignore[arg-type]
+    rows = list(jobs_for_user(user=request.user, institution=institution))  # type: ignore[arg-type]  # login_required: a User
     context = institution_context(
         request,
         institution,
@@ -74,7 +74,7 @@ def jobs(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def job(request: HttpRequest, code: str, token: str) -> HttpResponse:
     institution = institution_for_user(request.user, code)
-    found = job_for_user(user=request.user, institution=institution, token=token)  # type: ignore[arg-type]
+    found = job_for_user(user=request.user, institution=institution, token=token)  # type: ignore[arg-type]  # login_required: a User
     context = institution_context(
         request,
         institution,
@@ -91,7 +91,7 @@ def job(request: HttpRequest, code: str, token: str) -> HttpResponse:
 @require_GET
 def job_download(request: HttpRequest, code: str, token: str) -> FileResponse:
     institution = institution_for_user(request.user, code)
-    found = job_for_user(user=request.user, institution=institution, token=token)  # type: ignore[arg-type]
+    found = job_for_user(user=request.user, institution=institution, token=token)  # type: ignore[arg-type]  # login_required: a User
     if found.state != JobState.DONE:
         raise Http404("El archivo aún no está listo.")
     return _file_response(found)

@@ -4,8 +4,11 @@ the institution, capture-window extensions, and an activity's own bands. Only Pl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,15 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
-from rumbo.core.semaforo import DEFAULT_BANDS, PROFILES, Bands, Light, grade
+from rumbo.core.errors import form_add_errors
+from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, PROFILES, Bands, Light, grade
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.monitoring.bands import bands_for_activities
-from rumbo.monitoring.models import ActivityBands, WindowExtension
+from rumbo.monitoring.models import ActivityBands, BandFields, WindowExtension
 from rumbo.monitoring.policy import policy_update
 from rumbo.monitoring.selectors import policy_for
 from rumbo.monitoring.services import (
@@ -33,13 +38,11 @@ from rumbo.monitoring.services import (
 from rumbo.monitoring.services.policy import bands_parse
 from rumbo.programs.models import Activity
 from rumbo.web.forms.monitoring import (
-    EDGE_FIELDS,
     ActivityBandsForm,
     BandsClearForm,
     ExtensionForm,
     PolicyForm,
 )
-from rumbo.web.forms.users import service_errors
 
 from .common import institution_context
 
@@ -71,7 +74,7 @@ def typed_bands(data: QueryDict, prefix: str = "") -> Bands | None:
     if profile in PROFILES:
         return PROFILES[profile][1]
     try:
-        return bands_parse({name: data.get(prefix + name, "") for name in EDGE_FIELDS})
+        return bands_parse({name: data.get(prefix + name, "") for name in EDGES})
     except ValidationError:
         return None
 
@@ -116,7 +119,7 @@ def monitoring_settings(request: HttpRequest, code: str) -> HttpResponse:
                         actor=actor, institution=institution, reason=reason, **edges
                     )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "Se guardó la configuración del seguimiento.")
             return redirect("web:monitoring_settings", code=institution.code)
@@ -166,7 +169,7 @@ def window_extensions(request: HttpRequest, code: str) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             who = ext.area.name if ext.area else "todas las áreas"
             messages.success(
@@ -201,9 +204,41 @@ def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> Http
     )
     if activity is None:
         raise Http404("No existe esa actividad en el programa.")
-    override = ActivityBands.objects.filter(activity=activity).first()
-    effective = bands_for_activities([activity])[activity.pk]
-    institution_bands = policy_for(institution).bands
+    return bands_override_page(
+        request,
+        institution,
+        override=ActivityBands.objects.filter(activity=activity).first(),
+        effective=bands_for_activities([activity])[activity.pk],
+        set_bands=partial(bands_set_activity, activity=activity),
+        clear_bands=partial(bands_clear_activity, activity=activity),
+        set_message=f"La actividad {activity.key} tiene ahora su propio semáforo.",
+        clear_message=f"La actividad {activity.key} vuelve a usar el semáforo de la institución.",
+        page_url=reverse(
+            "web:activity_bands", kwargs={"code": institution.code, "year": year, "key": key}
+        ),
+        template="web/monitoring_activity_bands.html",
+        activity=activity,
+        program=activity.program,
+    )
+
+
+def bands_override_page(
+    request: HttpRequest,
+    institution: Institution,
+    *,
+    override: BandFields | None,
+    effective: Bands,
+    set_bands: Callable[..., object],
+    clear_bands: Callable[..., object],
+    set_message: str,
+    clear_message: str,
+    page_url: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """The page of an object's own bands (an activity's, an indicator's): set them with a
+    profile or four edges and a reason, preview them, or drop them with a reason.
+    ``set_bands`` and ``clear_bands`` are the object's services with the object bound."""
     action = request.POST.get("accion") if request.method == "POST" else None
     set_form = ActivityBandsForm(
         request.POST if action == "guardar" else None,
@@ -214,35 +249,21 @@ def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> Http
     actor = Actor.for_user(request.user)
     if action == "guardar" and set_form.is_valid():
         try:
-            bands_set_activity(
-                actor=actor,
-                activity=activity,
-                reason=set_form.cleaned_data["reason"],
-                **set_form.edges(),
-            )
+            set_bands(actor=actor, reason=set_form.cleaned_data["reason"], **set_form.edges())
         except ValidationError as exc:
-            service_errors(set_form, exc)
+            form_add_errors(set_form, exc)
         else:
-            messages.success(
-                request, f"La actividad {activity.key} tiene ahora su propio semáforo."
-            )
-            return redirect("web:activity_bands", code=institution.code, year=year, key=key)
+            messages.success(request, set_message)
+            return redirect(page_url)
     elif action == "quitar" and clear_form.is_valid():
-        bands_clear_activity(
-            actor=actor, activity=activity, reason=clear_form.cleaned_data["reason"]
-        )
-        messages.success(
-            request, f"La actividad {activity.key} vuelve a usar el semáforo de la institución."
-        )
-        return redirect("web:activity_bands", code=institution.code, year=year, key=key)
+        clear_bands(actor=actor, reason=clear_form.cleaned_data["reason"])
+        messages.success(request, clear_message)
+        return redirect(page_url)
     typed = request.POST if action == "guardar" else request.GET
     shown = typed_bands(typed, "propio-") or effective
     failed = bool(set_form.errors or clear_form.errors)
-    template = (
-        "web/monitoring_preview.html"
-        if request.method == "GET" and request.headers.get("HX-Request")
-        else "web/monitoring_activity_bands.html"
-    )
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        template = "web/monitoring_preview.html"
     return render(
         request,
         template,
@@ -250,11 +271,11 @@ def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> Http
             request,
             institution,
             "program",
-            activity=activity,
-            program=activity.program,
+            **context,
+            page_url=page_url,
             override=override,
             effective=effective,
-            institution_bands=institution_bands,
+            institution_bands=policy_for(institution).bands,
             default_bands=DEFAULT_BANDS,
             form=set_form,
             clear_form=clear_form,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.imports.selectors import finding_counts_by_activity
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
@@ -27,7 +28,6 @@ from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import activity_rows, node_get, program_get, program_outline
 from rumbo.strategy.selectors import line_of_action_list
 from rumbo.web.forms.program import NodeForm, ProgramFilterForm
-from rumbo.web.selectors import level_names, node_level_name
 from rumbo.web.tree import matching_activity_ids, outline_areas, outline_units, program_page
 
 from .common import institution_context
@@ -154,9 +154,9 @@ def node_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if parent is None:
             raise Http404("No existe ese nivel en el programa.")
     depth = 0 if parent is None else parent.depth + 1
-    if depth >= len(level_names(program)) - 1:
+    if depth >= len(program.effective_level_names) - 1:
         raise Http404("Bajo ese nivel solo van actividades.")
-    level_name = node_level_name(program, depth)
+    level_name = program.level_name(depth)
     form = NodeForm(request.POST or None, areas=area_list(institution=institution))
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,8 +170,7 @@ def node_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 objective=form.cleaned_data["objective"],
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            form_add_errors(form, error)
         else:
             messages.success(request, f"Se agregó {level_name.lower()} {node.key}.")
             if parent is None:
@@ -188,7 +187,7 @@ def node_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "program",
             program=program,
             parent=parent,
-            parent_level_name=node_level_name(program, parent.depth) if parent else "",
+            parent_level_name=program.level_name(parent.depth) if parent else "",
             level_name=level_name,
             form=form,
         ),

@@ -1,5 +1,5 @@
-"""The activities behind a progress figure: a filtered list with each activity's figures
-(issue 12, «drill-down everywhere»).
+"""The activities behind a progress figure: a filtered list with each activity's figures, so
+that every figure can be traced to the activities it counts.
 
 Every count of a report or a dashboard («3 en rojo en SE») links here with the same month
 and filters, and this page lists exactly those activities. The figures and their summary
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.core.exportfile import spreadsheet_safe
 from rumbo.core.numbers import normalize_decimal
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import Light
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
@@ -44,7 +45,7 @@ from rumbo.monitoring.figures import (
     program_figures,
 )
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
-from rumbo.programs.selectors import MONTH_NAMES, program_get
+from rumbo.programs.selectors import program_get
 
 from .common import institution_context
 

@@ -13,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from rumbo.core.periods import MONTH_ABBR
+from rumbo.core.periods import MONTH_ABBR, MONTH_NAMES, quarter_of
 from rumbo.indicators.selectors import institution_mirs
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.selectors import area_choices
 from rumbo.monitoring.dashboard import dashboard_month
-from rumbo.programs.selectors import MONTH_NAMES, program_list
+from rumbo.programs.selectors import program_list
 from rumbo.reports.builders import build_report, report_data
 from rumbo.reports.common import FORMATS, ReportError
 from rumbo.reports.monthly import MonthlyReport
@@ -91,7 +91,7 @@ def _index_context(request: HttpRequest, institution: Institution, **extra: Any)
         kinds=[(KIND_SLUG[k], TITLES[k], DESCRIPTIONS[k]) for k in TITLES],
         years=[p.year for p in programs],
         default_month=month,
-        default_quarter=(month + 2) // 3,
+        default_quarter=quarter_of(month),
         months=[(i, name) for i, name in enumerate(MONTH_NAMES, start=1)],
         areas=list(area_choices(institution=institution)),
         mirs=institution_mirs(institution),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import AnnualProgram
@@ -149,7 +150,7 @@ def program_upload_confirm(request: HttpRequest, code: str, year: int) -> HttpRe
         )
     except ValidationError as exc:
         _forget_upload(request)
-        messages.error(request, f"No se aplicó nada: {' '.join(exc.messages)}")
+        messages.error(request, f"No se aplicó nada: {error_text(exc)}")
         return upload_url
     _forget_upload(request)
     counts = [

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.institutions import services
 from rumbo.institutions.access import (
     Capability,
@@ -23,7 +24,6 @@ from rumbo.programs import services as program_services
 from rumbo.programs.catalog import unit_create, unit_list, unit_rename
 from rumbo.programs.models import UnitOfMeasure
 from rumbo.web.forms.setup import AreaForm, InstitutionForm, ProgramCreateForm, UnitForm
-from rumbo.web.forms.users import service_errors
 
 from .common import institution_context
 
@@ -42,7 +42,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             forget_grants(request.user)
             messages.success(
@@ -71,7 +71,7 @@ def institution_edit(request: HttpRequest, code: str) -> HttpResponse:
                 actor=Actor.for_user(request.user), institution=institution, **form.cleaned_data
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request, "Se guardaron los datos." if changed else "No había cambios que guardar."
@@ -100,7 +100,7 @@ def areas(request: HttpRequest, code: str) -> HttpResponse:
                     actor=Actor.for_user(request.user), institution=institution, **form.cleaned_data
                 )
             except ValidationError as exc:
-                service_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, f"Se creó el área «{area.name}» ({area.code}).")
                 return redirect("web:areas", code=institution.code)
@@ -129,7 +129,7 @@ def area_edit(request: HttpRequest, code: str, area_id: int) -> HttpResponse:
                 actor=Actor.for_user(request.user), area=area, **form.cleaned_data
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if changed:
                 messages.success(request, f"Se guardó el área «{area.name}» ({area.code}).")
@@ -159,7 +159,7 @@ def units(request: HttpRequest, code: str) -> HttpResponse:
                     name=form.cleaned_data["name"],
                 )
             except ValidationError as exc:
-                service_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, f"Se agregó la unidad «{unit.name}».")
                 return redirect("web:units", code=institution.code)
@@ -188,7 +188,7 @@ def unit_edit(request: HttpRequest, code: str, unit_id: int) -> HttpResponse:
                 actor=Actor.for_user(request.user), unit=unit, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if changed:
                 messages.success(request, f"La unidad «{old}» ahora se llama «{unit.name}».")
@@ -216,7 +216,7 @@ def program_create(request: HttpRequest, code: str) -> HttpResponse:
                 level_names=form.level_names(),
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Se creó el programa anual {program.year}.")
             return redirect("web:program", code=institution.code, year=program.year)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.imports.selectors import findings_of
 from rumbo.imports.sipot_objectives.corrections import area_objective_update
 from rumbo.institutions.access import Capability, can, institution_for_user
@@ -282,8 +283,7 @@ def area_objective_edit_view(request: HttpRequest, code: str, pk: int) -> HttpRe
                 **{name: data[name] for name in AreaObjectiveForm.FIELDS},
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            form_add_errors(form, exc)
         else:
             if not result.changed:
                 messages.info(request, "No había cambios que guardar.")

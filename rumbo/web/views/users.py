@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rumbo.accounts import services
 from rumbo.accounts.selectors import member_get, member_list
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_messages, form_add_errors
 from rumbo.institutions.access import (
     Capability,
     can,
@@ -23,7 +24,7 @@ from rumbo.institutions.access import (
     institution_for_user,
 )
 from rumbo.institutions.models import Institution, Membership
-from rumbo.web.forms.users import MemberCreateForm, RoleForm, service_errors
+from rumbo.web.forms.users import MemberCreateForm, RoleForm
 
 from .common import institution_context
 
@@ -69,7 +70,7 @@ def user_create(request: HttpRequest, code: str) -> HttpResponse:
                 password=data["password"] or None,
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             generated = not data["password"]
             return _no_store(
@@ -164,7 +165,7 @@ def user_role_add(request: HttpRequest, code: str, user_id: int) -> HttpResponse
                 area=form.cleaned_data["area"],
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request, f"Se agregó el rol {membership.get_role_display()} a «{member.username}»."
@@ -189,7 +190,7 @@ def user_role_remove(
     try:
         services.membership_remove(actor=Actor.for_user(request.user), membership=membership)
     except ValidationError as exc:
-        return _detail(request, institution, member, role_errors=exc.messages)
+        return _detail(request, institution, member, role_errors=error_messages(exc))
     messages.success(
         request, f"Se quitó el rol {membership.get_role_display()} a «{member.username}»."
     )
@@ -216,7 +217,7 @@ def user_set_active(request: HttpRequest, code: str, user_id: int) -> HttpRespon
             actor=Actor.for_user(request.user), user=member, active=active, institution=institution
         )
     except ValidationError as exc:
-        return _detail(request, institution, member, account_errors=exc.messages)
+        return _detail(request, institution, member, account_errors=error_messages(exc))
     if active:
         messages.success(request, f"La cuenta «{member.username}» puede volver a entrar.")
     else:

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from rumbo.accounts.tokens import token_create
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand
 
 
@@ -32,6 +33,6 @@ class Command(RumboCommand):
         try:
             _, raw = token_create(actor=Actor.cli(), user=user, name=options["name"])
         except ValidationError as exc:
-            messages = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+            messages = error_text(exc, "; ")
             raise CommandError(f"{username}: {messages}") from None
         self.stdout.write(raw)

@@ -11,14 +11,9 @@ from django.core.management.base import CommandError
 
 from rumbo.accounts.services import member_create, membership_add
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand
 from rumbo.institutions.models import Area, Institution, Role
-
-
-def _one_line(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for ms in exc.message_dict.values() for m in ms)
-    return " ".join(exc.messages)
 
 
 class Command(RumboCommand):
@@ -64,7 +59,7 @@ class Command(RumboCommand):
                     actor=actor, user=user, institution=institution, role=role, area=area
                 )
             except ValidationError as exc:
-                raise CommandError(_one_line(exc)) from None
+                raise CommandError(error_text(exc)) from None
             self.stdout.write(
                 f"El usuario «{username}» ya existía: se le agregó el rol {where} "
                 "(su contraseña no cambió)."
@@ -84,7 +79,7 @@ class Command(RumboCommand):
                 password=password,
             )
         except ValidationError as exc:
-            raise CommandError(f"{username}: {_one_line(exc)}") from None
+            raise CommandError(f"{username}: {error_text(exc)}") from None
         self.stdout.write(f"Se creó el usuario «{user.get_username()}» con el rol {where}.")
         if password is None:
             self.stdout.write(f"Contraseña (se muestra una sola vez): {secret}")

@@ -10,16 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.services import window_extend
 from rumbo.monitoring.windows import window_for
-
-
-def _one_line(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for ms in exc.message_dict.values() for m in ms)
-    return " ".join(exc.messages)
 
 
 def _month(value: str) -> int:
@@ -79,7 +74,7 @@ class Command(RumboCommand):
                 reason=options["reason"],
             )
         except ValidationError as exc:
-            raise CommandError(_one_line(exc)) from None
+            raise CommandError(error_text(exc)) from None
         status = window_for(institution=institution, year=year, month=month, area=area)
         who = f"el área {area.code}" if area else "todas las áreas"
         state = "abierta" if status.open else "cerrada (aún no abre)"

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.http import Http404
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.indicators.models import Mir
 from rumbo.programs.models import AnnualProgram
@@ -101,7 +102,7 @@ class Command(RumboCommand):
         except PermissionDenied as exc:
             raise CommandError(f"--user: {exc}") from exc
         except ValidationError as exc:
-            problems = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+            problems = error_text(exc, "; ")
             raise CommandError(problems) from exc
         what = f"MIR {mir.pk}" if mir else f"programa {year}"
         done = "publicado" if action == "publish" else "retirado"

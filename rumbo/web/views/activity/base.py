@@ -13,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from rumbo.core.errors import Refused
 from rumbo.institutions.access import Capability, access_activity, institution_for_user, require
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.selectors import ActivityRow, activity_detail
-from rumbo.web.selectors import activity_level_name, node_level_name
 
-from ..common import institution_context
+from ..common import institution_context, refusal_page
 
 # --- reading one activity ------------------------------------------------------------------
 
@@ -60,8 +60,8 @@ def load_activity(institution: Institution, year: int, key: str) -> ActivityData
         program=program,
         activity=detail.activity,
         nodes=detail.nodes,
-        path=[PathStep(level_name=node_level_name(program, n.depth), node=n) for n in detail.path],
-        level_name=activity_level_name(program),
+        path=[PathStep(level_name=program.level_name(n.depth), node=n) for n in detail.path],
+        level_name=program.activity_level_name,
         area=detail.area,
         row=detail.row,
     )
@@ -70,36 +70,24 @@ def load_activity(institution: Institution, year: int, key: str) -> ActivityData
 # --- permission answers ---------------------------------------------------------------------
 
 
-class Denied(Exception):
-    """Raised inside a view to answer 403 with the activity pages' explanation."""
-
-    def __init__(self, message: str, data: ActivityData | None = None, *, by_area: bool) -> None:
-        super().__init__(message)
-        self.message = message
-        self.data = data
-        self.by_area = by_area  # refused because of the activity's area (an enlace's limit)
-
-
 def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn ``Denied`` into a 403 page that says why and who may do it."""
+    """Turn ``Refused`` into a 403 page that says why and who may do it."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse:
         institution = institution_for_user(request.user, code)  # 404 / 403 for outsiders
         try:
             return view(request, institution, year, **kwargs)
-        except Denied as denied:
-            context = institution_context(
+        except Refused as denied:
+            data = denied.context.get("data")
+            return refusal_page(
                 request,
                 institution,
-                "program",
-                message=denied.message,
-                data=denied.data,
-                by_area=denied.by_area,
-                program=denied.data.program if denied.data else None,
+                "web/activity_denied.html",
+                denied,
+                program=data.program if data else None,
                 year=year,
             )
-            return render(request, "web/activity_denied.html", context, status=403)
 
     return wrapper
 
@@ -108,7 +96,7 @@ def check_writable(request: HttpRequest, data: ActivityData) -> None:
     try:
         access_activity(request.user, data.activity, for_write=True, nodes=data.nodes)
     except PermissionDenied as exc:
-        raise Denied(str(exc), data, by_area=True) from exc
+        raise Refused(str(exc), data=data, by_area=True) from exc
 
 
 def check_structure(
@@ -117,7 +105,7 @@ def check_structure(
     try:
         require(request.user, institution, Capability.EDIT_PROGRAM)
     except PermissionDenied as exc:
-        raise Denied(str(exc), data, by_area=False) from exc
+        raise Refused(str(exc), data=data, by_area=False) from exc
 
 
 # --- answers ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import Refused, form_add_errors
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
@@ -23,11 +24,9 @@ from rumbo.programs.selectors import node_list, program_get
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 from rumbo.web.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
-from rumbo.web.selectors import activity_level_name, node_level_name
 
 from ..common import institution_context
 from .base import (
-    Denied,
     activity_url,
     check_structure,
     check_writable,
@@ -50,12 +49,6 @@ def _lines(program: AnnualProgram) -> list[LineOfAction]:
             "objective", "program"
         )
     )
-
-
-def _service_errors(form: ActivityForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @login_required
@@ -103,9 +96,9 @@ def activity_edit(
                 **changes,
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            form_add_errors(form, exc)
         except PermissionDenied as exc:  # the area, for a user who is not Planeación
-            raise Denied(str(exc), data, by_area=False) from exc
+            raise Refused(str(exc), data=data, by_area=False) from exc
         else:
             if result.changed:
                 messages.success(request, f"Se guardaron los cambios de {activity.key}.")
@@ -147,7 +140,7 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
     nodes = node_list(program=program)
     parents = {n.parent_id for n in nodes if n.parent_id is not None}
     leaves = [
-        (n, f"{node_level_name(program, n.depth)} {n.key} · {n.name[:80]}")
+        (n, f"{program.level_name(n.depth)} {n.key} · {n.name[:80]}")
         for n in sorted(nodes, key=lambda n: n.key)
         if n.pk not in parents
     ]
@@ -162,7 +155,7 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
         institution,
         "program",
         program=program,
-        level_name=activity_level_name(program),
+        level_name=program.activity_level_name,
         has_leaves=bool(leaves),
     )
     if request.method != "POST":
@@ -186,7 +179,7 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
                 reason=cd["reason"],
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Se creó la actividad {activity.key}.")
             return HttpResponseRedirect(

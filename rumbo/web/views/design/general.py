@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.design import selectors, services
 from rumbo.institutions.access import (
     Capability,
@@ -18,7 +19,7 @@ from rumbo.institutions.access import (
     user_roles,
 )
 from rumbo.institutions.models import Role
-from rumbo.web.forms.design import DesignCreateForm, DesignForm, add_service_errors
+from rumbo.web.forms.design import DesignCreateForm, DesignForm
 
 from .shared import design_or_404, design_url, form_page
 
@@ -54,7 +55,7 @@ def design_create(request: HttpRequest, code: str) -> HttpResponse:
                     problem_statement=form.cleaned_data["problem_statement"],
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc.message_dict)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, f"Se creó el diseño «{design.title}».")
                 return HttpResponseRedirect(design_url(institution, design))
@@ -92,7 +93,7 @@ def design_edit(request: HttpRequest, code: str, design_id: int) -> HttpResponse
             )
         except ValidationError as exc:
             design.refresh_from_db()
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "Se guardaron los datos del diseño.")
             return HttpResponseRedirect(design_url(institution, design, anchor="problema"))

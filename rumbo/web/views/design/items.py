@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text, form_add_errors
 from rumbo.design import selectors, services
 from rumbo.design.models import (
     Alternative,
@@ -43,7 +44,6 @@ from rumbo.web.forms.design import (
     ScheduleActionForm,
     StakeholderForm,
     TreeNodeForm,
-    add_service_errors,
 )
 
 from ..common import institution_context
@@ -275,7 +275,7 @@ def design_item_create(request: HttpRequest, code: str, design_id: int, kind: st
                 data=_service_data(spec, form, options),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Se agregó {spec.article}.")
             return HttpResponseRedirect(_back(institution, design, spec, obj))
@@ -308,7 +308,7 @@ def design_item_edit(
                 changes=_service_data(spec, form, options),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc)
         else:
             messages.success(request, f"Se guardó {spec.article}.")
             return HttpResponseRedirect(_back(institution, design, spec, obj))
@@ -347,7 +347,7 @@ def design_item_delete(
     try:
         spec.delete(actor=Actor.for_user(request.user), **{spec.obj_kwarg: obj})
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        messages.error(request, error_text(exc))
         return HttpResponseRedirect(_back(institution, design, spec, obj))
     messages.success(request, f"Se eliminó {spec.article}.")
     return HttpResponseRedirect(_back(institution, design, spec))

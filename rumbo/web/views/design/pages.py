@@ -6,11 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.design import selectors
 from rumbo.design.models import Treatment
 from rumbo.institutions.access import Capability, can_edit_design, institution_for_user
-from rumbo.programs.selectors import MONTH_LABELS
-from rumbo.web.templatetags.rumbo import MONTH_NAMES
 
 from ..common import institution_context
 from .shared import SECTION, design_or_404

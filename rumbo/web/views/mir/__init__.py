@@ -1,4 +1,4 @@
-"""MIR pages (issue 5): the matrix and its print view, row editing, indicator fichas,
+"""MIR pages: the matrix and its print view, row editing, indicator fichas,
 measurement capture and indicator editing."""
 
 from __future__ import annotations

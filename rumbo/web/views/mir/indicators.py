@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_messages, form_add_errors
 from rumbo.core.numbers import to_json_number
 from rumbo.indicators.formula import FormulaError, parse
 from rumbo.indicators.models import Indicator, MirRow
@@ -50,7 +51,7 @@ from rumbo.web.forms.mir import (
 from rumbo.web.views.capture import window_text
 
 from ..common import institution_context
-from .shared import design_for, error_messages, indicator_for, may_edit, mir_of, row_of
+from .shared import design_for, indicator_for, may_edit, mir_of, row_of
 
 
 def indicator_url(code: str, indicator_id: int) -> str:
@@ -251,12 +252,7 @@ def _form_page(
                 else:
                     saved = indicator_update(actor=actor, indicator=ind, data=data)
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    if field in form.fields:
-                        for m in msgs:
-                            form.add_error(field, m)
-                    else:
-                        errors.extend(msgs)
+                errors.extend(form_add_errors(form, exc, keep_others=True))
             else:
                 messages.success(request, f"Se guardó el indicador «{saved.name}».")
                 return HttpResponseRedirect(indicator_url(institution.code, saved.pk))
@@ -270,7 +266,7 @@ def _form_page(
         typed_targets = {t.period: format(t.value.normalize(), "f") for t in ind.targets.all()}
         frequency = ind.frequency
     else:
-        frequency = DEFAULT_FREQUENCY.get(row.level, "anual")  # type: ignore[call-overload]
+        frequency = DEFAULT_FREQUENCY.get(row.level, "anual")  # type: ignore[call-overload]  # row.level is a Level value
         form = IndicatorForm(
             initial={"frequency": frequency, "area": design.node.area_id, "unit": "Porcentaje"},
             areas=areas,

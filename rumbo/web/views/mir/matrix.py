@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_messages, error_text, form_add_errors
 from rumbo.indicators.checker import check_mir
 from rumbo.indicators.models import Level, Mir, MirRow
 from rumbo.indicators.selectors import mir_detail
@@ -29,7 +30,7 @@ from rumbo.programs.models import Activity
 from rumbo.web.forms.mir import MirRowForm
 
 from ..common import institution_context
-from .shared import design_for, error_messages, may_edit, mir_of, row_of
+from .shared import design_for, may_edit, mir_of, row_of
 
 
 def mir_url(code: str, design_id: int) -> str:
@@ -103,12 +104,7 @@ def _row_form_page(
                 else:
                     saved = mir_row_update(actor=actor, row=row, changes=values)
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    for m in msgs:
-                        if field in form.fields:
-                            form.add_error(field, m)
-                        else:
-                            errors.append(m)
+                errors.extend(form_add_errors(form, exc, keep_others=True))
             else:
                 messages.success(request, f"Se guardó el renglón {saved}.")
                 return HttpResponseRedirect(f"{mir_url(code, design_id)}#renglon-{saved.pk}")
@@ -234,7 +230,7 @@ def mir_row_activities(
             actor=Actor.for_user(request.user), activity=activity, row=row if link_id else None
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(error_messages(exc)))
+        messages.error(request, error_text(exc))
     else:
         verb = "se vinculó a" if link_id else "se desvinculó de"
         messages.success(request, f"La actividad {activity.key} {verb} {row}.")

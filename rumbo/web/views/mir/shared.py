@@ -3,7 +3,6 @@ user's institution (404 outside it, 403 for non-members) and the edit permission
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
 from rumbo.design.models import ProgramDesign
@@ -58,9 +57,3 @@ def indicator_for(
 
 def may_edit(request: HttpRequest, design: ProgramDesign) -> bool:
     return can_edit_design(request.user, design)
-
-
-def error_messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages in exc.message_dict.values() for m in messages]
-    return list(exc.messages)

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import error_text, form_add_errors
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.strategy.models import StrategicPlan, SwotItem, SwotKind
 from rumbo.strategy.selectors import plan_element_get, plan_parent_options
-from rumbo.web.forms.plan import ElementForm, SwotForm, add_service_errors
+from rumbo.web.forms.plan import SERVICE_FIELDS, ElementForm, SwotForm
 
 from ..common import institution_context
 from .kinds import Kind, _article, _kind_or_404
@@ -96,7 +97,7 @@ def plan_element_create(request: HttpRequest, code: str, plan_id: int, kind: str
                 actor=Actor.for_user(request.user), plan=plan, **_service_kwargs(spec, plan, form)
             )
         except ValidationError as exc:
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc, rename=SERVICE_FIELDS)
         else:
             return _saved(request, institution, plan, spec, f"Se agregó {_article(spec)}.")
     suffix = "-".join(f"{k}{v}" for k, v in sorted(_initial_from_query(spec, request).items()))
@@ -138,7 +139,7 @@ def plan_element_edit(
                 **_service_kwargs(spec, plan, form),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc, rename=SERVICE_FIELDS)
         else:
             return _saved(request, institution, plan, spec, f"Se guardó {_article(spec)}.")
     name = getattr(element, "code", "") if spec.model is not SwotItem else ""
@@ -176,7 +177,7 @@ def plan_element_delete(
     try:
         spec.delete(actor=Actor.for_user(request.user), **{spec.obj_kwarg: element})
     except ValidationError as exc:
-        message = " ".join(m for ms in exc.message_dict.values() for m in ms)
+        message = error_text(exc)
         if _is_htmx(request):
             return _render_section(request, institution, plan, spec.fragment, refused=message)
         messages.error(request, message)

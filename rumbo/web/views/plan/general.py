@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.errors import form_add_errors
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.strategy import services
-from rumbo.web.forms.plan import PlanForm, add_service_errors
+from rumbo.web.forms.plan import SERVICE_FIELDS, PlanForm
 
 from .shared import _form_response, _is_htmx, _plan_or_404, _plan_url, _render_section
 
@@ -35,7 +36,7 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
                 vision=data["vision"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc, rename=SERVICE_FIELDS)
         else:
             messages.success(request, f"Se creó el plan «{plan.name}».")
             if _is_htmx(request):
@@ -84,7 +85,7 @@ def plan_edit(request: HttpRequest, code: str, plan_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             plan.refresh_from_db()
-            add_service_errors(form, exc.message_dict)
+            form_add_errors(form, exc, rename=SERVICE_FIELDS)
         else:
             if _is_htmx(request):
                 return _render_section(
