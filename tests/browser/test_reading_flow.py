@@ -38,9 +38,7 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     activity_row = page.locator(f"#actividad-{demo.activity_fraction.pk}")
     expect(activity_row).to_have_count(0)  # subprograms start collapsed, bodies not sent
     subprogram = page.locator(f"#nodo-{demo.subprogram.pk}")
-    expect(subprogram).to_contain_text(
-        "4 actividades · 2 unidades de medida (no se suman)"
-    )
+    expect(subprogram).to_contain_text("4 actividades · 2 unidades de medida (no se suman)")
 
     # Expand the subprogram with the keyboard: its body loads on demand (htmx).
     summary = subprogram.locator("> summary")

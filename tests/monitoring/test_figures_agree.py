@@ -200,7 +200,8 @@ def test_report_xlsx_cells_and_pdf_text_match_the_reference(
         if r.percent is not None:
             # es-MX as the report prints it: 1,234.5 (no trailing zeros), then « %».
             assert f"{r.percent.normalize():,f} %" in text, r.key
-    # A month without an entry erases nothing: 080104 keeps what it achieved before July (no entry in July).
+    # A month without an entry erases nothing: 080104 keeps what it achieved before July
+    # (it has no entry in July).
     assert refs["080104"].achieved_to_date is not None and refs["080104"].achieved_to_date > 0
     assert refs["080104"].light != "gris"
 
