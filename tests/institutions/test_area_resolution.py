@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,22 @@ def test_the_migration_marks_only_siglas_an_import_made_up() -> None:
     provisional = set(Area.objects.filter(code_provisional=True).values_list("code", flat=True))
     assert provisional == {made_up.code, numbered.code}
     assert chosen.code not in provisional
+
+
+@pytest.mark.django_db
+def test_commands_still_find_an_area_by_its_former_provisional_siglas(tmp_path: Path) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from rumbo.institutions.models import Membership
+
+    import_small_paa(tmp_path)
+    import_small_fr_iv(tmp_path, f"{DECEYEC} (DECyEC)")
+    area = Area.objects.get()
+    assert area.code == "DECyEC"
+    call_command(
+        "rumbo_user", "create", "enlace_dec", "--institution", "IEEM", "--role", "enlace",
+        "--area", "deceec", stdout=io.StringIO(),
+    )  # fmt: skip
+    user = get_user_model().objects.get(username="enlace_dec")
+    assert Membership.objects.get(user=user).area == area

@@ -14,6 +14,7 @@ from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand
 from rumbo.institutions.models import Area, Institution, Role
+from rumbo.institutions.selectors import area_by_code
 
 
 class Command(RumboCommand):
@@ -91,7 +92,9 @@ class Command(RumboCommand):
             return None
         if not code:
             raise CommandError("el rol enlace necesita --area SIGLAS")
-        area = Area.objects.filter(institution=institution, code__iexact=code).first()
+        area = Area.objects.filter(
+            institution=institution, code__iexact=code
+        ).first() or area_by_code(institution=institution, code=code)
         if area is None:
             known = ", ".join(
                 Area.objects.filter(institution=institution)

@@ -13,6 +13,7 @@ from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.services import window_extend
 from rumbo.monitoring.windows import window_for
 
@@ -60,7 +61,9 @@ class Command(RumboCommand):
         area = None
         if options["area"].strip():
             area_code = options["area"].strip()
-            area = Area.objects.filter(institution=institution, code__iexact=area_code).first()
+            area = Area.objects.filter(
+                institution=institution, code__iexact=area_code
+            ).first() or area_by_code(institution=institution, code=area_code)
             if area is None:
                 raise CommandError(f"no existe el área {area_code!r} en {institution.code}")
         try:
