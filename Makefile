@@ -27,6 +27,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy rumbo config
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff format .
