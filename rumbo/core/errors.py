@@ -70,3 +70,14 @@ class Refused(PermissionDenied):
         self.message = message
         self.hint = hint
         self.context = context
+
+
+class ImportFailure(Exception):
+    """A fatal problem with an input file. ``str()`` is the one-line reason for the user."""
+
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.message = message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from django.db import models, transaction
 
 from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
+from rumbo.core.errors import ImportFailure
 from rumbo.institutions.models import Institution
 
 from .finding_sync import findings_sync
@@ -28,17 +29,6 @@ from .findings import FINDING_CODES
 from .models import ImportRun
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-
-
-class ImportFailure(Exception):
-    """A fatal problem with an input file. ``str()`` is the one-line reason for the user."""
-
-    def __init__(self, file: str, message: str, line: int | None = None) -> None:
-        self.file = file
-        self.line = line
-        self.message = message
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass

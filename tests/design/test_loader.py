@@ -15,10 +15,10 @@ from django.core.management import call_command
 
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
-from rumbo.core.management.commands.rumbo_import import Command as ImportCommand
 from rumbo.design.loader import SIMULATED, DesignFileError, import_design
 from rumbo.design.models import ProgramDesign, Risk, ScheduleAction, Stakeholder, TreeNode
 from rumbo.imports.base import ImportFailure
+from rumbo.imports.management.commands.rumbo_import import Command as ImportCommand
 from rumbo.indicators.models import Indicator, Measurement, MirRow
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import AnnualProgram, ProgramNode

@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from rumbo.core.management.commands.rumbo_check_mir import summary_line
 from rumbo.indicators.checker import MirFinding, check_mir
+from rumbo.indicators.management.commands.rumbo_check_mir import summary_line
 from rumbo.indicators.models import MirRow
 from tests.factories import Demo
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
 from django.db import connections
 
-from rumbo.imports.base import ImportFailure
+from rumbo.core.errors import ImportFailure
 
 
 class RumboCommand(BaseCommand):
