@@ -5,3 +5,12 @@ class IndicatorsConfig(AppConfig):
     name = "rumbo.indicators"
     label = "indicators"
     verbose_name = "MIR e indicadores"
+
+    def ready(self) -> None:
+        # The month's due indicators are part of an area's monthly capture: the capture
+        # cycle (monitoring, below this app) asks for them through its registry.
+        from rumbo.monitoring.cycle import register_period_content
+
+        from .selectors import area_month_indicator_content
+
+        register_period_content(area_month_indicator_content)

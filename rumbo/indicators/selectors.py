@@ -17,6 +17,7 @@ from django.utils import timezone
 from rumbo.core.periods import Frequency, Period, period_closing_in, periods
 from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, Bands, Direction, Grade, grade
 from rumbo.institutions.models import Area, Institution
+from rumbo.monitoring.cycle import PeriodContent
 from rumbo.monitoring.models import PeriodReport
 from rumbo.monitoring.selectors import policy_for
 from rumbo.monitoring.windows import WindowStatus, extensions_for, window_status
@@ -384,3 +385,17 @@ def area_month_indicators(*, program: AnnualProgram, area: Area, month: int) -> 
             )
         )
     return out
+
+
+def area_month_indicator_content(program: AnnualProgram, area: Area, month: int) -> PeriodContent:
+    """The indicators whose period closes in ``month`` belong to ``area``'s capture of it:
+    registered with the capture cycle (``rumbo.monitoring.cycle``) by this app's config."""
+    indicators = area_month_indicators(program=program, area=area, month=month)
+    errors = []
+    unmeasured = [f"«{i.indicator.name}»" for i in indicators if not i.captured]
+    if unmeasured:
+        errors.append(f"Falta la medición de los indicadores: {', '.join(unmeasured)}.")
+    unjustified = [f"«{i.indicator.name}»" for i in indicators if not i.justified]
+    if unjustified:
+        errors.append(f"Falta la justificación de los indicadores: {', '.join(unjustified)}.")
+    return PeriodContent(captured=any(i.captured for i in indicators), errors=tuple(errors))

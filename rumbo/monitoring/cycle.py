@@ -12,6 +12,7 @@ version the person loaded. ``lock_message`` is how every face says a month is lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,6 +26,8 @@ from .errors import PeriodLocked, StaleVersion, WindowClosed
 from .models import CAPTURE_STATE_PHRASES, PeriodReport, PeriodState
 
 if TYPE_CHECKING:
+    from rumbo.programs.models import AnnualProgram
+
     from .windows import WindowStatus
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -162,3 +165,32 @@ def capture_gate(
             current_values=stored_values,
             submitted_values=sent_values,
         )
+
+
+# ------------------------------------------------------------- what other apps add to a month
+
+
+@dataclass(frozen=True)
+class PeriodContent:
+    """What another app adds to an area's monthly capture (the MIR's indicators whose
+    period closes that month): whether anything of it was captured, and what is still
+    missing before the month may be sent."""
+
+    captured: bool
+    errors: tuple[str, ...] = ()
+
+
+PeriodContentCheck = Callable[["AnnualProgram", Area, int], PeriodContent]
+_CONTENT_CHECKS: list[PeriodContentCheck] = []
+
+
+def register_period_content(check: PeriodContentCheck) -> None:
+    """Called by an app above monitoring (in its ``AppConfig.ready``) so that the capture
+    cycle asks it, without monitoring importing it."""
+    if check not in _CONTENT_CHECKS:
+        _CONTENT_CHECKS.append(check)
+
+
+def period_content(program: AnnualProgram, area: Area, month: int) -> list[PeriodContent]:
+    """What every registered app adds to ``area``'s capture of ``month``."""
+    return [check(program, area, month) for check in _CONTENT_CHECKS]

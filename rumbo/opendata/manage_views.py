@@ -20,8 +20,8 @@ from rumbo.audit.services import Actor
 from rumbo.core.errors import error_messages
 from rumbo.indicators.models import Mir
 from rumbo.institutions.access import Capability, institution_for_user
+from rumbo.institutions.pages import institution_context
 from rumbo.programs.models import AnnualProgram
-from rumbo.web.views.common import institution_context
 
 from .selectors import publication_overview
 from .services import publication_publish, publication_withdraw

@@ -20,12 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, MonthlyTarget
 
 from ..bands import bands_for_activities
-from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition
+from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition, period_content
 from ..errors import StaleVersion, WindowClosed
 from ..figures import capture_grade
 from ..models import PeriodReport, ProgressEntry
@@ -124,8 +123,9 @@ def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list
     entries: dict[int, dict[int, ProgressEntry]] = {i: {} for i in ids}
     for entry in ProgressEntry.objects.filter(activity_id__in=ids, month__lte=month):
         entries[entry.activity_id][entry.month] = entry
-    indicators = area_month_indicators(program=program, area=area, month=month)
-    if not any(month in e for e in entries.values()) and not any(i.captured for i in indicators):
+    # What other apps add to the month (the MIR's indicators due): captured, and missing.
+    others = period_content(program, area, month)
+    if not any(month in e for e in entries.values()) and not any(o.captured for o in others):
         return ["No hay avances capturados de este mes; no hay nada que enviar."]
     bands = bands_for_activities(activities)
     missing: list[str] = []
@@ -145,13 +145,8 @@ def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list
         errors.append(f"Falta capturar el avance de: {', '.join(missing)}.")
     if unjustified:
         errors.append(f"Falta la justificación de: {', '.join(unjustified)}.")
-    # Indicators whose period closes this month belong to this capture too.
-    unmeasured = [f"«{i.indicator.name}»" for i in indicators if not i.captured]
-    if unmeasured:
-        errors.append(f"Falta la medición de los indicadores: {', '.join(unmeasured)}.")
-    unjustified_ind = [f"«{i.indicator.name}»" for i in indicators if not i.justified]
-    if unjustified_ind:
-        errors.append(f"Falta la justificación de los indicadores: {', '.join(unjustified_ind)}.")
+    for other in others:
+        errors += other.errors
     return errors
 
 

@@ -9,22 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rumbo.core.errors import Refused
-from rumbo.institutions.access import capabilities, user_roles
-from rumbo.institutions.models import Institution, Role
+from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 
-
-def institution_context(
-    request: HttpRequest, institution: Institution, section: str, **extra: object
-) -> dict:
-    """Base template context: ``roles`` (labels), ``caps`` (capability slugs), nav ``section``."""
-    roles = user_roles(request.user, institution)
-    return {
-        "institution": institution,
-        "roles": [label for value, label in Role.choices if value in roles],
-        "caps": capabilities(request.user, institution),
-        "section": section,
-        **extra,
-    }
+__all__ = ["institution_context", "refusal_page"]
 
 
 def refusal_page(
