@@ -36,6 +36,7 @@ from .figures import (
     LIGHTS,
     PROJECTION_METHOD,
     FigureState,
+    ProgramFigures,
     Summary,
     program_figures,
     share,
@@ -159,41 +160,65 @@ def program_dashboard(
     if month is None:
         month = dashboard_month(program=program, today=today)
     data = program_figures(program=program, month=max(month, 1), area=area, node=node)
-    now = data.rows
     summary = Summary()
-    for r in now:  # before any window opens nothing is graded: every figure is pending
+    by_area: dict[int | None, AreaFigures] = {}
+    by_root: dict[int, Summary] = defaultdict(Summary)
+    for r in data.rows:
+        figures_of_area = _area_figures(by_area, data.areas, r.area_id)
         if month:
             summary.add(r.figure, r.unit)
-        else:
-            summary.add_pending()
-
-    by_area: dict[int | None, AreaFigures] = {}
-
-    def area_figures(area_id: int | None) -> AreaFigures:
-        if area_id not in by_area:
-            found = data.areas.get(area_id) if area_id is not None else None
-            by_area[area_id] = AreaFigures(
-                area_id=area_id,
-                code=found.code if found else "",
-                name=found.name if found else "Sin área responsable",
-            )
-        return by_area[area_id]
-
-    by_root: dict[int, Summary] = defaultdict(Summary)
-    for r in now:
-        figures_of_area = area_figures(r.area_id)
-        if month:
             figures_of_area.summary.add(r.figure, r.unit)
             by_root[data.root_of(r.activity.node_id)].add(r.figure, r.unit)
-        else:
+        else:  # before any window opens nothing is graded: every figure is pending
+            summary.add_pending()
             figures_of_area.summary.add_pending()
         for m in range(1, month + 1):
             target = data.target(r.activity, m)
             if target is not None and target > 0:
                 figures_of_area.expected += 1
                 figures_of_area.reported += int(data.has_entry(r.activity, m))
+    captures = _capture_issues(program, month, area, node, by_area, data.areas)
+    subprograms = []
+    if node is None:
+        roots = sorted(
+            (n for n in data.nodes.values() if n.parent_id is None), key=lambda n: (n.order, n.key)
+        )
+        subprograms = [(root, by_root[root.pk]) for root in roots if root.pk in by_root]
+    return Dashboard(
+        program=program,
+        month=month,
+        months=_month_figures(data, month, summary),
+        summary=summary,
+        areas=sorted(by_area.values(), key=lambda a: (a.area_id is None, a.code)),
+        captures=captures,
+        subprograms=subprograms,
+    )
 
-    # Captures: late (sent after the closing day) and returned, per area in scope.
+
+def _area_figures(
+    by_area: dict[int | None, AreaFigures], areas: dict[int, Area], area_id: int | None
+) -> AreaFigures:
+    """The figures of ``area_id`` in ``by_area``, started on first use."""
+    if area_id not in by_area:
+        found = areas.get(area_id) if area_id is not None else None
+        by_area[area_id] = AreaFigures(
+            area_id=area_id,
+            code=found.code if found else "",
+            name=found.name if found else "Sin área responsable",
+        )
+    return by_area[area_id]
+
+
+def _capture_issues(
+    program: AnnualProgram,
+    month: int,
+    area: Area | None,
+    node: ProgramNode | None,
+    by_area: dict[int | None, AreaFigures],
+    areas: dict[int, Area],
+) -> list[CaptureIssue]:
+    """Late (sent after the closing day) and returned captures of the areas in scope; counts
+    each area's submitted, on-time, late and returned captures on the way (one query)."""
     close_day = policy_for(program.institution).close_day
     captures: list[CaptureIssue] = []
     reports = PeriodReport.objects.filter(program=program, month__lte=month).values(
@@ -204,7 +229,7 @@ def program_dashboard(
     for report in reports.order_by("month", "area__code"):
         if node is not None and report["area_id"] not in by_area:
             continue
-        figures_of_area = area_figures(report["area_id"])
+        figures_of_area = _area_figures(by_area, areas, report["area_id"])
         _, closes = window_dates(year=program.year, month=report["month"], close_day=close_day)
         sent = report["submitted_at"]
         sent_on = timezone.localdate(sent) if sent else None
@@ -229,9 +254,12 @@ def program_dashboard(
                     comment=report["comment"] if returned else "",
                 )
             )
+    return captures
 
-    # Up to the dashboard month, each month's own figures; after it, the calendar's pace
-    # and the projection of the activities known at the dashboard month.
+
+def _month_figures(data: ProgramFigures, month: int, summary: Summary) -> list[MonthFigures]:
+    """Up to the dashboard month, each month's own figures; after it, the calendar's pace
+    and the projection of the activities known at the dashboard month."""
     months = []
     for m in MONTHS:
         if m <= month:
@@ -250,25 +278,11 @@ def program_dashboard(
         months.append(
             MonthFigures(
                 month=m,
-                expected_share=data.expected_year_share(now, m, known_only=bool(month)),
+                expected_share=data.expected_year_share(data.rows, m, known_only=bool(month)),
                 achieved_share=None,
                 average_compliance=None,
                 on_track=None,
-                projected_share=data.projected_year_share(now, m) if month else None,
+                projected_share=data.projected_year_share(data.rows, m) if month else None,
             )
         )
-    subprograms = []
-    if node is None:
-        roots = sorted(
-            (n for n in data.nodes.values() if n.parent_id is None), key=lambda n: (n.order, n.key)
-        )
-        subprograms = [(root, by_root[root.pk]) for root in roots if root.pk in by_root]
-    return Dashboard(
-        program=program,
-        month=month,
-        months=months,
-        summary=summary,
-        areas=sorted(by_area.values(), key=lambda a: (a.area_id is None, a.code)),
-        captures=captures,
-        subprograms=subprograms,
-    )
+    return months
