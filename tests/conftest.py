@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.console import migrate, migrate_once
 from tests.factories import Demo, build_demo
 
 PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
@@ -27,6 +28,15 @@ def as_user(client: Client, demo: Demo):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def cli_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A SQLite file `rumbo init` has migrated, made once per run: copy it, never write it
+    (``tests.console.cli_environment(folder, cli_database)``)."""
+    if worker_id == "master":
+        return migrate(tmp_path_factory.mktemp("cli-template"))
+    return migrate_once(tmp_path_factory.getbasetemp().parent)  # shared by this run's workers
 
 
 @pytest.fixture
