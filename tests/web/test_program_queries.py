@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from bench.synthetic import SyntheticProgram, synthetic_program
 from rumbo.institutions.models import Membership, Role
 from rumbo.programs.models import ProgramNode
 from tests.factories import InstitutionFactory, UserFactory
+from tests.worlds import flush
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +27,21 @@ FILTERED = PAGE + 3
 SECTION = 13
 
 
-@pytest.fixture(params=[318, 3000], ids=["318", "3000"])
-def program(request) -> SyntheticProgram:
-    institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
-    return synthetic_program(institution=institution, activities=request.param)
+@pytest.fixture(scope="module", params=[318, 3000], ids=["318", "3000"])
+def committed_program(request, django_db_setup, django_db_blocker) -> Iterator[bytes]:
+    """Each size is built once and committed for the module's tests (tests/worlds.py)."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
+            built = synthetic_program(institution=institution, activities=request.param)
+        yield pickle.dumps(built)
+        flush()
+
+
+@pytest.fixture
+def program(committed_program: bytes) -> SyntheticProgram:
+    copy: SyntheticProgram = pickle.loads(committed_program)  # noqa: S301 - our own bytes
+    return copy
 
 
 @pytest.fixture(params=["planeacion", "enlace"])
