@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 
@@ -31,16 +32,18 @@ def cli_environment(folder: Path, database: Path | None = None, **extra: str) ->
     return env
 
 
-def migrate(folder: Path) -> Path:
-    """`rumbo init` on a new SQLite file in ``folder``; returns the file."""
+def prepare(env: dict[str, str], *args: str, **run: Any) -> subprocess.CompletedProcess[str]:
+    """Run `rumbo ARGS` to set a module's database up; it must succeed."""
     result = subprocess.run(
-        [RUMBO, "init"],
-        env=cli_environment(folder),
-        capture_output=True,
-        text=True,
-        timeout=300,
+        [RUMBO, *args], env=env, capture_output=True, text=True, **{"timeout": 300, **run}
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def migrate(folder: Path) -> Path:
+    """`rumbo init` on a new SQLite file in ``folder``; returns the file."""
+    result = prepare(cli_environment(folder), "init")
     assert "Base de datos lista (sqlite)" in result.stdout, result.stdout
     return folder / "cli.sqlite3"
 

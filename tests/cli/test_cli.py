@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.console import cli_environment
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -30,8 +30,7 @@ PGD_TABLE = SAMPLES / "002_c34a5bd474591bee.txt"
 def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
     env = cli_environment(tmp_path_factory.mktemp("cli"), cli_database)
     # cli_database was made by `rumbo init`; run again, it finds nothing left to do.
-    result = subprocess.run([RUMBO, "init"], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    prepare(env, "init")
     return env
 
 

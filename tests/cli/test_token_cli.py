@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.console import cli_environment
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 
@@ -20,14 +20,7 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dic
         cli_database,
         DJANGO_SUPERUSER_PASSWORD="clave-larga-de-prueba-2024",
     )
-    result = subprocess.run(
-        [RUMBO, "manage", "createsuperuser", "--noinput", "--username", "ana", "--email", "a@b.mx"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    prepare(env, "manage", "createsuperuser", "--noinput", "--username", "ana", "--email", "a@b.mx")
     return env
 
 

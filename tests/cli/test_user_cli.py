@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.console import cli_environment
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 
@@ -31,14 +31,7 @@ CHECK = (
 @pytest.fixture(scope="module")
 def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
     env = cli_environment(tmp_path_factory.mktemp("cli-user"), cli_database)
-    result = subprocess.run(
-        [RUMBO, "manage", "shell", "--no-imports", "-c", SETUP],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    prepare(env, "manage", "shell", "--no-imports", "-c", SETUP)
     return env
 
 

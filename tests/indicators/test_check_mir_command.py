@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from rumbo.core.management.commands.rumbo_check_mir import summary_line
 from rumbo.indicators.checker import MirFinding, check_mir
 from rumbo.indicators.models import MirRow
-from tests.console import cli_environment
+from tests.console import cli_environment, prepare
 from tests.factories import Demo
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
@@ -145,8 +145,7 @@ def cli_env(
     tmp_path_factory: pytest.TempPathFactory, cli_database: Path
 ) -> tuple[dict[str, str], str]:
     env = cli_environment(tmp_path_factory.mktemp("cli-check-mir"), cli_database)
-    created = rumbo(env, "manage", "shell", "--no-imports", "-c", SETUP)
-    assert created.returncode == 0, created.stderr
+    created = prepare(env, "manage", "shell", "--no-imports", "-c", SETUP)
     return env, created.stdout.strip()
 
 

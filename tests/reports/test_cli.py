@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
-from tests.console import cli_environment
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SETUP = (
@@ -28,15 +28,7 @@ SETUP = (
 def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
     env = cli_environment(tmp_path_factory.mktemp("cli-report"), cli_database)
     root = str(settings.BASE_DIR)
-    result = subprocess.run(
-        [RUMBO, "manage", "shell", "--pythonpath", root, "--no-imports", "-c", SETUP],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=root,
-    )
-    assert result.returncode == 0, result.stderr
+    prepare(env, "manage", "shell", "--pythonpath", root, "--no-imports", "-c", SETUP, cwd=root)
     return env
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.console import cli_environment
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SIPOT = Path(__file__).resolve().parents[2] / "data" / "samples" / "000_19180f02e9762917.txt"
@@ -21,9 +21,7 @@ SIPOT = Path(__file__).resolve().parents[2] / "data" / "samples" / "000_19180f02
 @pytest.fixture(scope="module")
 def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
     env = cli_environment(tmp_path_factory.mktemp("cli-transparency"), cli_database)
-    args = ["import", "sipot-objetivos", str(SIPOT), "--institution", "IECM"]
-    done = subprocess.run([RUMBO, *args], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    prepare(env, "import", "sipot-objetivos", str(SIPOT), "--institution", "IECM")
     return env
 
 
