@@ -6,23 +6,23 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from tests.console import migrate, migrate_once
 from tests.factories import Demo, build_demo
-from tests.worlds import flush
 
 PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
 
 
 # ---------------------------------------------------------------------------------------
-# The demo world is built once per test process (xdist worker) and committed (see
-# tests/worlds.py); each test that asks for it runs in pytest-django's transaction, rolled
-# back at its end, and gets its own copy of the model instances as build_demo() returned
-# them. Tests that do not ask for it find the database empty, as before: the demo is
-# flushed before them and built again for the next test that asks for it. A transactional
-# test (browser, live server) flushes the database itself when it ends.
+# The demo world is built once per test process (xdist worker) and committed; each test
+# that asks for it runs in pytest-django's transaction, rolled back at its end, and gets
+# its own copy of the model instances as build_demo() returned them, never one a previous
+# test changed. Tests that do not ask for it find the database empty, as before: the demo
+# is flushed before them and built again for the next test that asks for it. A
+# transactional test (browser, live server) flushes the database itself when it ends.
 
 
 class _Committed:
@@ -57,6 +57,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             names.insert(0, "_database_state")
 
 
+def _flush() -> None:
+    """Empty the test database the way pytest-django empties it after a transactional test."""
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+
+
 @pytest.fixture
 def _database_state(request, django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     wants_demo = "demo" in request.node.fixturenames
@@ -65,7 +70,7 @@ def _database_state(request, django_db_setup, django_db_blocker):  # type: ignor
             with transaction.atomic():
                 _Committed.demo = pickle.dumps(build_demo())
         elif not wants_demo and _Committed.demo is not None:
-            flush()
+            _flush()
             _Committed.demo = None
     yield
     if _uses_db(request.node)[1]:

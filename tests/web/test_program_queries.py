@@ -14,7 +14,6 @@ from bench.synthetic import SyntheticProgram, synthetic_program
 from rumbo.institutions.models import Membership, Role
 from rumbo.programs.models import ProgramNode
 from tests.factories import InstitutionFactory, UserFactory
-from tests.worlds import flush
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +27,19 @@ SECTION = 13
 
 
 @pytest.fixture(scope="module", params=[318, 3000], ids=["318", "3000"])
-def committed_program(request, django_db_setup, django_db_blocker) -> Iterator[bytes]:
-    """Each size is built once and committed for the module's tests (tests/worlds.py)."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
-            built = synthetic_program(institution=institution, activities=request.param)
-        yield pickle.dumps(built)
-        flush()
+def built_program(request, django_db_setup, django_db_blocker) -> Iterator[bytes]:
+    """Each size is built once for the module's tests, inside a transaction rolled back
+    after them (as test_figures_agree does); each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
+        yield pickle.dumps(synthetic_program(institution=institution, activities=request.param))
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def program(committed_program: bytes) -> SyntheticProgram:
-    copy: SyntheticProgram = pickle.loads(committed_program)  # noqa: S301 - our own bytes
+def program(built_program: bytes) -> SyntheticProgram:
+    """A copy of the built program's instances of this test's own."""
+    copy: SyntheticProgram = pickle.loads(built_program)  # noqa: S301 - our own bytes
     return copy
 
 
