@@ -64,6 +64,7 @@ def _flush() -> None:
 
 @pytest.fixture
 def _database_state(request, django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo committed for a test that asks for it, nothing for one that does not."""
     wants_demo = "demo" in request.node.fixturenames
     with django_db_blocker.unblock():
         if wants_demo and _Committed.demo is None:
