@@ -1,21 +1,89 @@
 from __future__ import annotations
 
+import pickle
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
+from tests.console import migrate, migrate_once
 from tests.factories import Demo, build_demo
 
 PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
 
 
+# ---------------------------------------------------------------------------------------
+# The demo world is built once per test process (xdist worker) and committed; each test
+# that asks for it runs in pytest-django's transaction, rolled back at its end, and gets
+# its own copy of the model instances as build_demo() returned them, never one a previous
+# test changed. Tests that do not ask for it find the database empty, as before: the demo
+# is flushed before them and built again for the next test that asks for it. A
+# transactional test (browser, live server) flushes the database itself when it ends.
+
+
+class _Committed:
+    """What this process has committed to the test database: the demo (its instances as
+    build_demo() returned them, pickled: unpickling is a copy ~5 times faster than
+    copy.deepcopy), or nothing."""
+
+    demo: bytes | None = None
+
+
+def _uses_db(item: pytest.Item) -> tuple[bool, bool]:
+    """(uses the database, flushes it at the end) — pytest-django's own reading of a test."""
+    names = getattr(item, "fixturenames", [])
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or "live_server" in names
+    if marker:
+        transactional = transactional or bool(
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+        transactional = transactional or bool(marker.args and marker.args[0])
+    return bool(marker) or "db" in names or transactional, transactional
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # First of all the test's fixtures: the state must be committed before pytest-django
+    # opens the test's transaction (its autouse django_db marker fixture comes early).
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is not None and _uses_db(item)[0]:
+            if "_database_state" in names:  # parametrized tests share one list
+                names.remove("_database_state")
+            names.insert(0, "_database_state")
+
+
+def _flush() -> None:
+    """Empty the test database the way pytest-django empties it after a transactional test."""
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+
+
 @pytest.fixture
-def demo(db) -> Demo:
+def _database_state(request, django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo committed for a test that asks for it, nothing for one that does not."""
+    wants_demo = "demo" in request.node.fixturenames
+    with django_db_blocker.unblock():
+        if wants_demo and _Committed.demo is None:
+            with transaction.atomic():
+                _Committed.demo = pickle.dumps(build_demo())
+        elif not wants_demo and _Committed.demo is not None:
+            _flush()
+            _Committed.demo = None
+    yield
+    if _uses_db(request.node)[1]:
+        _Committed.demo = None  # pytest-django has flushed the database
+
+
+@pytest.fixture
+def demo(_database_state, db) -> Demo:
     """IEEM 2024 with two areas, two plans, findings and the personas (see factories)."""
-    return build_demo()
+    assert _Committed.demo is not None
+    demo: Demo = pickle.loads(_Committed.demo)  # noqa: S301 - our own bytes, this process
+    return demo
 
 
 @pytest.fixture
@@ -27,6 +95,15 @@ def as_user(client: Client, demo: Demo):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def cli_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A SQLite file `rumbo init` has migrated, made once per run: copy it, never write it
+    (``tests.console.cli_environment(folder, cli_database)``)."""
+    if worker_id == "master":
+        return migrate(tmp_path_factory.mktemp("cli-template"))
+    return migrate_once(tmp_path_factory.getbasetemp().parent)  # shared by this run's workers
 
 
 @pytest.fixture

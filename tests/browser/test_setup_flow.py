@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from rumbo.institutions.models import Role
-from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, InstitutionFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,7 +97,7 @@ def test_start_from_scratch_and_give_a_liaison_access(page, browser, live_server
     login(liaison, "enlace_doe", password)
     expect(liaison).to_have_url(re.compile(r"/i/IEPC/$"))
     expect(liaison.get_by_text("Enlace de área")).to_be_visible()
-    liaison.screenshot(path=str(ARTIFACTS / "setup-10-enlace-entra.png"), full_page=True)
+    screenshot("setup-10-enlace-entra", of=liaison)
     other.close()
 
 

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from rumbo.audit.services import Actor
 from rumbo.imports.sipot_objectives import import_sipot_objectives
 from rumbo.institutions.models import Institution
-from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, build_demo
 
 SAMPLE = Path(settings.SAMPLES_DIR) / "000_19180f02e9762917.txt"
@@ -48,8 +47,7 @@ def test_a_user_uploads_the_sample_and_sees_the_findings(page, screenshot) -> No
 def test_planeacion_reviews_a_format_fixes_a_row_and_the_finding_is_gone(page, screenshot) -> None:  # type: ignore[no-untyped-def]
     def top(name: str) -> None:
         """The visible part only: the whole review page is ~30,000 px tall (343 findings)."""
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        screenshot(name, full_page=False)
 
     build_demo()
     Institution.objects.filter(code="IECM").update(web_domains=["iecm.mx"])

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -26,16 +27,10 @@ PGD_TABLE = SAMPLES / "002_c34a5bd474591bee.txt"
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("cli")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cli.sqlite3",
-        RUMBO_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-    )
-    result = subprocess.run([RUMBO, "init"], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
+    env = cli_environment(tmp_path_factory.mktemp("cli"), cli_database)
+    # cli_database was made by `rumbo init`; run again, it finds nothing left to do.
+    prepare(env, "init")
     return env
 
 

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.console import cli_environment, prepare
+
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("token-cli")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cli.sqlite3",
-        RUMBO_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
+def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
+    env = cli_environment(
+        tmp_path_factory.mktemp("token-cli"),
+        cli_database,
         DJANGO_SUPERUSER_PASSWORD="clave-larga-de-prueba-2024",
     )
-    for args in (
-        ["init"],
-        ["manage", "createsuperuser", "--noinput", "--username", "ana", "--email", "a@b.mx"],
-    ):
-        result = subprocess.run(
-            [RUMBO, *args], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert result.returncode == 0, result.stderr
+    prepare(env, "manage", "createsuperuser", "--noinput", "--username", "ana", "--email", "a@b.mx")
     return env
 
 

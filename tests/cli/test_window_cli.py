@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 
@@ -27,19 +28,9 @@ FAR = "2099-12-31"
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("cli-window")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cli.sqlite3",
-        RUMBO_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-    )
-    for args in (["init"], ["manage", "shell", "--no-imports", "-c", SETUP]):
-        result = subprocess.run(
-            [RUMBO, *args], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert result.returncode == 0, result.stderr
+def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
+    env = cli_environment(tmp_path_factory.mktemp("cli-window"), cli_database)
+    prepare(env, "manage", "shell", "--no-imports", "-c", SETUP)
     return env
 
 

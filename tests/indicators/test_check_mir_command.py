@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.core.management.base import CommandError
 from rumbo.indicators.checker import MirFinding, check_mir
 from rumbo.indicators.management.commands.rumbo_check_mir import summary_line
 from rumbo.indicators.models import MirRow
+from tests.console import cli_environment, prepare
 from tests.factories import Demo
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
@@ -141,18 +141,11 @@ BREAK = "from rumbo.indicators.models import MirRow; MirRow.objects.filter(code=
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], str]:
-    tmp = tmp_path_factory.mktemp("cli-check-mir")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cli.sqlite3",
-        RUMBO_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-    )
-    result = rumbo(env, "init")
-    assert result.returncode == 0, result.stderr
-    created = rumbo(env, "manage", "shell", "--no-imports", "-c", SETUP)
-    assert created.returncode == 0, created.stderr
+def cli_env(
+    tmp_path_factory: pytest.TempPathFactory, cli_database: Path
+) -> tuple[dict[str, str], str]:
+    env = cli_environment(tmp_path_factory.mktemp("cli-check-mir"), cli_database)
+    created = prepare(env, "manage", "shell", "--no-imports", "-c", SETUP)
     return env, created.stdout.strip()
 
 

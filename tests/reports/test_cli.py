@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from io import BytesIO
@@ -12,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from openpyxl import load_workbook
+
+from tests.console import cli_environment, prepare
 
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SETUP = (
@@ -24,20 +25,10 @@ SETUP = (
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("cli-report")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cli.sqlite3",
-        RUMBO_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-    )
+def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
+    env = cli_environment(tmp_path_factory.mktemp("cli-report"), cli_database)
     root = str(settings.BASE_DIR)
-    for args in (["init"], ["manage", "shell", "--pythonpath", root, "--no-imports", "-c", SETUP]):
-        result = subprocess.run(
-            [RUMBO, *args], env=env, capture_output=True, text=True, timeout=180, cwd=root
-        )
-        assert result.returncode == 0, result.stderr
+    prepare(env, "manage", "shell", "--pythonpath", root, "--no-imports", "-c", SETUP, cwd=root)
     return env
 
 

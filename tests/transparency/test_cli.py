@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,22 +12,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.console import cli_environment, prepare
+
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
 SIPOT = Path(__file__).resolve().parents[2] / "data" / "samples" / "000_19180f02e9762917.txt"
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("cli-transparency")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cli.sqlite3",
-        RUMBO_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-    )
-    for args in (["init"], ["import", "sipot-objetivos", str(SIPOT), "--institution", "IECM"]):
-        done = subprocess.run([RUMBO, *args], env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
+def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dict[str, str]:
+    env = cli_environment(tmp_path_factory.mktemp("cli-transparency"), cli_database)
+    prepare(env, "import", "sipot-objetivos", str(SIPOT), "--institution", "IECM")
     return env
 
 

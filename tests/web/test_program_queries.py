@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from bench.synthetic import SyntheticProgram, synthetic_program
@@ -23,10 +26,21 @@ FILTERED = PAGE + 3
 SECTION = 13
 
 
-@pytest.fixture(params=[318, 3000], ids=["318", "3000"])
-def program(request) -> SyntheticProgram:
-    institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
-    return synthetic_program(institution=institution, activities=request.param)
+@pytest.fixture(scope="module", params=[318, 3000], ids=["318", "3000"])
+def built_program(request, django_db_setup, django_db_blocker) -> Iterator[bytes]:
+    """Each size is built once for the module's tests, inside a transaction rolled back
+    after them (as test_figures_agree does); each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
+        yield pickle.dumps(synthetic_program(institution=institution, activities=request.param))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def program(built_program: bytes) -> SyntheticProgram:
+    """A copy of the built program's instances of this test's own."""
+    copy: SyntheticProgram = pickle.loads(built_program)  # noqa: S301 - our own bytes
+    return copy
 
 
 @pytest.fixture(params=["planeacion", "enlace"])
