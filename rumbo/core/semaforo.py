@@ -97,19 +97,19 @@ def round_percent(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _exact_ratio(programmed: Decimal, achieved: Decimal, direction: Direction) -> Decimal | None:
+    """Compliance in percent, unrounded; None when the divisor is not positive."""
+    if direction is Direction.ASCENDING:
+        return achieved / programmed * HUNDRED if programmed > 0 else None
+    return programmed / achieved * HUNDRED if achieved > 0 else None
+
+
 def ratio(
     programmed: Decimal, achieved: Decimal, direction: Direction = Direction.ASCENDING
 ) -> Decimal | None:
     """Compliance in percent (2 decimals), or None when it cannot be computed."""
-    if direction is Direction.ASCENDING:
-        if programmed <= 0:
-            return None
-        value = achieved / programmed * HUNDRED
-    else:
-        if achieved <= 0:
-            return None
-        value = programmed / achieved * HUNDRED
-    return round_percent(value)
+    exact = _exact_ratio(programmed, achieved, direction)
+    return None if exact is None else round_percent(exact)
 
 
 def light_for(percent: Decimal, bands: Bands) -> Light:
@@ -140,12 +140,7 @@ def grade(
     if direction is Direction.DESCENDING and achieved == 0:
         return Grade(Light.GREEN, None)
     # Grade on the exact ratio, report it rounded: 89.996 % is not 90 %.
-    if direction is Direction.ASCENDING:
-        if programmed < 0:
-            return Grade(Light.GREY, None, NoGrade.NOT_PROGRAMMED)
-        exact = achieved / programmed * HUNDRED
-    else:
-        if achieved < 0:
-            return Grade(Light.GREY, None, NoGrade.NOT_PROGRAMMED)
-        exact = programmed / achieved * HUNDRED
+    exact = _exact_ratio(programmed, achieved, direction)
+    if exact is None:
+        return Grade(Light.GREY, None, NoGrade.NOT_PROGRAMMED)
     return Grade(light_for(exact, bands), round_percent(exact))

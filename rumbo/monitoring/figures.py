@@ -575,10 +575,7 @@ class ProgramFigures:
 
     def _figure(self, activity: Activity, area_id: int | None, month: int) -> ActivityFigure:
         pk = activity.pk
-        programmed = self._programmed.get(pk)
-        if programmed is None:
-            programmed = self._programmed[pk] = programmed_series(self._targets.get(pk, {}))
-            self._done[pk] = achieved_series(self._achieved.get(pk, {}))
+        programmed = self._series(activity)
         states = self._states.get(area_id)
         if states is None:
             states = self._states[area_id] = figure_states(self.captures.get(area_id, {}))

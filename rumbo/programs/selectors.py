@@ -9,6 +9,7 @@ structure with totals and per-activity facts aggregated in SQL, without month ro
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,6 +77,12 @@ class ActivityRow:
         )
 
 
+def adds_up(unit_ids: Iterable[int | None]) -> bool:
+    """The rule of every total of quantities: they are added only when every activity
+    counted has the same unit of measure (``None``: an activity without unit)."""
+    return len(set(unit_ids)) <= 1
+
+
 @dataclass
 class TreeNode:
     node: ProgramNode
@@ -88,9 +95,8 @@ class TreeNode:
 
     @property
     def one_unit(self) -> bool:
-        """Whether its totals mean something: every activity under it has the same unit
-        (quantities of different units are never added up)."""
-        return len(self.units) <= 1
+        """Whether its totals mean something (``adds_up``)."""
+        return adds_up(self.units)
 
 
 def program_get(*, institution: Institution, year: int) -> AnnualProgram | None:
@@ -218,9 +224,8 @@ class OutlineNode:
 
     @property
     def one_unit(self) -> bool:
-        """Whether its totals mean something: every activity under it has the same unit
-        (quantities of different units are never added up)."""
-        return len(self.unit_ids) + self.unitless <= 1
+        """Whether its totals mean something (``adds_up``)."""
+        return adds_up([*self.unit_ids, *([None] if self.unitless else [])])
 
     def walk(self) -> list[OutlineNode]:
         found = [self]

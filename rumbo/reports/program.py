@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rumbo.programs.models import AnnualProgram, ProgramNode
-from rumbo.programs.selectors import ActivityRow, TreeNode, program_tree
+from rumbo.programs.selectors import ActivityRow, TreeNode, adds_up, program_tree
 
 from .common import ReportHeader, header, institution_get, program_for
 
@@ -50,7 +50,7 @@ class ProgramReport:
 
 def unit_note(units: set[int | None]) -> str:
     """Why a total is not given: quantities of different units are never added."""
-    return f"{len(units)} unidades de medida (no se suman)" if len(units) > 1 else ""
+    return "" if adds_up(units) else f"{len(units)} unidades de medida (no se suman)"
 
 
 def _flatten(program: AnnualProgram, node: TreeNode) -> list[ProgramLine]:
@@ -79,7 +79,7 @@ def program_report(*, institution: str, year: int) -> ProgramReport:
         lines += _flatten(program, root)
     months = [sum((r.month_totals[i] for r in roots), Decimal(0)) for i in range(12)]
     units: set[int | None] = set().union(*(r.units for r in roots))
-    one_unit = len(units) <= 1
+    one_unit = adds_up(units)
     return ProgramReport(
         header=header(
             institution=inst,

@@ -28,6 +28,7 @@ from rumbo.programs.selectors import (
     ActivityRow,
     OutlineNode,
     ProgramOutline,
+    adds_up,
 )
 
 NO_LINE = "ninguna"  # the «Sin línea de acción» choice of the line filter
@@ -139,7 +140,7 @@ class AreaTotal:
     flagged_count: int = 0
     unit_ids: set[int] = field(default_factory=set)
     unitless: bool = False  # some activity has no unit
-    units: list[UnitOfMeasure] = field(default_factory=list)  # the first one met
+    unit_name: str = ""  # the first unit met (the only one when ``one_unit``)
 
     @property
     def unit_count(self) -> int:
@@ -147,12 +148,8 @@ class AreaTotal:
 
     @property
     def one_unit(self) -> bool:
-        """Whether the annual total means something (never add different units)."""
-        return len(self.unit_ids) + self.unitless <= 1
-
-    @property
-    def unit_name(self) -> str:
-        return self.units[0].name if self.unit_ids and self.units else ""
+        """Whether the annual total means something (``adds_up``)."""
+        return adds_up([*self.unit_ids, *([None] if self.unitless else [])])
 
 
 @dataclass
@@ -221,8 +218,8 @@ def program_page(
         summary.flagged_count += observed
         if activity.unit_id is not None:
             summary.unit_ids.add(activity.unit_id)
-            if not summary.units and activity.unit is not None:
-                summary.units.append(activity.unit)
+            if not summary.unit_name and activity.unit is not None:
+                summary.unit_name = activity.unit.name
         else:
             summary.unitless = True
         if observed:
@@ -297,5 +294,5 @@ def program_page(
         flagged_activities=flagged_total,
         annual_total=sum((r.annual_total for r in outline.roots), Decimal(0)),
         unit_count=len(unit_ids),
-        one_unit=len(unit_ids) + any(not f.activity.unit_id for f in outline.activities) <= 1,
+        one_unit=adds_up(f.activity.unit_id for f in outline.activities),
     )

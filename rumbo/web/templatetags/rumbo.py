@@ -10,6 +10,7 @@ from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.programs.models import AnnualProgram
+from rumbo.reports.common import progress_simulated_note as simulated_note
 
 register = template.Library()
 
@@ -81,6 +82,4 @@ def _plural_word(word: str) -> str:
 def progress_simulated_note(program: AnnualProgram | None) -> str:
     """The «Datos simulados» notice of a program whose progress is simulated; empty
     otherwise (``{% progress_simulated_note program as simulated_note %}``)."""
-    from rumbo.reports.common import progress_simulated_note as note
-
-    return note(program) if program is not None else ""
+    return simulated_note(program) if program is not None else ""

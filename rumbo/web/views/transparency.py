@@ -27,6 +27,7 @@ from rumbo.imports.sipot_objectives.corrections import area_objective_update
 from rumbo.institutions.access import Capability, can, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import AnnualProgram, AreaObjective
+from rumbo.programs.selectors import program_get
 from rumbo.transparency.checker import UnreadableFile, check_file
 from rumbo.transparency.fixes import Fix
 from rumbo.transparency.formats import FormatDefinition, definition_for, format_ids
@@ -51,12 +52,6 @@ def _years(institution_id: int) -> list[int]:
         AreaObjective.objects.filter(institution_id=institution_id).values_list("year", flat=True)
     )
     return sorted(years, reverse=True) or [timezone.localdate().year]
-
-
-def _program(institution: Institution, year: int) -> AnnualProgram | None:
-    """The program of ``year`` (its «Datos simulados» notice is shown with the formats that
-    publish its progress)."""
-    return AnnualProgram.objects.filter(institution=institution, year=year).first()
 
 
 def _period(request: HttpRequest, years: list[int]) -> tuple[PeriodForm, int, int | None]:
@@ -93,7 +88,7 @@ def transparency_view(request: HttpRequest, code: str) -> HttpResponse:
             query=query,
             formats=_current(date(year, 1, 1)),
             file_formats=FORMATS,
-            program=_program(institution, year),
+            program=program_get(institution=institution, year=year),
         ),
     )
 
@@ -240,7 +235,7 @@ def transparency_review_view(request: HttpRequest, code: str, format_id: str) ->
             groups=groups,
             f=review.definition,
             file_formats=FORMATS,
-            program=_program(institution, year),
+            program=program_get(institution=institution, year=year),
         ),
     )
 
