@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from rumbo.accounts import views as accounts_views
-from rumbo.api.errors import unknown_path
 from rumbo.api.urls import api
+from rumbo.core.api.errors import unknown_path
 
 urlpatterns = [
     path("admin/", admin.site.urls),

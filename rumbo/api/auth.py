@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
@@ -50,8 +49,3 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [BearerAuth(), SessionAuth()]
-
-
-def api_user(request: HttpRequest) -> AbstractBaseUser:
-    """The user authenticated by one of ``AUTH`` (ninja stores it as ``request.auth``)."""
-    return request.auth  # type: ignore[attr-defined]  # set by ninja before the view runs

@@ -8,6 +8,10 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
 from rumbo.audit.services import Actor
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.pagination import paginate
+from rumbo.core.api.schemas import CodePath, IdPath
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.imports.models import QualityFinding
 from rumbo.imports.review import finding_review
@@ -15,17 +19,8 @@ from rumbo.imports.selectors import ActivityLink, FindingFilters, finding_activi
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 
-from .auth import api_user
-from .errors import responses
-from .schemas import (
-    CodePath,
-    FindingOut,
-    FindingPage,
-    FindingQuery,
-    FindingReviewIn,
-    IdPath,
-)
-from .selectors import finding_get, finding_page_list, paginate
+from .schemas import FindingOut, FindingPage, FindingQuery, FindingReviewIn
+from .selectors import finding_get, finding_page_list
 
 router = Router(tags=["Hallazgos de calidad"])
 

@@ -7,6 +7,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.pagination import paginate
+from rumbo.core.api.schemas import CodePath, IdPath
 from rumbo.institutions.access import (
     capabilities,
     institution_for_user,
@@ -24,19 +28,14 @@ from rumbo.strategy.selectors import (
     plan_tree,
 )
 
-from .auth import api_user
-from .errors import responses
 from .schemas import (
     AreaPage,
     AreaQuery,
-    CodePath,
-    IdPath,
     InstitutionDetailOut,
     InstitutionOut,
     PlanDetailOut,
     PlanOut,
 )
-from .selectors import paginate
 
 router = Router(tags=["Instituciones"])
 

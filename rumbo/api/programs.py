@@ -9,6 +9,10 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
 from rumbo.audit.services import Actor
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.pagination import paginate
+from rumbo.core.api.schemas import CodePath, KeyPath, YearPath
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import access_activity, institution_for_user
 from rumbo.institutions.models import Institution
@@ -19,20 +23,15 @@ from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, activity
 from rumbo.programs.selectors import node_map, program_get, program_list
 from rumbo.programs.services import activity_months, activity_update
 
-from .auth import api_user
-from .errors import responses
 from .schemas import (
     ActivityOut,
     ActivityPage,
     ActivityPatchIn,
     ActivityQuery,
-    CodePath,
-    KeyPath,
     ProgramOut,
     ProgramTreeOut,
-    YearPath,
 )
-from .selectors import activity_get, activity_list, paginate
+from .selectors import activity_get, activity_list
 
 router = Router(tags=["Programas anuales"])
 

@@ -16,6 +16,10 @@ from ninja import Query, Router
 
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.pagination import paginate
+from rumbo.core.api.schemas import CodePath, KeyPath, PageQuery, YearPath
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import access_activity, institution_for_user
 from rumbo.institutions.models import Area
@@ -33,26 +37,20 @@ from rumbo.monitoring.services import (
 from rumbo.programs.models import Activity, AnnualProgram, activity_area
 from rumbo.programs.selectors import node_map
 
-from .auth import api_user
-from .errors import responses
 from .programs import _program
 from .schemas import (
     ActivityProgressOut,
     AreaPath,
-    CodePath,
     HistoryPage,
-    KeyPath,
     MonthPath,
     MonthProgressOut,
-    PageQuery,
     PeriodApproveIn,
     PeriodOut,
     PeriodReasonIn,
     PeriodSubmitIn,
     ProgressIn,
-    YearPath,
 )
-from .selectors import activity_lean_get, paginate
+from .selectors import activity_lean_get
 
 router = Router(tags=["Seguimiento mensual"])
 

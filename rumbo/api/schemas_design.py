@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 from ninja import Body, Field, Path, Schema
 from pydantic import ConfigDict, StringConstraints, WithJsonSchema
 
-from .schemas import MAX_ID, NO_NUL, Quantity
+from rumbo.core.api.schemas import MAX_ID, NO_NUL
+
+from .schemas import Quantity
 from .schemas_mir import (
     AlternativeOut,
     PopulationOut,

@@ -1,7 +1,8 @@
 """The JSON API under /api/v1/ (django-ninja). Routers live in this package.
 
 Every operation needs a user: a bearer token (``rumbo token create USUARIO``) or the
-browser's session (with CSRF on unsafe methods). Errors share one shape (see errors.py).
+browser's session (with CSRF on unsafe methods). Errors share one
+shape (see rumbo/core/api/errors.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import errors
+from rumbo.core.api import errors
+
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
 from .findings import router as findings_router

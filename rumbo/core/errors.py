@@ -62,7 +62,7 @@ def form_add_errors(
 class Refused(PermissionDenied):
     """A 403 that explains itself: why (``message``), what to do (``hint``), and whatever
     else the refusal page needs (``context``). Pages catch it and render their own
-    «denied» template with status 403 (``rumbo.web.views.common.refusal_page``); anywhere
+    «denied» template with status 403 (``rumbo.institutions.pages.refusal_page``); anywhere
     else it is a plain ``PermissionDenied``."""
 
     def __init__(self, message: str, hint: str = "", **context: Any) -> None:
@@ -81,3 +81,18 @@ class ImportFailure(Exception):
         self.message = message
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {message}")
+
+
+class Conflict(Exception):
+    """A write refused because of the state of things, not because of bad input (a locked
+    month, a frozen program): the API answers 409 with ``message`` and ``extra()``."""
+
+    default_message = "La operación entra en conflicto con el estado actual."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+    def extra(self) -> dict[str, Any]:
+        """Fields added to the 409 body beside ``message``."""
+        return {}

@@ -4,6 +4,7 @@ that a page, the CLI and the background queue can serve any of them the same way
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -35,3 +36,14 @@ def spreadsheet_safe(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (OWASP «CSV injection»): one
     that starts with = + - @, a tab or a carriage return gets a leading apostrophe."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def attachment(name: str) -> str:
+    """The ``Content-Disposition`` of a download (RFC 6266): ``filename="…"``, and for a name
+    that is not plain ASCII an ASCII fallback there plus the exact UTF-8 name in
+    ``filename*``."""
+    fallback = "".join(ch if ch.isascii() and ch.isprintable() else "_" for ch in name)
+    fallback = fallback.replace("\\", "_").replace('"', "_")
+    if fallback == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -11,15 +11,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from rumbo.core.errors import Conflict
 
-class MonitoringConflict(Exception):
+
+class MonitoringConflict(Conflict):
     """A write refused because of the state of the cycle, not because of bad input."""
 
     default_message = "La operación entra en conflicto con el estado de la captura."
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
-        super().__init__(self.message)
 
 
 class PeriodLocked(MonitoringConflict):
@@ -70,6 +68,14 @@ class StaleVersion(MonitoringConflict):
                 message += f" (versión guardada {current}, versión enviada {sent})."
             message += " Recarga para ver los cambios."
         super().__init__(message)
+
+    def extra(self) -> dict[str, Any]:
+        return {
+            "current_version": self.current,
+            "submitted_version": self.submitted,
+            "current": self.current_values,
+            "submitted": self.submitted_values,
+        }
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,15 @@ def window_for(
         area_id=area.pk if area else None,
         today=today or timezone.localdate(),
     )
+
+
+def window_text(window: WindowStatus) -> str:
+    """«abierta hasta 10/02/2024», «prorrogada hasta …», «abre el …» or «cerrada …»."""
+    if window.not_yet_open:
+        return f"abre el {window.opens:%d/%m/%Y}"
+    extended = window.extended_until is not None and window.extended_until > window.closes
+    if window.open:
+        if extended:
+            return f"prorrogada hasta {window.last_day:%d/%m/%Y}"
+        return f"abierta hasta {window.last_day:%d/%m/%Y}"
+    return f"cerrada el {window.last_day:%d/%m/%Y}"

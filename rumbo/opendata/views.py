@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from rumbo.core.exportfile import ExportFile
+from rumbo.core.exportfile import ExportFile, attachment
 from rumbo.core.numbers import to_json_number
 
 from .datasets import (
@@ -59,7 +59,7 @@ def _public(code: str, year: int) -> PublicProgram:
 
 def _download(export: ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Content-Disposition"] = attachment(export.filename)
     return response
 
 

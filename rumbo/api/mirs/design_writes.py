@@ -21,6 +21,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from rumbo.audit.services import Actor
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import INVALID, responses
+from rumbo.core.api.schemas import CodePath
 from rumbo.core.errors import error_items
 from rumbo.design import services
 from rumbo.design.models import (
@@ -37,9 +40,6 @@ from rumbo.indicators.models import MirRow
 from rumbo.institutions.access import institution_for_user, require_edit_design
 from rumbo.programs.models import Activity
 
-from ..auth import api_user
-from ..errors import INVALID, responses
-from ..schemas import CodePath
 from ..schemas_design import (
     CREATE_SCHEMAS,
     PATCH_SCHEMAS,

@@ -7,6 +7,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query
 
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.pagination import paginate
+from rumbo.core.api.schemas import CodePath, PageQuery
 from rumbo.core.numbers import to_json_number
 from rumbo.design.models import (
     Alternative,
@@ -28,15 +32,11 @@ from rumbo.design.selectors import (
 )
 from rumbo.institutions.access import institution_for_user
 
-from ..auth import api_user
-from ..errors import responses
-from ..schemas import CodePath, PageQuery
 from ..schemas_mir import (
     DesignOut,
     DesignPage,
     DesignPath,
 )
-from ..selectors import paginate
 from .common import DESIGNS_TAG, INSTITUTION, router
 from .mirs import _area_code, _page
 

@@ -9,6 +9,9 @@ from django.http import Http404, HttpRequest
 from ninja import Query
 
 from rumbo.audit.services import Actor
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.schemas import CodePath
 from rumbo.core.numbers import to_json_number
 from rumbo.indicators.models import CREMAA_FIELDS, Indicator
 from rumbo.indicators.selectors import (
@@ -26,9 +29,6 @@ from rumbo.institutions.access import institution_for_user, require_edit_design
 from rumbo.institutions.models import Institution
 from rumbo.institutions.selectors import area_by_code
 
-from ..auth import api_user
-from ..errors import responses
-from ..schemas import CodePath
 from ..schemas_mir import (
     DeletedOut,
     IndicatorFields,

@@ -10,6 +10,10 @@ from django.http import Http404, HttpRequest
 from ninja import Query
 
 from rumbo.audit.services import Actor
+from rumbo.core.api.auth import api_user
+from rumbo.core.api.errors import responses
+from rumbo.core.api.pagination import paginate
+from rumbo.core.api.schemas import CodePath, PageQuery
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import period
 from rumbo.indicators.checker import check_mir
@@ -26,9 +30,6 @@ from rumbo.institutions.access import institution_for_user, require_edit_design
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import ProgramNode
 
-from ..auth import api_user
-from ..errors import responses
-from ..schemas import CodePath, PageQuery
 from ..schemas_mir import (
     DeletedOut,
     MirFindingOut,
@@ -41,7 +42,6 @@ from ..schemas_mir import (
     ReasonQuery,
     RowPath,
 )
-from ..selectors import paginate
 from .common import ANNUAL_TARGET, INSTITUTION, MIR, router
 
 # --- reads ----------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Router
 
+from rumbo.core.api.errors import ErrorOut, ValidationErrorOut
+from rumbo.core.api.schemas import CodePath, YearPath
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Grade
 from rumbo.monitoring.figures import LIGHTS, Summary
@@ -30,8 +32,6 @@ from rumbo.opendata.selectors import (
 )
 from rumbo.programs.selectors import TreeNode
 
-from ..errors import ErrorOut, ValidationErrorOut
-from ..schemas import CodePath, YearPath
 from .schemas import (
     OpenDatasetsOut,
     OpenIndicatorsOut,

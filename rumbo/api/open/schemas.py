@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from ..schemas import Number
+from rumbo.core.api.schemas import Number
 
 SIMULATED = (
     "true si las cifras de esta respuesta incluyen datos simulados de demostración (no "

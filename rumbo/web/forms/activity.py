@@ -15,13 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from rumbo.core.errors import error_items
+from rumbo.core.forms import set_choices
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.institutions.models import Area
 from rumbo.programs.calendarize import MAX_PLACES
 from rumbo.programs.models import ProgramNode, UnitOfMeasure
 from rumbo.strategy.models import LineOfAction
-
-from . import set_choices
 
 MODE_MANUAL = "manual"
 MODE_EVEN = "even"

@@ -12,10 +12,9 @@ from typing import Any
 
 from django import forms
 
+from rumbo.core.forms import set_choices
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.design.models import Treatment, TreeKind, TreeRole
-
-from . import set_choices
 
 SCORE_CHOICES = [("", "—"), *((str(i), str(i)) for i in range(1, 6))]
 MONTH_CHOICES = [(str(i), name.capitalize()) for i, name in enumerate(MONTH_NAMES, start=1)]

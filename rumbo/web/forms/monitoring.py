@@ -9,8 +9,8 @@ from django import forms
 
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import EDGES, PROFILES, Bands
+from rumbo.institutions.forms import AreaChoiceField
 from rumbo.institutions.models import Area, Institution
-from rumbo.web.forms.users import AreaChoiceField
 
 CUSTOM = "custom"
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]

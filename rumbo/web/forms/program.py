@@ -8,12 +8,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from rumbo.core.forms import set_choices
 from rumbo.institutions.models import Area
 from rumbo.programs.models import UnitOfMeasure
 from rumbo.strategy.models import LineOfAction
 from rumbo.web.tree import NO_LINE, ProgramFilters
-
-from . import set_choices
 
 
 class ProgramFilterForm(forms.Form):

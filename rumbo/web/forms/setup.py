@@ -6,10 +6,9 @@ from typing import Any
 
 from django import forms
 
+from rumbo.institutions.forms import AreaChoiceField
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import DEFAULT_LEVEL_NAMES
-
-from .users import AreaChoiceField
 
 
 class InstitutionForm(forms.Form):

@@ -6,12 +6,8 @@ from typing import Any
 
 from django import forms
 
+from rumbo.institutions.forms import AreaChoiceField
 from rumbo.institutions.models import Area, Institution, Role
-
-
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:
-        return f"{obj.name} ({obj.code})"
 
 
 class RoleForm(forms.Form):

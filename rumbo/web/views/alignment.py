@@ -7,10 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rumbo.institutions.access import institution_for_user
+from rumbo.institutions.pages import institution_context
 from rumbo.programs.alignment import alignment_matrix
 from rumbo.programs.selectors import program_get
-
-from .common import institution_context
 
 
 @login_required

@@ -20,10 +20,10 @@ from openpyxl import Workbook
 
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.selectors import institution_log
+from rumbo.core.exportfile import attachment
 from rumbo.institutions.access import Capability, institution_for_user
+from rumbo.institutions.pages import institution_context
 from rumbo.web.forms.monitoring import AuditFilterForm
-
-from .common import institution_context
 
 EVENTS_PER_PAGE = 50
 HEADERS = ["Fecha", "Quién", "Acción", "Tipo", "Objeto", "Motivo", "Cambios", "Antes", "Después"]
@@ -93,7 +93,7 @@ def _csv(code: str, events: Iterable[AuditEvent]) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(code, "csv")}"'
+    response["Content-Disposition"] = attachment(_filename(code, "csv"))
     return response
 
 
@@ -106,7 +106,7 @@ def _xlsx(code: str, events: Iterable[AuditEvent]) -> HttpResponse:
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(code, "xlsx")}"'
+    response["Content-Disposition"] = attachment(_filename(code, "xlsx"))
     return response
 
 

@@ -11,9 +11,8 @@ from rumbo.institutions.access import (
     institution_for_user,
     user_institutions,
 )
+from rumbo.institutions.pages import institution_context
 from rumbo.web.selectors import institution_overview
-
-from .common import institution_context
 
 
 @login_required

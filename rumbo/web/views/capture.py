@@ -27,7 +27,7 @@ from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Refused, error_messages
 from rumbo.core.numbers import format_mx
-from rumbo.core.periods import MONTHS
+from rumbo.core.periods import MONTH_NAMES, MONTHS
 from rumbo.indicators.selectors import area_month_indicators
 from rumbo.institutions.access import (
     can_capture,
@@ -38,6 +38,7 @@ from rumbo.institutions.access import (
     user_roles,
 )
 from rumbo.institutions.models import Area, Institution, Role
+from rumbo.institutions.pages import institution_context, refusal_page
 from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.cycle import (
     APPROVE,
@@ -70,7 +71,7 @@ from rumbo.monitoring.services import (
     period_submit,
     progress_save_many,
 )
-from rumbo.monitoring.windows import WindowStatus, extensions_for, window_status
+from rumbo.monitoring.windows import WindowStatus, extensions_for, window_status, window_text
 from rumbo.programs.models import AnnualProgram, ProgramNode, activity_area_id
 from rumbo.programs.selectors import program_get
 from rumbo.web.forms.capture import (
@@ -82,9 +83,6 @@ from rumbo.web.forms.capture import (
     rows_to_save,
     typed_rows,
 )
-from rumbo.web.templatetags.rumbo import month_name
-
-from .common import institution_context, refusal_page
 
 # --- refusals ------------------------------------------------------------------------------
 
@@ -134,18 +132,6 @@ def _month(month: int) -> int:
 
 
 # --- windows as pages say them -------------------------------------------------------------
-
-
-def window_text(window: WindowStatus) -> str:
-    """«abierta hasta 10/02/2024», «prorrogada hasta …», «abre el …» or «cerrada …»."""
-    if window.not_yet_open:
-        return f"abre el {window.opens:%d/%m/%Y}"
-    extended = window.extended_until is not None and window.extended_until > window.closes
-    if window.open:
-        if extended:
-            return f"prorrogada hasta {window.last_day:%d/%m/%Y}"
-        return f"abierta hasta {window.last_day:%d/%m/%Y}"
-    return f"cerrada el {window.last_day:%d/%m/%Y}"
 
 
 def _windows(
@@ -481,7 +467,7 @@ def _save(
 
 
 def month_label(month: int) -> str:
-    return str(month_name(month - 1))
+    return MONTH_NAMES[month - 1]
 
 
 def _period_version(request: HttpRequest) -> int | None:

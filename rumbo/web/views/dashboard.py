@@ -18,13 +18,12 @@ from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import MONTH_LABELS
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.dashboard import Dashboard, dashboard_month, program_dashboard
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import node_get, program_get
 from rumbo.reports.common import progress_simulated_note
-
-from .common import institution_context
 
 
 def _program(request: HttpRequest, code: str, year: int) -> tuple[Institution, AnnualProgram]:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
+from rumbo.core.exportfile import attachment
 from rumbo.institutions.access import can_view_evidence, institution_for_user
 from rumbo.monitoring.evidence import evidence_path
 from rumbo.monitoring.models import Evidence
-
-
-def _attachment(name: str) -> str:
-    """RFC 6266: an ASCII fallback for old clients, the exact UTF-8 name for the rest."""
-    fallback = "".join(ch if ch.isascii() and ch.isprintable() else "_" for ch in name)
-    fallback = fallback.replace("\\", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @login_required
@@ -39,7 +31,7 @@ def evidence_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     except OSError as exc:
         raise Http404("El archivo de la evidencia no está disponible.") from exc
     response = FileResponse(handle, content_type=evidence.content_type)
-    response["Content-Disposition"] = _attachment(evidence.original_name)
+    response["Content-Disposition"] = attachment(evidence.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -24,9 +24,8 @@ from rumbo.imports.selectors import (
     finding_severity_counts,
 )
 from rumbo.institutions.access import Capability, can, capabilities, institution_for_user
+from rumbo.institutions.pages import institution_context
 from rumbo.web.forms.findings import FindingFilterForm, FindingReviewForm
-
-from .common import institution_context
 
 FINDINGS_PER_PAGE = 50
 

@@ -14,15 +14,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from rumbo.core.exportfile import CONTENT_TYPES
+from rumbo.core.exportfile import CONTENT_TYPES, attachment
 from rumbo.institutions.access import institution_for_user
+from rumbo.institutions.pages import institution_context
 from rumbo.jobs import queue
 from rumbo.jobs.models import ExportJob, JobState
 from rumbo.jobs.registry import JobParamsError, kind_get
 from rumbo.jobs.selectors import job_for_user, jobs_for_user
 from rumbo.jobs.services import export_path, export_request
-from rumbo.web.views.common import institution_context
-from rumbo.web.views.evidence import _attachment
 
 
 def _params(request: HttpRequest, kind: str) -> dict[str, object]:
@@ -106,7 +105,7 @@ def _file_response(job: ExportJob) -> FileResponse:
     response = FileResponse(
         handle, content_type=CONTENT_TYPES.get(extension, "application/octet-stream")
     )
-    response["Content-Disposition"] = _attachment(job.filename)
+    response["Content-Disposition"] = attachment(job.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

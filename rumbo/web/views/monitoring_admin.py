@@ -25,6 +25,7 @@ from rumbo.core.errors import form_add_errors
 from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, PROFILES, Bands, Light, grade
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.monitoring.bands import bands_for_activities
 from rumbo.monitoring.models import ActivityBands, BandFields, WindowExtension
 from rumbo.monitoring.policy import policy_update
@@ -43,8 +44,6 @@ from rumbo.web.forms.monitoring import (
     ExtensionForm,
     PolicyForm,
 )
-
-from .common import institution_context
 
 PREVIEW_PERCENTS = (75, 85, 95, 105, 115, 125)
 

@@ -22,6 +22,7 @@ from rumbo.core.errors import form_add_errors
 from rumbo.imports.selectors import finding_counts_by_activity
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_list
 from rumbo.programs import services
 from rumbo.programs.models import AnnualProgram, ProgramNode
@@ -29,8 +30,6 @@ from rumbo.programs.selectors import activity_rows, node_get, program_get, progr
 from rumbo.strategy.selectors import line_of_action_list
 from rumbo.web.forms.program import NodeForm, ProgramFilterForm
 from rumbo.web.tree import matching_activity_ids, outline_areas, outline_units, program_page
-
-from .common import institution_context
 
 
 def _program(

@@ -27,12 +27,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from rumbo.core.exportfile import spreadsheet_safe
+from rumbo.core.exportfile import attachment, spreadsheet_safe
 from rumbo.core.numbers import normalize_decimal
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import Light
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.monitoring.dashboard import dashboard_month
 from rumbo.monitoring.figures import (
     AVERAGE_METHOD,
@@ -46,8 +47,6 @@ from rumbo.monitoring.figures import (
 )
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.selectors import program_get
-
-from .common import institution_context
 
 LIGHT_VALUES = {light.value: light for light in LIGHTS}
 STATE_VALUES = {state.value: state for state in STATES}
@@ -300,7 +299,7 @@ def progress_activities(request: HttpRequest, code: str, year: int) -> HttpRespo
     elif fmt == "csv" and not errors:
         name = f"{institution.code}-avance-actividades-{program.year}-{month:02d}.csv"
         response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = attachment(name)
         return response
 
     summary = figures.summary(chosen)

@@ -13,10 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from rumbo.core.exportfile import attachment
 from rumbo.core.periods import MONTH_ABBR, MONTH_NAMES, quarter_of
 from rumbo.indicators.selectors import institution_mirs
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_choices
 from rumbo.monitoring.dashboard import dashboard_month
 from rumbo.programs.selectors import program_list
@@ -24,8 +26,6 @@ from rumbo.reports.builders import build_report, report_data
 from rumbo.reports.common import FORMATS, ReportError
 from rumbo.reports.monthly import MonthlyReport
 from rumbo.reports.render.html import body_context
-
-from .common import institution_context
 
 # URL slug (Spanish) ↔ report kind (the CLI's names)
 SLUGS = {"mensual": "monthly", "trimestral": "quarterly", "programa": "program", "mir": "mir"}
@@ -167,5 +167,5 @@ def report_download(
     except ReportError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response["Content-Disposition"] = attachment(file.filename)
     return response

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text
+from rumbo.core.exportfile import attachment
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.roundtrip.apply import program_apply_upload
 from rumbo.programs.roundtrip.columns import Layout
@@ -24,8 +26,6 @@ from rumbo.programs.roundtrip.storage import upload_discard, upload_load, upload
 from rumbo.programs.roundtrip.template import program_template_build, template_filename
 from rumbo.programs.selectors import program_get
 from rumbo.web.forms.roundtrip import ProgramUploadForm, UploadConfirmForm
-
-from .common import institution_context
 
 SESSION_KEY = "rumbo_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,7 +55,7 @@ def program_template(request: HttpRequest, code: str, year: int) -> HttpResponse
     institution = institution_for_user(request.user, code)
     program = _program(institution, year)
     response = HttpResponse(program_template_build(program), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{template_filename(program)}"'
+    response["Content-Disposition"] = attachment(template_filename(program))
     return response
 
 

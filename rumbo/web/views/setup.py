@@ -19,13 +19,12 @@ from rumbo.institutions.access import (
     forget_grants,
     institution_for_user,
 )
+from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_get, area_list
 from rumbo.programs import services as program_services
 from rumbo.programs.catalog import unit_create, unit_list, unit_rename
 from rumbo.programs.models import UnitOfMeasure
 from rumbo.web.forms.setup import AreaForm, InstitutionForm, ProgramCreateForm, UnitForm
-
-from .common import institution_context
 
 
 @login_required

@@ -22,10 +22,12 @@ from django.views.decorators.http import require_http_methods
 from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
 from rumbo.core.errors import form_add_errors
+from rumbo.core.exportfile import attachment
 from rumbo.imports.selectors import findings_of
 from rumbo.imports.sipot_objectives.corrections import area_objective_update
 from rumbo.institutions.access import Capability, can, institution_for_user
 from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.programs.models import AnnualProgram, AreaObjective
 from rumbo.programs.selectors import program_get
 from rumbo.transparency.checker import UnreadableFile, check_file
@@ -35,8 +37,6 @@ from rumbo.transparency.generate import FORMATS, ExportError, build_sipot
 from rumbo.transparency.review import ReviewFinding, format_review
 from rumbo.transparency.selectors import ReportPeriod
 from rumbo.web.forms.transparency import AreaObjectiveForm, CheckUploadForm, PeriodForm
-
-from .common import institution_context
 
 
 def _current(on: date) -> list[FormatDefinition]:
@@ -108,9 +108,7 @@ def transparency_download_view(
     except ExportError as exc:
         raise Http404(str(exc)) from None
     response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{export.filename}\"; filename*=UTF-8''{quote(export.filename)}"
-    )
+    response["Content-Disposition"] = attachment(export.filename)
     return response
 
 

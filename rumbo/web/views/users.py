@@ -24,9 +24,8 @@ from rumbo.institutions.access import (
     institution_for_user,
 )
 from rumbo.institutions.models import Institution, Membership
+from rumbo.institutions.pages import institution_context
 from rumbo.web.forms.users import MemberCreateForm, RoleForm
-
-from .common import institution_context
 
 
 def _manage(request: HttpRequest, code: str) -> Institution:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Refused, form_add_errors
 from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
 from rumbo.programs.catalog import unit_choices
@@ -25,7 +26,6 @@ from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 from rumbo.web.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
 
-from ..common import institution_context
 from .base import (
     activity_url,
     check_structure,

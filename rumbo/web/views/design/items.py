@@ -36,6 +36,7 @@ from rumbo.design.models import (
 )
 from rumbo.institutions.access import require_edit_design
 from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.web.forms.design import (
     AlternativeForm,
     ItemForm,
@@ -46,7 +47,6 @@ from rumbo.web.forms.design import (
     TreeNodeForm,
 )
 
-from ..common import institution_context
 from .shared import SECTION, design_or_404, design_url, form_page
 
 Options = dict[str, dict[int, tuple[str, Any]]]  # pick field → id → (label, object)

@@ -10,8 +10,8 @@ from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.design import selectors
 from rumbo.design.models import Treatment
 from rumbo.institutions.access import Capability, can_edit_design, institution_for_user
+from rumbo.institutions.pages import institution_context
 
-from ..common import institution_context
 from .shared import SECTION, design_or_404
 
 

@@ -12,8 +12,7 @@ from rumbo.design.models import ProgramDesign
 from rumbo.design.selectors import design_get
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
-
-from ..common import institution_context
+from rumbo.institutions.pages import institution_context
 
 SECTION = "design"
 

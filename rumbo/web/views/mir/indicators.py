@@ -32,8 +32,10 @@ from rumbo.indicators.services import (
 )
 from rumbo.institutions.access import can_capture_indicator, require_edit_design
 from rumbo.institutions.models import Area
+from rumbo.institutions.pages import institution_context
 from rumbo.monitoring.cycle import lock_message
 from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
+from rumbo.monitoring.windows import window_text
 from rumbo.web.forms.mir import (
     DEFAULT_FREQUENCY,
     IndicatorForm,
@@ -48,9 +50,7 @@ from rumbo.web.forms.mir import (
     variables_for_service,
     variables_from_post,
 )
-from rumbo.web.views.capture import window_text
 
-from ..common import institution_context
 from .shared import design_for, indicator_for, may_edit, mir_of, row_of
 
 

@@ -26,10 +26,10 @@ from rumbo.indicators.services import (
     row_delete_blockers,
 )
 from rumbo.institutions.access import require_edit_design
+from rumbo.institutions.pages import institution_context
 from rumbo.programs.models import Activity
 from rumbo.web.forms.mir import MirRowForm
 
-from ..common import institution_context
 from .shared import design_for, may_edit, mir_of, row_of
 
 

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rumbo.institutions.access import institution_for_user
+from rumbo.institutions.pages import institution_context
 from rumbo.strategy.selectors import plan_tree
 
-from ..common import institution_context
 from .shared import FRAGMENTS, _is_htmx, _plan_or_404
 
 

@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from rumbo.institutions.models import Institution
+from rumbo.institutions.pages import institution_context
 from rumbo.strategy.models import StrategicPlan
 from rumbo.strategy.selectors import plan_get, plan_tree
-
-from ..common import institution_context
 
 FRAGMENTS = {
     "general": "web/_plan_general.html",

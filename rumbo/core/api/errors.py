@@ -4,8 +4,8 @@
 
 The handlers map Django's and ninja's exceptions (``PermissionDenied`` → 403, ``Http404``
 → 404, ``ValidationError`` from services or from request parsing → 422, missing or bad
-credentials → 401, ``MonitoringConflict`` — a locked period, a closed capture window, a
-stale version — → 409). ``responses()`` declares these per operation in the OpenAPI document.
+credentials → 401, a ``core.errors.Conflict`` — a locked period, a closed capture window,
+a stale version — → 409). ``responses()`` declares these per operation in the OpenAPI document.
 
 A stale version (optimistic lock) also says what each side holds::
 
@@ -25,8 +25,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from rumbo.core.errors import error_items
-from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
+from rumbo.core.errors import Conflict, error_items
 
 UNAUTHORIZED = (
     "Se necesitan credenciales válidas: envía «Authorization: Bearer TOKEN» o inicia sesión."
@@ -190,16 +189,8 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     def on_request_invalid(request: HttpRequest, exc: NinjaValidationError | Any) -> HttpResponse:
         return message(request, 422, INVALID, errors=_ninja_field_errors(exc.errors, params))
 
-    def on_conflict(request: HttpRequest, exc: MonitoringConflict | Any) -> HttpResponse:
-        extra: dict[str, Any] = {}
-        if isinstance(exc, StaleVersion):
-            extra = {
-                "current_version": exc.current,
-                "submitted_version": exc.submitted,
-                "current": exc.current_values,
-                "submitted": exc.submitted_values,
-            }
-        return message(request, 409, exc.message, **extra)
+    def on_conflict(request: HttpRequest, exc: Conflict | Any) -> HttpResponse:
+        return message(request, 409, exc.message, **exc.extra())
 
     def on_http_error(request: HttpRequest, exc: HttpError | Any) -> HttpResponse:
         if exc.status_code == 400:  # ninja: the body is not JSON
@@ -213,7 +204,7 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(DjangoValidationError, on_service_invalid)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
-    api.add_exception_handler(MonitoringConflict, on_conflict)
+    api.add_exception_handler(Conflict, on_conflict)
 
 
 def unknown_path(request: HttpRequest, path: str | None = "") -> HttpResponse:
