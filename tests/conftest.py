@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pickle
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from rumbo.accounts.tokens import token_authenticate, token_create
+from rumbo.audit.services import Actor
 from tests.console import migrate, migrate_once
 from tests.factories import Demo, build_demo
 
@@ -165,3 +169,48 @@ def run_worker(queue) -> None:
     from rq import SimpleWorker
 
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+# --- the JSON API, called as each persona ----------------------------------------------
+
+BASE = "/api/v1"
+
+
+@pytest.fixture
+def tokens(demo: Demo) -> dict[str, str]:
+    """A bearer token for every persona, already used once (so no last-use update follows)."""
+    raw = {}
+    for name, user in demo.users.items():
+        _, raw[name] = token_create(actor=Actor.cli(), user=user, name=f"prueba {name}")
+        token_authenticate(raw[name])  # stamps last use: the next minute's calls cost 1 query
+    return raw
+
+
+Call = Callable[..., Any]
+
+
+@pytest.fixture
+def api(client: Client, tokens: dict[str, str]) -> Call:
+    """``api("get", "/institutions", user="planeacion", json=...)`` → the response."""
+
+    def call(
+        method: str,
+        path: str,
+        *,
+        user: str | None = "planeacion",
+        token: str | None = None,
+        json: Any = None,
+        **extra: Any,
+    ) -> Any:
+        headers = dict(extra.pop("headers", {}))
+        if token is None and user is not None:
+            token = tokens[user]
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        kwargs: dict[str, Any] = {"headers": headers, **extra}
+        if json is not None:
+            kwargs["data"] = json
+            kwargs["content_type"] = "application/json"
+        return getattr(client, method.lower())(f"{BASE}{path}", **kwargs)
+
+    return call
