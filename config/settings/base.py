@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rumbo.monitoring",
     "rumbo.design",
     "rumbo.indicators",
+    "rumbo.adjustments",
     "rumbo.accounts",
     "rumbo.reports",
     "rumbo.transparency",

@@ -14,3 +14,10 @@ class IndicatorsConfig(AppConfig):
         from .selectors import area_month_indicator_content
 
         register_period_content(area_month_indicator_content)
+
+        # Approving a program freezes its MIRs' indicator targets with its activities.
+        from rumbo.programs.versions import register_version_content
+
+        from .versions import program_indicator_content
+
+        register_version_content(program_indicator_content)

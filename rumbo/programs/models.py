@@ -6,6 +6,7 @@ The level names are data (``AnnualProgram.level_names``); nodes carry their dept
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -45,6 +46,15 @@ class UnitOfMeasure(models.Model):
         super().save(*args, **kwargs)
 
 
+class ProgramState(models.TextChoices):
+    """The life cycle of an annual program (see ``rumbo/programs/lifecycle.py``)."""
+
+    FORMULACION = "formulacion", "En formulación"
+    REVISION = "revision", "En revisión"
+    APROBADO = "aprobado", "Aprobado"
+    CERRADO = "cerrado", "Cerrado"
+
+
 class AnnualProgram(TimeStamped):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="annual_programs"
@@ -64,6 +74,19 @@ class AnnualProgram(TimeStamped):
             "El avance mensual es simulado (rumbo demo): cada página, descarga y respuesta "
             "que lo muestra lo dice."
         ),
+    )
+    state = models.CharField(
+        "estado", max_length=12, choices=ProgramState.choices, default=ProgramState.FORMULACION
+    )
+    agreement = models.CharField("acuerdo de aprobación", max_length=120, blank=True)
+    approved_on = models.DateField("fecha del acuerdo", null=True, blank=True)
+    agreement_file = models.FileField(
+        "documento del acuerdo", upload_to="acuerdos/%Y/", blank=True, max_length=255
+    )
+    version = models.PositiveIntegerField(
+        "versión vigente",
+        default=0,
+        help_text="La versión aprobada en vigor (0: aún no aprobado); ver ProgramVersion.",
     )
 
     class Meta:
@@ -95,6 +118,12 @@ class AnnualProgram(TimeStamped):
     def activity_level_name(self) -> str:
         """What the program calls its activities («Actividad», «Acción»…)."""
         return self.effective_level_names[-1]
+
+    @property
+    def targets_frozen(self) -> bool:
+        """Approved (or closed): its targets change only through an approved adjustment
+        request (``rumbo.adjustments``), never by a direct edit."""
+        return self.state in (ProgramState.APROBADO, ProgramState.CERRADO)
 
 
 class ProgramNode(models.Model):
@@ -329,3 +358,56 @@ class AreaObjective(TimeStamped):
 
     def __str__(self) -> str:
         return f"Fila {self.row_number} ({self.year})"
+
+
+class FrozenError(Exception):
+    """An attempt to change or delete a frozen version."""
+
+
+class VersionQuerySet(models.QuerySet["ProgramVersion"]):
+    def update(self, **kwargs: object) -> int:
+        raise FrozenError("Una versión aprobada no se modifica.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise FrozenError("Una versión aprobada no se borra.")
+
+
+class ProgramVersion(models.Model):
+    """An approved state of a program's targets, frozen: version 1 is the baseline the
+    Consejo approved; each approved adjustment request makes the next. ``snapshot`` is the
+    canonical content (``rumbo/programs/versions.py``), ``sha256`` its digest."""
+
+    program = models.ForeignKey(AnnualProgram, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("versión")
+    approved_at = models.DateTimeField("aprobada el")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField("motivo")
+    adjustment_id = models.PositiveIntegerField(
+        "solicitud de adecuación", null=True, blank=True, help_text="La que hizo esta versión."
+    )
+    snapshot = models.JSONField("contenido")
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "number"]
+        verbose_name = "versión del programa"
+        verbose_name_plural = "versiones del programa"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="program_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="program_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} v{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise FrozenError("Una versión aprobada no se modifica.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Model.save's own kwargs
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise FrozenError("Una versión aprobada no se borra.")

@@ -11,6 +11,7 @@ from rumbo.audit.services import Actor, Change
 from rumbo.core.text import clean, normalize
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.services import area_resolve_many
+from rumbo.programs.lifecycle import TargetsFrozen
 from rumbo.programs.models import (
     DEFAULT_LEVEL_NAMES,
     Activity,
@@ -78,6 +79,9 @@ def import_paa(
         )
 
     def apply(institution: Institution, report: ImportReport, changes: list[Change]) -> None:
+        existing = AnnualProgram.objects.filter(institution=institution, year=year).first()
+        if existing is not None and existing.targets_frozen:
+            raise ImportFailure(source.name, TargetsFrozen(existing).message)
         _Writer(parsed, year, source.name, institution, report, changes, actor).write()
 
     return run_import(

@@ -23,6 +23,7 @@ from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import Frequency
 from rumbo.core.semaforo import Direction
 from rumbo.institutions.models import Area
+from rumbo.programs.lifecycle import require_targets_open
 from rumbo.programs.services import quantity_parse
 
 from ..formula import FormulaError, parse
@@ -329,7 +330,7 @@ def _replace_children(
 
 def _reload(indicator_id: int) -> Indicator:
     return (
-        Indicator.objects.select_related("area", "row__mir__design__node__program")
+        Indicator.objects.select_related("area", "row__mir__design__node__program__institution")
         .prefetch_related("variables", "targets")
         .get(pk=indicator_id)
     )
@@ -338,7 +339,8 @@ def _reload(indicator_id: int) -> Indicator:
 @transaction.atomic
 def indicator_create(*, actor: Actor, row: MirRow, data: dict[str, Any]) -> Indicator:
     """Add an indicator to a MIR row with its ficha, variables and targets."""
-    row = MirRow.objects.select_related("mir__design__node__program").get(pk=row.pk)
+    row = MirRow.objects.select_related("mir__design__node__program__institution").get(pk=row.pk)
+    require_targets_open(row.mir.design.node.program, "los indicadores de su MIR")
     clean, variables, targets = _validate(row=row, values=data, indicator=None)
     fields = {**{k: v for k, v in _DEFAULTS.items() if k not in clean}, **clean}
     if fields.get("order") is None:
@@ -358,10 +360,17 @@ def indicator_create(*, actor: Actor, row: MirRow, data: dict[str, Any]) -> Indi
 
 
 @transaction.atomic
-def indicator_update(*, actor: Actor, indicator: Indicator, data: dict[str, Any]) -> Indicator:
-    """Change the given fields (and replace variables / targets when given)."""
+def indicator_update(
+    *, actor: Actor, indicator: Indicator, data: dict[str, Any], adjustment: int | None = None
+) -> Indicator:
+    """Change the given fields (and replace variables / targets when given). Once the
+    program is approved, the targets change only when ``adjustment`` names the approved
+    adjustment request that applies them (``TargetsFrozen`` otherwise)."""
     indicator = _reload(indicator.pk)
     clean, variables, targets = _validate(row=indicator.row, values=data, indicator=indicator)
+    current = {t.period: t.value for t in indicator.targets.all()}
+    if adjustment is None and targets is not None and targets != current:
+        require_targets_open(indicator.row.mir.design.node.program, "las metas de sus indicadores")
     before = indicator_snapshot(indicator)
     for field, value in clean.items():
         if field == "order" and value is None:
@@ -388,6 +397,7 @@ def indicator_update(*, actor: Actor, indicator: Indicator, data: dict[str, Any]
 def indicator_delete(*, actor: Actor, indicator: Indicator, reason: str = "") -> None:
     """Delete an indicator without measurements (refused, with the count, otherwise)."""
     indicator = _reload(indicator.pk)
+    require_targets_open(indicator.row.mir.design.node.program, "los indicadores de su MIR")
     count = indicator.measurements.count()
     if count:
         raise ValidationError(

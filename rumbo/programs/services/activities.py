@@ -18,6 +18,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 
+from ..lifecycle import TargetsFrozen, require_targets_open
 from ..models import Activity, AnnualProgram, MonthlyTarget, ProgramNode, UnitOfMeasure
 from .keys import new_key_error
 from .quantities import months_parse, quantity_parse
@@ -136,12 +137,16 @@ def activity_update(
     lines_of_action: Iterable[str] = UNSET,
     reason: str = "",
     action: str = "activity.update",
+    adjustment: int | None = None,
 ) -> ActivityResult:
     """Change any subset of an activity's fields; only what is given is touched.
 
     ``annual_target`` and ``months`` accept Decimals, numbers or es-MX text; a month of
     None is unknown. Writes one audit event with only the fields that changed. Changing
-    ``area`` needs Planeación (``PermissionDenied`` otherwise).
+    ``area`` needs Planeación (``PermissionDenied`` otherwise). Once the program is
+    approved, its targets (description, unit, annual target, months) change only when
+    ``adjustment`` names the approved adjustment request that applies them
+    (``TargetsFrozen`` otherwise).
     """
     activity = (
         Activity.objects.select_for_update(of=("self",))
@@ -169,15 +174,16 @@ def activity_update(
         else quantity_parse(annual_target, field="annual_target")
     )
     lines = None if lines_of_action is UNSET else _lines_for(program, lines_of_action)
+    if adjustment is None and program.targets_frozen:
+        _refuse_target_changes(
+            activity,
+            description=description,
+            unit=unit,
+            target=target,
+            months=(old_months, new_months),
+        )
 
-    if description is not UNSET:
-        activity.description = clean(description)
-    if unit is not UNSET:
-        activity.unit = unit
-    if area is not UNSET:
-        activity.area = area
-    if node is not UNSET:
-        activity.node = node
+    _set_fields(activity, description=description, unit=unit, area=area, node=node)
     activity.annual_target = target
     activity.save()
     if months is not UNSET:
@@ -206,6 +212,33 @@ def activity_update(
     )
 
 
+def _set_fields(activity: Activity, **given: Any) -> None:
+    """Set the given fields (those not ``UNSET``) on the instance; the description cleaned."""
+    for name, value in given.items():
+        if value is not UNSET:
+            setattr(activity, name, clean(value) if name == "description" else value)
+
+
+def _refuse_target_changes(
+    activity: Activity,
+    *,
+    description: object,
+    unit: object,
+    target: Decimal | None,
+    months: tuple[Sequence[Decimal | None], Sequence[Decimal | None]],
+) -> None:
+    """``TargetsFrozen`` if any of the approved targets would change (sending the values
+    the activity already has is no change)."""
+    changed = (
+        (description is not UNSET and clean(str(description)) != activity.description)
+        or (unit is not UNSET and unit != activity.unit)
+        or target != activity.annual_target
+        or list(months[0]) != list(months[1])
+    )
+    if changed:
+        raise TargetsFrozen(activity.program, "sus metas, calendario, unidad y descripción")
+
+
 def activity_set_calendar(
     *,
     actor: Actor,
@@ -213,6 +246,7 @@ def activity_set_calendar(
     months: Sequence[object],
     annual_target: object = UNSET,
     reason: str = "",
+    adjustment: int | None = None,
 ) -> ActivityResult:
     """Replace the 12-month calendar (and optionally the annual target) of an activity."""
     return activity_update(
@@ -222,6 +256,7 @@ def activity_set_calendar(
         annual_target=annual_target,
         reason=reason,
         action="activity.calendar",
+        adjustment=adjustment,
     )
 
 
@@ -239,7 +274,10 @@ def activity_create(
     months: Sequence[object] | None = None,
     lines_of_action: Iterable[str] = (),
     reason: str = "",
+    adjustment: int | None = None,
 ) -> Activity:
+    if adjustment is None:
+        require_targets_open(program, "sus actividades")
     key = clean(key)
     errors: dict[str, str] = {}
     key_error = new_key_error(Activity, program=program, key=key, noun="una actividad")
@@ -284,12 +322,16 @@ def activity_create(
 
 
 @transaction.atomic
-def activity_delete(*, actor: Actor, activity: Activity, reason: str = "") -> None:
+def activity_delete(
+    *, actor: Actor, activity: Activity, reason: str = "", adjustment: int | None = None
+) -> None:
     activity = (
-        Activity.objects.select_related("program", "node", "area", "unit")
+        Activity.objects.select_related("program__institution", "node", "area", "unit")
         .prefetch_related("monthly_targets", "lines_of_action")
         .get(pk=activity.pk)
     )
+    if adjustment is None:
+        require_targets_open(activity.program, "sus actividades")
     before = activity_snapshot(activity, activity_months(activity))
     institution_id = activity.program.institution_id
     change = Change(
