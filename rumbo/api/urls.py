@@ -12,6 +12,7 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from rumbo.adjustments.api import router as adjustments_router
 from rumbo.core.api import errors
 
 from .auth import AUTH
@@ -56,4 +57,5 @@ api.add_router("", programs_router)
 api.add_router("", findings_router)
 api.add_router("", progress_router)
 api.add_router("", mirs_router)
+api.add_router("", adjustments_router)
 api.add_router("", open_router)  # anonymous: /open/… (published data only)

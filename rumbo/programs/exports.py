@@ -4,7 +4,12 @@ The JSON shape is a public contract (``rumbo export program`` and, later, the AP
 {"institution", "year", "subprograms": [{"key", "name", "area": {"code", "name"},
 "objective", "projects": [{"key", "name", "activities": [{"key", "description", "unit",
 "annual_target", "monthly_targets": [12 numbers, null where unknown], "beneficiaries":
-[{"description", "quantity"}], "lines_of_action": [codes]}]}]}]}
+[{"description", "quantity"}], "lines_of_action": [codes], "original_annual_target",
+"original_monthly_targets"}]}]}], "state", "version"}
+
+``state`` is the program's life cycle state and ``version`` the approved version in force
+(0 before approval); the targets are those in force, and ``original_*`` those of the
+approved baseline (version 1; null before approval and for an activity added later).
 """
 
 from __future__ import annotations
@@ -32,14 +37,16 @@ from .selectors import (
     program_get,
     program_tree,
 )
+from .versions import baseline_targets, to_decimal
 
 
 def _area(area: Area | None) -> dict[str, str] | None:
     return {"code": area.code, "name": area.name} if area else None
 
 
-def _activity_dict(row: ActivityRow) -> dict[str, Any]:
+def _activity_dict(row: ActivityRow, baseline: dict[str, dict[str, Any]]) -> dict[str, Any]:
     a = row.activity
+    original = baseline.get(a.key)
     return {
         "key": a.key,
         "description": a.description,
@@ -50,7 +57,15 @@ def _activity_dict(row: ActivityRow) -> dict[str, Any]:
             {"description": b.description, "quantity": b.quantity} for b in row.beneficiaries
         ],
         "lines_of_action": row.line_codes,
+        "original_annual_target": _number(original["annual_target"]) if original else None,
+        "original_monthly_targets": (
+            [_number(m) for m in original["monthly_targets"]] if original else None
+        ),
     }
+
+
+def _number(text: str | None) -> int | float | None:
+    return to_json_number(to_decimal(text))
 
 
 def _leaf_groups(node: TreeNode) -> Iterable[TreeNode]:
@@ -63,6 +78,7 @@ def _leaf_groups(node: TreeNode) -> Iterable[TreeNode]:
 
 def program_to_dict(program: AnnualProgram) -> dict[str, Any]:
     roots = program_tree(program=program)
+    baseline = baseline_targets(program)
     subprograms = []
     for root in roots:
         projects = []
@@ -73,7 +89,7 @@ def program_to_dict(program: AnnualProgram) -> dict[str, Any]:
                 {
                     "key": group.node.key,
                     "name": group.node.name,
-                    "activities": [_activity_dict(r) for r in group.activities],
+                    "activities": [_activity_dict(r, baseline) for r in group.activities],
                 }
             )
         subprograms.append(
@@ -89,6 +105,8 @@ def program_to_dict(program: AnnualProgram) -> dict[str, Any]:
         "institution": program.institution.code,
         "year": program.year,
         "subprograms": subprograms,
+        "state": program.state,
+        "version": program.version,
     }
 
 
