@@ -1,5 +1,6 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
+from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
     alignment,
@@ -14,7 +15,6 @@ from rumbo.web.urls import (
     mir,
     monitoring_admin,
     opendata,
-    plan,
     program,
     progress,
     reports,
