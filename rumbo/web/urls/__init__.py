@@ -1,5 +1,6 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
+from rumbo.accounts import urls as users
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
@@ -21,7 +22,6 @@ from rumbo.web.urls import (
     roundtrip,
     setup,
     transparency,
-    users,
 )
 
 app_name = "web"
