@@ -13,10 +13,10 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from rumbo.core.api import errors
+from rumbo.imports.api import router as findings_router
 
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
-from .findings import router as findings_router
 from .institutions import router as institutions_router
 from .mirs import router as mirs_router
 from .open import router as open_router

@@ -1,6 +1,7 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
 from rumbo.accounts import urls as users
+from rumbo.imports import urls as findings
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
@@ -11,7 +12,6 @@ from rumbo.web.urls import (
     dashboard,
     design,
     evidence,
-    findings,
     jobs,
     mir,
     monitoring_admin,
