@@ -27,7 +27,7 @@ from .selectors import (
     finding_list,
 )
 
-# Each operation keeps its OpenAPI operation id from before the move to this app (ninja
+# Each operation keeps the OpenAPI operation id it had in rumbo/api/findings.py (ninja
 # derives it from the module): the ids are public.
 router = Router(tags=["Hallazgos de calidad"])
 
