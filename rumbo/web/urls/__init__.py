@@ -2,11 +2,11 @@
 
 from rumbo.accounts import urls as users
 from rumbo.imports import urls as findings
+from rumbo.institutions import urls as audit_log
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
     alignment,
-    audit_log,
     browse,
     capture,
     dashboard,
