@@ -1,4 +1,4 @@
-"""Reads the API needs beyond the apps' selectors: filtered activity lists, findings, pages.
+"""Reads the API needs beyond the apps' selectors: filtered activity lists, pages.
 
 Each returns querysets with their joins and prefetches in place, so a page costs the same
 number of queries whatever its size.
@@ -9,9 +9,6 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from rumbo.core.text import normalize
-from rumbo.imports.models import QualityFinding
-from rumbo.imports.selectors import FindingFilters, finding_list
-from rumbo.institutions.models import Institution
 from rumbo.programs.models import (
     Activity,
     AnnualProgram,
@@ -72,20 +69,4 @@ def activity_lean_get(*, program: AnnualProgram, key: str) -> Activity | None:
     """The activity with its program and own area, without targets or alignment (1 query)."""
     return (
         Activity.objects.filter(program=program, key=key).select_related("program", "area").first()
-    )
-
-
-# --- findings -------------------------------------------------------------------------------
-
-
-def finding_page_list(
-    *, institution: Institution, filters: FindingFilters
-) -> QuerySet[QualityFinding]:
-    """``finding_list`` plus the reviewer, which the API shows."""
-    return finding_list(institution=institution, filters=filters).select_related("resolved_by")
-
-
-def finding_get(*, institution: Institution, pk: int) -> QualityFinding | None:
-    return (
-        finding_page_list(institution=institution, filters=FindingFilters()).filter(pk=pk).first()
     )

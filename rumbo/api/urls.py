@@ -14,11 +14,12 @@ from ninja.renderers import JSONRenderer
 
 from rumbo.adjustments.api import router as adjustments_router
 from rumbo.core.api import errors
+from rumbo.imports.api import router as findings_router
+from rumbo.institutions.api import router as institutions_router
+from rumbo.strategy.api import router as plans_router
 
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
-from .findings import router as findings_router
-from .institutions import router as institutions_router
 from .mirs import router as mirs_router
 from .open import router as open_router
 from .programs import router as programs_router
@@ -53,6 +54,7 @@ api = RumboAPI(
 )
 errors.install(api)
 api.add_router("", institutions_router)
+api.add_router("", plans_router)
 api.add_router("", programs_router)
 api.add_router("", findings_router)
 api.add_router("", progress_router)

@@ -1,27 +1,27 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
+from rumbo.accounts import urls as users
+from rumbo.imports import urls as findings
+from rumbo.institutions import urls as audit_log
+from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
     alignment,
-    audit_log,
     browse,
     capture,
     dashboard,
     design,
     evidence,
-    findings,
     jobs,
     mir,
     monitoring_admin,
     opendata,
-    plan,
     program,
     progress,
     reports,
     roundtrip,
     setup,
     transparency,
-    users,
 )
 
 app_name = "web"

@@ -1,6 +1,8 @@
+"""URLs of the strategic plan pages (mounted in the ``web`` namespace by rumbo/web/urls)."""
+
 from django.urls import path
 
-from rumbo.web.views import plan as views
+from . import views
 
 KINDS = "<str:kind>"
 

@@ -18,12 +18,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from rumbo.audit.forms import AuditFilterForm
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.selectors import institution_log
 from rumbo.core.exportfile import attachment
-from rumbo.institutions.access import Capability, institution_for_user
-from rumbo.institutions.pages import institution_context
-from rumbo.web.forms.monitoring import AuditFilterForm
+
+from ..access import Capability, institution_for_user
+from ..pages import institution_context
 
 EVENTS_PER_PAGE = 50
 HEADERS = ["Fecha", "Quién", "Acción", "Tipo", "Objeto", "Motivo", "Cambios", "Antes", "Después"]

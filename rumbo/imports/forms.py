@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from rumbo.core.forms import set_choices
-from rumbo.imports.models import FindingStatus, Severity
-from rumbo.imports.selectors import FindingChoices, FindingFilters
+
+from .models import FindingStatus, Severity
+from .selectors import FindingChoices, FindingFilters
 
 ALL = [("", "Todos")]
 

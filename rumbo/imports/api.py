@@ -12,16 +12,23 @@ from rumbo.core.api.auth import api_user
 from rumbo.core.api.errors import responses
 from rumbo.core.api.pagination import paginate
 from rumbo.core.api.schemas import CodePath, IdPath
-from rumbo.imports.findings import FINDING_CODES
-from rumbo.imports.models import QualityFinding
-from rumbo.imports.review import finding_review
-from rumbo.imports.selectors import ActivityLink, FindingFilters, finding_activity_links
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 
-from .schemas import FindingOut, FindingPage, FindingQuery, FindingReviewIn
-from .selectors import finding_get, finding_page_list
+from .api_schemas import FindingOut, FindingPage, FindingQuery, FindingReviewIn
+from .findings import FINDING_CODES
+from .models import QualityFinding
+from .review import finding_review
+from .selectors import (
+    ActivityLink,
+    FindingFilters,
+    finding_activity_links,
+    finding_get,
+    finding_list,
+)
 
+# Each operation keeps the OpenAPI operation id it had in rumbo/api/findings.py (ninja
+# derives it from the module): the ids are public.
 router = Router(tags=["Hallazgos de calidad"])
 
 
@@ -60,6 +67,7 @@ def _one(finding: QualityFinding) -> dict[str, Any]:
     "/institutions/{code}/findings",
     response={200: FindingPage, **responses()},
     summary="Hallazgos de calidad (paginados; filtros código, severidad, estado, año, archivo)",
+    operation_id="rumbo_api_findings_findings",
 )
 def findings(request: HttpRequest, code: CodePath, query: Query[FindingQuery]) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -71,7 +79,7 @@ def findings(request: HttpRequest, code: CodePath, query: Query[FindingQuery]) -
         source_file=query.file.strip(),
     )
     page = paginate(
-        finding_page_list(institution=inst, filters=filters),
+        finding_list(institution=inst, filters=filters),
         page=query.page,
         page_size=query.page_size,
     )
@@ -88,6 +96,7 @@ def findings(request: HttpRequest, code: CodePath, query: Query[FindingQuery]) -
     "/institutions/{code}/findings/{finding_id}",
     response={200: FindingOut, **responses()},
     summary="Un hallazgo",
+    operation_id="rumbo_api_findings_finding",
 )
 def finding(request: HttpRequest, code: CodePath, finding_id: IdPath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -99,6 +108,7 @@ def finding(request: HttpRequest, code: CodePath, finding_id: IdPath) -> Any:
     response={200: FindingOut, **responses()},
     summary="Acepta, resuelve o reabre un hallazgo",
     description="Requiere Planeación o Revisión. Aceptar o resolver exige un comentario.",
+    operation_id="rumbo_api_findings_finding_review_view",
 )
 def finding_review_view(
     request: HttpRequest, code: CodePath, finding_id: IdPath, payload: FindingReviewIn

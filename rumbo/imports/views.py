@@ -15,17 +15,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from rumbo.audit.services import Actor
-from rumbo.imports.review import finding_review
-from rumbo.imports.selectors import (
+from rumbo.institutions.access import Capability, can, capabilities, institution_for_user
+from rumbo.institutions.pages import institution_context
+
+from .forms import FindingFilterForm, FindingReviewForm
+from .review import finding_review
+from .selectors import (
     finding_choices,
     finding_get,
     finding_list,
     finding_object_links,
     finding_severity_counts,
 )
-from rumbo.institutions.access import Capability, can, capabilities, institution_for_user
-from rumbo.institutions.pages import institution_context
-from rumbo.web.forms.findings import FindingFilterForm, FindingReviewForm
 
 FINDINGS_PER_PAGE = 50
 

@@ -20,8 +20,8 @@ from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.strategy.models import StrategicPlan, SwotItem, SwotKind
 from rumbo.strategy.selectors import plan_element_get, plan_parent_options
-from rumbo.web.forms.plan import SERVICE_FIELDS, ElementForm, SwotForm
 
+from ..forms import SERVICE_FIELDS, ElementForm, SwotForm
 from .kinds import Kind, _article, _kind_or_404
 from .shared import _form_response, _is_htmx, _plan_or_404, _plan_url, _render_section
 

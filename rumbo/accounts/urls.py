@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.web.views import users as views
+from .views import users as views
 
 urlpatterns = [
     path("i/<str:code>/usuarios/", views.user_list, name="users"),

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 
-from .throttle import client_address, login_blocked, login_record
+from ..throttle import client_address, login_blocked, login_record
 
 
 class LoginView(auth_views.LoginView):

@@ -1,6 +1,8 @@
+"""URLs of the quality findings pages (mounted in the ``web`` namespace by rumbo/web/urls)."""
+
 from django.urls import path
 
-from rumbo.web.views import findings as views
+from . import views
 
 urlpatterns = [
     path("i/<str:code>/hallazgos/", views.finding_list_view, name="findings"),

@@ -25,7 +25,8 @@ from rumbo.institutions.access import (
 )
 from rumbo.institutions.models import Institution, Membership
 from rumbo.institutions.pages import institution_context
-from rumbo.web.forms.users import MemberCreateForm, RoleForm
+
+from ..forms import MemberCreateForm, RoleForm
 
 
 def _manage(request: HttpRequest, code: str) -> Institution:

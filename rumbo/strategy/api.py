@@ -1,25 +1,20 @@
-"""Institutions, their areas and their strategic plans."""
+"""An institution's strategic plans (PGD): the list, and one plan as a tree with its FODA."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Router
 
 from rumbo.core.api.auth import api_user
 from rumbo.core.api.errors import responses
-from rumbo.core.api.pagination import paginate
 from rumbo.core.api.schemas import CodePath, IdPath
-from rumbo.institutions.access import (
-    capabilities,
-    institution_for_user,
-    user_institutions,
-    user_roles,
-)
-from rumbo.institutions.selectors import area_search
-from rumbo.strategy.models import GeneralProgram
-from rumbo.strategy.selectors import (
+from rumbo.institutions.access import institution_for_user
+
+from .api_schemas import PlanDetailOut, PlanOut
+from .models import GeneralProgram
+from .selectors import (
     ObjectiveBranch,
     PlanTree,
     ProgramBranch,
@@ -28,72 +23,16 @@ from rumbo.strategy.selectors import (
     plan_tree,
 )
 
-from .schemas import (
-    AreaPage,
-    AreaQuery,
-    InstitutionDetailOut,
-    InstitutionOut,
-    PlanDetailOut,
-    PlanOut,
-)
-
+# Each operation keeps the OpenAPI operation id it had in rumbo/api/institutions.py (ninja
+# derives it from the module): the ids are public.
 router = Router(tags=["Instituciones"])
-
-
-@router.get(
-    "/institutions",
-    response={
-        200: list[InstitutionOut],
-        **responses(forbidden=False, not_found=False, invalid=False),
-    },
-    summary="Instituciones del usuario",
-)
-def institutions(request: HttpRequest) -> Any:
-    return list(user_institutions(api_user(request)))
-
-
-@router.get(
-    "/institutions/{code}",
-    response={200: InstitutionDetailOut, **responses()},
-    summary="Una institución, con los roles y capacidades del usuario",
-)
-def institution(request: HttpRequest, code: CodePath) -> Any:
-    inst = institution_for_user(api_user(request), code)
-    return {
-        "code": inst.code,
-        "name": inst.name,
-        "short_name": inst.short_name,
-        "web_domains": list(inst.web_domains or []),
-        "roles": sorted(user_roles(api_user(request), inst)),
-        "capabilities": sorted(capabilities(api_user(request), inst)),
-    }
-
-
-@router.get(
-    "/institutions/{code}/areas",
-    response={200: AreaPage, **responses()},
-    summary="Áreas de la institución (paginadas)",
-)
-def areas(request: HttpRequest, code: CodePath, query: Query[AreaQuery]) -> Any:
-    inst = institution_for_user(api_user(request), code)
-    page = paginate(
-        area_search(institution=inst, q=query.q), page=query.page, page_size=query.page_size
-    )
-    return {
-        "count": page.count,
-        "page": page.page,
-        "page_size": page.page_size,
-        "items": [
-            {"code": a.code, "name": a.name, "parent": a.parent.code if a.parent else None}
-            for a in page.items
-        ],
-    }
 
 
 @router.get(
     "/institutions/{code}/plans",
     response={200: list[PlanOut], **responses()},
     summary="Planes generales de desarrollo",
+    operation_id="rumbo_api_institutions_plans",
 )
 def plans(request: HttpRequest, code: CodePath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -114,6 +53,7 @@ def plans(request: HttpRequest, code: CodePath) -> Any:
     "/institutions/{code}/plans/{plan_id}",
     response={200: PlanDetailOut, **responses()},
     summary="Un plan: misión, visión, políticas → programas → objetivos → líneas, FODA",
+    operation_id="rumbo_api_institutions_plan",
 )
 def plan(request: HttpRequest, code: CodePath, plan_id: IdPath) -> Any:
     inst = institution_for_user(api_user(request), code)

@@ -13,8 +13,8 @@ from rumbo.audit.services import Actor
 from rumbo.core.errors import form_add_errors
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.strategy import services
-from rumbo.web.forms.plan import SERVICE_FIELDS, PlanForm
 
+from ..forms import SERVICE_FIELDS, PlanForm
 from .shared import _form_response, _is_htmx, _plan_or_404, _plan_url, _render_section
 
 

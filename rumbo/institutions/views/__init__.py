@@ -1,0 +1,1 @@
+"""An institution's pages: the audit log (``audit_log``)."""
