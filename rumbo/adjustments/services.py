@@ -148,7 +148,12 @@ def _target_change(activity: Activity, p: Proposal) -> tuple[dict, dict]:
         after["monthly_targets"] = _texts(
             months_parse(list(p.monthly_targets), field="monthly_targets")
         )
-    return before, after
+    return before, _only_changes(before, after)
+
+
+def _only_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The proposed values that differ from the ones in force (what the request changes)."""
+    return {k: v for k, v in after.items() if before.get(k) != v}
 
 
 def _description_change(activity: Activity, p: Proposal) -> tuple[dict, dict]:
@@ -170,7 +175,7 @@ def _description_change(activity: Activity, p: Proposal) -> tuple[dict, dict]:
                 )
             }
         )
-    return before, after
+    return before, _only_changes(before, after)
 
 
 def _alta_change(program: AnnualProgram, p: Proposal) -> tuple[dict, dict]:

@@ -1,6 +1,7 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
 from rumbo.accounts import urls as users
+from rumbo.adjustments import urls as adjustments
 from rumbo.imports import urls as findings
 from rumbo.institutions import urls as audit_log
 from rumbo.strategy import urls as plan
@@ -29,6 +30,7 @@ urlpatterns = [
     *browse.urlpatterns,
     *setup.urlpatterns,
     *program.urlpatterns,
+    *adjustments.urlpatterns,
     *activity.urlpatterns,
     *roundtrip.urlpatterns,
     *plan.urlpatterns,

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from rumbo.adjustments.demo import demo_approval_ensure
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.management.base import RumboCommand
 from rumbo.core.text import normalize
@@ -47,6 +48,8 @@ class Command(RumboCommand):
         for spec in manifest["institutions"]:
             self._institution_ensure(spec, actor)
         for item in manifest["imports"]:
+            if self._frozen(item):
+                continue
             kwargs: dict[str, Any] = {"institution_code": item["institution"], "actor": actor}
             if "year" in item:
                 kwargs["year"] = item["year"]
@@ -78,6 +81,7 @@ class Command(RumboCommand):
         self._simulated_progress()
         for spec in manifest.get("simulated_measurements", []):
             self._simulated_measurements(spec)
+        self._approval()
         for line in demo_publications_ensure(actor=actor):
             self.stdout.write(line)
         self.stdout.write("")
@@ -101,6 +105,35 @@ class Command(RumboCommand):
             last_month=DEMO_PROGRESS[2],
         )
         self.stdout.write(result.to_text(*DEMO_PROGRESS))
+
+    def _frozen(self, item: dict[str, Any]) -> bool:
+        """An approved program is not imported again (its targets change only through
+        adjustment requests): say so and skip it."""
+        if item["kind"] != "paa" or "year" not in item:
+            return False
+        program = AnnualProgram.objects.filter(
+            institution__code=item["institution"], year=item["year"]
+        ).first()
+        if program is None or not program.targets_frozen:
+            return False
+        self.stdout.write(
+            f"{item['file']}: el programa {item['institution']} {item['year']} está aprobado "
+            f"(versión {program.version}); no se vuelve a importar."
+        )
+        return True
+
+    def _approval(self) -> None:
+        """IEEM 2024 approved, with two approved adjustments and one pending (idempotent)."""
+        program = AnnualProgram.objects.select_related("institution").get(
+            institution__code=DEMO_PROGRESS[0], year=DEMO_PROGRESS[1]
+        )
+        users = get_user_model().objects
+        result = demo_approval_ensure(
+            program=program,
+            planeacion=users.get(username="planeacion"),
+            enlace=users.get(username="enlace_se"),
+        )
+        self.stdout.write(result.to_text(program))
 
     def _simulated_measurements(self, spec: dict[str, Any]) -> None:
         """Simulated indicator measurements of one design of the manifest (idempotent)."""
