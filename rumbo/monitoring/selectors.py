@@ -23,7 +23,7 @@ from rumbo.programs.models import (
 
 from .bands import bands_for_activities
 from .figures import FigureState, achieved_to, activity_figure, capture_grade, programmed_to
-from .models import MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
+from .models import Evidence, MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
 
 
 def policy_for(institution: Institution) -> MonitoringPolicy:
@@ -196,3 +196,16 @@ def area_month_grid(*, program: AnnualProgram, area: Area, month: int) -> AreaMo
             )
         )
     return AreaMonthGrid(program=program, area=area, month=month, period=period, rows=rows)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def evidence_in_institution(*, institution: Institution, pk: int) -> Evidence | None:
+    """An evidence file of one of the institution's activities, with what its access check
+    reads (the activity, its program and node up to the parent: one query)."""
+    return (
+        Evidence.objects.select_related("entry__activity__program", "entry__activity__node__parent")
+        .filter(pk=pk, entry__activity__program__institution=institution)
+        .first()
+    )

@@ -1,5 +1,6 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
+from rumbo.monitoring import urls as monitoring
 from rumbo.web.urls import (
     activity,
     alignment,
@@ -8,7 +9,6 @@ from rumbo.web.urls import (
     capture,
     dashboard,
     design,
-    evidence,
     findings,
     jobs,
     mir,
@@ -35,7 +35,7 @@ urlpatterns = [
     *alignment.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
-    *evidence.urlpatterns,
+    *monitoring.urlpatterns,
     *capture.urlpatterns,
     *dashboard.urlpatterns,
     *progress.urlpatterns,
