@@ -198,7 +198,44 @@ def area_month_grid(*, program: AnnualProgram, area: Area, month: int) -> AreaMo
     return AreaMonthGrid(program=program, area=area, month=month, period=period, rows=rows)
 
 
+def period_reports(
+    *, program: AnnualProgram, area_ids: Iterable[int]
+) -> dict[tuple[int, int], PeriodReport]:
+    """(area id, month) → the capture of those areas in the program, where there is one
+    (one query): the capture index."""
+    return {
+        (r.area_id, r.month): r
+        for r in PeriodReport.objects.filter(program=program, area__in=list(area_ids))
+    }
+
+
+def activity_lean_get(*, program: AnnualProgram, key: str) -> Activity | None:
+    """The activity with its program and own area, without targets or alignment (1 query)."""
+    return (
+        Activity.objects.filter(program=program, key=key).select_related("program", "area").first()
+    )
+
+
+def progress_entry_get(*, activity: Activity, month: int) -> ProgressEntry | None:
+    return ProgressEntry.objects.filter(activity=activity, month=month).first()
+
+
 # --- evidence -------------------------------------------------------------------------------
+
+
+def evidence_by_entry(entry_ids: Iterable[int]) -> dict[int, list[Evidence]]:
+    """Entry id → its evidence files, oldest first (one query; an entry without any has
+    an empty list)."""
+    ids = list(entry_ids)
+    out: dict[int, list[Evidence]] = {i: [] for i in ids}
+    if ids:
+        for evidence in Evidence.objects.filter(entry_id__in=ids).order_by("uploaded_at", "pk"):
+            out[evidence.entry_id].append(evidence)
+    return out
+
+
+def evidence_of_entry(*, entry: ProgressEntry, pk: int) -> Evidence | None:
+    return Evidence.objects.filter(entry=entry, pk=pk).first()
 
 
 def evidence_in_institution(*, institution: Institution, pk: int) -> Evidence | None:
