@@ -1,12 +1,13 @@
-"""URLs of the monitoring pages (mounted by ``rumbo.web.urls`` in the ``web`` namespace, in
-this order): evidence downloads; the capture (the year's index, an area × month grid, its
-evidence)."""
+"""URLs of the monitoring pages (mounted by ``rumbo.web.urls`` in the ``web`` namespace), in
+this order: evidence downloads; the capture (the year's index, an area × month grid, its
+evidence); the dashboards (the program, an area, a subprogram)."""
 
 from django.urls import path
 
-from .views import capture, evidence
+from .views import capture, dashboard, evidence
 
 CAPTURE = "i/<str:code>/programa/<int:year>/captura/"
+BOARD = "i/<str:code>/programa/<int:year>/tablero/"
 
 urlpatterns = [
     path("i/<str:code>/evidencias/<int:pk>/", evidence.evidence_download, name="evidence_download"),
@@ -17,4 +18,7 @@ urlpatterns = [
         capture.capture_evidence,
         name="capture_evidence",
     ),
+    path(BOARD, dashboard.dashboard, name="dashboard"),
+    path(f"{BOARD}area/<str:area>/", dashboard.dashboard_area, name="dashboard_area"),
+    path(f"{BOARD}nodo/<int:node_id>/", dashboard.dashboard_node, name="dashboard_node"),
 ]
