@@ -1,13 +1,15 @@
 """URLs of the monitoring pages (mounted by ``rumbo.web.urls`` in the ``web`` namespace), in
 this order: evidence downloads; the capture (the year's index, an area × month grid, its
-evidence); the dashboards (the program, an area, a subprogram)."""
+evidence); the dashboards (the program, an area, a subprogram); the activities behind a
+figure (every count links there)."""
 
 from django.urls import path
 
-from .views import capture, dashboard, evidence
+from .views import capture, dashboard, evidence, progress
 
 CAPTURE = "i/<str:code>/programa/<int:year>/captura/"
 BOARD = "i/<str:code>/programa/<int:year>/tablero/"
+PROGRESS = "i/<str:code>/programa/<int:year>/avance/"
 
 urlpatterns = [
     path("i/<str:code>/evidencias/<int:pk>/", evidence.evidence_download, name="evidence_download"),
@@ -21,4 +23,5 @@ urlpatterns = [
     path(BOARD, dashboard.dashboard, name="dashboard"),
     path(f"{BOARD}area/<str:area>/", dashboard.dashboard_area, name="dashboard_area"),
     path(f"{BOARD}nodo/<int:node_id>/", dashboard.dashboard_node, name="dashboard_node"),
+    path(f"{PROGRESS}actividades/", progress.progress_activities, name="progress_activities"),
 ]
