@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from rumbo.core.periods import MONTHS
 from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, grade
 from rumbo.institutions.models import Area, Institution
@@ -23,7 +25,15 @@ from rumbo.programs.models import (
 
 from .bands import bands_for_activities
 from .figures import FigureState, achieved_to, activity_figure, capture_grade, programmed_to
-from .models import Evidence, MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
+from .models import (
+    ActivityBands,
+    Evidence,
+    MonitoringPolicy,
+    PeriodReport,
+    PeriodState,
+    ProgressEntry,
+    WindowExtension,
+)
 
 
 def policy_for(institution: Institution) -> MonitoringPolicy:
@@ -246,3 +256,29 @@ def evidence_in_institution(*, institution: Institution, pk: int) -> Evidence | 
         .filter(pk=pk, entry__activity__program__institution=institution)
         .first()
     )
+
+
+# --- Planeación's monitoring settings -------------------------------------------------------
+
+
+def window_extension_list(*, institution: Institution) -> QuerySet[WindowExtension]:
+    """The institution's capture-window extensions, the latest month first, with the area."""
+    return (
+        WindowExtension.objects.filter(institution=institution)
+        .select_related("area")
+        .order_by("-year", "-month", "-created_at", "-id")
+    )
+
+
+def activity_in_institution(*, institution: Institution, year: int, key: str) -> Activity | None:
+    """The activity ``key`` of the institution's program of ``year`` (one query)."""
+    return (
+        Activity.objects.select_related("program", "program__institution")
+        .filter(program__institution=institution, program__year=year, key=key)
+        .first()
+    )
+
+
+def activity_bands_get(*, activity: Activity) -> ActivityBands | None:
+    """The activity's own bands, if it has them."""
+    return ActivityBands.objects.filter(activity=activity).first()
