@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from rumbo.core.api import errors
+from rumbo.monitoring.api import router as progress_router
 
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
@@ -21,7 +22,6 @@ from .institutions import router as institutions_router
 from .mirs import router as mirs_router
 from .open import router as open_router
 from .programs import router as programs_router
-from .progress import router as progress_router
 
 
 class RumboAPI(NinjaAPI):
