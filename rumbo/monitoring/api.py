@@ -2,7 +2,8 @@
 
 Thin views over the monitoring services and selectors: the rules (who may capture, the
 capture window, the lock of a sent or approved period, the optimistic version, the
-justification the semáforo asks for) live there. Their conflicts answer 409 (rumbo/core/api/errors.py).
+justification the semáforo asks for) live there. Their conflicts answer 409
+(rumbo/core/api/errors.py).
 """
 
 from __future__ import annotations
