@@ -13,9 +13,8 @@ from typing import Annotated, Any, Literal
 from ninja import Body, Field, Path, Schema
 from pydantic import ConfigDict, StringConstraints, WithJsonSchema
 
-from rumbo.core.api.schemas import MAX_ID, NO_NUL
+from rumbo.core.api.schemas import MAX_ID, NO_NUL, Quantity
 
-from .schemas import Quantity
 from .schemas_mir import (
     AlternativeOut,
     PopulationOut,

@@ -7,9 +7,17 @@ from typing import Annotated, Literal
 from ninja import Field, Path, Schema
 from pydantic import ConfigDict, StringConstraints
 
-from rumbo.core.api.schemas import MAX_ID, NO_NUL, Number, PageOut
-
-from .schemas import LightOut, LongText, PeriodStateOut, Quantity, Version
+from rumbo.core.api.schemas import (
+    MAX_ID,
+    NO_NUL,
+    LightOut,
+    LongText,
+    Number,
+    PageOut,
+    Quantity,
+    Version,
+)
+from rumbo.monitoring.api_schemas import PeriodStateOut
 
 LevelOut = Literal["fin", "proposito", "componente", "actividad"]
 FrequencyOut = Literal["mensual", "trimestral", "semestral", "anual", "bianual", "sexenal"]

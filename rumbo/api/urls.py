@@ -16,6 +16,7 @@ from rumbo.adjustments.api import router as adjustments_router
 from rumbo.core.api import errors
 from rumbo.imports.api import router as findings_router
 from rumbo.institutions.api import router as institutions_router
+from rumbo.monitoring.api import router as progress_router
 from rumbo.strategy.api import router as plans_router
 
 from .auth import AUTH
@@ -23,7 +24,6 @@ from .docs import OfflineSwagger, asset_urls
 from .mirs import router as mirs_router
 from .open import router as open_router
 from .programs import router as programs_router
-from .progress import router as progress_router
 
 
 class RumboAPI(NinjaAPI):

@@ -4,21 +4,17 @@ from rumbo.accounts import urls as users
 from rumbo.adjustments import urls as adjustments
 from rumbo.imports import urls as findings
 from rumbo.institutions import urls as audit_log
+from rumbo.monitoring import urls as monitoring
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
     alignment,
     browse,
-    capture,
-    dashboard,
     design,
-    evidence,
     jobs,
     mir,
-    monitoring_admin,
     opendata,
     program,
-    progress,
     reports,
     roundtrip,
     setup,
@@ -37,11 +33,7 @@ urlpatterns = [
     *alignment.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
-    *evidence.urlpatterns,
-    *capture.urlpatterns,
-    *dashboard.urlpatterns,
-    *progress.urlpatterns,
-    *monitoring_admin.urlpatterns,
+    *monitoring.urlpatterns,
     *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,

@@ -1,5 +1,6 @@
-"""Forms of the monitoring settings: they parse input; the services in ``rumbo.monitoring``
-validate and write."""
+"""Forms of Planeación's monitoring settings (close day, evidence limit, bands, window
+extensions, an object's own bands): they parse input; the monitoring services validate and
+write."""
 
 from __future__ import annotations
 
