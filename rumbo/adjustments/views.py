@@ -57,7 +57,7 @@ from .services import (
     can_decide,
     decider_role,
 )
-from .templatetags.adjustments import version_value
+from .templatetags.adjustments import version_field, version_value
 
 View = Callable[..., HttpResponse]
 
@@ -195,7 +195,9 @@ def program_versions(
     old, new = version_get(program, a), version_get(program, b)
     if old is None or new is None:
         raise Http404("No existe esa versión del programa.")
-    changes = version_diff(old.snapshot, new.snapshot)
+    changes = [
+        {**c, "rows": _change_rows(c["fields"])} for c in version_diff(old.snapshot, new.snapshot)
+    ]
     context = _context(
         request,
         institution,
@@ -207,6 +209,32 @@ def program_versions(
         indicator_changes=[c for c in changes if c["kind"] == "indicators"],
     )
     return render(request, "web/program_versions.html", context)
+
+
+def _change_rows(fields: dict[str, list[Any]]) -> list[tuple[str, str, str]]:
+    """(what, before, after) for a person: a month or period per row, only those that
+    changed."""
+    rows: list[tuple[str, str, str]] = []
+    for name, (before, after) in fields.items():
+        if name == "monthly_targets":
+            old = before or [None] * 12
+            new = after or [None] * 12
+            rows.extend(
+                (MONTH_NAMES[i].capitalize(), _num(old[i]), _num(new[i]))
+                for i in range(12)
+                if old[i] != new[i]
+            )
+        elif name == "targets":
+            old_t, new_t = before or {}, after or {}
+            for period in sorted(set(old_t) | set(new_t), key=int):
+                if old_t.get(period) != new_t.get(period):
+                    label = "Meta anual" if period == "0" else f"Meta del periodo {period}"
+                    rows.append((label, _num(old_t.get(period)), _num(new_t.get(period))))
+        else:
+            rows.append(
+                (version_field(name), version_value(before, name), version_value(after, name))
+            )
+    return rows
 
 
 # --- adjustment requests -----------------------------------------------------------------
