@@ -1,0 +1,30 @@
+"""A refusal by the state of things (``core.errors.Conflict``: a locked month, an approved
+program) that no page caught becomes a 409 page that says why — never a 500. The API has
+its own handler (``core.api.errors``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .errors import Conflict
+
+
+class ConflictMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Conflict) or request.path.startswith("/api/"):
+            return None
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = ""
+        context = {"message": exception.message, "back": back}
+        return render(request, "409.html", context, status=409)
