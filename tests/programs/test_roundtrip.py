@@ -340,3 +340,36 @@ def test_text_that_looks_like_a_formula_stays_text(demo) -> None:
     cell = wb["Actividades"].cell(row=2, column=COL["Descripción"])
     assert (cell.value, cell.data_type) == (text, "s")
     assert upload(wb, program).is_empty
+
+
+@pytest.mark.django_db
+def test_an_approved_program_refuses_target_changes_from_excel(program: AnnualProgram) -> None:
+    """The third tampering case: the Excel round trip cannot rewrite approved targets;
+    each such cell is a row error naming the way, and nothing is applied."""
+    from datetime import date
+
+    from rumbo.programs.lifecycle import program_approve
+
+    program_approve(
+        actor=Actor.cli(),
+        program=program,
+        agreement="IEEM/CG/01/2024",
+        approved_on=date(2024, 1, 9),
+    )
+    program.refresh_from_db()
+    before = snapshot(program)
+    wb = download(program)
+    ws = wb.worksheets[0]
+    set_cell(ws, "010101", "Feb", 0)
+    set_cell(ws, "010101", "Cantidad anual", 9)
+    changeset = upload(wb, program)
+    frozen = [e for e in changeset.errors if "solicitud de adecuación" in e.expected]
+    assert {(e.row, e.column) for e in frozen} == {
+        (row_of(ws, "010101"), "febrero"),
+        (row_of(ws, "010101"), "Cantidad anual"),
+    }
+    with pytest.raises(ValidationError):
+        program_apply_upload(
+            actor=Actor.cli(), program=program, changeset=changeset, source_name="x.xlsx"
+        )
+    assert snapshot(program) == before

@@ -388,8 +388,57 @@ def changeset_build(
         for key, r in ctx.rows.items()
         if key not in in_file
     ]
+    if program.targets_frozen:
+        changeset.errors.extend(_frozen_errors(program, changeset))
     changeset.errors.sort(key=lambda e: (e.row, _column_order(ctx.layout, e.column)))
     return changeset
+
+
+FROZEN = {"description", "unit", "annual_target"}
+
+
+def _frozen_errors(program: AnnualProgram, changeset: ChangeSet) -> list[RowError]:
+    """An approved program's targets, calendar, unit and description, and its list of
+    activities, change only through adjustment requests: each such change in the file is
+    a row error that names the way (the other columns still apply)."""
+    way = (
+        f"el programa {program.year} está aprobado (versión {program.version}): este dato "
+        "cambia solo con una solicitud de adecuación programática"
+    )
+    errors = []
+    for edit in changeset.changed:
+        for change in edit.fields:
+            if change.field in FROZEN or change.field.startswith("months."):
+                errors.append(
+                    RowError(
+                        sheet=SHEET_ACTIVITIES,
+                        row=edit.row,
+                        column=change.label,
+                        value=change.after,
+                        expected=f"{change.before or 'vacío'} ({way})",
+                    )
+                )
+    for add in changeset.added:
+        errors.append(
+            RowError(
+                sheet=SHEET_ACTIVITIES,
+                row=add.row,
+                column="Clave",
+                value=add.key,
+                expected=f"una actividad existente (el alta de {add.key}: {way})",
+            )
+        )
+    for removal in changeset.removed:
+        errors.append(
+            RowError(
+                sheet=SHEET_ACTIVITIES,
+                row=0,
+                column="Clave",
+                value=removal.key,
+                expected=f"la fila de la actividad {removal.key} (su baja: {way})",
+            )
+        )
+    return errors
 
 
 def _column_order(layout: Layout, column: str) -> int:
