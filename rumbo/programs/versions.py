@@ -177,3 +177,27 @@ def _list_diff(section: str, before: list[dict], after: list[dict]) -> list[dict
                     {"kind": section, "key": key, "change": "cambio", "fields": fields, "item": b}
                 )
     return out
+
+
+def baseline_months(program: AnnualProgram) -> dict[str, tuple[Decimal | None, dict[int, Decimal]]]:
+    """Activity key → (annual target, {month: target}) of the approved baseline (version
+    1); empty before approval. One query."""
+    out: dict[str, tuple[Decimal | None, dict[int, Decimal]]] = {}
+    for key, item in baseline_targets(program).items():
+        months = {
+            m: Decimal(v) for m, v in enumerate(item["monthly_targets"], start=1) if v is not None
+        }
+        out[key] = (to_decimal(item["annual_target"]), months)
+    return out
+
+
+def version_label(program: AnnualProgram) -> str:
+    """What a report or an export says about the targets it used: «Metas de la versión 3
+    del programa aprobado (acuerdo X del dd/mm/aaaa)», or that none is approved yet."""
+    if program.version:
+        agreement = ""
+        if program.agreement:
+            when = f" del {program.approved_on:%d/%m/%Y}" if program.approved_on else ""
+            agreement = f" (aprobado con el acuerdo {program.agreement}{when})"
+        return f"Metas de la versión {program.version} del programa{agreement}."
+    return f"Metas del programa {program.get_state_display().lower()}: aún sin versión aprobada."

@@ -14,6 +14,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_by_code
 from rumbo.monitoring.models import PeriodState
 from rumbo.programs.models import AnnualProgram
+from rumbo.programs.versions import version_label
 
 KINDS = ("monthly", "quarterly", "program", "mir")
 FORMATS = ("pdf", "xlsx")
@@ -56,6 +57,7 @@ class ReportHeader:
     title: str  # «Informe mensual de avance programático»
     period: str  # «Ejercicio 2024 · octubre»
     generated_at: datetime  # local time
+    version: str = ""  # which approved version of the program's targets it used
 
     @property
     def generated_label(self) -> str:
@@ -63,12 +65,15 @@ class ReportHeader:
         return self.generated_at.strftime("%d/%m/%Y %H:%M")
 
 
-def header(*, institution: Institution, title: str, period: str) -> ReportHeader:
+def header(
+    *, institution: Institution, title: str, period: str, program: AnnualProgram | None = None
+) -> ReportHeader:
     return ReportHeader(
         institution=institution,
         title=title,
         period=period,
         generated_at=timezone.localtime(),
+        version=version_label(program) if program is not None else "",
     )
 
 

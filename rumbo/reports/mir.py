@@ -74,7 +74,7 @@ def mir_report(*, institution: str, year: int, mir: int | None = None) -> MirRep
     if mir is not None and found:
         period += f" · {found[0].design.title}"
     return MirReport(
-        header=header(institution=inst, title=title, period=period),
+        header=header(institution=inst, title=title, period=period, program=program),
         program=program,
         sections=sections,
     )

@@ -28,9 +28,11 @@ from rumbo.monitoring.figures import (
     Summary,
     figure_state,
     program_figures,
+    programmed_series,
 )
 from rumbo.monitoring.models import ProgressEntry
 from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.versions import baseline_months
 
 from .common import (
     NOT_CAPTURED,
@@ -63,6 +65,17 @@ class ActivityLine:
     no_grade: NoGrade | None
     justification: str
     state: FigureState
+    # The approved baseline's (version 1) where an adjustment changed them; else None.
+    original_annual_target: Decimal | None = None
+    original_programmed_cumulative: Decimal | None = None
+
+    @property
+    def adjusted(self) -> bool:
+        """Its targets in force differ from the approved baseline's."""
+        return (
+            self.original_annual_target is not None
+            or self.original_programmed_cumulative is not None
+        )
 
     @property
     def official(self) -> bool:
@@ -173,6 +186,26 @@ def _tree_order(
     return out
 
 
+def _originals(
+    baseline: tuple[Decimal | None, dict[int, Decimal]] | None,
+    annual: Decimal | None,
+    month: int,
+    figure: Any,
+) -> dict[str, Decimal | None]:
+    """The baseline's annual target and programmed to date, each only where it differs
+    from the target in force (an approved adjustment changed it)."""
+    if baseline is None:
+        return {}
+    original_annual, months = baseline
+    original_to_date = programmed_series(months)[month]
+    out: dict[str, Decimal | None] = {}
+    if original_annual != annual:
+        out["original_annual_target"] = original_annual
+    if original_to_date != figure.programmed_to_date:
+        out["original_programmed_cumulative"] = original_to_date
+    return out
+
+
 def monthly_report(
     *, institution: str, year: int, month: int, area: str | None = None
 ) -> MonthlyReport:
@@ -189,6 +222,7 @@ def monthly_report(
         .values_list("activity_id", "justification")
     )
 
+    baseline = baseline_months(program)
     by_node: dict[int, list[ActivityLine]] = defaultdict(list)
     by_area: dict[int | None, Summary] = defaultdict(Summary)
     by_state: dict[FigureState, Summary] = {state: Summary() for state in FigureState}
@@ -210,6 +244,7 @@ def monthly_report(
             no_grade=f.grade.reason,
             justification=justifications.get(row.activity.pk, ""),
             state=f.state,
+            **_originals(baseline.get(row.activity.key), row.activity.annual_target, month, f),
         )
         by_node[row.activity.node_id].append(line)
         by_area[row.area_id].add(f, row.unit)
@@ -251,7 +286,10 @@ def monthly_report(
         period += f" · Área: {scope_area.name} ({scope_area.code})"
     return MonthlyReport(
         header=header(
-            institution=inst, title="Informe mensual de avance programático", period=period
+            institution=inst,
+            title="Informe mensual de avance programático",
+            period=period,
+            program=program,
         ),
         program=program,
         month=month,
@@ -277,6 +315,7 @@ def monthly_report_json(report: MonthlyReport) -> dict[str, Any]:
         "year": report.program.year,
         "month": report.month,
         "area": report.area.code if report.area else None,
+        "version": report.program.version,
         "activities": [
             {
                 "key": a.key,
@@ -290,6 +329,8 @@ def monthly_report_json(report: MonthlyReport) -> dict[str, Any]:
                 "light": a.light.value,
                 "state": a.state.value,
                 "annual_target": to_json_number(a.annual_target),
+                "original_annual_target": to_json_number(a.original_annual_target),
+                "original_programmed_to_date": to_json_number(a.original_programmed_cumulative),
             }
             for a in report.activities
         ],

@@ -85,6 +85,7 @@ def program_report(*, institution: str, year: int) -> ProgramReport:
             institution=inst,
             title=f"Programa anual: {program.name}",
             period=f"Ejercicio {year}",
+            program=program,
         ),
         program=program,
         lines=lines,

@@ -211,6 +211,7 @@ def quarterly_report(*, institution: str, year: int, quarter: int) -> QuarterlyR
             institution=inst,
             title="Informe trimestral de indicadores (SED)",
             period=f"Ejercicio {year} · Trimestre {quarter} (al cierre de {closing})",
+            program=program,
         ),
         program=program,
         quarter=quarter,

@@ -70,6 +70,7 @@ class SheetWriter:
             (report.title, Font(bold=True, size=12)),
             (report.period, None),
             (f"Generado el {report.generated_label}", Font(italic=True, color="555555")),
+            *([(report.version, Font(italic=True, color="555555"))] if report.version else []),
         ):
             cell = ws.cell(row=self.next_row, column=1, value=text)
             if font is not None:

@@ -42,6 +42,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         Column("Semáforo", 22),
         Column("Estatus de la cifra", 13),
         Column("Justificación de la variación", 50, wrap=True),
+        Column("Meta anual original (versión 1)", 14),
+        Column(f"Programado acumulado original a {month}", 16),
     ]
     sheet = SheetWriter(ws, report.header, columns)
     if simulated := progress_simulated_note(report.program):
@@ -76,6 +78,8 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
                 LightCell(a.light, a.light_label),
                 a.state.label,
                 a.justification,
+                a.original_annual_target,
+                a.original_programmed_cumulative,
             ],
             fill=None if a.official else PRELIMINARY_FILL,
             indent=line.depth,
