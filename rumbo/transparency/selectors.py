@@ -18,7 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
+from rumbo.adjustments.models import AdjustmentKind, AdjustmentRequest, AdjustmentState
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_NAMES, Frequency, periods, quarter_period
 from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariable, Measurement
@@ -31,6 +33,7 @@ from rumbo.programs.models import (
     AnnualProgram,
     AreaObjective,
     ProgramNode,
+    ProgramVersion,
     activity_area_id,
 )
 
@@ -208,6 +211,81 @@ def _meta(targets: dict[int, Decimal], indicator: Indicator) -> Decimal | None:
     return targets[max(targets)] if targets else None
 
 
+def _baselines(program_ids: list[int]) -> dict[int, dict[str, dict[int, Decimal]]]:
+    """Program id → indicator id (text) → its targets in the approved baseline (version
+    1); programs not approved are absent. One query."""
+    out: dict[int, dict[str, dict[int, Decimal]]] = {}
+    for program_id, snapshot in ProgramVersion.objects.filter(
+        program_id__in=program_ids, number=1
+    ).values_list("program_id", "snapshot"):
+        out[program_id] = {
+            item["key"]: {int(p): Decimal(v) for p, v in item["targets"].items() if v is not None}
+            for item in snapshot.get("indicators", [])
+        }
+    return out
+
+
+def _last_indicator_adjustments(indicator_ids: list[int]) -> dict[int, AdjustmentRequest]:
+    """Indicator id → its last approved meta adjustment. One query."""
+    out: dict[int, AdjustmentRequest] = {}
+    for adj in (
+        AdjustmentRequest.objects.filter(
+            indicator_id__in=indicator_ids,
+            kind=AdjustmentKind.META_INDICADOR,
+            state=AdjustmentState.APROBADA,
+        )
+        .select_related("version")
+        .order_by("decided_at", "pk")
+    ):
+        assert adj.indicator_id is not None  # noqa: S101 - filtered on it
+        out[adj.indicator_id] = adj
+    return out
+
+
+def _metas(
+    ind: Indicator,
+    targets: dict[int, Decimal],
+    baseline: dict[str, dict[int, Decimal]] | None,
+    adjustment: AdjustmentRequest | None,
+) -> tuple[Decimal | None, Decimal | None, str]:
+    """(metas programadas, metas ajustadas, the note): programmed is the meta the
+    Consejo approved (version 1); adjusted, the meta in force where an approved adjustment
+    changed it."""
+    current = _meta(targets, ind)
+    if baseline is None:
+        return (
+            current,
+            None,
+            ("Metas ajustadas: el programa aún no está aprobado; la meta es la programada."),
+        )
+    original_targets = baseline.get(str(ind.pk))
+    if original_targets is None:
+        return (
+            current,
+            None,
+            (
+                "Metas ajustadas: el indicador se agregó después de la aprobación; la meta es la "
+                "vigente."
+            ),
+        )
+    original = _meta(original_targets, ind)
+    if original == current:
+        return (
+            original,
+            None,
+            "Metas ajustadas: sin adecuaciones aprobadas; la meta es la aprobada.",
+        )
+    if adjustment is not None and adjustment.decided_at is not None:
+        version = f", versión {adjustment.version.number}" if adjustment.version else ""
+        note = (
+            f"Metas ajustadas: adecuación {adjustment.number} aprobada el "
+            f"{timezone.localtime(adjustment.decided_at):%d/%m/%Y}{version}."
+        )
+    else:
+        note = "Metas ajustadas: la meta vigente difiere de la aprobada."
+    return original, current, note
+
+
 def indicator_rows(*, institution: Institution, period: ReportPeriod, today: date) -> list[Row]:
     """The MIR indicators of the institution's program designs of the year, with their
     annual meta and the last approved result of a period closed by the end of ``period``."""
@@ -230,6 +308,8 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
         measurements[m.indicator_id][m.period] = m
     program_ids = sorted({i.row.mir.design.node.program_id for i in indicators})
     approved = _approved(program_ids, list(range(1, period.last_month + 1)))
+    baselines = _baselines(program_ids)
+    adjustments = _last_indicator_adjustments([i.pk for i in indicators])
     rows = []
     for ind in indicators:
         node = ind.row.mir.design.node
@@ -244,10 +324,10 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
             ):
                 last = (p, found)
         sources = [v.source for v in ind.variables.all() if v.source]
-        notes = [
-            "Metas ajustadas: Rumbo no registra ajustes de metas; la meta programada no se ha "
-            "ajustado."
-        ]
+        programmed, adjusted, adjusted_note = _metas(
+            ind, targets, baselines.get(node.program_id), adjustments.get(ind.pk)
+        )
+        notes = [adjusted_note]
         if last is None:
             notes.append(f"Avance: sin resultado aprobado al {period.end:%d/%m/%Y}.")
         else:
@@ -266,8 +346,8 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
                 "unit": ind.unit,
                 "frequency": Frequency(ind.frequency).label,
                 "baseline": ind.baseline_value,
-                "targets": _meta(targets, ind),
-                "adjusted_targets": None,
+                "targets": programmed,
+                "adjusted_targets": adjusted,
                 "progress": last[1].value if last else None,
                 "direction": ind.get_direction_display(),
                 "source": ind.row.verification or "; ".join(sources),

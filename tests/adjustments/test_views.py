@@ -89,7 +89,7 @@ def test_an_enlace_requests_on_the_page_and_planeacion_decides(as_user, demo, cl
     data["m12"] = str((old.get(12) or Decimal(0)) + 7)
     created = enlace.post(url("adjustment_create") + f"?actividad={activity.key}", data)
     body = created.content.decode()
-    assert created.status_code == 302, body[body.find("<main"):][:3000]
+    assert created.status_code == 302, body[body.find("<main") :][:3000]
     adj = AdjustmentRequest.objects.get()
     assert adj.after == {"monthly_targets": adj.after["monthly_targets"]}
     assert months(activity) == old

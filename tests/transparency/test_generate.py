@@ -107,7 +107,7 @@ def test_indicators_publish_only_approved_results(published: Demo) -> None:
     c1 = rows[d.ind_c1.name]
     assert c1["Avance de las metas"] == "75"
     assert c1["Metas ajustadas, en su caso"] == ""
-    assert "Rumbo no registra ajustes de metas" in c1["Nota"]
+    assert "Metas ajustadas: el programa aún no está aprobado" in c1["Nota"]
     assert "Avance: resultado aprobado del periodo Trimestre 1 (ene–mar) de 2024." in c1["Nota"]
     assert c1["Frecuencia de medición"] == "Trimestral"
     assert c1["Sentido del indicador"] in ("Ascendente", "Descendente")
@@ -117,6 +117,50 @@ def test_indicators_publish_only_approved_results(published: Demo) -> None:
     )
     header, *data = _csv_rows(q1.content)
     assert {r[1] for r in data} == {"01/01/2024"} and {r[2] for r in data} == {"31/03/2024"}
+
+
+def test_an_approved_meta_adjustment_fills_metas_ajustadas(published: Demo) -> None:
+    """fr. V / fr. VI: «Metas programadas» is the meta the Consejo approved (version 1),
+    «Metas ajustadas» the one an approved adjustment set. ind_c1 is quarterly with metas
+    80, 85, 90, 95 and no annual meta, so its meta is the last period's: 95."""
+    from datetime import date
+
+    from rumbo.adjustments.services import Proposal, adjustment_approve, adjustment_request
+    from rumbo.audit.services import Actor
+    from rumbo.programs.lifecycle import program_approve
+
+    d = published.design
+    users = published.users
+    program_approve(
+        actor=Actor.for_user(users["planeacion"]),
+        program=published.program,
+        agreement="IEEM/CG/01/2024",
+        approved_on=date(2024, 1, 15),
+    )
+
+    def c1_row(fmt: str) -> dict[str, str]:
+        export = build_sipot(format_id=fmt, institution="IEEM", year=2024, fmt="csv", today=TODAY)
+        header, *data = _csv_rows(export.content)
+        rows = {
+            r[header.index("Nombre del indicador")]: dict(zip(header, r, strict=True)) for r in data
+        }
+        return rows[d.ind_c1.name]
+
+    before = c1_row("fr-v")
+    assert (before["Metas programadas"], before["Metas ajustadas, en su caso"]) == ("95", "")
+    assert "sin adecuaciones aprobadas" in before["Nota"]
+    request = adjustment_request(
+        actor=Actor.for_user(users["enlace_se"]),
+        program=published.program,
+        proposal=Proposal(kind="meta_indicador", indicator=d.ind_c1, targets={"4": "87.5"}),
+        justification="El cuarto trimestre coincide con la jornada electoral.",
+    )
+    adjustment_approve(actor=Actor.for_user(users["planeacion"]), adjustment=request)
+    for fmt in ("fr-v", "fr-vi"):
+        after = c1_row(fmt)
+        assert (after["Metas programadas"], after["Metas ajustadas, en su caso"]) == ("95", "87.5")
+        assert f"adecuación {request.number} aprobada" in after["Nota"]
+        assert "versión 2" in after["Nota"]
 
 
 def test_poa_publishes_achieved_only_for_approved_months(published: Demo) -> None:
@@ -257,7 +301,8 @@ def test_query_count_does_not_grow_with_the_data(
     for n in range(4):
         ActivityFactory(node=published.project, key=f"0199{n:02d}")
     measure_indicator(published.design.ind_a11, 2)
-    expected = {"fr-iv": 2, "cdmx-121-iv": 2, "fr-v": 6, "fr-vi": 6, "cdmx-121-xxii": 10}
+    # fr. V / VI: + the approved baselines and the approved meta adjustments (2 queries).
+    expected = {"fr-iv": 2, "cdmx-121-iv": 2, "fr-v": 8, "fr-vi": 8, "cdmx-121-xxii": 10}
     assert before == expected[format_id]
     with django_assert_num_queries(expected[format_id]):
         build_sipot(format_id=format_id, institution="IEEM", year=2024, fmt="xlsx", today=TODAY)
