@@ -8,10 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.imports.models import FindingStatus, QualityFinding
 from rumbo.imports.selectors import FindingFilters, finding_list
-from rumbo.institutions.access import Capability, access_activity, can, can_access_activity
+from rumbo.institutions.access import Capability, can
 from rumbo.institutions.models import Institution
 from rumbo.monitoring.figures import program_figures
 from rumbo.monitoring.history import activity_history
+from rumbo.programs.access import access_activity, can_access_activity
 
 from .base import ActivityData, explain_denial, load_activity, page
 
