@@ -5,6 +5,7 @@ from rumbo.adjustments import urls as adjustments
 from rumbo.imports import urls as findings
 from rumbo.institutions import urls as audit_log
 from rumbo.monitoring import urls as monitoring
+from rumbo.programs import urls as programs
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
     activity,
@@ -14,7 +15,6 @@ from rumbo.web.urls import (
     jobs,
     mir,
     opendata,
-    program,
     reports,
     roundtrip,
     setup,
@@ -25,7 +25,7 @@ app_name = "web"
 urlpatterns = [
     *browse.urlpatterns,
     *setup.urlpatterns,
-    *program.urlpatterns,
+    *programs.urlpatterns,
     *adjustments.urlpatterns,
     *activity.urlpatterns,
     *roundtrip.urlpatterns,

@@ -1,6 +1,8 @@
+"""URLs of the programs' pages (mounted in the ``web`` namespace by ``rumbo.web.urls``)."""
+
 from django.urls import path
 
-from rumbo.web.views import program as views
+from rumbo.programs.views import program as views
 
 PROGRAM = "i/<str:code>/programa/<int:year>/"
 
