@@ -6,10 +6,11 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
-        # The program page (programs, below this app) flags the activities with open
-        # findings: it asks through its registry.
-        from rumbo.programs.pages import register_finding_counts
+        # The program and activity pages (programs, below this app) show the open
+        # findings: they ask through programs' registry.
+        from rumbo.programs.pages import register_activity_content, register_finding_counts
 
-        from .selectors import finding_counts_by_activity
+        from .selectors import activity_open_findings, finding_counts_by_activity
 
         register_finding_counts(finding_counts_by_activity)
+        register_activity_content(activity_open_findings)

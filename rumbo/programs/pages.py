@@ -2,7 +2,8 @@
 
 An app above registers a provider in its ``AppConfig.ready`` (the pattern of
 ``rumbo.monitoring.cycle.register_period_content``); the pages call the registry:
-``imports`` gives the open quality findings of each activity.
+``imports`` gives the open quality findings of each activity (the program page) and of
+one (its page); ``monitoring`` an activity's progress month by month and its history.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from rumbo.institutions.models import Institution
+
+from .models import Activity, AnnualProgram
 
 
 class FindingCounts(Protocol):
@@ -34,3 +37,29 @@ def open_finding_counts(*, institution: Institution, year: int) -> Counter[int]:
     for provider in _FINDING_COUNTS:
         counts.update(provider(institution=institution, year=year))
     return counts
+
+
+class ActivityContent(Protocol):
+    """Entries of the activity page's context (``findings``, ``progress_months``, ``history``)."""
+
+    def __call__(
+        self, *, institution: Institution, program: AnnualProgram, activity: Activity
+    ) -> Mapping[str, object]: ...
+
+
+_ACTIVITY_CONTENT: list[ActivityContent] = []
+
+
+def register_activity_content(provider: ActivityContent) -> None:
+    if provider not in _ACTIVITY_CONTENT:
+        _ACTIVITY_CONTENT.append(provider)
+
+
+def activity_content(
+    *, institution: Institution, program: AnnualProgram, activity: Activity
+) -> dict[str, object]:
+    """What every registered app shows on the activity's page, as template context."""
+    content: dict[str, object] = {}
+    for provider in _ACTIVITY_CONTENT:
+        content.update(provider(institution=institution, program=program, activity=activity))
+    return content

@@ -2,12 +2,20 @@
 
 from django.urls import path
 
+from rumbo.programs.views import activity
 from rumbo.programs.views import program as views
 
 PROGRAM = "i/<str:code>/programa/<int:year>/"
+ACTIVITY = f"{PROGRAM}actividad/<str:key>/"
 
 urlpatterns = [
     path(PROGRAM, views.program_detail, name="program"),
     path(f"{PROGRAM}seccion/<int:node_id>/", views.program_section, name="program_section"),
     path(f"{PROGRAM}niveles/nuevo/", views.node_create, name="node_create"),
+    # the activity detail, edit, calendar editor, creation and deletion
+    path(ACTIVITY, activity.activity_detail, name="activity"),
+    path(f"{ACTIVITY}editar/", activity.activity_edit, name="activity_edit"),
+    path(f"{ACTIVITY}calendario/", activity.activity_calendar, name="activity_calendar"),
+    path(f"{ACTIVITY}eliminar/", activity.activity_delete, name="activity_delete"),
+    path(f"{PROGRAM}actividades/nueva/", activity.activity_create, name="activity_create"),
 ]

@@ -8,7 +8,6 @@ from rumbo.monitoring import urls as monitoring
 from rumbo.programs import urls as programs
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
-    activity,
     alignment,
     browse,
     design,
@@ -27,7 +26,6 @@ urlpatterns = [
     *setup.urlpatterns,
     *programs.urlpatterns,
     *adjustments.urlpatterns,
-    *activity.urlpatterns,
     *roundtrip.urlpatterns,
     *plan.urlpatterns,
     *alignment.urlpatterns,

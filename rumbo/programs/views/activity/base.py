@@ -33,7 +33,7 @@ class PathStep:
 @dataclass
 class ActivityData:
     """Everything the activity pages show: the selector's ``ActivityDetail`` with the level
-    names the web gives the path and the activity (``rumbo.web.selectors``) added."""
+    names of the path and of the activity (``AnnualProgram.level_name``) added."""
 
     institution: Institution
     program: AnnualProgram
