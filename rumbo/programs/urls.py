@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.programs.views import activity
+from rumbo.programs.views import activity, roundtrip
 from rumbo.programs.views import program as views
 
 PROGRAM = "i/<str:code>/programa/<int:year>/"
@@ -18,4 +18,12 @@ urlpatterns = [
     path(f"{ACTIVITY}calendario/", activity.activity_calendar, name="activity_calendar"),
     path(f"{ACTIVITY}eliminar/", activity.activity_delete, name="activity_delete"),
     path(f"{PROGRAM}actividades/nueva/", activity.activity_create, name="activity_create"),
+    # the Excel round trip: template download, upload with preview, confirmation
+    path(f"{PROGRAM}plantilla.xlsx", roundtrip.program_template, name="program_template"),
+    path(f"{PROGRAM}cargar/", roundtrip.program_upload, name="program_upload"),
+    path(
+        f"{PROGRAM}cargar/confirmar/",
+        roundtrip.program_upload_confirm,
+        name="program_upload_confirm",
+    ),
 ]

@@ -15,7 +15,6 @@ from rumbo.web.urls import (
     mir,
     opendata,
     reports,
-    roundtrip,
     setup,
     transparency,
 )
@@ -26,7 +25,6 @@ urlpatterns = [
     *setup.urlpatterns,
     *programs.urlpatterns,
     *adjustments.urlpatterns,
-    *roundtrip.urlpatterns,
     *plan.urlpatterns,
     *alignment.urlpatterns,
     *findings.urlpatterns,
