@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from rumbo.programs.views import activity, roundtrip
+from rumbo.programs.views import activity, roundtrip, setup
 from rumbo.programs.views import program as views
 
 PROGRAM = "i/<str:code>/programa/<int:year>/"
 ACTIVITY = f"{PROGRAM}actividad/<str:key>/"
 
 urlpatterns = [
+    # the institution's units of measure and a new program (after the institution's pages)
+    path("i/<str:code>/unidades/", setup.units, name="units"),
+    path("i/<str:code>/unidades/<int:unit_id>/editar/", setup.unit_edit, name="unit_edit"),
+    path("i/<str:code>/programas/nuevo/", setup.program_create, name="program_create"),
+    # the program and its tree
     path(PROGRAM, views.program_detail, name="program"),
     path(f"{PROGRAM}seccion/<int:node_id>/", views.program_section, name="program_section"),
     path(f"{PROGRAM}niveles/nuevo/", views.node_create, name="node_create"),

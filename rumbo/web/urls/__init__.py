@@ -3,7 +3,7 @@
 from rumbo.accounts import urls as users
 from rumbo.adjustments import urls as adjustments
 from rumbo.imports import urls as findings
-from rumbo.institutions import urls as audit_log
+from rumbo.institutions import urls as institutions
 from rumbo.monitoring import urls as monitoring
 from rumbo.programs import urls as programs
 from rumbo.strategy import urls as plan
@@ -15,14 +15,13 @@ from rumbo.web.urls import (
     mir,
     opendata,
     reports,
-    setup,
     transparency,
 )
 
 app_name = "web"
 urlpatterns = [
     *browse.urlpatterns,
-    *setup.urlpatterns,
+    *institutions.urlpatterns,
     *programs.urlpatterns,
     *adjustments.urlpatterns,
     *plan.urlpatterns,
@@ -30,7 +29,6 @@ urlpatterns = [
     *findings.urlpatterns,
     *users.urlpatterns,
     *monitoring.urlpatterns,
-    *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
     *jobs.urlpatterns,
