@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.programs.views import activity, roundtrip, setup
+from rumbo.programs.views import activity, alignment, roundtrip, setup
 from rumbo.programs.views import program as views
 
 PROGRAM = "i/<str:code>/programa/<int:year>/"
@@ -31,4 +31,6 @@ urlpatterns = [
         roundtrip.program_upload_confirm,
         name="program_upload_confirm",
     ),
+    # the alignment matrix (after the plan's pages once; no URL of theirs matches it)
+    path(f"{PROGRAM}alineacion/", alignment.alignment_detail, name="alignment"),
 ]

@@ -8,7 +8,6 @@ from rumbo.monitoring import urls as monitoring
 from rumbo.programs import urls as programs
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
-    alignment,
     browse,
     design,
     jobs,
@@ -25,7 +24,6 @@ urlpatterns = [
     *programs.urlpatterns,
     *adjustments.urlpatterns,
     *plan.urlpatterns,
-    *alignment.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
     *monitoring.urlpatterns,
