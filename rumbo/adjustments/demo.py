@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 
 from rumbo.audit.services import Actor
-from rumbo.institutions.access import can_access_activity
+from rumbo.programs.access import can_access_activity
 from rumbo.programs.lifecycle import program_approve
 from rumbo.programs.models import Activity, AnnualProgram, ProgramState
 

@@ -30,12 +30,12 @@ from rumbo.indicators.models import Indicator
 from rumbo.indicators.services.indicators import indicator_update
 from rumbo.institutions.access import (
     AnyUser,
-    access_activity,
     can_write_for_area,
     require_capture_indicator,
     user_roles,
 )
 from rumbo.monitoring.models import PeriodReport, PeriodState
+from rumbo.programs.access import access_activity
 from rumbo.programs.models import (
     Activity,
     AnnualProgram,

@@ -22,12 +22,12 @@ from rumbo.indicators.models import Indicator
 from rumbo.institutions.access import (
     Capability,
     can,
-    can_access_activity,
     can_capture_indicator,
     institution_for_user,
 )
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context, refusal_page
+from rumbo.programs.access import can_access_activity
 from rumbo.programs.lifecycle import (
     TRANSITIONS,
     program_approve,

@@ -17,13 +17,13 @@ from rumbo.core.api import errors
 from rumbo.imports.api import router as findings_router
 from rumbo.institutions.api import router as institutions_router
 from rumbo.monitoring.api import router as progress_router
+from rumbo.programs.api import router as programs_router
 from rumbo.strategy.api import router as plans_router
 
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
 from .mirs import router as mirs_router
 from .open import router as open_router
-from .programs import router as programs_router
 
 
 class RumboAPI(NinjaAPI):

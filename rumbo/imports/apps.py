@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ImportsConfig(AppConfig):
     name = "rumbo.imports"
     label = "imports"
+
+    def ready(self) -> None:
+        # The program and activity pages (programs, below this app) show the open
+        # findings: they ask through programs' registry.
+        from rumbo.programs.pages import register_activity_content, register_finding_counts
+
+        from .selectors import activity_open_findings, finding_counts_by_activity
+
+        register_finding_counts(finding_counts_by_activity)
+        register_activity_content(activity_open_findings)

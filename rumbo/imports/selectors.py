@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 
 from rumbo.institutions.models import Institution
-from rumbo.programs.models import Activity, AreaObjective, ProgramNode
+from rumbo.programs.models import Activity, AnnualProgram, AreaObjective, ProgramNode
 from rumbo.strategy.models import (
     GeneralProgram,
     LineOfAction,
@@ -222,6 +222,14 @@ def finding_counts_by_activity(*, institution: Institution, year: int) -> dict[i
         .annotate(n=Count("pk"))
     )
     return Counter({row["object_id"]: row["n"] for row in rows})
+
+
+def activity_open_findings(
+    *, institution: Institution, program: AnnualProgram, activity: Activity
+) -> dict[str, object]:
+    """The activity page's open findings (``findings``; 1 query when read)."""
+    filters = FindingFilters(activity_id=activity.pk, status=FindingStatus.OPEN)
+    return {"findings": list(finding_list(institution=institution, filters=filters))}
 
 
 def findings_of(obj: models.Model) -> list[QualityFinding]:

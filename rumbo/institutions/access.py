@@ -1,8 +1,10 @@
-"""Who may see and change what: the one place that decides, used by every view and endpoint.
+"""Who may see and change what in an institution: roles, capabilities, areas.
 
 Roles come from ``Membership`` (see ``Role``). A superuser acts as Planeación in every
 institution. Memberships are read once per request and user, then cached on the user
-object, so checking many activities costs no extra queries.
+object, so checking many activities costs no extra queries. The rules of an app's own
+objects live in that app and build on these (``rumbo.programs.access``: activities,
+their capture and evidence).
 """
 
 from __future__ import annotations
@@ -17,18 +19,31 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rumbo.programs.models import Activity, ProgramNode, activity_area_id
-
 from .models import Area, Institution, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class _ProgramLike(Protocol):
+    @property
+    def institution_id(self) -> int: ...
+
+
+class _NodeLike(Protocol):
+    """``rumbo.programs.models.ProgramNode``: what ``can_edit_design`` reads of it."""
+
+    @property
+    def program(self) -> _ProgramLike: ...
+
+    @property
+    def area_id(self) -> int | None: ...
 
 
 class ProgramDesignLike(Protocol):
     """``rumbo.design.models.ProgramDesign`` (not imported: the design app depends on this one)."""
 
     @property
-    def node(self) -> ProgramNode: ...
+    def node(self) -> _NodeLike: ...
 
 
 _CACHE_ATTR = "_rumbo_access_cache"
@@ -58,7 +73,8 @@ def _is_superuser(user: AnyUser) -> bool:
     return _is_active_user(user) and bool(getattr(user, "is_superuser", False))
 
 
-def _grant(user: AnyUser, institution_id: int) -> Grant:
+def grant_of(user: AnyUser, institution_id: int) -> Grant:
+    """What the user holds in the institution (cached on the user for the request)."""
     if not _is_active_user(user):
         return NO_GRANT
     if _is_superuser(user):
@@ -126,7 +142,7 @@ _DENIED_MESSAGES: dict[Capability, str] = {
 
 
 def can(user: AnyUser, institution: Institution, capability: Capability) -> bool:
-    return bool(_grant(user, institution.pk).roles & _CAPABILITY_ROLES[capability])
+    return bool(grant_of(user, institution.pk).roles & _CAPABILITY_ROLES[capability])
 
 
 def require(user: AnyUser, institution: Institution, capability: Capability) -> None:
@@ -178,11 +194,11 @@ def user_institutions(user: AnyUser) -> QuerySet[Institution]:
 
 def user_roles(user: AnyUser, institution: Institution) -> frozenset[str]:
     """Role slugs (``Role`` values) the user holds in the institution; empty when none."""
-    return _grant(user, institution.pk).roles
+    return grant_of(user, institution.pk).roles
 
 
 def can_view_institution(user: AnyUser, institution: Institution) -> bool:
-    return _grant(user, institution.pk).can_view
+    return grant_of(user, institution.pk).can_view
 
 
 def institution_for_user(
@@ -207,7 +223,7 @@ def forget_grants(user: AnyUser) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def _planeacion_or_own_enlace(grant: Grant, area_id: int | Callable[[], int | None] | None) -> bool:
+def planeacion_or_own_enlace(grant: Grant, area_id: int | Callable[[], int | None] | None) -> bool:
     """«Planeación any; an Enlace its own area only»: the one place that says it.
 
     ``area_id`` may be a callable, called only for an Enlace (it may cost queries).
@@ -221,66 +237,14 @@ def _planeacion_or_own_enlace(grant: Grant, area_id: int | Callable[[], int | No
     return area_id is not None and area_id in grant.enlace_area_ids
 
 
-def can_access_activity(
-    user: AnyUser,
-    activity: Activity,
-    *,
-    for_write: bool,
-    nodes: dict[int, ProgramNode] | None = None,
-) -> bool:
-    """Read: any role in the institution. Write: Planeación any; Enlace its own area only.
-
-    Writing an activity means its description, unit, targets, calendar and alignment.
-    Revisor and Consulta read only (the revisor's approvals are a separate check, later).
-    """
-    grant = _grant(user, activity.program.institution_id)
-    if not grant.can_view:
-        return False
-    if not for_write:
-        return True
-    return _planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
-
-
-def access_activity(
-    user: AnyUser,
-    activity: Activity,
-    *,
-    for_write: bool,
-    nodes: dict[int, ProgramNode] | None = None,
-) -> Activity:
-    """The activity if the user may read (or write) it; ``PermissionDenied`` otherwise."""
-    if not can_access_activity(user, activity, for_write=for_write, nodes=nodes):
-        verb = "modificar" if for_write else "consultar"
-        raise PermissionDenied(f"No tienes permiso para {verb} esta actividad.")
-    return activity
-
-
-def can_capture(
-    user: AnyUser, activity: Activity, nodes: dict[int, ProgramNode] | None = None
-) -> bool:
-    """Capture monthly progress: Planeación any activity; an Enlace its own area's only."""
-    grant = _grant(user, activity.program.institution_id)
-    return _planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
-
-
-def can_view_evidence(
-    user: AnyUser, activity: Activity, nodes: dict[int, ProgramNode] | None = None
-) -> bool:
-    """Evidence files: Planeación, Revisor and the activity's own Enlace; not Consulta."""
-    grant = _grant(user, activity.program.institution_id)
-    if Role.REVISOR in grant.roles:
-        return True
-    return _planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
-
-
 def can_submit_period(user: AnyUser, institution: Institution, area: Area) -> bool:
     """Send a month's capture of an area for review: that area's Enlace, or Planeación."""
-    return _planeacion_or_own_enlace(_grant(user, institution.pk), area.pk)
+    return planeacion_or_own_enlace(grant_of(user, institution.pk), area.pk)
 
 
 def can_write_for_area(user: AnyUser, institution_id: int, area_id: int | None) -> bool:
     """Planeación anything of the institution; an Enlace what belongs to its own area only."""
-    return _planeacion_or_own_enlace(_grant(user, institution_id), area_id)
+    return planeacion_or_own_enlace(grant_of(user, institution_id), area_id)
 
 
 def can_edit_design(user: AnyUser, design: ProgramDesignLike) -> bool:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from rumbo.core.text import normalize
-from rumbo.programs.models import Activity, ProgramNode
 
 from .models import Area, AreaAlias, Institution, Membership
+
+# What hangs from an area in the apps above this one (``activity_count``: the activities
+# whose own area it is…): name → (model, the field pointing to the area). Each app
+# registers its own in ``AppConfig.ready`` (``register_area_use``); ``area_list`` counts them.
+_AREA_USES: dict[str, tuple[type[Model], str]] = {}
+
+
+def register_area_use(name: str, model: type[Model], field: str) -> None:
+    """Called by an app above institutions so that ``area_list`` annotates ``name``: how
+    many ``model`` rows point to the area through ``field``."""
+    _AREA_USES[name] = (model, field)
 
 
 def _count(model: type, field: str) -> Coalesce:
@@ -23,14 +33,14 @@ def _count(model: type, field: str) -> Coalesce:
 
 
 def area_list(*, institution: Institution) -> QuerySet[Area]:
-    """The institution's areas by name, with ``parent`` and the counts ``activity_count``,
-    ``node_count``, ``membership_count`` and ``alias_count`` (one query)."""
+    """The institution's areas by name, with ``parent`` and the counts of what uses them:
+    the registered apps' (``activity_count``, ``node_count``), ``membership_count`` and
+    ``alias_count`` (one query)."""
     return (
         Area.objects.filter(institution=institution)
         .select_related("parent")
         .annotate(
-            activity_count=_count(Activity, "area"),
-            node_count=_count(ProgramNode, "area"),
+            **{name: _count(model, field) for name, (model, field) in _AREA_USES.items()},
             membership_count=_count(Membership, "area"),
             alias_count=Count("aliases"),
         )

@@ -22,9 +22,10 @@ from rumbo.core.api.errors import responses
 from rumbo.core.api.pagination import paginate
 from rumbo.core.api.schemas import CodePath, KeyPath, PageQuery, YearPath
 from rumbo.core.numbers import to_json_number
-from rumbo.institutions.access import access_activity, institution_for_user
+from rumbo.institutions.access import institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_by_code
+from rumbo.programs.access import access_activity
 from rumbo.programs.models import Activity, AnnualProgram, activity_area
 from rumbo.programs.selectors import node_map, program_get
 

@@ -5,3 +5,12 @@ class MonitoringConfig(AppConfig):
     name = "rumbo.monitoring"
     label = "monitoring"
     verbose_name = "seguimiento"
+
+    def ready(self) -> None:
+        # The activity page (programs, below this app) shows its progress and history: it
+        # asks through programs' registry.
+        from rumbo.programs.pages import register_activity_content
+
+        from .activity_page import activity_progress_content
+
+        register_activity_content(activity_progress_content)

@@ -39,8 +39,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.institutions.access import can_capture
 from rumbo.institutions.models import Institution
+from rumbo.programs.access import can_capture
 from rumbo.programs.models import activity_area_id
 
 from .cycle import lock_message

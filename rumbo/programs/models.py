@@ -215,8 +215,8 @@ class Activity(TimeStamped):
 
 # --- the responsible area ------------------------------------------------------------------
 # The one home of the rule «an activity answers to its own area, else to the nearest node up
-# the tree that names one». Here, next to the models, because ``rumbo.institutions.access``
-# needs it and already imports this module (and no other of this app).
+# the tree that names one». Here, next to the models, because the access rules
+# (``rumbo.programs.access``) and the services both need it.
 
 NodeMap = dict[int, ProgramNode]
 

@@ -4,6 +4,8 @@
 structure with totals and per-activity facts aggregated in SQL, without month rows, and
 ``activity_rows`` loads the full rows of just the activities a page shows.
 ``activity_detail`` reads one activity with everything its own pages show.
+``activity_list`` and ``activity_get`` are the API's reads of activities (a filtered list,
+one activity).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from rumbo.core.text import normalize
 from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 
@@ -27,6 +30,7 @@ from .models import (
     ProgramNode,
     activity_area,
     activity_area_id,
+    node_area,
     node_area_id,
 )
 
@@ -427,3 +431,50 @@ def area_objective_list(*, institution: Institution, year: int) -> QuerySet[Area
         .select_related("area")
         .order_by("row_number")
     )
+
+
+# --- activities as the API lists them -------------------------------------------------------
+
+
+def _activities(program: AnnualProgram) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(program=program)
+        .select_related("program", "unit", "area")
+        .prefetch_related(
+            Prefetch("monthly_targets", queryset=MonthlyTarget.objects.order_by("month")),
+            Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("order")),
+            "lines_of_action",
+        )
+    )
+
+
+def activity_list(
+    *,
+    program: AnnualProgram,
+    nodes: dict[int, ProgramNode],
+    area: str = "",
+    unit: str = "",
+    line: str = "",
+    q: str = "",
+) -> QuerySet[Activity]:
+    """The program's activities by key; filters: responsible area code, unit, line, text."""
+    qs = _activities(program)
+    if area.strip():
+        code = area.strip()
+        inheriting = [
+            pk for pk, n in nodes.items() if (a := node_area(n, nodes)) and a.code == code
+        ]
+        qs = qs.filter(Q(area__code=code) | Q(area__isnull=True, node_id__in=inheriting))
+    if unit.strip():
+        qs = qs.filter(unit__normalized=normalize(unit))
+    if line.strip():
+        through = Activity.lines_of_action.through.objects.filter(lineofaction__code=line.strip())
+        qs = qs.filter(pk__in=through.values("activity_id"))
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(Q(key__startswith=text) | Q(description__icontains=text))
+    return qs.order_by("key", "pk")
+
+
+def activity_get(*, program: AnnualProgram, key: str) -> Activity | None:
+    return _activities(program).filter(key=key).first()

@@ -1,4 +1,5 @@
-"""The monitoring access rules in ``rumbo.institutions.access``, persona by persona."""
+"""The monitoring access rules (``rumbo.programs.access``, ``rumbo.institutions.access``),
+persona by persona."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import pytest
 from rumbo.institutions.access import (
     Capability,
     can,
-    can_capture,
     can_submit_period,
-    can_view_evidence,
 )
+from rumbo.programs.access import can_capture, can_view_evidence
 
 # persona → (capture SE, capture DO, evidence SE, evidence DO, submit SE, submit DO)
 TABLE = {

@@ -8,15 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from rumbo.institutions.access import (
-    access_activity,
-    activity_area_id,
-    can_access_activity,
     can_view_institution,
     institution_for_user,
     user_institutions,
     user_roles,
 )
 from rumbo.institutions.models import Role
+from rumbo.programs.access import access_activity, can_access_activity
+from rumbo.programs.models import activity_area_id
 from tests.factories import (
     ActivityFactory,
     InstitutionFactory,

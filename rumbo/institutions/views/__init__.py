@@ -1,1 +1,2 @@
-"""An institution's pages: the audit log (``audit_log``)."""
+"""An institution's pages: the institution and its areas (``setup``), the audit log
+(``audit_log``)."""

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from rumbo.audit.services import Actor, Change, audit_record_many
 from rumbo.core.semaforo import Bands
-from rumbo.institutions.access import can_capture
+from rumbo.programs.access import can_capture
 from rumbo.programs.models import Activity, MonthlyTarget, ProgramNode, activity_area_id
 from rumbo.programs.services import quantity_parse
 

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Refused, error_messages
-from rumbo.institutions.access import can_capture
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
+from rumbo.programs.access import can_capture
 from rumbo.programs.models import Activity, AnnualProgram, activity_area_id
 
 from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, TRANSITIONS

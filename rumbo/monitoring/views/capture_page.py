@@ -23,16 +23,15 @@ from rumbo.core.errors import Refused
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_NAMES, MONTHS
 from rumbo.institutions.access import (
-    can_capture,
     can_capture_indicator,
     can_submit_period,
-    can_view_evidence,
     institution_for_user,
     user_roles,
 )
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.pages import institution_context, refusal_page
 from rumbo.institutions.selectors import area_by_code, area_search
+from rumbo.programs.access import can_capture, can_view_evidence
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import program_get
 

@@ -8,7 +8,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from rumbo.core.exportfile import attachment
-from rumbo.institutions.access import can_view_evidence, institution_for_user
+from rumbo.institutions.access import institution_for_user
+from rumbo.programs.access import can_view_evidence
 
 from ..evidence import evidence_path
 from ..selectors import evidence_in_institution

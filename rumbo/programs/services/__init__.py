@@ -2,10 +2,10 @@
 
 Every change goes through here — the web forms, the JSON API and the Excel upload — so
 validation, authorisation by the caller and the audit trail are the same everywhere.
-Callers check access first (``rumbo.institutions.access``); these functions validate,
-save and record who changed what, before and after, in one transaction. One rule of
-access lives here because it is about a field, not a page: only Planeación reassigns an
-activity's area (``activity_update`` refuses anyone else).
+Callers check access first (``rumbo.programs.access``, ``rumbo.institutions.access``);
+these functions validate, save and record who changed what, before and after, in one
+transaction. One rule of access lives here because it is about a field, not a page: only
+Planeación reassigns an activity's area (``activity_update`` refuses anyone else).
 """
 
 from __future__ import annotations

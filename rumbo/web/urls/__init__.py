@@ -3,38 +3,30 @@
 from rumbo.accounts import urls as users
 from rumbo.adjustments import urls as adjustments
 from rumbo.imports import urls as findings
-from rumbo.institutions import urls as audit_log
+from rumbo.institutions import urls as institutions
 from rumbo.monitoring import urls as monitoring
+from rumbo.programs import urls as programs
 from rumbo.strategy import urls as plan
 from rumbo.web.urls import (
-    activity,
-    alignment,
     browse,
     design,
     jobs,
     mir,
     opendata,
-    program,
     reports,
-    roundtrip,
-    setup,
     transparency,
 )
 
 app_name = "web"
 urlpatterns = [
     *browse.urlpatterns,
-    *setup.urlpatterns,
-    *program.urlpatterns,
+    *institutions.urlpatterns,
+    *programs.urlpatterns,
     *adjustments.urlpatterns,
-    *activity.urlpatterns,
-    *roundtrip.urlpatterns,
     *plan.urlpatterns,
-    *alignment.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
     *monitoring.urlpatterns,
-    *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
     *jobs.urlpatterns,

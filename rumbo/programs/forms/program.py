@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from rumbo.core.forms import set_choices
 from rumbo.institutions.models import Area
 from rumbo.programs.models import UnitOfMeasure
+from rumbo.programs.tree import NO_LINE, ProgramFilters
 from rumbo.strategy.models import LineOfAction
-from rumbo.web.tree import NO_LINE, ProgramFilters
 
 
 class ProgramFilterForm(forms.Form):

@@ -17,6 +17,7 @@ from rumbo.core.exportfile import attachment
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
+from rumbo.programs.forms.roundtrip import ProgramUploadForm, UploadConfirmForm
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.roundtrip.apply import program_apply_upload
 from rumbo.programs.roundtrip.columns import Layout
@@ -25,7 +26,6 @@ from rumbo.programs.roundtrip.read import UploadInvalid, workbook_read
 from rumbo.programs.roundtrip.storage import upload_discard, upload_load, upload_store
 from rumbo.programs.roundtrip.template import program_template_build, template_filename
 from rumbo.programs.selectors import program_get
-from rumbo.web.forms.roundtrip import ProgramUploadForm, UploadConfirmForm
 
 SESSION_KEY = "rumbo_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,4 +1,5 @@
-"""The activity's detail page."""
+"""The activity's detail page: its data and calendar here; its open findings, progress month
+by month and history from the apps that own them (``rumbo.programs.pages``)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from rumbo.imports.models import FindingStatus, QualityFinding
-from rumbo.imports.selectors import FindingFilters, finding_list
-from rumbo.institutions.access import Capability, access_activity, can, can_access_activity
+from rumbo.institutions.access import Capability, can
 from rumbo.institutions.models import Institution
-from rumbo.monitoring.figures import program_figures
-from rumbo.monitoring.history import activity_history
+from rumbo.programs.access import access_activity, can_access_activity
+from rumbo.programs.pages import activity_content
 
-from .base import ActivityData, explain_denial, load_activity, page
-
-
-def _open_findings(data: ActivityData) -> list[QualityFinding]:
-    filters = FindingFilters(activity_id=data.activity.pk, status=FindingStatus.OPEN)
-    return list(finding_list(institution=data.institution, filters=filters))
+from .base import explain_denial, load_activity, page
 
 
 @login_required
@@ -29,7 +23,9 @@ def activity_detail(
 ) -> HttpResponse:
     data = load_activity(institution, year, key)
     access_activity(request.user, data.activity, for_write=False, nodes=data.nodes)
-    figures = program_figures(program=data.program, month=12, activity=data.activity)
+    content = activity_content(
+        institution=data.institution, program=data.program, activity=data.activity
+    )
     return page(
         request,
         data,
@@ -37,9 +33,7 @@ def activity_detail(
         status=data.row.calendar_status,
         months_total=data.row.months_total,
         missing_months=sum(1 for m in data.months if m is None),
-        findings=_open_findings(data),
-        history=list(activity_history(activity=data.activity)),
-        progress_months=figures.months(data.activity),
+        **content,
         can_write=can_access_activity(
             request.user, data.activity, for_write=True, nodes=data.nodes
         ),

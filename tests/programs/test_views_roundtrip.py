@@ -19,7 +19,7 @@ from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
 from rumbo.programs.models import Activity
 from rumbo.programs.services import activity_update
-from rumbo.web.views.roundtrip import SESSION_KEY
+from rumbo.programs.views.roundtrip import SESSION_KEY
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db

@@ -20,11 +20,11 @@ from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
 from rumbo.programs.catalog import unit_choices
+from rumbo.programs.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
 from rumbo.programs.models import AnnualProgram, node_area
 from rumbo.programs.selectors import node_list, program_get
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
-from rumbo.web.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
 
 from .base import (
     activity_url,

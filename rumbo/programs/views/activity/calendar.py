@@ -17,7 +17,7 @@ from rumbo.core.numbers import format_mx
 from rumbo.institutions.models import Institution
 from rumbo.programs import services
 from rumbo.programs.calendarize import SPREADERS, CalendarizeError, months_total
-from rumbo.web.forms.activity import MODE_MANUAL, CalendarForm, month_field
+from rumbo.programs.forms.activity import MODE_MANUAL, CalendarForm, month_field
 
 from .base import ActivityData, activity_url, check_writable, explain_denial, load_activity, page
 

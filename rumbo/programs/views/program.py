@@ -19,17 +19,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import form_add_errors
-from rumbo.imports.selectors import finding_counts_by_activity
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_list
 from rumbo.programs import services
+from rumbo.programs.forms.program import NodeForm, ProgramFilterForm
 from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.pages import open_finding_counts
 from rumbo.programs.selectors import activity_rows, node_get, program_get, program_outline
+from rumbo.programs.tree import matching_activity_ids, outline_areas, outline_units, program_page
 from rumbo.strategy.selectors import line_of_action_list
-from rumbo.web.forms.program import NodeForm, ProgramFilterForm
-from rumbo.web.tree import matching_activity_ids, outline_areas, outline_units, program_page
 
 
 def _program(
@@ -55,7 +55,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 def program_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     institution, program = _program(request, code, year, Capability.VIEW)
     outline = program_outline(program=program)
-    findings = finding_counts_by_activity(institution=institution, year=year)
+    findings = open_finding_counts(institution=institution, year=year)
     lines = list(line_of_action_list(institution=institution, year=year))
     areas = outline_areas(outline)
     form = ProgramFilterForm(
@@ -106,7 +106,7 @@ def program_section(request: HttpRequest, code: str, year: int, node_id: int) ->
     section = outline.outline_nodes.get(node_id)
     if section is None:
         raise Http404("No existe ese nivel en el programa.")
-    findings = finding_counts_by_activity(institution=institution, year=year)
+    findings = open_finding_counts(institution=institution, year=year)
     rows = activity_rows(program=program, node_ids=[n.node.pk for n in section.walk()])
     fragment = _wants_fragment(request)
     page = program_page(

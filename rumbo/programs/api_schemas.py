@@ -1,16 +1,12 @@
-"""What goes in and out of the API (pydantic schemas), and the paginated list shape."""
+"""What goes in and out of the programs' API (pydantic schemas): programs, the export
+tree, activities."""
 
 from __future__ import annotations
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from rumbo.core.api.schemas import (
-    Number,
-    PageOut,
-    PageQuery,
-    Text,
-)
+from rumbo.core.api.schemas import Number, PageOut, PageQuery, Text
 
 # --- annual programs: the export tree (same JSON as `rumbo export program`) -----------------
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rumbo.core.text import normalize
-from rumbo.institutions.access import AnyUser, can_access_activity
+from rumbo.institutions.access import AnyUser
 from rumbo.institutions.models import Area
+from rumbo.programs.access import can_access_activity
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, UnitOfMeasure
 from rumbo.programs.selectors import (
     CALENDAR_OK,

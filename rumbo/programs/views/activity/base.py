@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from rumbo.core.errors import Refused
-from rumbo.institutions.access import Capability, access_activity, institution_for_user, require
+from rumbo.institutions.access import Capability, institution_for_user, require
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context, refusal_page
+from rumbo.programs.access import access_activity
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.selectors import ActivityRow, activity_detail
 
@@ -32,7 +33,7 @@ class PathStep:
 @dataclass
 class ActivityData:
     """Everything the activity pages show: the selector's ``ActivityDetail`` with the level
-    names the web gives the path and the activity (``rumbo.web.selectors``) added."""
+    names of the path and of the activity (``AnnualProgram.level_name``) added."""
 
     institution: Institution
     program: AnnualProgram

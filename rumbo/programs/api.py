@@ -14,16 +14,12 @@ from rumbo.core.api.errors import responses
 from rumbo.core.api.pagination import paginate
 from rumbo.core.api.schemas import CodePath, KeyPath, YearPath
 from rumbo.core.numbers import to_json_number
-from rumbo.institutions.access import access_activity, institution_for_user
+from rumbo.institutions.access import institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.selectors import area_by_code
-from rumbo.programs.catalog import unit_by_name
-from rumbo.programs.exports import program_to_dict
-from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, activity_area
-from rumbo.programs.selectors import node_map, program_get, program_list
-from rumbo.programs.services import activity_months, activity_update
 
-from .schemas import (
+from .access import access_activity
+from .api_schemas import (
     ActivityOut,
     ActivityPage,
     ActivityPatchIn,
@@ -31,8 +27,14 @@ from .schemas import (
     ProgramOut,
     ProgramTreeOut,
 )
-from .selectors import activity_get, activity_list
+from .catalog import unit_by_name
+from .exports import program_to_dict
+from .models import Activity, AnnualProgram, ProgramNode, activity_area
+from .selectors import activity_get, activity_list, node_map, program_get, program_list
+from .services import activity_months, activity_update
 
+# Each operation keeps the OpenAPI operation id it had in rumbo/api/programs.py (ninja
+# derives it from the module): the ids are public.
 router = Router(tags=["Programas anuales"])
 
 
@@ -89,6 +91,7 @@ def activity_dict(
     "/institutions/{code}/programs",
     response={200: list[ProgramOut], **responses()},
     summary="Programas anuales de la institución",
+    operation_id="rumbo_api_programs_programs",
 )
 def programs(request: HttpRequest, code: CodePath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -107,6 +110,7 @@ def programs(request: HttpRequest, code: CodePath) -> Any:
     "/institutions/{code}/programs/{year}",
     response={200: ProgramTreeOut, **responses()},
     summary="Un programa anual completo (el mismo JSON que `rumbo export program`)",
+    operation_id="rumbo_api_programs_program",
 )
 def program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -117,6 +121,7 @@ def program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     "/institutions/{code}/programs/{year}/activities",
     response={200: ActivityPage, **responses()},
     summary="Actividades de un programa (paginadas; filtros área, unidad, línea, texto)",
+    operation_id="rumbo_api_programs_activities",
 )
 def activities(
     request: HttpRequest, code: CodePath, year: YearPath, query: Query[ActivityQuery]
@@ -140,6 +145,7 @@ def activities(
     "/institutions/{code}/programs/{year}/activities/{key}",
     response={200: ActivityOut, **responses()},
     summary="Una actividad",
+    operation_id="rumbo_api_programs_activity",
 )
 def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -158,6 +164,7 @@ def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
         "Planeación cambia cualquier actividad; un enlace, solo las de su área. Cambiar el "
         "área requiere Planeación. Cada cambio queda en la bitácora con el usuario de la API."
     ),
+    operation_id="rumbo_api_programs_activity_patch",
 )
 def activity_patch(
     request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath, payload: ActivityPatchIn

@@ -1,0 +1,1 @@
+"""Forms of the programs' pages, one module per feature."""
