@@ -1,5 +1,6 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
+from rumbo.design import urls as design
 from rumbo.web.urls import (
     activity,
     alignment,
@@ -7,7 +8,6 @@ from rumbo.web.urls import (
     browse,
     capture,
     dashboard,
-    design,
     evidence,
     findings,
     jobs,

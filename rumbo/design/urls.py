@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.web.views import design as views
+from rumbo.design import views
 
 DESIGN = "i/<str:code>/diseno/<int:design_id>/"
 ITEM = f"{DESIGN}<str:kind>/"

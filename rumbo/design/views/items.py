@@ -23,6 +23,15 @@ from django.views.decorators.http import require_http_methods
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text, form_add_errors
 from rumbo.design import selectors, services
+from rumbo.design.forms import (
+    AlternativeForm,
+    ItemForm,
+    PopulationForm,
+    RiskForm,
+    ScheduleActionForm,
+    StakeholderForm,
+    TreeNodeForm,
+)
 from rumbo.design.models import (
     Alternative,
     PopulationFigure,
@@ -37,15 +46,6 @@ from rumbo.design.models import (
 from rumbo.institutions.access import require_edit_design
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
-from rumbo.web.forms.design import (
-    AlternativeForm,
-    ItemForm,
-    PopulationForm,
-    RiskForm,
-    ScheduleActionForm,
-    StakeholderForm,
-    TreeNodeForm,
-)
 
 from .shared import SECTION, design_or_404, design_url, form_page
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from rumbo.audit.services import Actor
 from rumbo.core.errors import form_add_errors
 from rumbo.design import selectors, services
+from rumbo.design.forms import DesignCreateForm, DesignForm
 from rumbo.institutions.access import (
     Capability,
     institution_for_user,
@@ -19,7 +20,6 @@ from rumbo.institutions.access import (
     user_roles,
 )
 from rumbo.institutions.models import Role
-from rumbo.web.forms.design import DesignCreateForm, DesignForm
 
 from .shared import design_or_404, design_url, form_page
 
