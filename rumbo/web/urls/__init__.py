@@ -1,6 +1,7 @@
 """Web pages, one URL module per feature; all share the ``web`` namespace."""
 
 from rumbo.design import urls as design
+from rumbo.indicators import urls as mir
 from rumbo.web.urls import (
     activity,
     alignment,
@@ -11,7 +12,6 @@ from rumbo.web.urls import (
     evidence,
     findings,
     jobs,
-    mir,
     monitoring_admin,
     opendata,
     plan,

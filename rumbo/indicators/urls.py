@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.web.views import mir as views
+from rumbo.indicators import views
 
 D = "i/<str:code>/diseno/<int:design_id>/mir/"
 I = "i/<str:code>/indicador/<int:indicator_id>/"  # noqa: E741

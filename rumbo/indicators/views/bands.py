@@ -14,8 +14,8 @@ from rumbo.indicators.models import IndicatorBands
 from rumbo.indicators.selectors import bands_for_indicators
 from rumbo.indicators.services import bands_clear_indicator, bands_set_indicator
 from rumbo.institutions.access import Capability, require
+from rumbo.web.views.monitoring_admin import bands_override_page  # TEMP
 
-from ..monitoring_admin import bands_override_page
 from .shared import indicator_for
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_messages, error_text, form_add_errors
 from rumbo.indicators.checker import check_mir
+from rumbo.indicators.forms import MirRowForm
 from rumbo.indicators.models import Level, Mir, MirRow
 from rumbo.indicators.selectors import mir_detail
 from rumbo.indicators.services import (
@@ -28,7 +29,6 @@ from rumbo.indicators.services import (
 from rumbo.institutions.access import require_edit_design
 from rumbo.institutions.pages import institution_context
 from rumbo.programs.models import Activity
-from rumbo.web.forms.mir import MirRowForm
 
 from .shared import design_for, may_edit, mir_of, row_of
 

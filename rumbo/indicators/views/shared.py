@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from rumbo.design.models import ProgramDesign
-from rumbo.indicators.models import Indicator, Mir, MirRow
+from rumbo.indicators.models import Indicator, Mir, MirRow, ProgramDesign
 from rumbo.institutions.access import Capability, can_edit_design, institution_for_user
 from rumbo.institutions.models import Institution
 

@@ -21,6 +21,20 @@ from django.views.decorators.http import require_http_methods
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_messages, form_add_errors
 from rumbo.core.numbers import to_json_number
+from rumbo.indicators.forms import (
+    DEFAULT_FREQUENCY,
+    IndicatorForm,
+    MeasurementForm,
+    VariableInput,
+    indicator_initial,
+    measurement_values,
+    target_rows,
+    targets_for_service,
+    targets_from_post,
+    variable_rows,
+    variables_for_service,
+    variables_from_post,
+)
 from rumbo.indicators.formula import FormulaError, parse
 from rumbo.indicators.models import Indicator, MirRow
 from rumbo.indicators.selectors import IndicatorDetail, indicator_detail
@@ -36,20 +50,6 @@ from rumbo.institutions.pages import institution_context
 from rumbo.monitoring.cycle import lock_message
 from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
 from rumbo.monitoring.windows import window_text
-from rumbo.web.forms.mir import (
-    DEFAULT_FREQUENCY,
-    IndicatorForm,
-    MeasurementForm,
-    VariableInput,
-    indicator_initial,
-    measurement_values,
-    target_rows,
-    targets_for_service,
-    targets_from_post,
-    variable_rows,
-    variables_for_service,
-    variables_from_post,
-)
 
 from .shared import design_for, indicator_for, may_edit, mir_of, row_of
 
