@@ -2,6 +2,7 @@
 
 from rumbo.design import urls as design
 from rumbo.indicators import urls as mir
+from rumbo.jobs import urls as jobs
 from rumbo.web.urls import (
     activity,
     alignment,
@@ -11,7 +12,6 @@ from rumbo.web.urls import (
     dashboard,
     evidence,
     findings,
-    jobs,
     monitoring_admin,
     opendata,
     plan,

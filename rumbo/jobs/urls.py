@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.web.views import jobs as views
+from rumbo.jobs import views
 
 urlpatterns = [
     path("i/<str:code>/exportaciones/", views.jobs, name="jobs"),
