@@ -3,6 +3,7 @@
 from rumbo.design import urls as design
 from rumbo.indicators import urls as mir
 from rumbo.jobs import urls as jobs
+from rumbo.transparency import urls as transparency
 from rumbo.web.urls import (
     activity,
     alignment,
@@ -20,7 +21,6 @@ from rumbo.web.urls import (
     reports,
     roundtrip,
     setup,
-    transparency,
     users,
 )
 

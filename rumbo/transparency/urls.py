@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rumbo.web.views import transparency as views
+from rumbo.transparency import views
 
 urlpatterns = [
     path("i/<str:code>/transparencia/", views.transparency_view, name="transparency"),

@@ -33,10 +33,10 @@ from rumbo.programs.selectors import program_get
 from rumbo.transparency.checker import UnreadableFile, check_file
 from rumbo.transparency.fixes import Fix
 from rumbo.transparency.formats import FormatDefinition, definition_for, format_ids
+from rumbo.transparency.forms import AreaObjectiveForm, CheckUploadForm, PeriodForm
 from rumbo.transparency.generate import FORMATS, ExportError, build_sipot
 from rumbo.transparency.review import ReviewFinding, format_review
 from rumbo.transparency.selectors import ReportPeriod
-from rumbo.web.forms.transparency import AreaObjectiveForm, CheckUploadForm, PeriodForm
 
 
 def _current(on: date) -> list[FormatDefinition]:
