@@ -3,6 +3,7 @@
 from rumbo.design import urls as design
 from rumbo.indicators import urls as mir
 from rumbo.jobs import urls as jobs
+from rumbo.reports import urls as reports
 from rumbo.transparency import urls as transparency
 from rumbo.web.urls import (
     activity,
@@ -18,7 +19,6 @@ from rumbo.web.urls import (
     plan,
     program,
     progress,
-    reports,
     roundtrip,
     setup,
     users,

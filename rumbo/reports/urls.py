@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.web.views import reports as views
+from rumbo.reports import views
 
 R = "i/<str:code>/informes/"
 
