@@ -3,6 +3,7 @@
 from rumbo.design import urls as design
 from rumbo.indicators import urls as mir
 from rumbo.jobs import urls as jobs
+from rumbo.opendata import manage_urls as opendata
 from rumbo.reports import urls as reports
 from rumbo.transparency import urls as transparency
 from rumbo.web.urls import (
@@ -15,7 +16,6 @@ from rumbo.web.urls import (
     evidence,
     findings,
     monitoring_admin,
-    opendata,
     plan,
     program,
     progress,

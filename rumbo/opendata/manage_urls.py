@@ -1,8 +1,9 @@
-"""Planeación's open-data publication page (the public pages live in rumbo.opendata.urls)."""
+"""Planeación's open-data publication page, mounted in the ``web`` namespace by
+``rumbo.web.urls`` (the public pages are ``rumbo.opendata.urls``, namespace ``opendata``)."""
 
 from django.urls import path
 
-from rumbo.opendata import manage_views as views
+from . import manage_views as views
 
 urlpatterns = [
     path("i/<str:code>/datos-abiertos/", views.publication_page, name="opendata_publish"),
