@@ -13,12 +13,13 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from rumbo.core.api import errors
+from rumbo.design.api import router as designs_router
+from rumbo.indicators.api import router as mirs_router
 
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
 from .findings import router as findings_router
 from .institutions import router as institutions_router
-from .mirs import router as mirs_router
 from .open import router as open_router
 from .programs import router as programs_router
 from .progress import router as progress_router
@@ -56,4 +57,5 @@ api.add_router("", programs_router)
 api.add_router("", findings_router)
 api.add_router("", progress_router)
 api.add_router("", mirs_router)
+api.add_router("", designs_router)
 api.add_router("", open_router)  # anonymous: /open/… (published data only)

@@ -1,18 +1,20 @@
-"""What every API router shares: path parameter types, bounded text, the page query and the
-paginated list shape."""
+"""What every API router shares: path parameter types, bounded text, quantities typed by
+users, versions, the semáforo's colours, the page query and the paginated list shape."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import StringConstraints
+from pydantic import PlainValidator, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 Number = int | float
 
 # No NUL characters: PostgreSQL refuses them, so they are invalid input, not a server error.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+LongText = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=4000)]
 
 # Path parameters (bounded, so a huge number is a 422, never a database overflow).
 MAX_ID = 2**63 - 1
@@ -24,6 +26,33 @@ KeyPath = Annotated[
     str, Path(max_length=30, pattern=NO_NUL, description="Clave de la actividad (010101).")
 ]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+# The optimistic lock: the version a client read (of a progress entry, a capture, a
+# measurement), sent back with its write.
+MAX_VERSION = 2**31 - 1
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+LightOut = Literal["verde", "amarillo", "rojo", "gris"]
+
+
+def _quantity_input(value: Any) -> int | float | str:
+    """A number or a text, passed on as is: the service parses it (es-MX «1,234.5»).
+
+    One validator instead of a union, so a wrong value gives one error, not one per type.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PydanticCustomError("float_type", "Se esperaba una cantidad (número).")
+    if isinstance(value, str) and ("\x00" in value or len(value) > 40):
+        raise PydanticCustomError("float_parsing", "Se esperaba una cantidad (número).")
+    return value
+
+
+Quantity = Annotated[
+    Any,
+    PlainValidator(_quantity_input),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40, "pattern": NO_NUL}]}
+    ),
+]
 
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 200

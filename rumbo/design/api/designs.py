@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query
+from ninja import Query, Router
 
 from rumbo.core.api.auth import api_user
 from rumbo.core.api.errors import responses
@@ -30,15 +30,18 @@ from rumbo.design.selectors import (
     risk_matrix,
     schedule,
 )
+from rumbo.indicators.api.common import INSTITUTION
+from rumbo.indicators.api.mirs import _area_code, _page
 from rumbo.institutions.access import institution_for_user
 
-from ..schemas_mir import (
-    DesignOut,
-    DesignPage,
-    DesignPath,
-)
-from .common import DESIGNS_TAG, INSTITUTION, router
-from .mirs import _area_code, _page
+from .schemas import DesignOut, DesignPage, DesignPath
+
+router = Router(tags=["Diseño de programas"])
+
+# The operation ids the API has always published: ninja derives them from the module,
+# and these operations lived in rumbo/api/mirs/designs.py;
+# clients generated from the document keep their names.
+OPERATION_ID = "rumbo_api_mirs_designs_{}"
 
 # --- program designs ------------------------------------------------------------------------
 
@@ -163,8 +166,8 @@ def design_dict(design: ProgramDesign) -> dict[str, Any]:
 @router.get(
     f"{INSTITUTION}/designs",
     response={200: DesignPage, **responses()},
-    tags=DESIGNS_TAG,
     summary="Diseños de programas (Marco Lógico) de la institución (paginados)",
+    operation_id=OPERATION_ID.format("designs"),
 )
 def designs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -186,7 +189,6 @@ def designs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> An
 @router.get(
     f"{INSTITUTION}/designs/{{design_id}}",
     response={200: DesignOut, **responses()},
-    tags=DESIGNS_TAG,
     summary="Un diseño: problema, involucrados, árboles, alternativas, población, riesgos, "
     "cronograma",
     description=(
@@ -195,6 +197,7 @@ def designs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> An
         "Cada riesgo trae su nivel (probabilidad × impacto y su clase). El cronograma va "
         "agrupado por componente de la MIR, en el orden de la MIR."
     ),
+    operation_id=OPERATION_ID.format("design"),
 )
 def design(request: HttpRequest, code: CodePath, design_id: DesignPath) -> Any:
     inst = institution_for_user(api_user(request), code)

@@ -29,7 +29,10 @@ from rumbo.institutions.access import institution_for_user, require_edit_design
 from rumbo.institutions.models import Institution
 from rumbo.institutions.selectors import area_by_code
 
-from ..schemas_mir import (
+from . import common
+from .common import INSTITUTION, router
+from .mirs import EDIT_DESIGN, MIR, _editable_mir, _row, baseline_dict, targets_list
+from .schemas import (
     DeletedOut,
     IndicatorFields,
     IndicatorIn,
@@ -43,9 +46,11 @@ from ..schemas_mir import (
     ReasonQuery,
     RowPath,
 )
-from . import common
-from .common import INSTITUTION, router
-from .mirs import EDIT_DESIGN, MIR, _editable_mir, _row, baseline_dict, targets_list
+
+# The operation ids the API has always published: ninja derives them from the module,
+# and these operations lived in rumbo/api/mirs/indicators.py;
+# clients generated from the document keep their names.
+OPERATION_ID = "rumbo_api_mirs_indicators_{}"
 
 # --- indicators: the ficha técnica and its measurements ------------------------------------
 
@@ -146,6 +151,7 @@ def indicator_dict(detail: IndicatorDetail) -> dict[str, Any]:
         f"{EDIT_DESIGN} La fórmula se revisa: debe usar solo las variables declaradas "
         "(422 en `formula` si no). Las metas van por periodo de la frecuencia; 0 = anual."
     ),
+    operation_id=OPERATION_ID.format("indicator_create_view"),
 )
 def indicator_create_view(
     request: HttpRequest, code: CodePath, mir_id: MirPath, row_id: RowPath, payload: IndicatorIn
@@ -168,6 +174,7 @@ def indicator_create_view(
         "variables, resultado, cumplimiento, semáforo, tendencia, estado de la captura y "
         "si su ventana está abierta."
     ),
+    operation_id=OPERATION_ID.format("indicator"),
 )
 def indicator(request: HttpRequest, code: CodePath, indicator_id: IndicatorPath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -182,6 +189,7 @@ def indicator(request: HttpRequest, code: CodePath, indicator_id: IndicatorPath)
         f"{EDIT_DESIGN} `variables` y `targets`, si se envían, reemplazan todas. Con "
         "mediciones capturadas no cambian la frecuencia ni los nombres de las variables."
     ),
+    operation_id=OPERATION_ID.format("indicator_update_view"),
 )
 def indicator_update_view(
     request: HttpRequest, code: CodePath, indicator_id: IndicatorPath, payload: IndicatorPatchIn
@@ -201,6 +209,7 @@ def indicator_update_view(
     response={200: DeletedOut, **responses()},
     summary="Borra un indicador sin mediciones",
     description=f"{EDIT_DESIGN} Con mediciones capturadas se rechaza (422).",
+    operation_id=OPERATION_ID.format("indicator_delete_view"),
 )
 def indicator_delete_view(
     request: HttpRequest, code: CodePath, indicator_id: IndicatorPath, query: Query[ReasonQuery]
@@ -225,6 +234,7 @@ def indicator_delete_view(
         "409 si otra persona guardó antes). 422 si falta una variable, un valor no es "
         "número, la fórmula divide entre cero o falta la justificación fuera de verde."
     ),
+    operation_id=OPERATION_ID.format("measurement_put"),
 )
 def measurement_put(
     request: HttpRequest,

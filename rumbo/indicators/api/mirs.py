@@ -30,7 +30,8 @@ from rumbo.institutions.access import institution_for_user, require_edit_design
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import ProgramNode
 
-from ..schemas_mir import (
+from .common import ANNUAL_TARGET, INSTITUTION, MIR, router
+from .schemas import (
     DeletedOut,
     MirFindingOut,
     MirOut,
@@ -42,7 +43,11 @@ from ..schemas_mir import (
     ReasonQuery,
     RowPath,
 )
-from .common import ANNUAL_TARGET, INSTITUTION, MIR, router
+
+# The operation ids the API has always published: ninja derives them from the module,
+# and these operations lived in rumbo/api/mirs/mirs.py;
+# clients generated from the document keep their names.
+OPERATION_ID = "rumbo_api_mirs_mirs_{}"
 
 # --- reads ----------------------------------------------------------------------------------
 
@@ -146,6 +151,7 @@ def _page(page: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
         "Cada MIR con su programa (el título del diseño), ejercicio, clave y área del "
         "subprograma o programa específico, y cuántos renglones e indicadores tiene."
     ),
+    operation_id=OPERATION_ID.format("mirs"),
 )
 def mirs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -182,6 +188,7 @@ def mirs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
         "Cada indicador trae su línea base (`null` si no hay) y sus metas por periodo "
         "(periodo 0 = meta anual)."
     ),
+    operation_id=OPERATION_ID.format("mir"),
 )
 def mir(request: HttpRequest, code: CodePath, mir_id: MirPath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -197,6 +204,7 @@ def mir(request: HttpRequest, code: CodePath, mir_id: MirPath) -> Any:
         "(supuestos, medios de verificación), sintaxis del resumen narrativo, frecuencia y "
         "dimensión por nivel, y fuente de cada variable. `severity`: error o advertencia."
     ),
+    operation_id=OPERATION_ID.format("mir_check"),
 )
 def mir_check(request: HttpRequest, code: CodePath, mir_id: MirPath) -> Any:
     inst = institution_for_user(api_user(request), code)
@@ -247,6 +255,7 @@ EDIT_DESIGN = "Planeación, o el enlace del área del subprograma (403 si no)."
         f"{EDIT_DESIGN} Una actividad lleva `parent` (el id de su componente); los demás "
         "niveles no. Sin `order`, queda al final."
     ),
+    operation_id=OPERATION_ID.format("row_create"),
 )
 def row_create(request: HttpRequest, code: CodePath, mir_id: MirPath, payload: MirRowIn) -> Any:
     found = _editable_mir(request, code, mir_id)
@@ -269,6 +278,7 @@ def row_create(request: HttpRequest, code: CodePath, mir_id: MirPath, payload: M
     response={200: MirRowOut, **responses()},
     summary="Cambia un renglón de la MIR (solo los campos enviados)",
     description=f"{EDIT_DESIGN} `parent: null` desliga una actividad (y se rechaza: 422).",
+    operation_id=OPERATION_ID.format("row_update"),
 )
 def row_update(
     request: HttpRequest, code: CodePath, mir_id: MirPath, row_id: RowPath, payload: MirRowPatchIn
@@ -290,6 +300,7 @@ def row_update(
         f"{EDIT_DESIGN} Se rechaza (422) si es un componente con actividades o si alguno "
         "de sus indicadores tiene mediciones. `reason` queda en la bitácora."
     ),
+    operation_id=OPERATION_ID.format("row_delete"),
 )
 def row_delete(
     request: HttpRequest,

@@ -1,4 +1,4 @@
-"""Shared pieces of the MIR, indicator and design endpoints: the router, paths, today."""
+"""Shared pieces of the MIR and indicator endpoints: the router, paths, today."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.utils import timezone
 from ninja import Router
 
 router = Router(tags=["MIR e indicadores"])
-DESIGNS_TAG = ["Diseño de programas"]
 
 INSTITUTION = "/institutions/{code}"
 MIR = f"{INSTITUTION}/mirs/{{mir_id}}"

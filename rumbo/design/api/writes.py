@@ -1,7 +1,7 @@
 """Writes of program designs: the general fields, and the items of each kind.
 
 The path names the kind (``involucrado``, ``arbol``, ``alternativa``, ``poblacion``,
-``riesgo``, ``accion``, as on the web, rumbo/web/views/design/items.py); ``KINDS`` maps it
+``riesgo``, ``accion``, as on the pages, rumbo/design/views/items.py); ``KINDS`` maps it
 to its model, its services, its body schemas and the shape it answers with (the one the
 design's read shows). Who may write: ``require_edit_design`` (Planeación, or the Enlace of
 the area of the design's node). The services validate, save and audit.
@@ -36,31 +36,39 @@ from rumbo.design.models import (
     TreeNode,
 )
 from rumbo.design.selectors import design_get, risk_matrix, schedule
+from rumbo.indicators.api.common import INSTITUTION
+from rumbo.indicators.api.schemas import DeletedOut, ReasonQuery
 from rumbo.indicators.models import MirRow
 from rumbo.institutions.access import institution_for_user, require_edit_design
 from rumbo.programs.models import Activity
 
-from ..schemas_design import (
-    CREATE_SCHEMAS,
-    PATCH_SCHEMAS,
-    DesignItemOut,
-    DesignPatchIn,
-    ItemBody,
-    ItemPatchBody,
-    ItemPath,
-    KindPath,
-)
-from ..schemas_mir import DeletedOut, DesignOut, DesignPath, ReasonQuery
-from .common import DESIGNS_TAG, INSTITUTION, router
 from .designs import (
     alternative_dict,
     design_dict,
     population_dict,
     risk_dict,
+    router,
     schedule_dict,
     stakeholder_dict,
     tree_node_dicts,
 )
+from .schemas import (
+    CREATE_SCHEMAS,
+    PATCH_SCHEMAS,
+    DesignItemOut,
+    DesignOut,
+    DesignPatchIn,
+    DesignPath,
+    ItemBody,
+    ItemPatchBody,
+    ItemPath,
+    KindPath,
+)
+
+# The operation ids the API has always published: ninja derives them from the module,
+# and these operations lived in rumbo/api/mirs/design_writes.py;
+# clients generated from the document keep their names.
+OPERATION_ID = "rumbo_api_mirs_design_writes_{}"
 
 DESIGN = f"{INSTITUTION}/designs/{{design_id}}"
 EDIT_DESIGN = "Planeación, o el enlace del área del subprograma (403 si no)."
@@ -253,13 +261,13 @@ def _invalid(spec: ItemKind, exc: ValidationError) -> Status[dict[str, Any]]:
 @router.patch(
     DESIGN,
     response={200: DesignOut, **responses()},
-    tags=DESIGNS_TAG,
     summary="Cambia los datos generales de un diseño (solo los campos enviados)",
     description=(
         f"{EDIT_DESIGN} Título, planteamiento del problema, diagnóstico, justificación de "
         "la alternativa, población objetivo y nota de fuentes. `reason` queda en la "
         "bitácora. Responde el diseño completo, como el `GET`."
     ),
+    operation_id=OPERATION_ID.format("design_update"),
 )
 def design_update(
     request: HttpRequest, code: CodePath, design_id: DesignPath, payload: DesignPatchIn
@@ -294,13 +302,13 @@ BODIES = (
 @router.post(
     f"{DESIGN}/items/{{kind}}",
     response={200: DesignItemOut, **responses()},
-    tags=DESIGNS_TAG,
     summary="Agrega un elemento al diseño: involucrado, árbol, alternativa, población, "
     "riesgo o acción del cronograma",
     description=(
         f"{EDIT_DESIGN} {BODIES} Responde el elemento como lo muestra el `GET` del diseño "
         "(un elemento de árbol, con sus `children`; un riesgo, con su número y nivel)."
     ),
+    operation_id=OPERATION_ID.format("design_item_create"),
 )
 def design_item_create(
     request: HttpRequest, code: CodePath, design_id: DesignPath, kind: KindPath, payload: ItemBody
@@ -321,12 +329,12 @@ def design_item_create(
 @router.patch(
     f"{DESIGN}/items/{{kind}}/{{item_id}}",
     response={200: DesignItemOut, **responses()},
-    tags=DESIGNS_TAG,
     summary="Cambia un elemento del diseño (solo los campos enviados)",
     description=(
         f"{EDIT_DESIGN} {BODIES} 404 si el elemento no es de ese tipo o de ese diseño. "
         "Un elemento de árbol no cambia de árbol, ni de tipo si tiene otros debajo (422)."
     ),
+    operation_id=OPERATION_ID.format("design_item_update"),
 )
 def design_item_update(
     request: HttpRequest,
@@ -354,12 +362,12 @@ def design_item_update(
 @router.delete(
     f"{DESIGN}/items/{{kind}}/{{item_id}}",
     response={200: DeletedOut, **responses()},
-    tags=DESIGNS_TAG,
     summary="Borra un elemento del diseño",
     description=(
         f"{EDIT_DESIGN} Un elemento de árbol del que cuelgan otros no se borra (422, "
         "diciendo cuántos). `reason` queda en la bitácora."
     ),
+    operation_id=OPERATION_ID.format("design_item_delete"),
 )
 def design_item_delete(
     request: HttpRequest,

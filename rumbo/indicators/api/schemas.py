@@ -1,4 +1,4 @@
-"""Schemas of the MIR, indicator and program design operations (see mirs.py)."""
+"""Schemas of the MIR and indicator operations (see mirs.py and indicators.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,20 @@ from typing import Annotated, Literal
 from ninja import Field, Path, Schema
 from pydantic import ConfigDict, StringConstraints
 
-from rumbo.core.api.schemas import MAX_ID, NO_NUL, Number, PageOut
+from rumbo.core.api.schemas import (
+    MAX_ID,
+    NO_NUL,
+    LightOut,
+    LongText,
+    Number,
+    PageOut,
+    Quantity,
+    Version,
+)
 
-from .schemas import LightOut, LongText, PeriodStateOut, Quantity, Version
+# The states of a month's capture (rumbo.monitoring.models.PeriodState), as a measurement
+# shows the capture it belongs to.
+PeriodStateOut = Literal["borrador", "enviado", "devuelto", "aprobado"]
 
 LevelOut = Literal["fin", "proposito", "componente", "actividad"]
 FrequencyOut = Literal["mensual", "trimestral", "semestral", "anual", "bianual", "sexenal"]
@@ -22,7 +33,6 @@ AccumulationOut = Literal["periodico", "acumulado"]
 MirPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador de la MIR.")]
 RowPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador del renglón.")]
 IndicatorPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador del indicador.")]
-DesignPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador del diseño.")]
 PeriodPath = Annotated[
     int, Path(ge=1, le=12, description="Periodo según la frecuencia (1–4 trimestral, 1–12 …).")
 ]
@@ -292,123 +302,3 @@ class MeasurementIn(Schema):
     version: Version | None = Field(
         None, description="La versión de la medición que leíste; null para crearla."
     )
-
-
-# --- program designs ------------------------------------------------------------------------
-
-
-class DesignListItemOut(Schema):
-    id: int
-    title: str
-    year: int
-    node_key: str
-    node_name: str
-    area: str | None
-    mir: int | None = Field(description="Id de la MIR; null = aún no tiene.")
-    rows: int = Field(description="Renglones de la MIR.")
-    indicators: int
-    risks: int
-    actions: int = Field(description="Acciones del cronograma.")
-
-
-class DesignPage(PageOut):
-    items: list[DesignListItemOut]
-
-
-class StakeholderOut(Schema):
-    id: int
-    actor: str
-    interests: str
-    perceived_problems: str
-    resources_mandates: str
-    expectations: str
-    conflicts_alliances: str
-    position: int | None
-    power: int | None
-    involvement: int | None
-    importance: int | None
-    notes: str
-
-
-class TreeNodeOut(Schema):
-    id: int
-    role: Literal["central", "causa", "efecto"]
-    text: str
-    children: list[TreeNodeOut]
-
-
-class TreesOut(Schema):
-    problema: list[TreeNodeOut]
-    objetivo: list[TreeNodeOut]
-
-
-class AlternativeOut(Schema):
-    id: int
-    title: str
-    actions: list[str]
-    chosen: bool
-
-
-class PopulationOut(Schema):
-    id: int
-    group: str
-    label: str
-    value: Number
-    unit: str
-    source: str
-    cutoff: str
-
-
-class RiskLevelOut(Schema):
-    score: int = Field(description="Probabilidad × impacto (1–25).")
-    slug: Literal["bajo", "medio", "alto", "muy-alto"]
-    label: str = Field(description="Bajo, Medio, Alto, Muy alto.")
-
-
-class RiskOut(Schema):
-    id: int
-    number: int = Field(description="Número en la matriz (1, 2, …).")
-    risk: str
-    cause: str
-    effect: str
-    probability: int
-    impact: int
-    level: RiskLevelOut
-    owner: str
-    controls: str
-    treatment: Literal["evitar", "reducir", "compartir", "aceptar"]
-    treatment_actions: str
-    follow_up: str
-
-
-class ScheduleActionOut(Schema):
-    id: int
-    number: str
-    description: str
-    months: list[int] = Field(description="Meses (1–12) en que se ejecuta.")
-    months_simulated: bool = Field(description="Meses simulados: no vienen del documento.")
-    responsible: str
-    component: int | None = Field(description="Id del componente de la MIR (su grupo).")
-    mir_row: int | None = Field(description="Id del renglón (componente o actividad) ligado.")
-    activity: str | None = Field(description="Clave de la actividad del programa anual.")
-
-
-class DesignOut(Schema):
-    id: int
-    title: str
-    year: int
-    node_key: str
-    node_name: str
-    area: str | None
-    mir: int | None
-    problem_statement: str
-    diagnosis: str
-    selection_rationale: str
-    population_description: str
-    source_note: str
-    stakeholders: list[StakeholderOut]
-    trees: TreesOut
-    alternatives: list[AlternativeOut]
-    population: list[PopulationOut]
-    risks: list[RiskOut]
-    schedule: list[ScheduleActionOut]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rumbo.api.mirs import common as mirs_api
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
 from rumbo.design.loader import import_design
 from rumbo.design.models import ProgramDesign
+from rumbo.indicators.api import common as mirs_api
 from rumbo.indicators.demo import demo_measurements_load
 from rumbo.indicators.models import Indicator, IndicatorTarget, Measurement, Mir, MirRow
 from rumbo.institutions.models import Area

@@ -1,4 +1,5 @@
-"""Schemas of the program design writes (see mirs/design_writes.py).
+"""Schemas of the program design operations: the reads' shapes (see designs.py), and the
+writes' bodies (see writes.py).
 
 Each kind of item has one schema of fields (all optional: a PATCH changes only what is
 sent) and a create schema that makes its required fields required. The body of the
@@ -13,18 +14,133 @@ from typing import Annotated, Any, Literal
 from ninja import Body, Field, Path, Schema
 from pydantic import ConfigDict, StringConstraints, WithJsonSchema
 
-from rumbo.core.api.schemas import MAX_ID, NO_NUL
+from rumbo.core.api.schemas import MAX_ID, NO_NUL, Number, PageOut, Quantity
+from rumbo.indicators.api.schemas import Score
 
-from .schemas import Quantity
-from .schemas_mir import (
-    AlternativeOut,
-    PopulationOut,
-    RiskOut,
-    ScheduleActionOut,
-    Score,
-    StakeholderOut,
-    TreeNodeOut,
-)
+DesignPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador del diseño.")]
+
+
+# --- program designs: the reads -------------------------------------------------------------
+
+
+class DesignListItemOut(Schema):
+    id: int
+    title: str
+    year: int
+    node_key: str
+    node_name: str
+    area: str | None
+    mir: int | None = Field(description="Id de la MIR; null = aún no tiene.")
+    rows: int = Field(description="Renglones de la MIR.")
+    indicators: int
+    risks: int
+    actions: int = Field(description="Acciones del cronograma.")
+
+
+class DesignPage(PageOut):
+    items: list[DesignListItemOut]
+
+
+class StakeholderOut(Schema):
+    id: int
+    actor: str
+    interests: str
+    perceived_problems: str
+    resources_mandates: str
+    expectations: str
+    conflicts_alliances: str
+    position: int | None
+    power: int | None
+    involvement: int | None
+    importance: int | None
+    notes: str
+
+
+class TreeNodeOut(Schema):
+    id: int
+    role: Literal["central", "causa", "efecto"]
+    text: str
+    children: list[TreeNodeOut]
+
+
+class TreesOut(Schema):
+    problema: list[TreeNodeOut]
+    objetivo: list[TreeNodeOut]
+
+
+class AlternativeOut(Schema):
+    id: int
+    title: str
+    actions: list[str]
+    chosen: bool
+
+
+class PopulationOut(Schema):
+    id: int
+    group: str
+    label: str
+    value: Number
+    unit: str
+    source: str
+    cutoff: str
+
+
+class RiskLevelOut(Schema):
+    score: int = Field(description="Probabilidad × impacto (1–25).")
+    slug: Literal["bajo", "medio", "alto", "muy-alto"]
+    label: str = Field(description="Bajo, Medio, Alto, Muy alto.")
+
+
+class RiskOut(Schema):
+    id: int
+    number: int = Field(description="Número en la matriz (1, 2, …).")
+    risk: str
+    cause: str
+    effect: str
+    probability: int
+    impact: int
+    level: RiskLevelOut
+    owner: str
+    controls: str
+    treatment: Literal["evitar", "reducir", "compartir", "aceptar"]
+    treatment_actions: str
+    follow_up: str
+
+
+class ScheduleActionOut(Schema):
+    id: int
+    number: str
+    description: str
+    months: list[int] = Field(description="Meses (1–12) en que se ejecuta.")
+    months_simulated: bool = Field(description="Meses simulados: no vienen del documento.")
+    responsible: str
+    component: int | None = Field(description="Id del componente de la MIR (su grupo).")
+    mir_row: int | None = Field(description="Id del renglón (componente o actividad) ligado.")
+    activity: str | None = Field(description="Clave de la actividad del programa anual.")
+
+
+class DesignOut(Schema):
+    id: int
+    title: str
+    year: int
+    node_key: str
+    node_name: str
+    area: str | None
+    mir: int | None
+    problem_statement: str
+    diagnosis: str
+    selection_rationale: str
+    population_description: str
+    source_note: str
+    stakeholders: list[StakeholderOut]
+    trees: TreesOut
+    alternatives: list[AlternativeOut]
+    population: list[PopulationOut]
+    risks: list[RiskOut]
+    schedule: list[ScheduleActionOut]
+
+
+# --- the writes -----------------------------------------------------------------------------
 
 ItemKindPath = Literal["involucrado", "arbol", "alternativa", "poblacion", "riesgo", "accion"]
 KindPath = Annotated[
@@ -42,7 +158,7 @@ ItemPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador del e
 Paragraph = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=5000)]
 Line = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=255)]
 Short = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=60)]
-Number = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=20)]
+ActionNumber = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=20)]
 ActivityKey = Annotated[str, StringConstraints(pattern=NO_NUL, max_length=30)]
 ActionLine = Annotated[str, StringConstraints(pattern=r"^[^\x00\r\n]*$", max_length=1000)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -216,7 +332,7 @@ class ScheduleActionPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid", title="accion")
 
-    number: Number = Field(None, description="Número de la acción («1.2»).")  # type: ignore[assignment]  # optional, not nullable
+    number: ActionNumber = Field(None, description="Número de la acción («1.2»).")  # type: ignore[assignment]  # optional, not nullable
     description: Paragraph = Field(None, description="La acción.")  # type: ignore[assignment]  # optional, not nullable
     months: list[int] = Field(
         None,  # type: ignore[arg-type]  # optional, not nullable
