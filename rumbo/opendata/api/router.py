@@ -42,6 +42,11 @@ from .schemas import (
 
 router = Router(tags=["Datos abiertos"])
 
+# The operation ids the API has always published: ninja derives them from the module,
+# and these operations lived in rumbo/api/open/router.py;
+# clients generated from the document keep their names.
+OPERATION_ID = "rumbo_api_open_router_{}"
+
 NOT_PUBLISHED = "No hay datos abiertos publicados en esta dirección."
 OPEN_RESPONSES: dict[int, Any] = {404: ErrorOut, 422: ValidationErrorOut}
 
@@ -62,6 +67,7 @@ def _grade(g: Grade) -> dict[str, Any]:
     auth=None,
     response={200: list[OpenInstitutionOut], 422: ValidationErrorOut},
     summary="Instituciones con datos abiertos publicados",
+    operation_id=OPERATION_ID.format("open_institutions"),
 )
 def open_institutions(request: HttpRequest) -> Any:
     return public_institutions()
@@ -72,6 +78,7 @@ def open_institutions(request: HttpRequest) -> Any:
     auth=None,
     response={200: OpenInstitutionOut, **OPEN_RESPONSES},
     summary="Una institución con sus ejercicios publicados",
+    operation_id=OPERATION_ID.format("open_institution"),
 )
 def open_institution(request: HttpRequest, code: CodePath) -> Any:
     found = public_institution(code=code)
@@ -123,6 +130,7 @@ def _flatten(public: PublicProgram) -> tuple[list[dict[str, Any]], list[dict[str
     auth=None,
     response={200: OpenProgramOut, **OPEN_RESPONSES},
     summary="Programa anual publicado: niveles y actividades con su calendario",
+    operation_id=OPERATION_ID.format("open_program"),
 )
 def open_program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
@@ -166,6 +174,7 @@ def _summary_dict(summary: Summary | None) -> dict[str, Any]:
     auth=None,
     response={200: OpenProgressOut, **OPEN_RESPONSES},
     summary="Avance de los meses aprobados (por mes y por área)",
+    operation_id=OPERATION_ID.format("open_progress"),
 )
 def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
@@ -216,6 +225,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     auth=None,
     response={200: OpenIndicatorsOut, **OPEN_RESPONSES},
     summary="Indicadores de las MIR publicadas, con mediciones aprobadas",
+    operation_id=OPERATION_ID.format("open_indicators"),
 )
 def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
@@ -270,6 +280,7 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
     auth=None,
     response={200: OpenDatasetsOut, **OPEN_RESPONSES},
     summary="Conjuntos de datos descargables, con su diccionario y licencia",
+    operation_id=OPERATION_ID.format("open_datasets"),
 )
 def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
     public = _public(code, year)
