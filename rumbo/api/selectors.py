@@ -68,13 +68,6 @@ def activity_get(*, program: AnnualProgram, key: str) -> Activity | None:
     return _activities(program).filter(key=key).first()
 
 
-def activity_lean_get(*, program: AnnualProgram, key: str) -> Activity | None:
-    """The activity with its program and own area, without targets or alignment (1 query)."""
-    return (
-        Activity.objects.filter(program=program, key=key).select_related("program", "area").first()
-    )
-
-
 # --- findings -------------------------------------------------------------------------------
 
 

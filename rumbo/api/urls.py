@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 from rumbo.core.api import errors
 from rumbo.design.api import router as designs_router
 from rumbo.indicators.api import router as mirs_router
+from rumbo.monitoring.api import router as progress_router
 from rumbo.opendata.api import router as open_router
 
 from .auth import AUTH
@@ -22,7 +23,6 @@ from .docs import OfflineSwagger, asset_urls
 from .findings import router as findings_router
 from .institutions import router as institutions_router
 from .programs import router as programs_router
-from .progress import router as progress_router
 
 
 class RumboAPI(NinjaAPI):

@@ -398,4 +398,9 @@ def area_month_indicator_content(program: AnnualProgram, area: Area, month: int)
     unjustified = [f"«{i.indicator.name}»" for i in indicators if not i.justified]
     if unjustified:
         errors.append(f"Falta la justificación de los indicadores: {', '.join(unjustified)}.")
-    return PeriodContent(captured=any(i.captured for i in indicators), errors=tuple(errors))
+    return PeriodContent(
+        captured=any(i.captured for i in indicators),
+        errors=tuple(errors),
+        template="web/_indicator_due.html",  # «Indicadores de este periodo» on the grid
+        rows=tuple(indicators),
+    )

@@ -13,7 +13,7 @@ version the person loaded. ``lock_message`` is how every face says a month is lo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -174,10 +174,14 @@ def capture_gate(
 class PeriodContent:
     """What another app adds to an area's monthly capture (the MIR's indicators whose
     period closes that month): whether anything of it was captured, and what is still
-    missing before the month may be sent."""
+    missing before the month may be sent; and how the capture page shows it: the partial
+    ``template`` it includes (with this object as ``content``) and the ``rows`` it lists.
+    Two contents are equal when they say the same of the month, whatever they show."""
 
     captured: bool
     errors: tuple[str, ...] = ()
+    template: str = field(default="", compare=False)
+    rows: tuple[Any, ...] = field(default=(), compare=False)
 
 
 PeriodContentCheck = Callable[["AnnualProgram", Area, int], PeriodContent]

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from rumbo.core.periods import MONTHS
 from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, grade
 from rumbo.institutions.models import Area, Institution
@@ -23,7 +25,15 @@ from rumbo.programs.models import (
 
 from .bands import bands_for_activities
 from .figures import FigureState, achieved_to, activity_figure, capture_grade, programmed_to
-from .models import MonitoringPolicy, PeriodReport, PeriodState, ProgressEntry
+from .models import (
+    ActivityBands,
+    Evidence,
+    MonitoringPolicy,
+    PeriodReport,
+    PeriodState,
+    ProgressEntry,
+    WindowExtension,
+)
 
 
 def policy_for(institution: Institution) -> MonitoringPolicy:
@@ -196,3 +206,79 @@ def area_month_grid(*, program: AnnualProgram, area: Area, month: int) -> AreaMo
             )
         )
     return AreaMonthGrid(program=program, area=area, month=month, period=period, rows=rows)
+
+
+def period_reports(
+    *, program: AnnualProgram, area_ids: Iterable[int]
+) -> dict[tuple[int, int], PeriodReport]:
+    """(area id, month) → the capture of those areas in the program, where there is one
+    (one query): the capture index."""
+    return {
+        (r.area_id, r.month): r
+        for r in PeriodReport.objects.filter(program=program, area__in=list(area_ids))
+    }
+
+
+def activity_lean_get(*, program: AnnualProgram, key: str) -> Activity | None:
+    """The activity with its program and own area, without targets or alignment (1 query)."""
+    return (
+        Activity.objects.filter(program=program, key=key).select_related("program", "area").first()
+    )
+
+
+def progress_entry_get(*, activity: Activity, month: int) -> ProgressEntry | None:
+    return ProgressEntry.objects.filter(activity=activity, month=month).first()
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def evidence_by_entry(entry_ids: Iterable[int]) -> dict[int, list[Evidence]]:
+    """Entry id → its evidence files, oldest first (one query; an entry without any has
+    an empty list)."""
+    ids = list(entry_ids)
+    out: dict[int, list[Evidence]] = {i: [] for i in ids}
+    if ids:
+        for evidence in Evidence.objects.filter(entry_id__in=ids).order_by("uploaded_at", "pk"):
+            out[evidence.entry_id].append(evidence)
+    return out
+
+
+def evidence_of_entry(*, entry: ProgressEntry, pk: int) -> Evidence | None:
+    return Evidence.objects.filter(entry=entry, pk=pk).first()
+
+
+def evidence_in_institution(*, institution: Institution, pk: int) -> Evidence | None:
+    """An evidence file of one of the institution's activities, with what its access check
+    reads (the activity, its program and node up to the parent: one query)."""
+    return (
+        Evidence.objects.select_related("entry__activity__program", "entry__activity__node__parent")
+        .filter(pk=pk, entry__activity__program__institution=institution)
+        .first()
+    )
+
+
+# --- Planeación's monitoring settings -------------------------------------------------------
+
+
+def window_extension_list(*, institution: Institution) -> QuerySet[WindowExtension]:
+    """The institution's capture-window extensions, the latest month first, with the area."""
+    return (
+        WindowExtension.objects.filter(institution=institution)
+        .select_related("area")
+        .order_by("-year", "-month", "-created_at", "-id")
+    )
+
+
+def activity_in_institution(*, institution: Institution, year: int, key: str) -> Activity | None:
+    """The activity ``key`` of the institution's program of ``year`` (one query)."""
+    return (
+        Activity.objects.select_related("program", "program__institution")
+        .filter(program__institution=institution, program__year=year, key=key)
+        .first()
+    )
+
+
+def activity_bands_get(*, activity: Activity) -> ActivityBands | None:
+    """The activity's own bands, if it has them."""
+    return ActivityBands.objects.filter(activity=activity).first()

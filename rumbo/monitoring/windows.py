@@ -14,6 +14,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from rumbo.core.periods import MONTHS
 from rumbo.institutions.models import Area, Institution
 
 from .models import MonitoringPolicy, WindowExtension
@@ -122,6 +123,30 @@ def window_for(
         area_id=area.pk if area else None,
         today=today or timezone.localdate(),
     )
+
+
+def area_month_windows(
+    *, institution: Institution, year: int, area_ids: Iterable[int], today: date | None = None
+) -> dict[tuple[int, int], WindowStatus]:
+    """(area id, month) → the window of every month of ``year`` for those areas (two
+    queries): the capture pages' index and grid."""
+    policy = policy_for(institution)
+    extensions = extensions_for(
+        institution_ids=[institution.pk], year_months=[(year, m) for m in MONTHS]
+    )
+    day = today or timezone.localdate()
+    return {
+        (area_id, month): window_status(
+            policy=policy,
+            extensions=extensions,
+            year=year,
+            month=month,
+            area_id=area_id,
+            today=day,
+        )
+        for area_id in area_ids
+        for month in MONTHS
+    }
 
 
 def window_text(window: WindowStatus) -> str:

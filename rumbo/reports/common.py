@@ -33,19 +33,10 @@ PRELIMINARY_NOTE = (
     " capturas aprobadas."
 )
 
-SIMULATED_PROGRESS_NOTE = (
-    "Datos simulados: el avance mensual de este programa lo generó la demostración de Rumbo"
-    " (rumbo demo); no son cifras reales."
-)
 SIMULATED_MEASUREMENTS_NOTE = (
     "Datos simulados: las mediciones de {titles} las generó la demostración de Rumbo"
     " (rumbo demo); no son cifras reales."
 )
-
-
-def progress_simulated_note(program: AnnualProgram) -> str:
-    """The notice for a program whose progress is simulated; empty otherwise."""
-    return SIMULATED_PROGRESS_NOTE if program.progress_simulated else ""
 
 
 def measurements_simulated_note(mirs: Iterable[Mir]) -> str:

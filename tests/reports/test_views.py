@@ -14,7 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from rumbo.indicators.models import Mir
-from rumbo.reports.common import SIMULATED_MEASUREMENTS_NOTE, SIMULATED_PROGRESS_NOTE
+from rumbo.monitoring.simulated import SIMULATED_PROGRESS_NOTE
+from rumbo.reports.common import SIMULATED_MEASUREMENTS_NOTE
 from tests.conftest import PERSONAS
 from tests.factories import ActivityFactory
 from tests.reports.conftest import add_progress, load_progress

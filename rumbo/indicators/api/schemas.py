@@ -17,10 +17,7 @@ from rumbo.core.api.schemas import (
     Quantity,
     Version,
 )
-
-# The states of a month's capture (rumbo.monitoring.models.PeriodState), as a measurement
-# shows the capture it belongs to.
-PeriodStateOut = Literal["borrador", "enviado", "devuelto", "aprobado"]
+from rumbo.monitoring.api_schemas import PeriodStateOut
 
 LevelOut = Literal["fin", "proposito", "componente", "actividad"]
 FrequencyOut = Literal["mensual", "trimestral", "semestral", "anual", "bianual", "sexenal"]

@@ -1,5 +1,5 @@
 """An indicator's own semáforo bands: the same page as an activity's
-(``monitoring_admin.bands_override_page``)."""
+(``rumbo.monitoring.views.monitoring_admin.bands_override_page``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rumbo.indicators.models import IndicatorBands
 from rumbo.indicators.selectors import bands_for_indicators
 from rumbo.indicators.services import bands_clear_indicator, bands_set_indicator
 from rumbo.institutions.access import Capability, require
-from rumbo.web.views.monitoring_admin import bands_override_page  # TEMP
+from rumbo.monitoring.views.monitoring_admin import bands_override_page
 
 from .shared import indicator_for
 

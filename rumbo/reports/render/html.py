@@ -10,9 +10,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
+from rumbo.monitoring.simulated import progress_simulated_note
 
 from ..charts import month_bars_svg
-from ..common import PRELIMINARY_NOTE, progress_simulated_note
+from ..common import PRELIMINARY_NOTE
 from ..monthly import MonthlyReport
 from ..quarterly import QuarterlyReport
 

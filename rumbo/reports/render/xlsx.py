@@ -5,8 +5,9 @@ from __future__ import annotations
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_LABELS
 from rumbo.monitoring.figures import LIGHTS, Summary
+from rumbo.monitoring.simulated import progress_simulated_note
 
-from ..common import PRELIMINARY_NOTE, progress_simulated_note
+from ..common import PRELIMINARY_NOTE
 from ..mir import MirReport
 from ..monthly import MonthlyReport
 from ..program import ProgramReport

@@ -9,8 +9,8 @@ from django import template
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.imports.findings import FINDING_CODES
+from rumbo.monitoring.simulated import progress_simulated_note as simulated_note
 from rumbo.programs.models import AnnualProgram
-from rumbo.reports.common import progress_simulated_note as simulated_note
 
 register = template.Library()
 

@@ -3,6 +3,7 @@
 from rumbo.design import urls as design
 from rumbo.indicators import urls as mir
 from rumbo.jobs import urls as jobs
+from rumbo.monitoring import urls as monitoring
 from rumbo.opendata import manage_urls as opendata
 from rumbo.reports import urls as reports
 from rumbo.transparency import urls as transparency
@@ -11,14 +12,9 @@ from rumbo.web.urls import (
     alignment,
     audit_log,
     browse,
-    capture,
-    dashboard,
-    evidence,
     findings,
-    monitoring_admin,
     plan,
     program,
-    progress,
     roundtrip,
     setup,
     users,
@@ -35,11 +31,7 @@ urlpatterns = [
     *alignment.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
-    *evidence.urlpatterns,
-    *capture.urlpatterns,
-    *dashboard.urlpatterns,
-    *progress.urlpatterns,
-    *monitoring_admin.urlpatterns,
+    *monitoring.urlpatterns,
     *audit_log.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,

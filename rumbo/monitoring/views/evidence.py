@@ -9,19 +9,16 @@ from django.views.decorators.http import require_GET
 
 from rumbo.core.exportfile import attachment
 from rumbo.institutions.access import can_view_evidence, institution_for_user
-from rumbo.monitoring.evidence import evidence_path
-from rumbo.monitoring.models import Evidence
+
+from ..evidence import evidence_path
+from ..selectors import evidence_in_institution
 
 
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     institution = institution_for_user(request.user, code)
-    evidence = (
-        Evidence.objects.select_related("entry__activity__program", "entry__activity__node__parent")
-        .filter(pk=pk, entry__activity__program__institution=institution)
-        .first()
-    )
+    evidence = evidence_in_institution(institution=institution, pk=pk)
     if evidence is None:
         raise Http404("No existe la evidencia.")
     if not can_view_evidence(request.user, evidence.entry.activity):

@@ -26,24 +26,24 @@ from rumbo.core.semaforo import DEFAULT_BANDS, EDGES, PROFILES, Bands, Light, gr
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
-from rumbo.monitoring.bands import bands_for_activities
-from rumbo.monitoring.models import ActivityBands, BandFields, WindowExtension
-from rumbo.monitoring.policy import policy_update
-from rumbo.monitoring.selectors import policy_for
-from rumbo.monitoring.services import (
+
+from ..bands import bands_for_activities
+from ..forms.monitoring_admin import ActivityBandsForm, BandsClearForm, ExtensionForm, PolicyForm
+from ..models import BandFields
+from ..policy import policy_update
+from ..selectors import (
+    activity_bands_get,
+    activity_in_institution,
+    policy_for,
+    window_extension_list,
+)
+from ..services import (
     bands_clear_activity,
     bands_set_activity,
     bands_set_institution,
     window_extend,
 )
-from rumbo.monitoring.services.policy import bands_parse
-from rumbo.programs.models import Activity
-from rumbo.web.forms.monitoring import (
-    ActivityBandsForm,
-    BandsClearForm,
-    ExtensionForm,
-    PolicyForm,
-)
+from ..services.policy import bands_parse
 
 PREVIEW_PERCENTS = (75, 85, 95, 105, 115, 125)
 
@@ -177,11 +177,7 @@ def window_extensions(request: HttpRequest, code: str) -> HttpResponse:
                 f"hasta el {ext.until:%d/%m/%Y}.",
             )
             return redirect("web:window_extensions", code=institution.code)
-    extensions = (
-        WindowExtension.objects.filter(institution=institution)
-        .select_related("area")
-        .order_by("-year", "-month", "-created_at", "-id")
-    )
+    extensions = window_extension_list(institution=institution)
     return render(
         request,
         "web/monitoring_extensions.html",
@@ -196,17 +192,13 @@ def window_extensions(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_bands(request: HttpRequest, code: str, year: int, key: str) -> HttpResponse:
     institution = _manage(request, code)
-    activity = (
-        Activity.objects.select_related("program", "program__institution")
-        .filter(program__institution=institution, program__year=year, key=key)
-        .first()
-    )
+    activity = activity_in_institution(institution=institution, year=year, key=key)
     if activity is None:
         raise Http404("No existe esa actividad en el programa.")
     return bands_override_page(
         request,
         institution,
-        override=ActivityBands.objects.filter(activity=activity).first(),
+        override=activity_bands_get(activity=activity),
         effective=bands_for_activities([activity])[activity.pk],
         set_bands=partial(bands_set_activity, activity=activity),
         clear_bands=partial(bands_clear_activity, activity=activity),

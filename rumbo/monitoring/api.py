@@ -2,7 +2,8 @@
 
 Thin views over the monitoring services and selectors: the rules (who may capture, the
 capture window, the lock of a sent or approved period, the optimistic version, the
-justification the semáforo asks for) live there. Their conflicts answer 409 (errors.py).
+justification the semáforo asks for) live there. Their conflicts answer 409
+(rumbo/core/api/errors.py).
 """
 
 from __future__ import annotations
@@ -22,23 +23,12 @@ from rumbo.core.api.pagination import paginate
 from rumbo.core.api.schemas import CodePath, KeyPath, PageQuery, YearPath
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import access_activity, institution_for_user
-from rumbo.institutions.models import Area
+from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_by_code
-from rumbo.monitoring.history import activity_history
-from rumbo.monitoring.models import PeriodReport
-from rumbo.monitoring.selectors import MonthProgress, activity_progress
-from rumbo.monitoring.services import (
-    period_approve,
-    period_reopen,
-    period_return,
-    period_submit,
-    progress_save,
-)
 from rumbo.programs.models import Activity, AnnualProgram, activity_area
-from rumbo.programs.selectors import node_map
+from rumbo.programs.selectors import node_map, program_get
 
-from .programs import _program
-from .schemas import (
+from .api_schemas import (
     ActivityProgressOut,
     AreaPath,
     HistoryPage,
@@ -50,9 +40,23 @@ from .schemas import (
     PeriodSubmitIn,
     ProgressIn,
 )
-from .selectors import activity_lean_get
+from .history import activity_history
+from .models import PeriodReport
+from .selectors import MonthProgress, activity_lean_get, activity_progress
+from .services import (
+    period_approve,
+    period_reopen,
+    period_return,
+    period_submit,
+    progress_save,
+)
 
 router = Router(tags=["Seguimiento mensual"])
+
+# The operation ids the API has always published: ninja derives them from the module, and
+# these operations lived in rumbo/api/progress.py; clients generated from the document keep
+# their names.
+OPERATION_ID = "rumbo_api_progress_{}"
 
 ACTIVITY = "/institutions/{code}/programs/{year}/activities/{key}"
 PERIOD = "/institutions/{code}/programs/{year}/areas/{area}/months/{month}"
@@ -106,6 +110,14 @@ def event_dict(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def _program(institution: Institution, year: int) -> AnnualProgram:
+    program = program_get(institution=institution, year=year)
+    if program is None:
+        raise Http404(f"No existe el programa anual {year}.")
+    program.institution = institution  # already loaded: spare the query
+    return program
+
+
 def _activity(program: AnnualProgram, key: str) -> Activity:
     activity = activity_lean_get(program=program, key=key)
     if activity is None:
@@ -135,6 +147,7 @@ def _readable_activity(
         "`cumulative_semaforo`, lo acumulado al mes (el que pide justificación). Gris: "
         "nada programado o sin captura. `version` es la que se envía al guardar."
     ),
+    operation_id=OPERATION_ID.format("progress"),
 )
 def progress(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath) -> Any:
     prog, found = _readable_activity(request, code, year, key)
@@ -159,6 +172,7 @@ def progress(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
         "ambas versiones y ambos valores. La justificación es obligatoria cuando el "
         "semáforo acumulado no queda en verde (422)."
     ),
+    operation_id=OPERATION_ID.format("progress_put"),
 )
 def progress_put(
     request: HttpRequest,
@@ -189,6 +203,7 @@ def progress_put(
     f"{ACTIVITY}/history",
     response={200: HistoryPage, **responses()},
     summary="Historial de una actividad y de sus avances (bitácora, lo más reciente primero)",
+    operation_id=OPERATION_ID.format("history"),
 )
 def history(
     request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath, query: Query[PageQuery]
@@ -229,6 +244,7 @@ PERIOD_RESPONSES = {200: PeriodOut, **responses(conflict=True)}
         "con la captura completa: cada actividad programada ese mes con su avance y su "
         "justificación donde haga falta (422 si no)."
     ),
+    operation_id=OPERATION_ID.format("period_submit_view"),
 )
 def period_submit_view(
     request: HttpRequest,
@@ -257,6 +273,7 @@ def period_submit_view(
     response=PERIOD_RESPONSES,
     summary="Aprueba la captura enviada (queda bloqueada hasta reabrirla)",
     description="Planeación o Revisión; la captura debe estar enviada.",
+    operation_id=OPERATION_ID.format("period_approve_view"),
 )
 def period_approve_view(
     request: HttpRequest,
@@ -285,6 +302,7 @@ def period_approve_view(
     response=PERIOD_RESPONSES,
     summary="Devuelve la captura enviada con observaciones (motivo obligatorio)",
     description="Planeación o Revisión; la captura debe estar enviada.",
+    operation_id=OPERATION_ID.format("period_return_view"),
 )
 def period_return_view(
     request: HttpRequest,
@@ -313,6 +331,7 @@ def period_return_view(
     response=PERIOD_RESPONSES,
     summary="Reabre una captura aprobada (motivo obligatorio; vuelve a borrador)",
     description="Solo Planeación. Es la única forma de cambiar lo aprobado.",
+    operation_id=OPERATION_ID.format("period_reopen_view"),
 )
 def period_reopen_view(
     request: HttpRequest,

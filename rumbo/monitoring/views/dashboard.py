@@ -20,10 +20,11 @@ from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_by_code
-from rumbo.monitoring.dashboard import Dashboard, dashboard_month, program_dashboard
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.selectors import node_get, program_get
-from rumbo.reports.common import progress_simulated_note
+
+from ..dashboard import Dashboard, dashboard_month, program_dashboard
+from ..simulated import progress_simulated_note
 
 
 def _program(request: HttpRequest, code: str, year: int) -> tuple[Institution, AnnualProgram]:

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from rumbo.api import progress as progress_api
 from rumbo.audit.services import Actor
+from rumbo.monitoring import api as progress_api
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
 from rumbo.monitoring.services import (
     period_approve,

@@ -34,8 +34,11 @@ from rumbo.core.semaforo import Light
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
-from rumbo.monitoring.dashboard import dashboard_month
-from rumbo.monitoring.figures import (
+from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
+from rumbo.programs.selectors import program_get
+
+from ..dashboard import dashboard_month
+from ..figures import (
     AVERAGE_METHOD,
     LIGHTS,
     STATES,
@@ -45,8 +48,6 @@ from rumbo.monitoring.figures import (
     ProgramFigures,
     program_figures,
 )
-from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
-from rumbo.programs.selectors import program_get
 
 LIGHT_VALUES = {light.value: light for light in LIGHTS}
 STATE_VALUES = {state.value: state for state in STATES}

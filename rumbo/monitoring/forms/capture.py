@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 
-from rumbo.monitoring.selectors import GridRow
+from ..selectors import GridRow
 
 
 def field_name(kind: str, row: GridRow) -> str:

@@ -8,7 +8,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from rumbo.reports.common import SIMULATED_PROGRESS_NOTE
+from rumbo.monitoring.simulated import SIMULATED_PROGRESS_NOTE
 from tests.factories import Demo
 
 pytestmark = pytest.mark.django_db

@@ -273,7 +273,7 @@ def test_without_month_opens_on_the_dashboard_month(as_user, drill):
 
 
 def test_a_program_without_progress_opens_on_a_month_not_zero(as_user, demo, monkeypatch):
-    monkeypatch.setattr("rumbo.web.views.progress.dashboard_month", lambda **_: 0)
+    monkeypatch.setattr("rumbo.monitoring.views.progress.dashboard_month", lambda **_: 0)
     response = as_user("consulta").get(url())
     assert response.status_code == 200
     assert "Cifras acumuladas de enero a enero" in text(response)

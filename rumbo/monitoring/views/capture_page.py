@@ -1,0 +1,341 @@
+"""What the capture pages show, built from the monitoring selectors: the year's index (area ×
+month cells), the grid of an area's month (a row per activity, what each input shows, the
+buttons of the cycle) and the refusals that say why.
+
+The views in ``capture.py`` only route: they call ``capture_index``, ``load_grid`` and
+``render_grid`` here, and the monitoring services for every write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from rumbo.audit.selectors import object_history
+from rumbo.core.errors import Refused
+from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTH_NAMES, MONTHS
+from rumbo.institutions.access import (
+    can_capture,
+    can_capture_indicator,
+    can_submit_period,
+    can_view_evidence,
+    institution_for_user,
+    user_roles,
+)
+from rumbo.institutions.models import Area, Institution, Role
+from rumbo.institutions.pages import institution_context, refusal_page
+from rumbo.institutions.selectors import area_by_code, area_search
+from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.selectors import program_get
+
+from ..cycle import APPROVE, REOPEN, SUBMIT, Transition, lock_message, period_content
+from ..errors import RowError, StaleVersion
+from ..forms.capture import ReasonForm, TypedRow, field_name, typed_rows
+from ..models import Evidence, PeriodReport
+from ..selectors import (
+    AreaMonthGrid,
+    GridRow,
+    area_month_grid,
+    evidence_by_entry,
+    period_reports,
+    program_nodes,
+)
+from ..windows import WindowStatus, area_month_windows, window_text
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse:
+        institution = institution_for_user(request.user, code)  # 404 / 403 for outsiders
+        program = program_get(institution=institution, year=year)
+        if program is None:
+            raise Http404("No existe el programa de ese ejercicio.")
+        try:
+            return view(request, institution, program, **kwargs)
+        except PermissionDenied as denied:
+            return refusal_page(
+                request, institution, "web/capture_denied.html", denied, program=program
+            )
+
+    return wrapper
+
+
+def visible_areas(request: HttpRequest, institution: Institution, areas: list[Area]) -> list[Area]:
+    """The areas whose capture the user may see: all of them, except for a person who is
+    only an enlace (their own areas). ``can_submit_period`` is what tells an enlace's area."""
+    roles = user_roles(request.user, institution)
+    if roles - {Role.ENLACE.value}:
+        return areas
+    return [a for a in areas if can_submit_period(request.user, institution, a)]
+
+
+def visible_area(request: HttpRequest, institution: Institution, code: str) -> Area:
+    area = area_by_code(institution=institution, code=code)  # provisional siglas too
+    if area is None:
+        raise Http404("No existe esa área.")
+    if not visible_areas(request, institution, [area]):
+        raise Refused(
+            f"No tienes permiso para consultar la captura de {area.name} ({area.code}).",
+            "Un enlace solo consulta y captura los avances de su propia área.",
+        )
+    return area
+
+
+def valid_month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise Http404("El mes debe estar entre 1 y 12.")
+    return month
+
+
+def month_label(month: int) -> str:
+    return MONTH_NAMES[month - 1]
+
+
+# --- the index -----------------------------------------------------------------------------
+
+
+@dataclass
+class IndexCell:
+    area: Area
+    month: int
+    report: PeriodReport | None
+    window: WindowStatus
+
+    @property
+    def state_label(self) -> str:
+        return self.report.get_state_display() if self.report else "Sin captura"
+
+    @property
+    def state(self) -> str:
+        return self.report.state if self.report else "sin-captura"
+
+    @property
+    def window_text(self) -> str:
+        return window_text(self.window)
+
+
+def capture_index(
+    request: HttpRequest, institution: Institution, program: AnnualProgram
+) -> tuple[list[Area], list[tuple[int, list[IndexCell]]]]:
+    """The areas the user may see and, per month, a cell per area (four queries)."""
+    areas = visible_areas(request, institution, list(area_search(institution=institution)))
+    ids = [a.pk for a in areas]
+    reports = period_reports(program=program, area_ids=ids)
+    windows = area_month_windows(institution=institution, year=program.year, area_ids=ids)
+    months = [
+        (
+            month,
+            [
+                IndexCell(a, month, reports.get((a.pk, month)), windows[(a.pk, month)])
+                for a in areas
+            ],
+        )
+        for month in MONTHS
+    ]
+    return areas, months
+
+
+# --- the grid ------------------------------------------------------------------------------
+
+
+@dataclass
+class RowView:
+    """One row as the page shows it: the selector's row, what to show in the inputs, errors."""
+
+    row: GridRow
+    may_capture: bool
+    may_see_evidence: bool
+    achieved: str
+    comment: str
+    justification: str
+    version: int | None
+    evidence: list[Evidence] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    conflict: StaleVersion | None = None
+
+    @property
+    def key(self) -> str:
+        return self.row.activity.key
+
+    @property
+    def pk(self) -> int:
+        return self.row.activity.pk
+
+    def name(self, kind: str) -> str:
+        return field_name(kind, self.row)
+
+    @property
+    def show_justification(self) -> bool:
+        return bool(
+            self.row.cumulative_grade.needs_justification
+            or self.justification
+            or self.errors.get("justification")
+        )
+
+    @property
+    def row_errors(self) -> list[str]:
+        return [m for f in ("activity", "month", "version") for m in self.errors.get(f, [])]
+
+
+@dataclass
+class GridPage:
+    institution: Institution
+    program: AnnualProgram
+    area: Area
+    grid: AreaMonthGrid
+    window: WindowStatus
+    rows: list[RowView]
+    typed: list[TypedRow]
+    may_capture: bool
+    may_submit: bool
+    may_review: bool
+    may_reopen: bool
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def editable(self) -> bool:
+        return self.may_capture and self.window.open and not self.grid.locked
+
+    @property
+    def readonly_reasons(self) -> list[str]:
+        reasons = []
+        if not self.may_capture:
+            reasons.append(
+                "Tu papel permite consultar esta captura, no modificarla: capturan el enlace "
+                "del área y Planeación."
+            )
+        if self.grid.locked:
+            reasons.append(lock_message(self.grid.state, hint="planeacion"))
+        if not self.window.open:
+            reasons.append(self.window.closed_message())
+        return reasons
+
+    @property
+    def state_label(self) -> str:
+        return self.grid.state.label
+
+    def _offers(self, transition: Transition, may: bool) -> bool:
+        """Whether the page offers a move: the user may make it and the capture may take it."""
+        state = self.grid.period.state if self.grid.period is not None else None
+        return may and transition.leaves(state)
+
+    @property
+    def can_send(self) -> bool:
+        return self._offers(SUBMIT, self.may_submit) and self.window.open
+
+    @property
+    def can_decide(self) -> bool:
+        return self._offers(APPROVE, self.may_review)
+
+    @property
+    def can_reopen(self) -> bool:
+        return self._offers(REOPEN, self.may_reopen)
+
+    @property
+    def url(self) -> str:
+        return grid_url(self.institution, self.program, self.area, self.grid.month)
+
+    def attach_errors(self, errors: list[RowError]) -> None:
+        """Each service error on its row and field (a row's stale version as its conflict);
+        an error of no row of the page goes to the page's list."""
+        by_key = {r.key: r for r in self.rows}
+        for error in errors:
+            view = by_key.get(error.key)
+            if view is None:
+                self.errors.append(error.message)
+                continue
+            view.errors.setdefault(error.field, []).append(error.message)
+            if isinstance(error.conflict, StaleVersion):
+                view.conflict = error.conflict
+
+
+def grid_url(institution: Institution, program: AnnualProgram, area: Area, month: int) -> str:
+    return reverse("web:capture_grid", args=[institution.code, program.year, area.code, month])
+
+
+def load_grid(
+    request: HttpRequest,
+    institution: Institution,
+    program: AnnualProgram,
+    area: Area,
+    month: int,
+    data: Any = None,
+) -> GridPage:
+    """Everything the grid page shows, in a constant number of queries; with ``data`` (a
+    POST), the inputs show what was typed instead of what is stored."""
+    grid = area_month_grid(program=program, area=area, month=month)
+    typed = typed_rows(data, grid.rows) if data is not None else []
+    nodes: dict[int, ProgramNode] = program_nodes([program.pk])
+    window = area_month_windows(institution=institution, year=program.year, area_ids=[area.pk])[
+        (area.pk, month)
+    ]
+    evidence = evidence_by_entry(r.entry.pk for r in grid.rows if r.entry is not None)
+    typed_by_pk = {t.grid_row.activity.pk: t for t in typed}
+    rows = []
+    for row in grid.rows:
+        row.activity.program = program  # the same object: no query per row in the access checks
+        entry = row.entry
+        t = typed_by_pk.get(row.activity.pk)
+        rows.append(
+            RowView(
+                row=row,
+                may_capture=can_capture(request.user, row.activity, nodes),
+                may_see_evidence=can_view_evidence(request.user, row.activity, nodes),
+                achieved=t.achieved if t else format_mx(row.achieved),
+                comment=t.comment if t else (entry.comment if entry else ""),
+                justification=t.justification if t else (entry.justification if entry else ""),
+                version=(t.version if t else row.version),
+                evidence=evidence.get(entry.pk, []) if entry else [],
+            )
+        )
+    user = request.user
+    return GridPage(
+        institution=institution,
+        program=program,
+        area=area,
+        grid=grid,
+        window=window,
+        rows=rows,
+        typed=typed,
+        # The area's Enlace or Planeación, even for an area whose month holds only indicators.
+        may_capture=any(r.may_capture for r in rows)
+        or can_capture_indicator(user, institution_id=institution.pk, area_id=area.pk),
+        may_submit=SUBMIT.may(user, institution, area),
+        may_review=APPROVE.may(user, institution, area),  # approving and returning go together
+        may_reopen=REOPEN.may(user, institution, area),
+    )
+
+
+def render_grid(
+    request: HttpRequest, page: GridPage, status: int = 200, **extra: Any
+) -> HttpResponse:
+    period = page.grid.period
+    context = institution_context(
+        request,
+        page.institution,
+        "program",
+        program=page.program,
+        page=page,
+        period=period,
+        submitted_by=period.submitted_by if period and period.submitted_by_id else None,
+        decided_by=period.decided_by if period and period.decided_by_id else None,
+        period_history=list(object_history(period)) if period is not None else [],
+        reason_form=extra.pop("reason_form", None) or ReasonForm(),
+        # What the apps above add to the month (the MIR's due indicators), each shown by
+        # its own partial: the capture cycle's registry, so this page imports none of them.
+        period_contents=[
+            c for c in period_content(page.program, page.area, page.grid.month) if c.template
+        ],
+        **extra,
+    )
+    return render(request, "web/capture_grid.html", context, status=status)
