@@ -14,16 +14,17 @@ from ninja.renderers import JSONRenderer
 
 from rumbo.adjustments.api import router as adjustments_router
 from rumbo.core.api import errors
+from rumbo.design.api import router as designs_router
 from rumbo.imports.api import router as findings_router
+from rumbo.indicators.api import router as mirs_router
 from rumbo.institutions.api import router as institutions_router
 from rumbo.monitoring.api import router as progress_router
+from rumbo.opendata.api import router as open_router
 from rumbo.programs.api import router as programs_router
 from rumbo.strategy.api import router as plans_router
 
 from .auth import AUTH
 from .docs import OfflineSwagger, asset_urls
-from .mirs import router as mirs_router
-from .open import router as open_router
 
 
 class RumboAPI(NinjaAPI):
@@ -59,5 +60,6 @@ api.add_router("", programs_router)
 api.add_router("", findings_router)
 api.add_router("", progress_router)
 api.add_router("", mirs_router)
+api.add_router("", designs_router)
 api.add_router("", adjustments_router)
 api.add_router("", open_router)  # anonymous: /open/… (published data only)

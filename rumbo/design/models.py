@@ -4,7 +4,9 @@ A ``ProgramDesign`` belongs to a top-level node of an annual program: an IEEM
 subprograma or an IECM programa específico. It holds the problem statement, the
 stakeholder analysis, the problem and objective trees, the alternatives, the target
 population, the risk matrix and the cronograma of actions. The MIR that follows from it
-lives in ``rumbo.indicators``.
+lives in ``rumbo.indicators``, and so does the design's head record, ``ProgramDesign``
+(its node, title and problem statement, table ``design_programdesign``): a MIR belongs
+to it and this app sits above indicators, so the head is defined below and imported here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from django.db import models
 from django.db.models import Q
 
 from rumbo.core.models import TimeStamped
-from rumbo.programs.models import Activity, ProgramNode
+from rumbo.indicators.models import ProgramDesign
+from rumbo.programs.models import Activity
 
 
 def _score_range(name: str) -> models.CheckConstraint:
@@ -21,30 +24,6 @@ def _score_range(name: str) -> models.CheckConstraint:
         condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
         name=f"%(class)s_{name}_1_5",
     )
-
-
-class ProgramDesign(TimeStamped):
-    node = models.OneToOneField(ProgramNode, on_delete=models.CASCADE, related_name="design")
-    title = models.CharField(
-        "título", max_length=255, help_text="p. ej. «Programa Específico de Vinculación 2024»."
-    )
-    problem_statement = models.TextField("problema central", blank=True)
-    diagnosis = models.TextField("diagnóstico", blank=True)
-    selection_rationale = models.TextField("justificación de la alternativa elegida", blank=True)
-    population_description = models.TextField("población objetivo", blank=True)
-    source_note = models.TextField(
-        "nota sobre la fuente",
-        blank=True,
-        help_text="De dónde salen los datos y qué no se pudo leer del documento.",
-    )
-
-    class Meta:
-        verbose_name = "diseño de programa"
-        verbose_name_plural = "diseños de programas"
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="design_title")]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Stakeholder(models.Model):

@@ -35,7 +35,6 @@ from django.utils import timezone
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.periods import Frequency, period_closing_in
 from rumbo.core.semaforo import Bands, Direction, Light, grade
-from rumbo.design.models import ProgramDesign
 from rumbo.institutions.models import Area
 from rumbo.monitoring.models import PeriodReport
 from rumbo.monitoring.selectors import policy_for
@@ -44,7 +43,7 @@ from rumbo.monitoring.windows import window_dates
 from rumbo.programs.models import AnnualProgram
 
 from .formula import Formula, FormulaError, parse
-from .models import FormulaType, Indicator, Measurement, Mir
+from .models import FormulaType, Indicator, Measurement, Mir, ProgramDesign
 from .selectors import bands_for_indicators, period_target
 from .services import measurement_save
 

@@ -1,11 +1,12 @@
 """MIR (Matriz de Indicadores para Resultados), indicators with their ficha técnica, measurements.
 
-A ``Mir`` belongs to a program design (``rumbo.design``). Rows: one Fin, one Propósito,
-Componentes, Actividades under each Componente (``parent``). Each indicator has a formula
-over named variables (``rumbo.indicators.formula``), targets per period of its frequency
-(``rumbo.core.periods``) and measurements. A measurement of period *p* belongs to the
-monthly capture (``monitoring.PeriodReport``) of the indicator's area for the month that
-closes *p*: same window, same submit / approve / return / reopen cycle as activities.
+A ``Mir`` belongs to a ``ProgramDesign`` (defined here; its analysis is ``rumbo.design``'s).
+Rows: one Fin, one Propósito, Componentes, Actividades under each Componente (``parent``).
+Each indicator has a formula over named variables (``rumbo.indicators.formula``), targets
+per period of its frequency (``rumbo.core.periods``) and measurements. A measurement of
+period *p* belongs to the monthly capture (``monitoring.PeriodReport``) of the indicator's
+area for the month that closes *p*: same window, same submit / approve / return / reopen
+cycle as activities.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from django.db.models import Q
 from rumbo.core.models import TimeStamped
 from rumbo.core.periods import FREQUENCY_CHOICES, Frequency
 from rumbo.core.semaforo import Direction
-from rumbo.design.models import ProgramDesign
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.models import BandFields, _bands_ordered
-from rumbo.programs.models import Activity
+from rumbo.programs.models import Activity, ProgramNode
 
 
 class Level(models.TextChoices):
@@ -28,6 +28,35 @@ class Level(models.TextChoices):
     PROPOSITO = "proposito", "Propósito"
     COMPONENTE = "componente", "Componente"
     ACTIVIDAD = "actividad", "Actividad"
+
+
+class ProgramDesign(TimeStamped):
+    """A program's design (one per top-level program node): the head record the MIR
+    belongs to. Its analysis (stakeholders, trees, alternatives, population, risks,
+    cronograma) lives in ``rumbo.design``, which imports this model."""
+
+    node = models.OneToOneField(ProgramNode, on_delete=models.CASCADE, related_name="design")
+    title = models.CharField(
+        "título", max_length=255, help_text="p. ej. «Programa Específico de Vinculación 2024»."
+    )
+    problem_statement = models.TextField("problema central", blank=True)
+    diagnosis = models.TextField("diagnóstico", blank=True)
+    selection_rationale = models.TextField("justificación de la alternativa elegida", blank=True)
+    population_description = models.TextField("población objetivo", blank=True)
+    source_note = models.TextField(
+        "nota sobre la fuente",
+        blank=True,
+        help_text="De dónde salen los datos y qué no se pudo leer del documento.",
+    )
+
+    class Meta:
+        verbose_name = "diseño de programa"
+        verbose_name_plural = "diseños de programas"
+        db_table = "design_programdesign"  # defined in rumbo.design until the cycle was cut
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="design_title")]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Mir(TimeStamped):

@@ -3,7 +3,7 @@
 Dataset rows (``selectors``) carry, beside their published fields, ``_record`` (what the row
 is in Rumbo, for people) and ``_fix`` (dataset field → ``Fix``; ``"*"`` for every other
 field). The formats never publish them: a definition's columns only name dataset fields.
-The web layer turns a ``Fix`` into a URL (``rumbo/web/views/transparency.py``).
+The pages turn a ``Fix`` into a URL (``rumbo/transparency/views.py``).
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from rumbo.api.mirs import common as mirs_api
 from rumbo.api.urls import api
 from rumbo.design.models import (
     Alternative,
@@ -40,6 +39,7 @@ from rumbo.design.models import (
     Stakeholder,
     TreeNode,
 )
+from rumbo.indicators.api import common as mirs_api
 from rumbo.indicators.models import Measurement
 from tests.factories import Demo
 

@@ -17,10 +17,9 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.design.models import ProgramDesign
 from rumbo.programs.models import Activity
 
-from ..models import ActivityMirLink, Indicator, Level, Mir, MirRow
+from ..models import ActivityMirLink, Indicator, Level, Mir, MirRow, ProgramDesign
 
 CODE_MAX_LENGTH = 20
 TEXT_MAX_LENGTH = 5000

@@ -2,19 +2,19 @@
 
 from rumbo.accounts import urls as users
 from rumbo.adjustments import urls as adjustments
+from rumbo.design import urls as design
 from rumbo.imports import urls as findings
+from rumbo.indicators import urls as mir
 from rumbo.institutions import urls as institutions
+from rumbo.jobs import urls as jobs
 from rumbo.monitoring import urls as monitoring
+from rumbo.opendata import manage_urls as opendata
 from rumbo.programs import urls as programs
+from rumbo.reports import urls as reports
 from rumbo.strategy import urls as plan
+from rumbo.transparency import urls as transparency
 from rumbo.web.urls import (
     browse,
-    design,
-    jobs,
-    mir,
-    opendata,
-    reports,
-    transparency,
 )
 
 app_name = "web"
