@@ -5,3 +5,11 @@ class MonitoringConfig(AppConfig):
     name = "rumbo.monitoring"
     label = "monitoring"
     verbose_name = "seguimiento"
+
+    def ready(self) -> None:
+        # Copying a program year to the next keeps the activities' own semáforo bands.
+        from rumbo.programs.copy import register_copy_step
+
+        from .copy import activity_bands_copy_step
+
+        register_copy_step(activity_bands_copy_step)
