@@ -36,6 +36,11 @@ COMMANDS = {
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
     "worker": ("rumbo_worker", "atiende la cola de exportaciones largas (requiere REDIS_URL)"),
     "opendata": ("rumbo_opendata", "datos abiertos: list|publish|withdraw|export …"),
+    "program": (
+        "rumbo_program",
+        "programa anual: program copy --institution CLAVE --from AAAA --to AAAA "
+        "[--without-targets]",
+    ),
 }
 
 

@@ -14,3 +14,10 @@ class MonitoringConfig(AppConfig):
         from .activity_page import activity_progress_content
 
         register_activity_content(activity_progress_content)
+
+        # Copying a program year to the next keeps the activities' own semáforo bands.
+        from rumbo.programs.copy import register_copy_step
+
+        from .copy import activity_bands_copy_step
+
+        register_copy_step(activity_bands_copy_step)
