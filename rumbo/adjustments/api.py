@@ -19,11 +19,21 @@ from rumbo.core.api.errors import responses
 from rumbo.core.api.schemas import CodePath, IdPath, YearPath
 from rumbo.indicators.models import Indicator
 from rumbo.institutions.access import institution_for_user
+from rumbo.programs.api_schemas import ProgramTreeOut
+from rumbo.programs.exports import program_to_dict
+from rumbo.programs.lifecycle import program_approve
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, ProgramVersion
 from rumbo.programs.selectors import program_get
 from rumbo.programs.versions import version_get, version_list
 
-from .api_schemas import AdjustmentIn, AdjustmentOut, DecisionIn, VersionDetailOut, VersionOut
+from .api_schemas import (
+    AdjustmentIn,
+    AdjustmentOut,
+    ApproveIn,
+    DecisionIn,
+    VersionDetailOut,
+    VersionOut,
+)
 from .models import AdjustmentRequest
 from .selectors import adjustment_get, adjustment_list
 from .services import Proposal, adjustment_approve, adjustment_reject, adjustment_request
@@ -70,6 +80,29 @@ def adjustment_dict(adj: AdjustmentRequest) -> dict[str, Any]:
         "decision_reason": adj.decision_reason,
         "version": adj.version.number if adj.version_id and adj.version else None,
     }
+
+
+@router.post(
+    f"{PROGRAM}/approve",
+    response={200: ProgramTreeOut, **responses(conflict=True)},
+    summary="Registra la aprobación del programa (acuerdo y fecha) y congela la versión 1",
+    description=(
+        "Solo Planeación. El programa pasa a «aprobado» y sus metas (de actividades y de "
+        "indicadores de sus MIR) quedan congeladas en la versión 1: desde entonces solo "
+        "cambian con solicitudes de adecuación aprobadas. 409 si ya estaba aprobado o cerrado."
+    ),
+)
+def program_approve_api(
+    request: HttpRequest, code: CodePath, year: YearPath, payload: ApproveIn
+) -> Any:
+    program = _program(request, code, year)
+    program_approve(
+        actor=Actor.for_user(api_user(request)),
+        program=program,
+        agreement=payload.agreement,
+        approved_on=payload.date,
+    )
+    return program_to_dict(program)
 
 
 @router.get(
@@ -133,7 +166,7 @@ def _proposal(program: AnnualProgram, payload: AdjustmentIn) -> Proposal:
 
 @router.post(
     f"{PROGRAM}/adjustments",
-    response={201: AdjustmentOut, **responses()},
+    response={201: AdjustmentOut, **responses(conflict=True)},
     summary="Solicita una adecuación programática de un programa aprobado",
     description=(
         "Un enlace solicita para las actividades de su área; Planeación, para cualquiera. "
@@ -188,7 +221,7 @@ def adjustment_detail(request: HttpRequest, code: CodePath, year: YearPath, id: 
 
 @router.post(
     f"{PROGRAM}/adjustments/{{id}}/approve",
-    response={200: AdjustmentOut, **responses()},
+    response={200: AdjustmentOut, **responses(conflict=True)},
     summary="Aprueba una solicitud: se aplica y crea la versión siguiente del programa",
 )
 def adjustment_approve_api(
@@ -204,7 +237,7 @@ def adjustment_approve_api(
 
 @router.post(
     f"{PROGRAM}/adjustments/{{id}}/reject",
-    response={200: AdjustmentOut, **responses()},
+    response={200: AdjustmentOut, **responses(conflict=True)},
     summary="Rechaza una solicitud (con el motivo)",
 )
 def adjustment_reject_api(

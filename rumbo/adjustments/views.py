@@ -24,8 +24,9 @@ from rumbo.institutions.access import (
     can,
     can_capture_indicator,
     institution_for_user,
+    user_roles,
 )
-from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.pages import institution_context, refusal_page
 from rumbo.programs.access import can_access_activity
 from rumbo.programs.lifecycle import (
@@ -60,6 +61,7 @@ from .services import (
 from .templatetags.adjustments import version_field, version_value
 
 View = Callable[..., HttpResponse]
+REQUESTERS = {Role.PLANEACION.value, Role.ENLACE.value}
 
 
 def program_page(view: View) -> View:
@@ -310,7 +312,18 @@ def adjustment_create(
     request: HttpRequest, institution: Institution, program: AnnualProgram
 ) -> HttpResponse:
     """A new request: choose what changes (?actividad=KEY, ?indicador=ID or ?alta=1), then
-    propose the new values, prefilled with those in force."""
+    propose the new values, prefilled with those in force. Planeación and the enlaces
+    request; Revisión and Consulta do not."""
+    if not (user_roles(request.user, institution) & REQUESTERS or request.user.is_superuser):
+        return refusal_page(
+            request,
+            institution,
+            "web/adjustment_denied.html",
+            PermissionDenied(
+                "Solo Planeación o el enlace de un área solicitan adecuaciones programáticas."
+            ),
+            program=program,
+        )
     if not program.targets_frozen:
         messages.info(
             request,

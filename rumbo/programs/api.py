@@ -158,7 +158,7 @@ def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
 
 @router.patch(
     "/institutions/{code}/programs/{year}/activities/{key}",
-    response={200: ActivityOut, **responses()},
+    response={200: ActivityOut, **responses(conflict=True)},
     summary="Cambia una actividad (solo los campos enviados)",
     description=(
         "Planeación cambia cualquier actividad; un enlace, solo las de su área. Cambiar el "

@@ -3,6 +3,8 @@ tree, activities."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
@@ -36,6 +38,13 @@ class ExportActivityOut(Schema):
     monthly_targets: list[Number | None] = Field(description="12 meses; null = desconocido.")
     beneficiaries: list[BeneficiaryOut]
     lines_of_action: list[str]
+    original_annual_target: Number | None = Field(
+        description="Meta anual de la versión 1 aprobada; null antes de aprobar o si la "
+        "actividad se dio de alta después."
+    )
+    original_monthly_targets: list[Number | None] | None = Field(
+        description="Los 12 meses de la versión 1 aprobada; null antes de aprobar."
+    )
 
 
 class ExportProjectOut(Schema):
@@ -56,6 +65,10 @@ class ProgramTreeOut(Schema):
     institution: str
     year: int
     subprograms: list[ExportSubprogramOut]
+    state: Literal["formulacion", "revision", "aprobado", "cerrado"] = Field(
+        description="Ciclo de vida: en formulación, en revisión, aprobado, cerrado."
+    )
+    version: int = Field(description="Versión aprobada en vigor (0: aún no aprobado).")
 
 
 # --- activities -----------------------------------------------------------------------------

@@ -145,3 +145,38 @@ def test_reject_needs_a_reason_and_changes_nothing(api, approved):
         list(MonthlyTarget.objects.filter(activity=activity).values_list("month", "quantity"))
         == before
     )
+
+
+def test_approve_by_api_freezes_version_1_and_answers_the_program(api, demo):
+    assert (
+        api(
+            "post",
+            f"{PROGRAM}/approve",
+            user="enlace_se",
+            json={"agreement": "X", "date": "2024-01-15"},
+        ).status_code
+        == 403
+    )
+    bad = api("post", f"{PROGRAM}/approve", json={"agreement": "X", "date": "2019-01-15"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "date"
+    response = api(
+        "post", f"{PROGRAM}/approve", json={"agreement": "IEEM/CG/01/2024", "date": "2024-01-15"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["state"], body["version"]) == ("aprobado", 1)
+    activity = next(
+        a
+        for sp in body["subprograms"]
+        for pr in sp["projects"]
+        for a in pr["activities"]
+        if a["key"] == demo.activity_full.key
+    )
+    assert activity["original_annual_target"] == activity["annual_target"] == 4060
+    assert activity["original_monthly_targets"] == activity["monthly_targets"]
+    again = api(
+        "post", f"{PROGRAM}/approve", json={"agreement": "IEEM/CG/01/2024", "date": "2024-01-15"}
+    )
+    assert again.status_code == 409
+    assert api("get", f"{PROGRAM}").json()["version"] == 1

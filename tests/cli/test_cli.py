@@ -139,7 +139,9 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
     exported = rumbo(cli_env, "export", "program", "--institution", "IEEM", "--year", "2024")
     assert exported.returncode == 0, exported.stderr
     data = json.loads(exported.stdout)
-    assert set(data) == {"institution", "year", "subprograms"}
+    # The life cycle (issue 15) added the program's state and version in force.
+    assert set(data) == {"institution", "year", "subprograms", "state", "version"}
+    assert (data["state"], data["version"]) == ("formulacion", 0)
     assert (data["institution"], data["year"]) == ("IEEM", 2024)
     assert len(data["subprograms"]) == 13
     projects = [p for sp in data["subprograms"] for p in sp["projects"]]
@@ -157,7 +159,10 @@ def test_import_export_and_quality_round_trip(cli_env: dict[str, str], tmp_path:
         "monthly_targets",
         "beneficiaries",
         "lines_of_action",
+        "original_annual_target",
+        "original_monthly_targets",
     }
+    assert act["original_annual_target"] is None  # not approved: no original yet
     assert len(act["monthly_targets"]) == 12
     assert all(len(a["monthly_targets"]) == 12 for a in activities)
     assert act["key"] == "010101" and act["annual_target"] == 4060

@@ -90,6 +90,26 @@ def _planeacion_job(d: Demo) -> str:
     return str(job.token)
 
 
+def _se_adjustment(d: Demo) -> int:
+    """A pending adjustment request of an SE activity by enlace_se, stored without the
+    service (no audit event)."""
+    from rumbo.adjustments.models import AdjustmentRequest
+
+    return AdjustmentRequest.objects.create(
+        program=d.program,
+        number=1,
+        kind="meta_anual",
+        activity=d.activity_full,
+        activity_key=d.activity_full.key,
+        area_code="SE",
+        before={"annual_target": "4060"},
+        after={"annual_target": "4100"},
+        justification="Recorrido de la tabla.",
+        requested_by=d.users["enlace_se"],
+        requested_label="enlace_se",
+    ).pk
+
+
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
     "institution": Page(_ieem(), EVERYONE),
@@ -116,6 +136,12 @@ PAGES: dict[str, Page] = {
     "activity_delete": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
     "activity_create": Page(_ieem(YEAR), PLANEACION),
     "program_template": Page(_ieem(YEAR), EVERYONE),
+    "program_approval": Page(_ieem(YEAR), EVERYONE),
+    "program_versions": Page(_ieem(YEAR), EVERYONE),
+    "adjustments": Page(_ieem(YEAR), EVERYONE),
+    "adjustment_create": Page(_ieem(YEAR), {"planeacion", "enlace_se", "enlace_otra"}),
+    "adjustment_detail": Page(_ieem(YEAR, _se_adjustment), EVERYONE),
+    "adjustment_decide": Page(_ieem(YEAR, _se_adjustment), PLANEACION, "post"),
     "program_upload": Page(_ieem(YEAR), PLANEACION),
     "program_upload_confirm": Page(_ieem(YEAR), PLANEACION, "post"),
     "plan_create": Page(_ieem(), PLANEACION),
