@@ -152,6 +152,11 @@ class MonthlyReport:
         return any(not a.official for a in self.areas)
 
     @property
+    def has_adjusted(self) -> bool:
+        """Some activity's targets in force differ from the approved baseline's."""
+        return any(a.adjusted for a in self.activities)
+
+    @property
     def state_totals(self) -> list[tuple[FigureState, Summary]]:
         return [(state, self.by_state[state]) for state in FigureState]
 
