@@ -8,8 +8,9 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -131,3 +132,17 @@ def page(request: HttpRequest, data: ActivityData, template: str, **extra: Any) 
             **extra,
         ),
     )
+
+
+def adjustment_redirect(
+    request: HttpRequest, program: AnnualProgram, query: str, what: str
+) -> HttpResponse:
+    """An approved program's targets change only through an adjustment request: send the
+    person to the request form (prefilled by ``query``) and say why."""
+    messages.info(
+        request,
+        f"El programa {program.year} está aprobado (versión {program.version}): {what} se "
+        "cambia con una solicitud de adecuación programática, que decide otra persona.",
+    )
+    url = reverse("web:adjustment_create", args=[program.institution.code, program.year])
+    return HttpResponseRedirect(f"{url}?{query}")

@@ -19,7 +19,15 @@ from rumbo.programs import services
 from rumbo.programs.calendarize import SPREADERS, CalendarizeError, months_total
 from rumbo.programs.forms.activity import MODE_MANUAL, CalendarForm, month_field
 
-from .base import ActivityData, activity_url, check_writable, explain_denial, load_activity, page
+from .base import (
+    ActivityData,
+    activity_url,
+    adjustment_redirect,
+    check_writable,
+    explain_denial,
+    load_activity,
+    page,
+)
 
 
 @dataclass
@@ -124,6 +132,9 @@ def activity_calendar(
     data = load_activity(institution, year, key)
     check_writable(request, data)
     if request.method != "POST":
+        if data.program.targets_frozen:
+            query = f"actividad={data.activity.key}&tipo=calendario"
+            return adjustment_redirect(request, data.program, query, "su calendario")
         return _calendar_page(request, data, CalendarForm(initial=_calendar_initial(data)))
     form = CalendarForm(request.POST)
     if request.POST.get("accion") != "guardar":

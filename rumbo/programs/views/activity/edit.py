@@ -27,7 +27,9 @@ from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 
 from .base import (
+    ActivityData,
     activity_url,
+    adjustment_redirect,
     check_structure,
     check_writable,
     explain_denial,
@@ -51,6 +53,19 @@ def _lines(program: AnnualProgram) -> list[LineOfAction]:
     )
 
 
+def _frozen(form: ActivityForm, data: ActivityData) -> ActivityForm:
+    """On an approved program the description and the unit are shown, not edited: they
+    change through an adjustment request."""
+    if data.program.targets_frozen:
+        for name in ("description", "unit"):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = (
+                "Programa aprobado: se cambia con una solicitud de adecuación (tipo «cambio "
+                "de unidad o descripción»)."
+            )
+    return form
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @explain_denial
@@ -67,18 +82,16 @@ def activity_edit(
         "inherited_area": inherited,
     }
     activity = data.activity
+    initial = {
+        "description": activity.description,
+        "unit": activity.unit_id,
+        "area": activity.area_id,
+        "lines_of_action": data.row.line_codes,
+    }
     if request.method != "POST":
-        form = ActivityForm(
-            initial={
-                "description": activity.description,
-                "unit": activity.unit_id,
-                "area": activity.area_id,
-                "lines_of_action": data.row.line_codes,
-            },
-            **kwargs,
-        )
+        form = _frozen(ActivityForm(initial=initial, **kwargs), data)
         return page(request, data, "web/activity_edit.html", form=form)
-    form = ActivityForm(request.POST, **kwargs)
+    form = _frozen(ActivityForm(request.POST, initial=initial, **kwargs), data)
     if form.is_valid():
         cd = form.cleaned_data
         changes: dict[str, Any] = {
@@ -116,6 +129,9 @@ def activity_delete(
 ) -> HttpResponse:
     data = load_activity(institution, year, key)
     check_structure(request, institution, data)
+    if data.program.targets_frozen:
+        query = f"actividad={data.activity.key}&tipo=baja"
+        return adjustment_redirect(request, data.program, query, "la baja de una actividad")
     form = ActivityDeleteForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         services.activity_delete(
@@ -158,6 +174,8 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
         level_name=program.activity_level_name,
         has_leaves=bool(leaves),
     )
+    if program.targets_frozen:
+        return adjustment_redirect(request, program, "alta=1", "el alta de una actividad")
     if request.method != "POST":
         form = ActivityCreateForm(initial={"node": request.GET.get("nivel")}, **kwargs)
         return render(request, "web/activity_create.html", {**context, "form": form})
