@@ -23,7 +23,7 @@ from rumbo.programs.api_schemas import ProgramTreeOut
 from rumbo.programs.exports import program_to_dict
 from rumbo.programs.lifecycle import program_approve
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, ProgramVersion
-from rumbo.programs.selectors import program_get
+from rumbo.programs.selectors import program_or_404
 from rumbo.programs.versions import version_get, version_list
 
 from .api_schemas import (
@@ -44,11 +44,7 @@ PROGRAM = "/institutions/{code}/programs/{year}"
 
 def _program(request: HttpRequest, code: str, year: int) -> AnnualProgram:
     institution = institution_for_user(api_user(request), code)
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404(f"No existe el programa anual {year}.")
-    program.institution = institution
-    return program
+    return program_or_404(institution=institution, year=year)
 
 
 def version_dict(version: ProgramVersion) -> dict[str, Any]:

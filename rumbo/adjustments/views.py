@@ -37,7 +37,7 @@ from rumbo.programs.lifecycle import (
     program_submit_review,
 )
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, ProgramState
-from rumbo.programs.selectors import program_get
+from rumbo.programs.selectors import program_or_404
 from rumbo.programs.versions import version_diff, version_get, version_list
 
 from .forms import (
@@ -70,10 +70,7 @@ def program_page(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse:
         institution = institution_for_user(request.user, code)
-        program = program_get(institution=institution, year=year)
-        if program is None:
-            raise Http404(f"No existe el programa anual {year}.")
-        program.institution = institution
+        program = program_or_404(institution=institution, year=year)
         return view(request, institution, program, **kwargs)
 
     return wrapper

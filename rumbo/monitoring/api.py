@@ -27,7 +27,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.selectors import area_by_code
 from rumbo.programs.access import access_activity
 from rumbo.programs.models import Activity, AnnualProgram, activity_area
-from rumbo.programs.selectors import node_map, program_get
+from rumbo.programs.selectors import node_map, program_or_404
 
 from .api_schemas import (
     ActivityProgressOut,
@@ -112,11 +112,7 @@ def event_dict(event: AuditEvent) -> dict[str, Any]:
 
 
 def _program(institution: Institution, year: int) -> AnnualProgram:
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404(f"No existe el programa anual {year}.")
-    program.institution = institution  # already loaded: spare the query
-    return program
+    return program_or_404(institution=institution, year=year)
 
 
 def _activity(program: AnnualProgram, key: str) -> Activity:

@@ -30,7 +30,13 @@ from .api_schemas import (
 from .catalog import unit_by_name
 from .exports import program_to_dict
 from .models import Activity, AnnualProgram, ProgramNode, activity_area
-from .selectors import activity_get, activity_list, node_map, program_get, program_list
+from .selectors import (
+    activity_get,
+    activity_list,
+    node_map,
+    program_list,
+    program_or_404,
+)
 from .services import activity_months, activity_update
 
 # Each operation keeps the OpenAPI operation id it had in rumbo/api/programs.py (ninja
@@ -39,11 +45,7 @@ router = Router(tags=["Programas anuales"])
 
 
 def _program(institution: Institution, year: YearPath) -> AnnualProgram:
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404(f"No existe el programa anual {year}.")
-    program.institution = institution  # already loaded: spare the query
-    return program
+    return program_or_404(institution=institution, year=year)
 
 
 def _activity(program: AnnualProgram, key: KeyPath) -> Activity:

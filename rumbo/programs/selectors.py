@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 
 from rumbo.core.text import normalize
 from rumbo.institutions.models import Area, Institution
@@ -105,6 +106,16 @@ class TreeNode:
 
 def program_get(*, institution: Institution, year: int) -> AnnualProgram | None:
     return AnnualProgram.objects.filter(institution=institution, year=year).first()
+
+
+def program_or_404(*, institution: Institution, year: int) -> AnnualProgram:
+    """The institution's program of ``year`` (its institution already set), or ``Http404``
+    «No existe el programa anual AAAA.» — for every page and API operation of a program."""
+    program = program_get(institution=institution, year=year)
+    if program is None:
+        raise Http404(f"No existe el programa anual {year}.")
+    program.institution = institution  # already loaded: spare the query
+    return program
 
 
 def program_list(*, institution: Institution) -> QuerySet[AnnualProgram]:

@@ -21,7 +21,7 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_by_code
 from rumbo.programs.models import AnnualProgram, ProgramNode
-from rumbo.programs.selectors import node_get, program_get
+from rumbo.programs.selectors import node_get, program_or_404
 
 from ..dashboard import Dashboard, dashboard_month, program_dashboard
 from ..simulated import progress_simulated_note
@@ -29,10 +29,7 @@ from ..simulated import progress_simulated_note
 
 def _program(request: HttpRequest, code: str, year: int) -> tuple[Institution, AnnualProgram]:
     institution = institution_for_user(request.user, code, Capability.VIEW)
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404("No hay programa anual para ese ejercicio.")
-    return institution, program
+    return institution, program_or_404(institution=institution, year=year)
 
 
 def _month(request: HttpRequest) -> tuple[int | None, bool]:

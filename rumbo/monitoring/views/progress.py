@@ -23,7 +23,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -35,7 +35,7 @@ from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
-from rumbo.programs.selectors import program_get
+from rumbo.programs.selectors import program_or_404
 
 from ..dashboard import dashboard_month
 from ..figures import (
@@ -260,10 +260,7 @@ def csv_bytes(rows: Iterable[Listed]) -> bytes:
 
 def _program(request: HttpRequest, code: str, year: int) -> tuple[Institution, AnnualProgram]:
     institution = institution_for_user(request.user, code, Capability.VIEW)
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404("No hay programa anual para ese ejercicio.")
-    return institution, program
+    return institution, program_or_404(institution=institution, year=year)
 
 
 def _chips(filters: Filters, program: AnnualProgram) -> list[tuple[str, str]]:

@@ -27,7 +27,12 @@ from rumbo.programs import services
 from rumbo.programs.forms.program import NodeForm, ProgramFilterForm
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from rumbo.programs.pages import open_finding_counts
-from rumbo.programs.selectors import activity_rows, node_get, program_get, program_outline
+from rumbo.programs.selectors import (
+    activity_rows,
+    node_get,
+    program_or_404,
+    program_outline,
+)
 from rumbo.programs.tree import matching_activity_ids, outline_areas, outline_units, program_page
 from rumbo.strategy.selectors import line_of_action_list
 
@@ -36,10 +41,7 @@ def _program(
     request: HttpRequest, code: str, year: int, capability: Capability
 ) -> tuple[Institution, AnnualProgram]:
     institution = institution_for_user(request.user, code, capability)
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404("No hay programa anual para ese ejercicio.")
-    return institution, program
+    return institution, program_or_404(institution=institution, year=year)
 
 
 def _wants_fragment(request: HttpRequest) -> bool:

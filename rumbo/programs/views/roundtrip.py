@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,17 +25,14 @@ from rumbo.programs.roundtrip.diff import ChangeSet, changeset_build
 from rumbo.programs.roundtrip.read import UploadInvalid, workbook_read
 from rumbo.programs.roundtrip.storage import upload_discard, upload_load, upload_store
 from rumbo.programs.roundtrip.template import program_template_build, template_filename
-from rumbo.programs.selectors import program_get
+from rumbo.programs.selectors import program_or_404
 
 SESSION_KEY = "rumbo_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _program(institution: Institution, year: int) -> AnnualProgram:
-    program = program_get(institution=institution, year=year)
-    if program is None:
-        raise Http404("No hay programa anual para ese ejercicio.")
-    return program
+    return program_or_404(institution=institution, year=year)
 
 
 def _forget_upload(request: HttpRequest) -> None:
