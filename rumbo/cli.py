@@ -12,7 +12,7 @@ import sys
 COMMANDS = {
     "init": ("rumbo_init", "crea o actualiza la base de datos"),
     "demo": ("rumbo_demo", "base de datos + datos de muestra + usuarios de demostración"),
-    "serve": ("rumbo_serve", "sirve la aplicación web [--port N]"),
+    "serve": ("rumbo_serve", "sirve la aplicación web [--port N] [--production [--workers N]]"),
     "import": (
         "rumbo_import",
         "importa paa|pgd|sipot-objetivos|diseno ARCHIVO --institution CLAVE",

@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from rumbo.core.client import client_ip
+
 from .models import LoginAttempt
 
 # The policy, in one place.
@@ -44,8 +46,8 @@ def username_key(username: str) -> str:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The peer's address as the server sees it (set the proxy to pass the real one)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (behind a trusted proxy, the one it forwards: core.client)."""
+    return client_ip(request)
 
 
 def _unblocked_at(failures: QuerySet[LoginAttempt], limit: int, since: datetime) -> datetime | None:

@@ -1,11 +1,17 @@
-"""A refusal by the state of things (``core.errors.Conflict``: a locked month, an approved
-program) that no page caught becomes a 409 page that says why — never a 500. The API has
-its own handler (``core.api.errors``)."""
+"""Middleware of every response.
+
+- ``ConflictMiddleware``: a refusal by the state of things (``core.errors.Conflict``: a
+  locked month, an approved program) that no page caught becomes a 409 page that says
+  why — never a 500. The API has its own handler (``core.api.errors``).
+- ``ContentSecurityPolicyMiddleware``: the ``RUMBO_CSP`` policy on every response that
+  has none (no inline script or style; nothing from another origin).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,3 +34,15 @@ class ConflictMiddleware:
             back = ""
         context = {"message": exception.message, "back": back}
         return render(request, "409.html", context, status=409)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "RUMBO_CSP", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

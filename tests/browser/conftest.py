@@ -63,11 +63,22 @@ def page(browser, live_server, request):  # type: ignore[no-untyped-def]
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    # Every page of every browser test must satisfy the Content-Security-Policy (no inline
+    # script or style, nothing from elsewhere): Chromium reports each refusal on the console.
+    refused: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            where = message.page.url if message.page else "?"
+            refused.append(f"{where}: {message.text}")
+
+    context.on("console", on_console)
     page = context.new_page()
     yield page
     if any(report.failed for report in request.node.stash.get(_outcome, {}).values()):
         _save_failure(request.node, page)
     context.close()
+    assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def _save_failure(node: pytest.Item, page: Any) -> None:

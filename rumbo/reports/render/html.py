@@ -4,9 +4,12 @@ generation time) on every page."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
@@ -54,10 +57,21 @@ def body_context(kind: str, report: Any, *, drill_url: str = "") -> dict[str, An
     return context
 
 
+@lru_cache(maxsize=1)
+def report_css() -> str:
+    """The report tables' stylesheet: served to the page as a static file (the page's
+    Content-Security-Policy allows no inline style) and written into the PDF's HTML."""
+    path = finders.find("reports/report.css")
+    if not path:
+        raise FileNotFoundError("reports/report.css is missing from the static files")
+    return Path(str(path)).read_text(encoding="utf-8")
+
+
 def report_pdf(kind: str, report: Any) -> bytes:
     from weasyprint import HTML
 
     context = body_context(kind, report)
     context["orientation"] = ORIENTATION[kind]
+    context["report_css"] = report_css()
     html = render_to_string("web/reports/pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
