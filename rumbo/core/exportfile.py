@@ -3,8 +3,15 @@ that a page, the CLI and the background queue can serve any of them the same way
 
 from __future__ import annotations
 
+import csv
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -30,12 +37,63 @@ class ExportFile:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def spreadsheet_safe(text: str) -> str:
     """A text cell a spreadsheet will not run as a formula (OWASP «CSV injection»): one
-    that starts with = + - @, a tab or a carriage return gets a leading apostrophe."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    that starts with = + - @, a tab or a carriage return gets a leading apostrophe — but
+    a plain number written as text («-5», «+1.5») is left as it is (it runs nothing)."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose text cells pass through ``spreadsheet_safe``: every CSV Rumbo
+    writes goes through it, so no spreadsheet that opens one runs a formula from it."""
+
+    def __init__(self, buffer: Any, **options: Any) -> None:
+        self._writer = csv.writer(buffer, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(
+            [spreadsheet_safe(v) if isinstance(v, str) else v for v in row]
+        )
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def safe_csv_writer(buffer: Any, **options: Any) -> SafeCsvWriter:
+    return SafeCsvWriter(buffer, **options)
+
+
+def xlsx_defuse(workbook: Workbook) -> Workbook:
+    """Every cell openpyxl took for a formula (a text that starts with «=») becomes the
+    text it is: written as a string, shown exactly, never run. Rumbo writes no formulas
+    of its own. Call before saving a (not write-only) workbook."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return workbook
+
+
+def xlsx_safe_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for a write-only sheet: a text that starts with «=» goes as a text cell
+    (exact, never run); everything else as it is (cells with styles included)."""
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
 
 
 def attachment(name: str) -> str:

@@ -15,7 +15,6 @@ can hold them have a ``simulado`` column (true / false on each row), the JSON me
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from rumbo.core.exportfile import ExportFile
+from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_safe_row
 from rumbo.core.numbers import normalize_decimal, to_json_number
 from rumbo.core.semaforo import Grade
 from rumbo.institutions.models import Area
@@ -217,7 +216,7 @@ def _json_value(value: Value) -> Any:
 
 def _csv(header: list[str], rows: list[list[Value]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_csv_writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([_csv_text(v) for v in row])
@@ -260,7 +259,7 @@ def _sheet(
         cells[0].comment = Comment(note, "Rumbo", width=320, height=90)
     ws.append(cells)
     for row in rows:  # Excel holds doubles: write numbers as int or float
-        ws.append([_json_value(v) for v in row])
+        ws.append(xlsx_safe_row(ws, [_json_value(v) for v in row]))
 
 
 def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> bytes:

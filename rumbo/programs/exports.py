@@ -14,7 +14,6 @@ approved baseline (version 1; null before approval and for an activity added lat
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from rumbo.core.exportfile import ExportFile
+from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_defuse
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import MONTH_LABELS
 from rumbo.institutions.models import Area, Institution
@@ -154,7 +153,7 @@ def _program_rows(data: dict[str, Any]) -> Iterable[list[Any]]:
 def program_to_csv(program: AnnualProgram) -> str:
     """UTF-8 CSV (comma-separated, one row per activity; empty cell = unknown month)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv_writer(buffer, lineterminator="\n")
     writer.writerow(PROGRAM_COLUMNS)
     for row in _program_rows(program_to_dict(program)):
         writer.writerow(["" if v is None else v for v in row])
@@ -202,7 +201,7 @@ def program_to_xlsx(program: AnnualProgram) -> bytes:
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 80
     buffer = io.BytesIO()
-    wb.save(buffer)
+    xlsx_defuse(wb).save(buffer)
     return buffer.getvalue()
 
 
@@ -254,7 +253,7 @@ OBJECTIVE_COLUMNS = [
 
 def objectives_to_csv(institution: Institution, year: int) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = safe_csv_writer(buffer, lineterminator="\n")
     writer.writerow([label for _, label in OBJECTIVE_COLUMNS])
     for item in objectives_to_list(institution, year):
         flat = dict(item)

@@ -12,7 +12,6 @@ the accents), the header row then the data, without the title rows.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from rumbo.core.exportfile import ExportFile
+from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_defuse
 from rumbo.core.numbers import normalize_decimal
 from rumbo.institutions.models import Institution
 from rumbo.jobs.progress import progress_step
@@ -100,7 +99,7 @@ def _xlsx(definition: FormatDefinition, titles: list[str], data: list[list[Any]]
                 cell.number_format = "@"
     ws.freeze_panes = ws.cell(row=definition.first_data_row, column=1)
     out = io.BytesIO()
-    wb.save(out)
+    xlsx_defuse(wb).save(out)
     return out.getvalue()
 
 
@@ -108,7 +107,7 @@ def csv_lines(definition: FormatDefinition, data: list[list[Any]]) -> tuple[byte
     """The CSV file and the line where each data row starts, numbered as the publication
     checker numbers rows (a cell with line breaks makes a record span several lines)."""
     record = io.StringIO()  # one record at a time, to count its line breaks
-    writer = csv.writer(record)
+    writer = safe_csv_writer(record)
     parts: list[str] = []
     starts: list[int] = []
     line = 1

@@ -4,7 +4,6 @@ paginated and exportable (CSV with BOM for Excel, or XLSX). Planeación and Revi
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -21,7 +20,7 @@ from openpyxl import Workbook
 from rumbo.audit.forms import AuditFilterForm
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.selectors import institution_log
-from rumbo.core.exportfile import attachment
+from rumbo.core.exportfile import attachment, safe_csv_writer, xlsx_safe_row
 
 from ..access import Capability, institution_for_user
 from ..pages import institution_context
@@ -88,7 +87,7 @@ def _filename(code: str, ext: str) -> str:
 
 def _csv(code: str, events: Iterable[AuditEvent]) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = safe_csv_writer(buffer)
     writer.writerow(HEADERS)
     writer.writerows(_rows(events))
     response = HttpResponse(
@@ -103,7 +102,7 @@ def _xlsx(code: str, events: Iterable[AuditEvent]) -> HttpResponse:
     sheet = book.create_sheet("Bitácora")
     sheet.append(HEADERS)
     for row in _rows(events):
-        sheet.append(row)
+        sheet.append(xlsx_safe_row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)

@@ -14,7 +14,6 @@ an error line and replaced by its default (never a 404 or a 500).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from rumbo.core.exportfile import attachment, spreadsheet_safe
+from rumbo.core.exportfile import attachment, safe_csv_writer
 from rumbo.core.numbers import normalize_decimal
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import Light
@@ -229,19 +228,20 @@ def _number(value: Decimal | None) -> str:
 
 
 def csv_bytes(rows: Iterable[Listed]) -> bytes:
-    """UTF-8 with a BOM (Excel reads the accents); text cells cannot become formulas; a
+    """UTF-8 with a BOM (Excel reads the accents); text cells cannot become formulas
+    (``safe_csv_writer``); a
     pending figure is an empty cell with «Pendiente» in the state column, never 0."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         f = r.figure
         writer.writerow(
             [
-                spreadsheet_safe(r.activity.key),
-                spreadsheet_safe(r.activity.description),
-                spreadsheet_safe(r.area.code if r.area else ""),
-                spreadsheet_safe(r.unit),
+                r.activity.key,
+                r.activity.description,
+                r.area.code if r.area else "",
+                r.unit,
                 _number(r.activity.annual_target),
                 _number(f.programmed_month),
                 _number(f.programmed_to_date),

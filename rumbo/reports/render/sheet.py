@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from rumbo.core.exportfile import xlsx_defuse
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Light
 
@@ -147,6 +148,7 @@ def new_workbook(first_title: str) -> tuple[Workbook, Worksheet]:
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
+    """The file; a text that starts with «=» stays text, never a formula (xlsx_defuse)."""
     buffer = BytesIO()
-    wb.save(buffer)
+    xlsx_defuse(wb).save(buffer)
     return buffer.getvalue()
