@@ -53,6 +53,7 @@ from .datasets import (
 from .selectors import (
     PublicProgram,
     public_indicators,
+    public_originals,
     public_program,
     public_progress,
     public_tree,
@@ -89,6 +90,10 @@ def _light(g: Grade) -> str:
 
 def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
     year = public.program.year
+    originals = public_originals(public)
+    month_fields = [f.name for f in PROGRAM.fields if f.name.startswith("prog_")]
+    current_fields = [n for n in month_fields if not n.endswith("_original")]
+    original_fields = [n for n in month_fields if n.endswith("_original")]
 
     def walk(node: TreeNode, path: list[str], area: Area | None) -> Iterator[dict[str, Value]]:
         here = node.node.area or area
@@ -107,12 +112,17 @@ def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
                 "unidad_medida": a.unit.name if a.unit else None,
                 "meta_anual": a.annual_target,
             }
-            month_fields = [f.name for f in PROGRAM.fields if f.name.startswith("prog_")]
-            for name, quantity in zip(month_fields, row.months, strict=True):
+            for name, quantity in zip(current_fields, row.months, strict=True):
                 values[name] = quantity
             values["beneficiarios"] = "; ".join(
                 f"{b.description}: {b.quantity}" for b in row.beneficiaries
             )
+            original = originals.get(a.key)
+            values["meta_anual_original"] = original.annual if original else None
+            before = original.months if original else [None] * 12
+            for name, quantity in zip(original_fields, before, strict=True):
+                values[name] = quantity
+            values["version"] = public.version
             yield values
         for child in node.children:
             yield from walk(child, keys, here)
@@ -123,7 +133,9 @@ def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
 
 def _progress_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
     progress = public_progress(public)
+    originals = public_originals(public)
     for r in progress.rows:
+        original = originals.get(r.activity.key)
         yield {
             "ejercicio": public.program.year,
             "mes": r.month,
@@ -138,6 +150,9 @@ def _progress_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
             "cumplimiento": r.grade.ratio,
             "semaforo": _light(r.grade),
             "simulado": public.progress_simulated,
+            "programado_mes_original": original.month_targets.get(r.month) if original else None,
+            "programado_acumulado_original": original.programmed_to(r.month) if original else None,
+            "version": public.version,
         }
 
 
@@ -169,6 +184,9 @@ def _indicator_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
                 "cumplimiento": line.grade.ratio,
                 "semaforo": _light(line.grade),
                 "simulado": simulated[ind.row.mir_id],
+                "meta_anual_original": pi.original_annual,
+                "meta_periodo_original": line.original_target,
+                "version": public.version,
             }
 
 
@@ -235,6 +253,17 @@ def licence_dict() -> dict[str, str]:
     return {"name": LICENCE_NAME, "url": LICENCE_URL, "note": LICENCE_NOTE}
 
 
+def version_metadata(public: PublicProgram) -> dict[str, Any]:
+    """Which approved version's targets the figures use: its number (None: never
+    approved), the sentence every face prints, and the day it came into force."""
+    since = public.version_since
+    return {
+        "version": public.version,
+        "version_label": public.version_label,
+        "version_since": timezone.localtime(since).date().isoformat() if since else None,
+    }
+
+
 def source_url(*, base_url: str, institution: str, year: int, dataset: str, fmt: str) -> str:
     path = reverse("opendata:dataset", args=[institution, year, dataset, fmt])
     return f"{base_url.rstrip('/')}{path}"
@@ -285,6 +314,7 @@ def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> byt
         ("Ejercicio", metadata["year"]),
         ("Generado", metadata["generated_at"]),
         ("Fuente", metadata["source_url"]),
+        ("Versión de las metas", metadata["version_label"]),
         ("Licencia", LICENCE_NAME),
         ("Texto de la licencia", link),
         ("Uso", LICENCE_NOTE),
@@ -331,6 +361,7 @@ def build_open_dataset(
         ),
         "dictionary": dictionary_rows(ds),
         "row_count": len(rows),
+        **version_metadata(public),
     }
     simulated = dataset_simulated(public=public, dataset=ds.slug)
     metadata["simulated"] = simulated
