@@ -11,6 +11,11 @@ Simulated demonstration figures (``rumbo demo``) say so in every file: the datas
 can hold them have a ``simulado`` column (true / false on each row), the JSON metadata has
 ``simulated`` and ``simulated_note``, and the XLSX carries the note on its «Datos» sheet
 (a cell note on the header) and in its «Licencia» sheet.
+
+Every dataset says which approved version of the program's targets its figures use: a
+``version`` column, the JSON ``metadata`` (``version``, ``version_label``,
+``version_since``) and a «Versión de las metas» row in the «Licencia» sheet; the datasets
+with targets add the original ones (version 1) at the end (``…_original``).
 """
 
 from __future__ import annotations
