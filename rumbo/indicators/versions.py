@@ -3,12 +3,13 @@ the activities' (``rumbo/programs/versions.py`` asks through its registry)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 
 from rumbo.programs.models import AnnualProgram
-from rumbo.programs.versions import decimal_text
+from rumbo.programs.versions import baseline_snapshot, decimal_text
 
 from .models import Indicator, IndicatorTarget
 
@@ -35,4 +36,14 @@ def program_indicator_content(program: AnnualProgram) -> dict[str, Any]:
             }
             for ind in indicators
         ]
+    }
+
+
+def baseline_indicator_targets(program: AnnualProgram) -> dict[int, dict[int, Decimal]]:
+    """Indicator id → its targets by period (0 = annual) in the approved baseline (version
+    1), read from the part ``program_indicator_content`` froze; empty before approval, and
+    an indicator added after it is absent. One query (``baseline_snapshot``)."""
+    return {
+        int(item["key"]): {int(p): Decimal(v) for p, v in item["targets"].items() if v is not None}
+        for item in baseline_snapshot(program).get("indicators", [])
     }

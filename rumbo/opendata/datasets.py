@@ -25,6 +25,15 @@ SIMULATED_FIELD_NOTE = (
     "las capturas de la institución."
 )
 
+VERSION_FIELD_NOTE = (
+    "Número de la versión aprobada del programa cuyas metas usan las cifras (1: la que "
+    "aprobó el Consejo General; cada adecuación programática aprobada crea la siguiente); "
+    "vacío si el programa aún no se aprueba (metas en formulación)."
+)
+ORIGINAL_NOTE = (
+    "vacío si el programa aún no se aprueba o la actividad se dio de alta después de la aprobación."
+)
+
 FORMATS = ("csv", "json", "xlsx")
 DICTIONARY_FORMATS = ("csv", "json")
 
@@ -65,7 +74,12 @@ PROGRAM = Dataset(
         FieldDef("actividad_clave", "texto", "Clave de la actividad, como se publica."),
         FieldDef("actividad", "texto", "Descripción de la actividad."),
         FieldDef("unidad_medida", "texto", "Unidad en que se mide la meta."),
-        FieldDef("meta_anual", "decimal", "Cantidad anual programada.", "unidad de medida"),
+        FieldDef(
+            "meta_anual",
+            "decimal",
+            "Cantidad anual programada vigente (con las adecuaciones aprobadas, si las hay).",
+            "unidad de medida",
+        ),
         *(
             FieldDef(
                 f"prog_{label.lower()}",
@@ -78,6 +92,25 @@ PROGRAM = Dataset(
         FieldDef(
             "beneficiarios", "texto", "Tipo y cantidad de beneficiarios («S/C»: sin cuantificar)."
         ),
+        FieldDef(
+            "meta_anual_original",
+            "decimal",
+            "Meta anual aprobada originalmente (versión 1 del programa), antes de las "
+            f"adecuaciones programáticas; {ORIGINAL_NOTE}",
+            "unidad de medida",
+        ),
+        *(
+            FieldDef(
+                f"prog_{label.lower()}_original",
+                "decimal",
+                f"Cantidad programada en {name} en la versión 1 del programa (la aprobada "
+                "originalmente); vacío si el mes no se conocía, si el programa aún no se "
+                "aprueba o si la actividad se dio de alta después de la aprobación.",
+                "unidad de medida",
+            )
+            for label, name in zip(MONTH_LABELS, MONTH_NAMES, strict=True)
+        ),
+        FieldDef("version", "entero", VERSION_FIELD_NOTE, "versión"),
     ),
 )
 
@@ -123,6 +156,21 @@ PROGRESS = Dataset(
             "semaforo", "texto", "Verde, amarillo, rojo o gris (sin programación o sin dato)."
         ),
         FieldDef("simulado", "booleano", SIMULATED_FIELD_NOTE),
+        FieldDef(
+            "programado_mes_original",
+            "decimal",
+            "Cantidad programada en el mes en la versión 1 del programa (la aprobada "
+            f"originalmente); {ORIGINAL_NOTE}",
+            "unidad de medida",
+        ),
+        FieldDef(
+            "programado_acumulado_original",
+            "decimal",
+            "Programado de enero al mes en la versión 1 del programa (la aprobada "
+            f"originalmente); {ORIGINAL_NOTE}",
+            "unidad de medida",
+        ),
+        FieldDef("version", "entero", VERSION_FIELD_NOTE, "versión"),
     ),
 )
 
@@ -150,9 +198,19 @@ INDICATORS = Dataset(
         FieldDef("linea_base", "decimal", "Valor de la línea base.", "unidad del indicador"),
         FieldDef("linea_base_anio", "entero", "Año de la línea base.", "año"),
         FieldDef("area", "texto", "Área responsable del indicador."),
-        FieldDef("meta_anual", "decimal", "Meta anual.", "unidad del indicador"),
+        FieldDef(
+            "meta_anual",
+            "decimal",
+            "Meta anual vigente (con las adecuaciones aprobadas, si las hay).",
+            "unidad del indicador",
+        ),
         FieldDef("periodo", "texto", "Periodo de medición dentro del ejercicio."),
-        FieldDef("meta_periodo", "decimal", "Meta del periodo.", "unidad del indicador"),
+        FieldDef(
+            "meta_periodo",
+            "decimal",
+            "Meta vigente del periodo (con las adecuaciones aprobadas, si las hay).",
+            "unidad del indicador",
+        ),
         FieldDef(
             "valor",
             "decimal",
@@ -162,6 +220,23 @@ INDICATORS = Dataset(
         FieldDef("cumplimiento", "decimal", "Valor contra meta según el sentido.", "porcentaje"),
         FieldDef("semaforo", "texto", "Verde, amarillo, rojo o gris (sin meta o sin dato)."),
         FieldDef("simulado", "booleano", SIMULATED_FIELD_NOTE),
+        FieldDef(
+            "meta_anual_original",
+            "decimal",
+            "Meta anual aprobada originalmente (versión 1 del programa), antes de las "
+            "adecuaciones; vacío si no tenía, si el programa aún no se aprueba o si el "
+            "indicador se agregó después de la aprobación.",
+            "unidad del indicador",
+        ),
+        FieldDef(
+            "meta_periodo_original",
+            "decimal",
+            "Meta del periodo aprobada originalmente (versión 1 del programa); vacío si no "
+            "tenía, si el programa aún no se aprueba o si el indicador se agregó después de "
+            "la aprobación.",
+            "unidad del indicador",
+        ),
+        FieldDef("version", "entero", VERSION_FIELD_NOTE, "versión"),
     ),
 )
 

@@ -11,6 +11,11 @@ Simulated demonstration figures (``rumbo demo``) say so in every file: the datas
 can hold them have a ``simulado`` column (true / false on each row), the JSON metadata has
 ``simulated`` and ``simulated_note``, and the XLSX carries the note on its «Datos» sheet
 (a cell note on the header) and in its «Licencia» sheet.
+
+Every dataset says which approved version of the program's targets its figures use: a
+``version`` column, the JSON ``metadata`` (``version``, ``version_label``,
+``version_since``) and a «Versión de las metas» row in the «Licencia» sheet; the datasets
+with targets add the original ones (version 1) at the end (``…_original``).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from .datasets import (
 from .selectors import (
     PublicProgram,
     public_indicators,
+    public_originals,
     public_program,
     public_progress,
     public_tree,
@@ -88,6 +94,10 @@ def _light(g: Grade) -> str:
 
 def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
     year = public.program.year
+    originals = public_originals(public)
+    month_fields = [f.name for f in PROGRAM.fields if f.name.startswith("prog_")]
+    current_fields = [n for n in month_fields if not n.endswith("_original")]
+    original_fields = [n for n in month_fields if n.endswith("_original")]
 
     def walk(node: TreeNode, path: list[str], area: Area | None) -> Iterator[dict[str, Value]]:
         here = node.node.area or area
@@ -106,12 +116,17 @@ def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
                 "unidad_medida": a.unit.name if a.unit else None,
                 "meta_anual": a.annual_target,
             }
-            month_fields = [f.name for f in PROGRAM.fields if f.name.startswith("prog_")]
-            for name, quantity in zip(month_fields, row.months, strict=True):
+            for name, quantity in zip(current_fields, row.months, strict=True):
                 values[name] = quantity
             values["beneficiarios"] = "; ".join(
                 f"{b.description}: {b.quantity}" for b in row.beneficiaries
             )
+            original = originals.get(a.key)
+            values["meta_anual_original"] = original.annual if original else None
+            before = original.months if original else [None] * 12
+            for name, quantity in zip(original_fields, before, strict=True):
+                values[name] = quantity
+            values["version"] = public.version
             yield values
         for child in node.children:
             yield from walk(child, keys, here)
@@ -122,7 +137,9 @@ def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
 
 def _progress_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
     progress = public_progress(public)
+    originals = public_originals(public)
     for r in progress.rows:
+        original = originals.get(r.activity.key)
         yield {
             "ejercicio": public.program.year,
             "mes": r.month,
@@ -137,6 +154,9 @@ def _progress_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
             "cumplimiento": r.grade.ratio,
             "semaforo": _light(r.grade),
             "simulado": public.progress_simulated,
+            "programado_mes_original": original.month_targets.get(r.month) if original else None,
+            "programado_acumulado_original": original.programmed_to(r.month) if original else None,
+            "version": public.version,
         }
 
 
@@ -168,6 +188,9 @@ def _indicator_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
                 "cumplimiento": line.grade.ratio,
                 "semaforo": _light(line.grade),
                 "simulado": simulated[ind.row.mir_id],
+                "meta_anual_original": pi.original_annual,
+                "meta_periodo_original": line.original_target,
+                "version": public.version,
             }
 
 
@@ -234,6 +257,17 @@ def licence_dict() -> dict[str, str]:
     return {"name": LICENCE_NAME, "url": LICENCE_URL, "note": LICENCE_NOTE}
 
 
+def version_metadata(public: PublicProgram) -> dict[str, Any]:
+    """Which approved version's targets the figures use: its number (None: never
+    approved), the sentence every face prints, and the day it came into force."""
+    since = public.version_since
+    return {
+        "version": public.version,
+        "version_label": public.version_label,
+        "version_since": timezone.localtime(since).date().isoformat() if since else None,
+    }
+
+
 def source_url(*, base_url: str, institution: str, year: int, dataset: str, fmt: str) -> str:
     path = reverse("opendata:dataset", args=[institution, year, dataset, fmt])
     return f"{base_url.rstrip('/')}{path}"
@@ -284,6 +318,7 @@ def _xlsx(ds: Dataset, rows: list[list[Value]], metadata: dict[str, Any]) -> byt
         ("Ejercicio", metadata["year"]),
         ("Generado", metadata["generated_at"]),
         ("Fuente", metadata["source_url"]),
+        ("Versión de las metas", metadata["version_label"]),
         ("Licencia", LICENCE_NAME),
         ("Texto de la licencia", link),
         ("Uso", LICENCE_NOTE),
@@ -330,6 +365,7 @@ def build_open_dataset(
         ),
         "dictionary": dictionary_rows(ds),
         "row_count": len(rows),
+        **version_metadata(public),
     }
     simulated = dataset_simulated(public=public, dataset=ds.slug)
     metadata["simulated"] = simulated

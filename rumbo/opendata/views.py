@@ -32,6 +32,7 @@ from .selectors import (
     public_indicators,
     public_institution,
     public_institutions,
+    public_originals,
     public_program,
     public_progress,
     public_tree,
@@ -82,7 +83,12 @@ def program(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(
         request,
         "opendata/program.html",
-        _context(public=public, tree=public_tree(public), section="programa"),
+        _context(
+            public=public,
+            tree=public_tree(public),
+            originals=public_originals(public),
+            section="programa",
+        ),
     )
 
 

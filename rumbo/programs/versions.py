@@ -22,7 +22,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from .models import Activity, AnnualProgram, MonthlyTarget, ProgramVersion
 
@@ -132,13 +133,18 @@ def version_get(program: AnnualProgram, number: int) -> ProgramVersion | None:
     return ProgramVersion.objects.filter(program=program, number=number).first()
 
 
+def baseline_snapshot(program: AnnualProgram) -> dict[str, Any]:
+    """The whole snapshot of version 1 (the approved baseline): the activities' part and
+    each provider's (``"indicators"``: ``rumbo/indicators/versions.py``); empty before
+    approval. One query."""
+    baseline = ProgramVersion.objects.filter(program=program, number=1).only("snapshot").first()
+    return baseline.snapshot if baseline is not None else {}
+
+
 def baseline_targets(program: AnnualProgram) -> dict[str, dict[str, Any]]:
     """Activity key → its content in version 1 (the approved baseline); empty before
     approval. One query."""
-    baseline = ProgramVersion.objects.filter(program=program, number=1).only("snapshot").first()
-    if baseline is None:
-        return {}
-    return {a["key"]: a for a in baseline.snapshot.get("activities", [])}
+    return {a["key"]: a for a in baseline_snapshot(program).get("activities", [])}
 
 
 def to_decimal(text: str | None) -> Decimal | None:
@@ -191,13 +197,27 @@ def baseline_months(program: AnnualProgram) -> dict[str, tuple[Decimal | None, d
     return out
 
 
-def version_label(program: AnnualProgram) -> str:
+def in_force_since(program: str = "program") -> Subquery:
+    """An annotation for a queryset whose rows reach a program at ``program`` (a field
+    path): when the program's version in force was approved; null before approval. It
+    costs no query of its own (``version_label(…, since=…)`` prints it)."""
+    return Subquery(
+        ProgramVersion.objects.filter(
+            program=OuterRef(program), number=OuterRef(f"{program}__version")
+        ).values("approved_at")[:1]
+    )
+
+
+def version_label(program: AnnualProgram, *, since: datetime | None = None) -> str:
     """What a report or an export says about the targets it used: «Metas de la versión 3
-    del programa aprobado (acuerdo X del dd/mm/aaaa)», or that none is approved yet."""
+    del programa (aprobado con el acuerdo X del dd/mm/aaaa)», with «, vigente desde el
+    dd/mm/aaaa» when ``since`` (the version's approval, ``in_force_since``) is given; or
+    that none is approved yet."""
     if program.version:
         agreement = ""
         if program.agreement:
             when = f" del {program.approved_on:%d/%m/%Y}" if program.approved_on else ""
             agreement = f" (aprobado con el acuerdo {program.agreement}{when})"
-        return f"Metas de la versión {program.version} del programa{agreement}."
+        in_force = f", vigente desde el {timezone.localtime(since):%d/%m/%Y}" if since else ""
+        return f"Metas de la versión {program.version} del programa{agreement}{in_force}."
     return f"Metas del programa {program.get_state_display().lower()}: aún sin versión aprobada."

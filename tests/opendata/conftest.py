@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,11 +15,13 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from rumbo.adjustments.services import Proposal, adjustment_approve, adjustment_request
 from rumbo.audit.services import Actor, audit_record
 from rumbo.design.models import ProgramDesign
 from rumbo.indicators.models import Indicator, Level, Mir, MirRow
 from rumbo.monitoring.models import Evidence, PeriodReport, PeriodState, ProgressEntry
 from rumbo.opendata.models import Publication, PublicationKind
+from rumbo.programs.lifecycle import program_approve
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from tests.factories import Demo, QualityFindingFactory, measure_indicator
 
@@ -147,6 +150,50 @@ def world(demo: Demo) -> World:
         institution=demo.other_institution, year=2024, name=f"{MARK}-programa-iecm"
     )
     return World(demo=demo, unpublished_mir=mir, unpublished_indicator=indicator)
+
+
+AGREEMENT = "IEEM/CG/01/2024"
+AGREED_ON = date(2024, 1, 9)
+ADJUSTED_AT = datetime(2024, 6, 3, 18, 0, tzinfo=UTC)  # 12:00 on 03/06/2024 in Mexico City
+
+
+def approve_and_adjust(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the services: approve IEEM 2024 (acuerdo IEEM/CG/01/2024 of 09/01/2024:
+    version 1), then, on 03/06/2024, two approved adjustments:
+
+    - version 2: 010101 from 4,060 to 4,100 — January 340 → 350, May 340 → 370 (SE's
+      January capture is reopened for it and approved again, as Planeación would);
+    - version 3: the Fin indicator's annual meta (period 1) from 90 to 92.
+
+    Both requested by the SE's Enlace and decided by Planeación.
+    """
+    planeacion = Actor.for_user(demo.users["planeacion"])
+    enlace = Actor.for_user(demo.users["enlace_se"])
+    program_approve(
+        actor=planeacion, program=demo.program, agreement=AGREEMENT, approved_on=AGREED_ON
+    )
+    january = PeriodReport.objects.filter(program=demo.program, area=demo.area_se, month=1)
+    state = january.values_list("state", flat=True).first()
+    january.update(state=PeriodState.DRAFT)
+    months = [350, 340, 340, 340, 370, 340, 340, 340, 340, 340, 330, 330]
+    with monkeypatch.context() as m:
+        m.setattr(timezone, "now", lambda: ADJUSTED_AT)
+        for proposal in (
+            Proposal(
+                kind="meta_anual",
+                activity=demo.activity_full,
+                annual_target="4100",
+                monthly_targets=months,
+            ),
+            Proposal(kind="meta_indicador", indicator=demo.design.ind_fin, targets={"1": "92"}),
+        ):
+            request = adjustment_request(
+                actor=enlace, program=demo.program, proposal=proposal, justification="Prueba."
+            )
+            adjustment_approve(actor=planeacion, adjustment=request)
+    if state is not None:
+        january.update(state=state)
+    demo.program.refresh_from_db()
 
 
 def xlsx_text(content: bytes) -> str:

@@ -14,12 +14,18 @@ from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
 from rumbo.opendata.models import Publication, PublicationKind
 from tests.factories import ActivityFactory, AreaFactory, ProgramNodeFactory, measure_indicator
 
-from .conftest import World
+from .conftest import World, approve_and_adjust
 from .test_exposure import public_urls
 
 pytestmark = pytest.mark.django_db
 
-PROGRAM, PROGRESS, INDICATORS = 7, 11, 7
+# Each face that shows targets reads the approved baseline (version 1) once, with
+# rumbo.programs.versions (baseline_months / baseline_snapshot): +1 for the program (page,
+# downloads, endpoint: 7 → 8), the indicators (7 → 8) and the progress downloads (their
+# original programmed: 11 → 12); the progress page and endpoint show no activity's target
+# (11). The version in force and its date ride on the publication's query (no query).
+PROGRAM, PROGRESS, INDICATORS = 8, 11, 8
+PROGRESS_DOWNLOAD = PROGRESS + 1
 PINNED = {
     "/datos/": 1,
     "/datos/IEEM/": 1,
@@ -28,7 +34,9 @@ PINNED = {
     "/datos/IEEM/2024/indicadores/": INDICATORS,
     "/datos/IEEM/2024/descargas/": 2,
     **{f"/datos/IEEM/2024/descargas/programa.{f}": PROGRAM for f in ("csv", "json", "xlsx")},
-    **{f"/datos/IEEM/2024/descargas/avance.{f}": PROGRESS for f in ("csv", "json", "xlsx")},
+    **{
+        f"/datos/IEEM/2024/descargas/avance.{f}": PROGRESS_DOWNLOAD for f in ("csv", "json", "xlsx")
+    },
     **{f"/datos/IEEM/2024/descargas/indicadores.{f}": INDICATORS for f in ("csv", "json", "xlsx")},
     **{
         f"/datos/diccionario/{d}.{f}": 0
@@ -118,3 +126,23 @@ def test_counts_do_not_grow_with_the_data(anon, world: World) -> None:
     # and the growth is visible: more areas publish January
     progress = anon.get("/api/v1/open/institutions/IEEM/programs/2024/progress").json()
     assert len(progress["months"][0]["areas"]) == 4
+
+
+@pytest.mark.parametrize("grown", [False, True], ids=["small", "grown"])
+def test_an_approved_and_adjusted_program_keeps_the_pins(
+    anon, world: World, monkeypatch: pytest.MonkeyPatch, grown: bool
+) -> None:
+    """The baseline is read once, not per activity or indicator: the same pins hold for
+    an approved program with adjustments (three versions), small or grown before its
+    approval (so its version 1 holds 15 more activities and 4 more indicators)."""
+    if grown:
+        _grow(world)
+    approve_and_adjust(world.demo, monkeypatch)
+    for url, pinned in PINNED.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert anon.get(url).status_code == 200
+        assert len(ctx.captured_queries) == pinned, url
+    program = anon.get("/api/v1/open/institutions/IEEM/programs/2024").json()
+    assert program["version"] == 3
+    originals = [a for a in program["activities"] if a["original_annual_target"] is not None]
+    assert len(originals) == (20 if grown else 5)  # every activity is in version 1

@@ -20,12 +20,19 @@ from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Grade
 from rumbo.monitoring.figures import LIGHTS, Summary
 from rumbo.opendata.datasets import DATASETS, DICTIONARY_FORMATS, FORMATS
-from rumbo.opendata.exports import dataset_simulated, dictionary_rows, licence_dict
+from rumbo.opendata.exports import (
+    dataset_simulated,
+    dictionary_rows,
+    licence_dict,
+    version_metadata,
+)
 from rumbo.opendata.selectors import (
+    ActivityOriginal,
     PublicProgram,
     public_indicators,
     public_institution,
     public_institutions,
+    public_originals,
     public_program,
     public_progress,
     public_tree,
@@ -87,9 +94,19 @@ def open_institution(request: HttpRequest, code: CodePath) -> Any:
     return found
 
 
+def _original_dict(original: ActivityOriginal | None) -> dict[str, Any]:
+    if original is None:
+        return {"original_annual_target": None, "original_monthly_targets": None}
+    return {
+        "original_annual_target": to_json_number(original.annual),
+        "original_monthly_targets": [to_json_number(m) for m in original.months],
+    }
+
+
 def _flatten(public: PublicProgram) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     nodes: list[dict[str, Any]] = []
     activities: list[dict[str, Any]] = []
+    originals = public_originals(public)
 
     def walk(item: TreeNode, parent_key: str | None, area: str | None) -> None:
         here = item.node.area.name if item.node.area else area
@@ -115,6 +132,7 @@ def _flatten(public: PublicProgram) -> tuple[list[dict[str, Any]], list[dict[str
                     "annual_target": to_json_number(a.annual_target),
                     "monthly_targets": [to_json_number(m) for m in row.months],
                     "beneficiaries": [f"{b.description}: {b.quantity}" for b in row.beneficiaries],
+                    **_original_dict(originals.get(a.key)),
                 }
             )
         for child in item.children:
@@ -154,6 +172,7 @@ def open_program(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
         "activities": activities,
         "licence": licence_dict(),
         "simulated": public.simulated,
+        **version_metadata(public),
     }
 
 
@@ -217,6 +236,7 @@ def open_progress(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
         ],
         "licence": licence_dict(),
         "simulated": public.progress_simulated,
+        **version_metadata(public),
     }
 
 
@@ -260,10 +280,12 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
                         "value": to_json_number(line.value),
                         "published": line.published,
                         "grade": _grade(line.grade),
+                        "original_target": to_json_number(line.original_target),
                     }
                     for line in pi.periods
                 ],
                 "simulated": simulated[ind.row.mir_id],
+                "original_annual_target": to_json_number(pi.original_annual),
             }
         )
     return {
@@ -272,6 +294,7 @@ def open_indicators(request: HttpRequest, code: CodePath, year: YearPath) -> Any
         "indicators": items,
         "licence": licence_dict(),
         "simulated": public.measurements_simulated,
+        **version_metadata(public),
     }
 
 
@@ -310,4 +333,5 @@ def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
         ],
         "licence": licence_dict(),
         "simulated": any(simulated.values()),
+        **version_metadata(public),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
@@ -11,6 +11,23 @@ from rumbo.core.api.schemas import Number
 SIMULATED = (
     "true si las cifras de esta respuesta incluyen datos simulados de demostración (no "
     "reales); false si todas provienen de las capturas de la institución."
+)
+
+
+VERSION = (
+    "Número de la versión aprobada del programa cuyas metas usan las cifras (1: la que aprobó "
+    "el Consejo General; cada adecuación programática aprobada crea la siguiente); null si el "
+    "programa aún no se aprueba (metas en formulación)."
+)
+VERSION_LABEL = (
+    "La misma versión en palabras, como la dicen las páginas y las descargas: «Metas de la "
+    "versión 3 del programa (aprobado con el acuerdo … del dd/mm/aaaa), vigente desde el "
+    "dd/mm/aaaa.» o «Metas del programa en formulación: aún sin versión aprobada.»"
+)
+VERSION_SINCE = "Día en que entró en vigor la versión (null si el programa no está aprobado)."
+ORIGINAL = (
+    "El valor de la versión 1 (la aprobada originalmente, antes de las adecuaciones); null si "
+    "el programa aún no se aprueba o si se agregó después de la aprobación."
 )
 
 
@@ -58,6 +75,10 @@ class OpenActivityOut(Schema):
     annual_target: Number | None
     monthly_targets: list[Number | None] = Field(description="12 meses; null = no se conoce.")
     beneficiaries: list[str]
+    original_annual_target: Number | None = Field(None, description=f"Meta anual. {ORIGINAL}")
+    original_monthly_targets: list[Number | None] | None = Field(
+        None, description=f"Los 12 meses (null: no se conocía). {ORIGINAL}"
+    )
 
 
 class OpenProgramOut(Schema):
@@ -76,6 +97,9 @@ class OpenProgramOut(Schema):
             "de demostración, no reales); el programa y su calendario no lo son."
         )
     )
+    version: int | None = Field(None, description=VERSION)
+    version_label: str = Field("", description=VERSION_LABEL)
+    version_since: date | None = Field(None, description=VERSION_SINCE)
 
 
 class GradeOut(Schema):
@@ -151,6 +175,9 @@ class OpenProgressOut(Schema):
     areas: list[OpenAreaProgressOut]
     licence: LicenceOut
     simulated: bool = Field(description=SIMULATED)
+    version: int | None = Field(None, description=VERSION)
+    version_label: str = Field("", description=VERSION_LABEL)
+    version_since: date | None = Field(None, description=VERSION_SINCE)
 
 
 class OpenPeriodOut(Schema):
@@ -160,6 +187,7 @@ class OpenPeriodOut(Schema):
     value: Number | None = Field(description="null mientras la medición no esté aprobada.")
     published: bool
     grade: GradeOut
+    original_target: Number | None = Field(None, description=f"Meta del periodo. {ORIGINAL}")
 
 
 class OpenIndicatorOut(Schema):
@@ -182,6 +210,7 @@ class OpenIndicatorOut(Schema):
     annual_target: Number | None
     periods: list[OpenPeriodOut]
     simulated: bool = Field(description="true si las mediciones de su MIR son simuladas.")
+    original_annual_target: Number | None = Field(None, description=f"Meta anual. {ORIGINAL}")
 
 
 class OpenIndicatorsOut(Schema):
@@ -190,6 +219,9 @@ class OpenIndicatorsOut(Schema):
     indicators: list[OpenIndicatorOut]
     licence: LicenceOut
     simulated: bool = Field(description=SIMULATED)
+    version: int | None = Field(None, description=VERSION)
+    version_label: str = Field("", description=VERSION_LABEL)
+    version_since: date | None = Field(None, description=VERSION_SINCE)
 
 
 class DictionaryFieldOut(Schema):
@@ -215,3 +247,6 @@ class OpenDatasetsOut(Schema):
     datasets: list[OpenDatasetOut]
     licence: LicenceOut
     simulated: bool = Field(description="true si algún conjunto contiene cifras simuladas.")
+    version: int | None = Field(None, description=VERSION)
+    version_label: str = Field("", description=VERSION_LABEL)
+    version_since: date | None = Field(None, description=VERSION_SINCE)

@@ -10,6 +10,13 @@ queries select the public columns only. Each selector costs a constant number of
 whatever the size of the program.
 """
 
+from .baseline import (
+    ActivityOriginal,
+    AdjustedRow,
+    TargetCell,
+    adjusted_row,
+    public_originals,
+)
 from .indicators import IndicatorPeriod, PublicIndicator, public_indicators
 from .overview import MirChoice, ProgramChoice, publication_overview
 from .progress import (
@@ -30,6 +37,8 @@ from .publications import (
 )
 
 __all__ = [
+    "ActivityOriginal",
+    "AdjustedRow",
     "IndicatorPeriod",
     "MirChoice",
     "ProgramChoice",
@@ -41,9 +50,12 @@ __all__ = [
     "PublicMir",
     "PublicProgram",
     "PublicProgress",
+    "TargetCell",
+    "adjusted_row",
     "public_indicators",
     "public_institution",
     "public_institutions",
+    "public_originals",
     "public_program",
     "public_progress",
     "public_tree",

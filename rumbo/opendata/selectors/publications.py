@@ -12,6 +12,7 @@ from rumbo.indicators.models import Mir
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.selectors import TreeNode, program_tree
+from rumbo.programs.versions import in_force_since, version_label
 
 from ..models import Publication, PublicationKind
 
@@ -104,6 +105,20 @@ class PublicProgram:
     program: AnnualProgram
     published_at: datetime
     mirs: list[PublicMir]
+    version_since: datetime | None = None  # when the version in force was approved
+
+    @property
+    def version(self) -> int | None:
+        """The number of the approved version whose targets every figure uses; None while
+        the program was never approved (its targets are still being formulated)."""
+        return self.program.version or None
+
+    @property
+    def version_label(self) -> str:
+        """Which targets the figures use: «Metas de la versión 3 del programa (aprobado con
+        el acuerdo … del dd/mm/aaaa), vigente desde el dd/mm/aaaa.» or «Metas del programa
+        en formulación: aún sin versión aprobada.» (``rumbo.programs.versions``)."""
+        return version_label(self.program, since=self.version_since)
 
     @property
     def progress_simulated(self) -> bool:
@@ -122,12 +137,14 @@ class PublicProgram:
 
 
 def public_program(*, code: str, year: int) -> PublicProgram | None:
-    """A published program year with its published MIRs (two queries), or None."""
+    """A published program year with its published MIRs and the date its version in force
+    was approved (two queries), or None."""
     publication = (
         Publication.objects.filter(
             kind=PublicationKind.PROGRAM, program__institution__code=code, program__year=year
         )
         .select_related("program__institution")
+        .annotate(version_since=in_force_since("program"))
         .first()
     )
     if publication is None:
@@ -144,6 +161,7 @@ def public_program(*, code: str, year: int) -> PublicProgram | None:
         program=publication.program,
         published_at=publication.published_at,
         mirs=mirs,
+        version_since=publication.version_since,  # type: ignore[attr-defined]  # annotated
     )
 
 
