@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Conflict, form_add_errors
 from rumbo.core.periods import MONTH_NAMES, periods
+from rumbo.core.text import whole_number
 from rumbo.indicators.models import Indicator
 from rumbo.institutions.access import (
     Capability,
@@ -411,7 +412,7 @@ def _renames(form: Any) -> dict[str, str | None]:
     for m in range(1, 13):
         names[f"monthly_targets.{m}"] = f"m{m}"
     for name in form.fields:
-        if name.startswith("t") and name[1:].isdigit():
+        if name.startswith("t") and whole_number(name[1:]) is not None:
             names[f"targets.{name[1:]}"] = name
     return names
 
@@ -456,7 +457,7 @@ def _subject(
     if raw:
         indicator = (
             Indicator.objects.filter(
-                pk=int(raw) if raw.isdigit() else 0, row__mir__design__node__program=program
+                pk=whole_number(raw) or 0, row__mir__design__node__program=program
             )
             .prefetch_related("targets")
             .first()

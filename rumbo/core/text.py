@@ -43,3 +43,16 @@ def acronym(text: str | None) -> str:
     words = [w for w in normalize(text).split() if w not in STOPWORDS]
     letters = [w for w in words if w.isalpha()] or words
     return "".join(w[0] for w in letters).upper()
+
+
+MAX_DIGITS = 18  # a whole number that fits a 64-bit database integer
+
+
+def whole_number(raw: object) -> int | None:
+    """The whole number a text spells in ASCII digits («12», « 7 »), or None: «²», «١٢»,
+    «-1», «1.5», «abc» and numbers too long for a database integer are not one
+    (``str.isdigit`` accepts «²», which ``int`` then refuses)."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text or len(text) > MAX_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

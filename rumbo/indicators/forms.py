@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from rumbo.core.errors import form_add_errors
 from rumbo.core.periods import FREQUENCY_CHOICES, Frequency, Period, periods
+from rumbo.core.text import whole_number
 from rumbo.indicators.models import (
     DIRECTION_CHOICES,
     Accumulation,
@@ -191,7 +192,9 @@ def variables_from_post(data: Mapping[str, Any]) -> list[VariableInput]:
         {
             int(key.split("-")[1])
             for key in data
-            if key.startswith("var-") and key.count("-") == 2 and key.split("-")[1].isdigit()
+            if key.startswith("var-")
+            and key.count("-") == 2
+            and whole_number(key.split("-")[1]) is not None
         }
     )
     return [
@@ -232,7 +235,7 @@ class TargetInput:
 def targets_from_post(data: Mapping[str, Any]) -> dict[int, str]:
     out: dict[int, str] = {}
     for key, value in data.items():
-        if key.startswith("meta-") and key[5:].isdigit():
+        if key.startswith("meta-") and whole_number(key[5:]) is not None:
             text = str(value).strip()
             if text:
                 out[int(key[5:])] = text

@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from rumbo.core.exportfile import ExportFile
+from rumbo.core.text import whole_number
 
 
 class JobParamsError(ValueError):
@@ -38,8 +39,8 @@ def _fmt(p: dict[str, Any]) -> str:
 
 
 def _month(p: dict[str, Any]) -> str:
-    month = str(p.get("month", ""))
-    return f"{int(month):02d}/{p.get('year')}" if month.isdigit() else f"{p.get('year')}"
+    month = whole_number(p.get("month"))
+    return f"{month:02d}/{p.get('year')}" if month is not None else f"{p.get('year')}"
 
 
 def _report(kind: str, title: str, params: tuple[str, ...], period: Callable) -> ExportKind:

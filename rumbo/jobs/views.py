@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rumbo.core.exportfile import CONTENT_TYPES, attachment
+from rumbo.core.text import whole_number
 from rumbo.institutions.access import institution_for_user
 from rumbo.institutions.pages import institution_context
 from rumbo.jobs import queue
@@ -30,7 +31,8 @@ def _params(request: HttpRequest, kind: str) -> dict[str, object]:
     for name in spec.params:
         value = request.POST.get(name, "").strip()
         if value:
-            params[name] = int(value) if value.isdigit() else value
+            number = whole_number(value)
+            params[name] = value if number is None else number
     return params
 
 

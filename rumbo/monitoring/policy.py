@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.text import whole_number
 from rumbo.institutions.models import Institution
 
 from .models import MonitoringPolicy
@@ -28,10 +29,10 @@ def _whole(value: object, fld: str, low: int, high: int, message: str) -> int:
     if isinstance(value, int):
         number = value
     else:
-        text = str(value if value is not None else "").strip()
-        if not text.isdigit():
+        parsed = whole_number(value)
+        if parsed is None:
             raise ValidationError({fld: message})
-        number = int(text)
+        number = parsed
     if not low <= number <= high:
         raise ValidationError({fld: message})
     return number

@@ -47,6 +47,8 @@ def report_data(
         raise ReportError(f"área: el informe {kind} no admite área (solo monthly)")
     if kind != "mir" and mir is not None:
         raise ReportError(f"mir: el informe {kind} no admite MIR (solo mir)")
+    if mir is not None and (isinstance(mir, bool) or not isinstance(mir, int)):
+        raise ReportError(f"mir: «{mir}» no es el número de una MIR (se esperaba un entero)")
     if kind == "monthly":
         return monthly_report(institution=institution, year=year, month=month, area=area)  # type: ignore[arg-type]  # None is refused inside
     if kind == "quarterly":

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from rumbo.core.exportfile import attachment
 from rumbo.core.periods import MONTH_ABBR, MONTH_NAMES, quarter_of
+from rumbo.core.text import whole_number
 from rumbo.indicators.selectors import institution_mirs
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
@@ -48,7 +49,8 @@ def _int(raw: str | None) -> int | str | None:
     """An integer query parameter: None when absent, the text itself when not a number."""
     if raw is None or not raw.strip():
         return None
-    return int(raw) if raw.strip().isdigit() else raw
+    number = whole_number(raw)
+    return raw if number is None else number
 
 
 def _scope(request: HttpRequest, kind: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from rumbo.core.periods import Frequency
 from rumbo.core.semaforo import Direction
+from rumbo.core.text import whole_number
 from rumbo.imports.base import (
     ImportFailure,
     SourceText,
@@ -235,7 +236,8 @@ def _indicator(c: Checker, value: Any, path: str) -> _IndicatorPlan:
         raw = {}
     top = Frequency(frequency).periods_per_year if frequency else 12
     for key, value in raw.items():
-        number = int(key) if isinstance(key, str) and key.isdigit() else -1
+        parsed = whole_number(key) if isinstance(key, str) else None
+        number = -1 if parsed is None else parsed
         if not 0 <= number <= top:
             c.err(f"{tpath}.{key}", f"periodo fuera de 0 (meta anual) a {top} para «{frequency}»")
             continue

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Max
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.core.text import clean
+from rumbo.core.text import clean, whole_number
 
 from ..models import ProgramDesign
 
@@ -62,11 +62,11 @@ def score(
         if required:
             errors[name] = f"Indica {label} (1 a 5)."
         return None
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= 5:
+    number = None if isinstance(raw, bool) else whole_number(raw)
+    if number is None or not 1 <= number <= 5:
         errors[name] = f"{label[0].upper()}{label[1:]} va de 1 a 5."
         return None
-    return int(text)
+    return number
 
 
 def order(errors: Errors, values: Mapping[str, Any]) -> int | None:
@@ -74,11 +74,11 @@ def order(errors: Errors, values: Mapping[str, Any]) -> int | None:
     raw = values.get("order")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    text = str(raw).strip()
-    if isinstance(raw, bool) or not text.isdigit() or int(text) > 100_000:
+    number = None if isinstance(raw, bool) else whole_number(raw)
+    if number is None or number > 100_000:
         errors["order"] = "El orden es un número entero de 0 en adelante."
         return None
-    return int(text)
+    return number
 
 
 def choice(

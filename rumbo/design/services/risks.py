@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from rumbo.audit.services import Actor
+from rumbo.core.text import whole_number
 from rumbo.indicators.models import Level, MirRow
 from rumbo.programs.models import Activity
 
@@ -131,11 +132,11 @@ def clean_months(errors: dict[str, str], raw: Any) -> list[int]:
         return []
     months: list[int] = []
     for item in raw:
-        text = str(item).strip()
-        if isinstance(item, bool) or not text.isdigit() or not 1 <= int(text) <= 12:
+        month = None if isinstance(item, bool) else whole_number(item)
+        if month is None or not 1 <= month <= 12:
             errors["months"] = f"«{item}» no es un mes: usa números del 1 al 12."
             return []
-        months.append(int(text))
+        months.append(month)
     if len(set(months)) != len(months):
         errors["months"] = "Cada mes se indica una sola vez."
         return []

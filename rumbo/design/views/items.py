@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text, form_add_errors
+from rumbo.core.text import whole_number
 from rumbo.design import selectors, services
 from rumbo.design.forms import (
     AlternativeForm,
@@ -231,8 +232,9 @@ def _initial_from_query(spec: ItemKind, request: HttpRequest) -> dict[str, Any]:
         initial["tree"] = request.GET["arbol"]
     if request.GET.get("tipo") in TreeRole.values:
         initial["role"] = request.GET["tipo"]
-    if request.GET.get("superior", "").isdigit():
-        initial["parent"] = int(request.GET["superior"])
+    parent = whole_number(request.GET.get("superior"))
+    if parent is not None:
+        initial["parent"] = parent
     return initial
 
 

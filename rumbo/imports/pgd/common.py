@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rumbo.core.text import STOPWORDS, clean, normalize
+from rumbo.core.text import STOPWORDS, clean, normalize, whole_number
 from rumbo.strategy.models import (
     SwotKind,
 )
@@ -183,7 +183,7 @@ def _marker(text: str) -> tuple[str, str, str] | None:
 
 def _number(code: str) -> int | None:
     digits = re.sub(r"\D", "", code)
-    return int(digits) if digits and code.removeprefix("OE").isdigit() else None
+    return int(digits) if digits and whole_number(code.removeprefix("OE")) is not None else None
 
 
 # ---------------------------------------------------------------- period

@@ -22,6 +22,7 @@ from rumbo.audit.services import Actor, audit_record
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import Frequency
 from rumbo.core.semaforo import Direction
+from rumbo.core.text import whole_number
 from rumbo.institutions.models import Area
 from rumbo.programs.lifecycle import require_targets_open
 from rumbo.programs.services import quantity_parse
@@ -106,8 +107,8 @@ def _int_or_none(value: object) -> int | str | None:
         return "bad"
     if isinstance(value, int):
         return value
-    text = str(value).strip()
-    return int(text) if text.isdigit() else "bad"
+    number = whole_number(value)
+    return "bad" if number is None else number
 
 
 def _clean_fields(

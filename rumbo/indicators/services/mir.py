@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.text import whole_number
 from rumbo.programs.models import Activity
 
 from ..models import ActivityMirLink, Indicator, Level, Mir, MirRow, ProgramDesign
@@ -114,8 +115,8 @@ def _validate_row(mir: Mir, values: dict[str, Any], *, row: MirRow | None = None
     )
     order = values.get("order")
     if order is not None:
-        if isinstance(order, str) and order.strip().isdigit():
-            order = int(order.strip())
+        if isinstance(order, str) and whole_number(order) is not None:
+            order = whole_number(order)
         if not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= 9999:
             errors["order"] = "El orden debe ser un número entero entre 0 y 9999."
     if errors:

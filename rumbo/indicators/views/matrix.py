@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_messages, error_text, form_add_errors
+from rumbo.core.text import whole_number
 from rumbo.indicators.checker import check_mir
 from rumbo.indicators.forms import MirRowForm
 from rumbo.indicators.models import Level, Mir, MirRow
@@ -128,7 +129,7 @@ def _row_form_page(
         form = MirRowForm(
             initial={
                 "level": level if level in Level.values else Level.COMPONENTE,
-                "parent": int(parent) if parent.isdigit() else None,
+                "parent": whole_number(parent),
             },
             componentes=componentes,
         )
@@ -216,10 +217,10 @@ def mir_row_activities(
     row = row_of(mir_of(design), row_id)
     back = reverse("web:mir_row_edit", args=[code, design_id, row_id]) + "#actividades-poa"
     link_id, unlink_id = request.POST.get("vincular", ""), request.POST.get("desvincular", "")
-    raw = link_id or unlink_id
+    activity_id = whole_number(link_id or unlink_id)
     activity = (
-        Activity.objects.filter(pk=int(raw), program=design.node.program).first()
-        if raw.isdigit()
+        Activity.objects.filter(pk=activity_id, program=design.node.program).first()
+        if activity_id is not None
         else None
     )
     if activity is None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Refused, error_messages
+from rumbo.core.text import whole_number
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.programs.access import can_capture
@@ -260,7 +261,8 @@ def _evidence_activity(
 def _evidence_remove(request: HttpRequest, actor: Actor, entry: ProgressEntry, key: str) -> None:
     """Removes the evidence named by ``quitar``, saying what happened in a flash message."""
     remove = request.POST.get("quitar", "")
-    evidence = evidence_of_entry(entry=entry, pk=int(remove)) if remove.isdigit() else None
+    evidence_id = whole_number(remove)
+    evidence = evidence_of_entry(entry=entry, pk=evidence_id) if evidence_id is not None else None
     if evidence is None:
         messages.error(request, f"{key}: esa evidencia ya no existe.")
         return

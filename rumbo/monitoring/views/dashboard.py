@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import MONTH_LABELS
+from rumbo.core.text import whole_number
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
@@ -37,8 +38,9 @@ def _month(request: HttpRequest) -> tuple[int | None, bool]:
     raw = request.GET.get("mes", "").strip()
     if not raw:
         return None, False
-    if raw.isdigit() and 1 <= int(raw) <= 12:
-        return int(raw), False
+    month = whole_number(raw)
+    if month is not None and 1 <= month <= 12:
+        return month, False
     return None, True
 
 

@@ -30,6 +30,7 @@ from rumbo.core.exportfile import attachment, safe_csv_writer
 from rumbo.core.numbers import normalize_decimal
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.semaforo import Light
+from rumbo.core.text import whole_number
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
@@ -95,8 +96,9 @@ def parse_month(get: Mapping[str, str]) -> tuple[int | None, str | None]:
     raw = _raw(get, "mes")
     if not raw:
         return None, None
-    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 12:
-        return int(raw), None
+    month = whole_number(raw)
+    if month is not None and 1 <= month <= 12:
+        return month, None
     return None, f"El mes «{_shown(raw)}» no es válido: debe ser un número del 1 al 12."
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import form_add_errors
+from rumbo.core.text import whole_number
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
@@ -151,7 +152,8 @@ def node_create(request: HttpRequest, code: str, year: int) -> HttpResponse:
     parent = None
     parent_id = request.GET.get("padre", "")
     if parent_id:
-        parent = node_get(program=program, node_id=int(parent_id)) if parent_id.isdigit() else None
+        node_id = whole_number(parent_id)
+        parent = node_get(program=program, node_id=node_id) if node_id is not None else None
         if parent is None:
             raise Http404("No existe ese nivel en el programa.")
     depth = 0 if parent is None else parent.depth + 1

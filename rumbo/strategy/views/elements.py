@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text, form_add_errors
+from rumbo.core.text import whole_number
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
@@ -66,9 +67,9 @@ def _initial_from_query(spec: Kind, request: HttpRequest) -> dict[str, Any]:
     """«Agregar línea» under an objective preselects it: ``?objetivo=<id>``, ``?tipo=amenaza``."""
     initial: dict[str, Any] = {}
     for parent in spec.parents:
-        value = request.GET.get(parent.field, "")
-        if value.isdigit():
-            initial[parent.field] = int(value)
+        value = whole_number(request.GET.get(parent.field))
+        if value is not None:
+            initial[parent.field] = value
     if spec.model is SwotItem and request.GET.get("tipo") in SwotKind.values:
         initial["tipo"] = request.GET["tipo"]
     return initial

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from rumbo.core.management.base import RumboCommand, positive_year
+from rumbo.core.text import whole_number
 from rumbo.reports.builders import build_report
 from rumbo.reports.common import DATA_FORMATS, FORMATS, KINDS
 
@@ -17,10 +18,10 @@ from rumbo.reports.common import DATA_FORMATS, FORMATS, KINDS
 def _int(value: str | None, name: str, expected: str) -> int | None:
     if value is None:
         return None
-    text = str(value).strip()
-    if not text.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise CommandError(f"{name}: {value!r} no es válido (se esperaba {expected})")
-    return int(text)
+    return number
 
 
 class Command(RumboCommand):

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from rumbo.core.management.base import RumboCommand, positive_year
+from rumbo.core.text import whole_number
 from rumbo.institutions.models import Institution
 from rumbo.programs import exports
 from rumbo.programs.selectors import program_get
@@ -83,9 +84,9 @@ class Command(RumboCommand):
         quarter = None
         if options["quarter"] is not None:
             text = str(options["quarter"]).strip().upper().removeprefix("T")
-            if not text.isdigit() or not 1 <= int(text) <= 4:
+            quarter = whole_number(text)
+            if quarter is None or not 1 <= quarter <= 4:
                 raise CommandError(f"--quarter: «{options['quarter']}» no es un trimestre (1 a 4)")
-            quarter = int(text)
         try:
             export = build_sipot(
                 format_id=format_id, institution=code, year=year, quarter=quarter, fmt=fmt
