@@ -212,16 +212,22 @@ def _meta(targets: dict[int, Decimal], indicator: Indicator) -> Decimal | None:
 
 
 def _baselines(program_ids: list[int]) -> dict[int, dict[str, dict[int, Decimal]]]:
-    """Program id → indicator id (text) → its targets in the approved baseline (version
-    1); programs not approved are absent. One query."""
+    """Program id → indicator id (text) → its targets as approved: in the first version
+    that holds it — version 1 for the MIRs approved with the program, the version its MIR's
+    own approval froze for a MIR approved later. Programs not approved are absent; an
+    indicator of a MIR not approved yet is absent from its program's. One query."""
     out: dict[int, dict[str, dict[int, Decimal]]] = {}
-    for program_id, snapshot in ProgramVersion.objects.filter(
-        program_id__in=program_ids, number=1
-    ).values_list("program_id", "snapshot"):
-        out[program_id] = {
-            item["key"]: {int(p): Decimal(v) for p, v in item["targets"].items() if v is not None}
-            for item in snapshot.get("indicators", [])
-        }
+    for program_id, snapshot in (
+        ProgramVersion.objects.filter(program_id__in=program_ids)
+        .order_by("program_id", "number")
+        .values_list("program_id", "snapshot")
+    ):
+        first = out.setdefault(program_id, {})
+        for item in snapshot.get("indicators", []):
+            if item["key"] not in first:
+                first[item["key"]] = {
+                    int(p): Decimal(v) for p, v in item["targets"].items() if v is not None
+                }
     return out
 
 
@@ -248,9 +254,9 @@ def _metas(
     baseline: dict[str, dict[int, Decimal]] | None,
     adjustment: AdjustmentRequest | None,
 ) -> tuple[Decimal | None, Decimal | None, str]:
-    """(metas programadas, metas ajustadas, the note): programmed is the meta the
-    Consejo approved (version 1); adjusted, the meta in force where an approved adjustment
-    changed it."""
+    """(metas programadas, metas ajustadas, the note): programmed is the meta as approved
+    (version 1, or the version its MIR's later approval froze); adjusted, the meta in force
+    where an approved adjustment changed it."""
     current = _meta(targets, ind)
     if baseline is None:
         return (
@@ -263,10 +269,7 @@ def _metas(
         return (
             current,
             None,
-            (
-                "Metas ajustadas: el indicador se agregó después de la aprobación; la meta es la "
-                "vigente."
-            ),
+            ("Metas ajustadas: la MIR del indicador aún no está aprobada; la meta es la vigente."),
         )
     original = _meta(original_targets, ind)
     if original == current:
