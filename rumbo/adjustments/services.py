@@ -26,6 +26,7 @@ from rumbo.audit.services import Actor, Change, audit_record_many
 from rumbo.core.errors import Conflict
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.text import clean
+from rumbo.indicators.lifecycle import mir_state_text
 from rumbo.indicators.models import Indicator
 from rumbo.indicators.services.indicators import indicator_update
 from rumbo.institutions.access import (
@@ -394,7 +395,7 @@ def _require_mir_approved(indicator: Indicator) -> None:
     if mir.state == ProgramState.CERRADO:
         raise Conflict(f"La MIR «{mir.design.title}» está cerrada: ya no admite adecuaciones.")
     raise Conflict(
-        f"La MIR «{mir.design.title}» está {mir.get_state_display().lower()}: edita la meta "
+        f"La MIR «{mir.design.title}» está {mir_state_text(mir)}: edita la meta "
         f"del indicador «{indicator.name}» directamente; la solicitud de adecuación es para "
         "las metas de una MIR aprobada."
     )

@@ -52,6 +52,7 @@ __all__ = [
     "mir_close",
     "mir_next_states",
     "mir_return",
+    "mir_state_text",
     "mir_submit_review",
     "require_mir_open",
 ]
@@ -64,9 +65,16 @@ PLANEACION_MOVES = frozenset(
     {ProgramState.FORMULACION, ProgramState.APROBADO, ProgramState.CERRADO}
 )
 _STATE_WORDS: dict[str, str] = {
+    ProgramState.FORMULACION.value: "en formulación",
+    ProgramState.REVISION.value: "en revisión",
     ProgramState.APROBADO.value: "aprobada",
     ProgramState.CERRADO.value: "cerrada",
 }
+
+
+def mir_state_text(mir: Mir) -> str:
+    """«la MIR está …»: en formulación, en revisión, aprobada, cerrada."""
+    return _STATE_WORDS.get(mir.state, mir.state)
 
 
 def _title(mir: Mir) -> str:
@@ -86,7 +94,7 @@ class MirFrozen(TargetsFrozen):
             when = f" del {mir.approved_on:%d/%m/%Y}" if mir.approved_on else ""
             agreement = f" (acuerdo {mir.agreement}{when})"
         head = (
-            f"La MIR «{_title(mir)}» está {_STATE_WORDS.get(mir.state, mir.state)}{agreement}: "
+            f"La MIR «{_title(mir)}» está {mir_state_text(mir)}{agreement}: "
             f"{what} no se editan directamente."
         )
         if mir.state == ProgramState.CERRADO:
