@@ -64,17 +64,11 @@ ADJUSTMENT_KIND = "meta_indicador"  # rumbo.adjustments' AdjustmentKind.META_IND
 PLANEACION_MOVES = frozenset(
     {ProgramState.FORMULACION, ProgramState.APROBADO, ProgramState.CERRADO}
 )
-_STATE_WORDS: dict[str, str] = {
-    ProgramState.FORMULACION.value: "en formulación",
-    ProgramState.REVISION.value: "en revisión",
-    ProgramState.APROBADO.value: "aprobada",
-    ProgramState.CERRADO.value: "cerrada",
-}
 
 
 def mir_state_text(mir: Mir) -> str:
     """«la MIR está …»: en formulación, en revisión, aprobada, cerrada."""
-    return _STATE_WORDS.get(mir.state, mir.state)
+    return mir.state_text
 
 
 def _title(mir: Mir) -> str:

@@ -59,6 +59,15 @@ class ProgramDesign(TimeStamped):
         return self.title
 
 
+# A MIR's state in words (feminine: «la MIR está aprobada»).
+MIR_STATE_WORDS: dict[str, str] = {
+    ProgramState.FORMULACION.value: "en formulación",
+    ProgramState.REVISION.value: "en revisión",
+    ProgramState.APROBADO.value: "aprobada",
+    ProgramState.CERRADO.value: "cerrada",
+}
+
+
 class Mir(TimeStamped):
     """A design's matrix. It has its own life cycle (``rumbo/indicators/lifecycle.py``):
     en formulación ⇄ en revisión → aprobado → cerrado, the program's states; once approved
@@ -91,6 +100,11 @@ class Mir(TimeStamped):
 
     def __str__(self) -> str:
         return f"MIR · {self.design.title}"
+
+    @property
+    def state_text(self) -> str:
+        """«la MIR está …»: en formulación, en revisión, aprobada, cerrada."""
+        return MIR_STATE_WORDS.get(self.state, self.state)
 
     @property
     def targets_frozen(self) -> bool:

@@ -94,7 +94,10 @@ def test_the_area_sends_it_and_planeacion_approves_it_on_the_page(demo, as_user)
     )
     html = response.content.decode()
     assert "MIR aprobada: las metas de sus indicadores quedan congeladas." in html
-    assert "acuerdo IEEM/CG/07/2024 del 01/02/2024" in html
+    assert (
+        'Estado de la MIR: <strong data-state="aprobado">Aprobada</strong> · acuerdo '
+        "IEEM/CG/07/2024 del 01/02/2024"
+    ) in html
     assert "La MIR está aprobada: no se agregan ni se borran indicadores" in html
     assert "Agregar indicador" not in html and "Cerrar la MIR" in html
     mir = Mir.objects.get(pk=demo.design.mir.pk)
