@@ -83,9 +83,11 @@ def adjustment_dict(adj: AdjustmentRequest) -> dict[str, Any]:
     response={200: ProgramTreeOut, **responses(conflict=True)},
     summary="Registra la aprobación del programa (acuerdo y fecha) y congela la versión 1",
     description=(
-        "Solo Planeación. El programa pasa a «aprobado» y sus metas (de actividades y de "
-        "indicadores de sus MIR) quedan congeladas en la versión 1: desde entonces solo "
-        "cambian con solicitudes de adecuación aprobadas. 409 si ya estaba aprobado o cerrado."
+        "Solo Planeación. El programa pasa a «aprobado», sus MIR aún en formulación o "
+        "revisión se aprueban con el mismo acuerdo, y sus metas (de actividades y de "
+        "indicadores de sus MIR aprobadas) quedan congeladas en la versión 1: desde entonces "
+        "solo cambian con solicitudes de adecuación aprobadas. 409 si ya estaba aprobado o "
+        "cerrado."
     ),
 )
 def program_approve_api(

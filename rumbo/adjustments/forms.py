@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from rumbo.core.formats.es_MX.formats import DATE_INPUT_FORMATS
 from rumbo.core.forms import set_choices
 from rumbo.core.periods import MONTH_NAMES
+from rumbo.programs.forms.program import AgreementForm
 
 from .models import AdjustmentKind
 
@@ -28,18 +28,7 @@ def clean_pdf(document: Any) -> Any:
     return document
 
 
-class ApprovalForm(forms.Form):
-    agreement = forms.CharField(
-        label="Acuerdo del Consejo General",
-        max_length=120,
-        help_text="Número del acuerdo que aprueba el programa, p. ej. IEEM/CG/12/2024.",
-    )
-    date = forms.DateField(
-        label="Fecha del acuerdo",
-        input_formats=DATE_INPUT_FORMATS,
-        help_text="dd/mm/aaaa",
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric"}),
-    )
+class ApprovalForm(AgreementForm):
     document = forms.FileField(label="Documento del acuerdo (PDF)", required=False)
 
     def clean_document(self) -> Any:

@@ -26,6 +26,7 @@ from rumbo.audit.services import Actor, Change, audit_record_many
 from rumbo.core.errors import Conflict
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.core.text import clean
+from rumbo.indicators.lifecycle import mir_state_text
 from rumbo.indicators.models import Indicator
 from rumbo.indicators.services.indicators import indicator_update
 from rumbo.institutions.access import (
@@ -323,6 +324,8 @@ def adjustment_request(
             )
         )
     p = _resolve_subject(program, proposal)
+    if p.indicator is not None:
+        _require_mir_approved(p.indicator)
     area_code = _authorize_request(actor.user, program, p) if actor.user is not None else ""
     if not clean(justification):
         raise ValidationError({"justification": "Escribe la justificación de la adecuación."})
@@ -381,6 +384,21 @@ def _resolve_subject(program: AnnualProgram, p: Proposal) -> Proposal:
         if p.activity.program_id != program.pk:
             raise ValidationError({"activity": "La actividad no es de este programa."})
     return p
+
+
+def _require_mir_approved(indicator: Indicator) -> None:
+    """A meta adjustment is for an approved MIR: one still in formulación or revisión is
+    edited directly, a closed one no longer changes (``Conflict``)."""
+    mir = indicator.row.mir
+    if mir.state == ProgramState.APROBADO:
+        return
+    if mir.state == ProgramState.CERRADO:
+        raise Conflict(f"La MIR «{mir.design.title}» está cerrada: ya no admite adecuaciones.")
+    raise Conflict(
+        f"La MIR «{mir.design.title}» está {mir_state_text(mir)}: edita la meta "
+        f"del indicador «{indicator.name}» directamente; la solicitud de adecuación es para "
+        "las metas de una MIR aprobada."
+    )
 
 
 def _check_proposal(p: Proposal, before: dict, after: dict) -> None:
@@ -581,6 +599,7 @@ def _apply_indicator(actor: Actor, adj: AdjustmentRequest) -> None:
     if adj.indicator is None:
         raise Conflict(f"El indicador de la adecuación {adj.number} ya no existe.")
     indicator = _fresh_indicator(adj.indicator)
+    _require_mir_approved(indicator)
     if _indicator_values(indicator) != adj.before:
         raise _stale(f"El indicador «{indicator.name}»", adj.number)
     indicator_update(

@@ -483,7 +483,9 @@ def _writable_activities(request: HttpRequest, program: AnnualProgram) -> list[A
 
 def _capturable_indicators(request: HttpRequest, program: AnnualProgram) -> list[Indicator]:
     indicators = (
-        Indicator.objects.filter(row__mir__design__node__program=program)
+        Indicator.objects.filter(
+            row__mir__design__node__program=program, row__mir__state=ProgramState.APROBADO
+        )
         .select_related("row")
         .order_by("row__mir", "row__order", "order")
     )

@@ -15,9 +15,19 @@ class IndicatorsConfig(AppConfig):
 
         register_period_content(area_month_indicator_content)
 
-        # Approving a program freezes its MIRs' indicator targets with its activities.
+        # A program version freezes the targets of its approved (or closed) MIRs' indicators
+        # with its activities.
         from rumbo.programs.versions import register_version_content
 
         from .versions import program_indicator_content
 
         register_version_content(program_indicator_content)
+
+        # Each MIR has its own life cycle; approving the program approves the MIRs still
+        # in formulación or revisión (before version 1 is frozen) and closing it closes them.
+        from rumbo.programs.lifecycle import register_approval_step, register_close_step
+
+        from .lifecycle import approve_with_program, close_with_program
+
+        register_approval_step(approve_with_program)
+        register_close_step(close_with_program)

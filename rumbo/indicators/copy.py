@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rumbo.programs.copy import CopyContext, bulk_insert, clone, clone_tree
+from rumbo.programs.models import ProgramState
 
 from .models import (
     ActivityMirLink,
@@ -38,7 +39,15 @@ def mirs_copy(
             bulk_insert(
                 Mir,
                 [
-                    clone(m, design_id=designs[m.design_id], measurements_simulated=False)
+                    clone(
+                        m,
+                        design_id=designs[m.design_id],
+                        measurements_simulated=False,
+                        # the new year's MIR is built anew: en formulación, not approved
+                        state=ProgramState.FORMULACION,
+                        agreement="",
+                        approved_on=None,
+                    )
                     for m in mirs
                 ],
             ),

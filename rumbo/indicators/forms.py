@@ -27,6 +27,27 @@ from rumbo.indicators.models import (
     MirRow,
 )
 from rumbo.institutions.models import Area
+from rumbo.programs.forms.program import AgreementForm
+
+
+class MirApprovalForm(AgreementForm):
+    """The acuerdo that approves a MIR (``mir_approve`` checks its date)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].label = "Acuerdo de aprobación de la MIR"
+        self.fields["agreement"].help_text = "Número del acuerdo, p. ej. IEEM/CG/12/2024."
+
+
+class MirStateForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivo u observaciones",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Queda en la bitácora; obligatorio para devolver la MIR a formulación.",
+    )
+
 
 EXTRA_VARIABLE_ROWS = 2
 CREMAA_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]

@@ -20,7 +20,7 @@ from rumbo.core.periods import FREQUENCY_CHOICES, Frequency
 from rumbo.core.semaforo import Direction
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.models import BandFields, _bands_ordered
-from rumbo.programs.models import Activity, ProgramNode
+from rumbo.programs.models import Activity, ProgramNode, ProgramState
 
 
 class Level(models.TextChoices):
@@ -59,9 +59,27 @@ class ProgramDesign(TimeStamped):
         return self.title
 
 
+# A MIR's state in words (feminine: «la MIR está aprobada»).
+MIR_STATE_WORDS: dict[str, str] = {
+    ProgramState.FORMULACION.value: "en formulación",
+    ProgramState.REVISION.value: "en revisión",
+    ProgramState.APROBADO.value: "aprobada",
+    ProgramState.CERRADO.value: "cerrada",
+}
+
+
 class Mir(TimeStamped):
+    """A design's matrix. It has its own life cycle (``rumbo/indicators/lifecycle.py``):
+    en formulación ⇄ en revisión → aprobado → cerrado, the program's states; once approved
+    (or closed) its indicators' targets change only by adjustment request."""
+
     design = models.OneToOneField(ProgramDesign, on_delete=models.CASCADE, related_name="mir")
     notes = models.TextField("notas", blank=True)
+    state = models.CharField(
+        "estado", max_length=12, choices=ProgramState.choices, default=ProgramState.FORMULACION
+    )
+    agreement = models.CharField("acuerdo de aprobación", max_length=120, blank=True)
+    approved_on = models.DateField("fecha del acuerdo", null=True, blank=True)
     measurements_simulated = models.BooleanField(
         "mediciones simuladas",
         default=False,
@@ -74,9 +92,25 @@ class Mir(TimeStamped):
     class Meta:
         verbose_name = "MIR"
         verbose_name_plural = "MIR"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ProgramState.values), name="mir_state_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"MIR · {self.design.title}"
+
+    @property
+    def state_text(self) -> str:
+        """«la MIR está …»: en formulación, en revisión, aprobada, cerrada."""
+        return MIR_STATE_WORDS.get(self.state, self.state)
+
+    @property
+    def targets_frozen(self) -> bool:
+        """Approved (or closed): its indicators are not created or deleted and their
+        targets change only through an approved adjustment request, never directly."""
+        return self.state in (ProgramState.APROBADO, ProgramState.CERRADO)
 
 
 class MirRow(models.Model):

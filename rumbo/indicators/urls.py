@@ -11,6 +11,7 @@ urlpatterns = [
     path(D, views.mir, name="mir"),
     path(f"{D}imprimir/", views.mir_print, name="mir_print"),
     path(f"{D}crear/", views.design_mir_create, name="design_mir_create"),
+    path(f"{D}estado/", views.mir_state, name="mir_state"),
     path(f"{D}renglon/nuevo/", views.mir_row_create_view, name="mir_row_create"),
     path(f"{D}renglon/<int:row_id>/", views.mir_row_edit, name="mir_row_edit"),
     path(f"{D}renglon/<int:row_id>/borrar/", views.mir_row_delete_view, name="mir_row_delete"),

@@ -6,6 +6,11 @@ Planeación and the areas build the program en formulación; Planeación sends i
 revisión and may return it; Planeación records the Consejo's approval (acuerdo, date,
 document), which freezes version 1 (``versions.py``); at year end Planeación closes it.
 
+Approving and closing the program carry along what higher apps register
+(``register_approval_step``, ``register_close_step``): ``rumbo.indicators`` approves the
+MIRs still in formulación or revisión with the program's acuerdo (so version 1 holds
+their targets) and closes them with it.
+
 Once approved, nobody edits targets directly — not an enlace, not Planeación, not the API,
 not the Excel round trip: ``require_targets_open`` refuses it with a 409 that names the
 way, an adjustment request (``rumbo.adjustments``), whose approval applies the change and
@@ -14,6 +19,7 @@ freezes the next version.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -37,6 +43,26 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     ProgramState.APROBADO: (ProgramState.CERRADO,),
     ProgramState.CERRADO: (),
 }
+
+# What a higher app does when a program is approved (before version 1 is frozen, so the
+# snapshot holds it) or closed: called with the actor and the locked program, in the same
+# transaction, the program's new state, acuerdo and date already set.
+StateStep = Callable[[Actor, AnnualProgram], None]
+_APPROVAL_STEPS: list[StateStep] = []
+_CLOSE_STEPS: list[StateStep] = []
+
+
+def register_approval_step(step: StateStep) -> None:
+    """``step`` runs inside ``program_approve``, before version 1 is frozen."""
+    if step not in _APPROVAL_STEPS:
+        _APPROVAL_STEPS.append(step)
+
+
+def register_close_step(step: StateStep) -> None:
+    """``step`` runs inside ``program_close``."""
+    if step not in _CLOSE_STEPS:
+        _CLOSE_STEPS.append(step)
+
 
 # What an approved program no longer lets anyone edit directly.
 FROZEN_FIELDS = ("description", "unit", "annual_target", "months")
@@ -68,6 +94,29 @@ def require_targets_open(program: AnnualProgram, what: str = "sus metas") -> Non
     """``TargetsFrozen`` if ``program`` is approved or closed."""
     if program.targets_frozen:
         raise TargetsFrozen(program, what)
+
+
+def approval_check(
+    *, year: int, agreement: str, approved_on: date | None, what: str = "Un programa"
+) -> None:
+    """``ValidationError`` (fields ``agreement``, ``date``) unless an approval of the
+    ``year``'s program (or of one of its MIRs: ``what``) names its acuerdo and a date
+    in that year or the one before, not in the future."""
+    errors: dict[str, str] = {}
+    if not clean(agreement):
+        errors["agreement"] = (
+            "Escribe el número del acuerdo de aprobación (p. ej. IEEM/CG/12/2024)."
+        )
+    if approved_on is None:
+        errors["date"] = "Escribe la fecha del acuerdo (dd/mm/aaaa)."
+    elif approved_on > timezone.localdate():
+        errors["date"] = f"La fecha del acuerdo ({approved_on:%d/%m/%Y}) es posterior a hoy."
+    elif not (year - 1 <= approved_on.year <= year):
+        errors["date"] = (
+            f"{what} {year} se aprueba en {year - 1} o {year}, no el {approved_on:%d/%m/%Y}."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _move(actor: Actor, program: AnnualProgram, to: str) -> AnnualProgram:
@@ -133,23 +182,9 @@ def program_approve(
     document: UploadedFile | None = None,
 ) -> ProgramVersion:
     """Record the Consejo's approval and freeze version 1 (the baseline)."""
-    errors: dict[str, str] = {}
     agreement = clean(agreement)
-    if not agreement:
-        errors["agreement"] = (
-            "Escribe el número del acuerdo de aprobación (p. ej. IEEM/CG/12/2024)."
-        )
-    if approved_on is None:
-        errors["date"] = "Escribe la fecha del acuerdo (dd/mm/aaaa)."
-    elif approved_on > timezone.localdate():
-        errors["date"] = f"La fecha del acuerdo ({approved_on:%d/%m/%Y}) es posterior a hoy."
-    elif not (program.year - 1 <= approved_on.year <= program.year):
-        errors["date"] = (
-            f"Un programa {program.year} se aprueba en {program.year - 1} o {program.year}, "
-            f"no el {approved_on:%d/%m/%Y}."
-        )
-    if errors:
-        raise ValidationError(errors)
+    approval_check(year=program.year, agreement=agreement, approved_on=approved_on)
+    assert approved_on is not None  # noqa: S101 - approval_check refuses None
     locked = _move(actor, program, ProgramState.APROBADO)
     before = locked.state
     locked.state = ProgramState.APROBADO
@@ -160,6 +195,8 @@ def program_approve(
         locked.agreement_file.save(document.name or "acuerdo.pdf", document, save=False)
         fields.append("agreement_file")
     locked.save(update_fields=fields)
+    for step in _APPROVAL_STEPS:
+        step(actor, locked)
     version = version_freeze(
         program=locked,
         user=actor.user,
@@ -189,4 +226,6 @@ def program_close(*, actor: Actor, program: AnnualProgram, reason: str = "") -> 
     locked.state = ProgramState.CERRADO
     locked.save(update_fields=["state", "updated_at"])
     _record(actor, locked, "program.close", before, reason.strip())
+    for step in _CLOSE_STEPS:
+        step(actor, locked)
     return locked

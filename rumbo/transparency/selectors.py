@@ -25,6 +25,7 @@ from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_NAMES, Frequency, periods, quarter_period
 from rumbo.indicators.models import Indicator, IndicatorTarget, IndicatorVariable, Measurement
 from rumbo.indicators.selectors import annual_target
+from rumbo.indicators.versions import approved_indicator_targets
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.figures import period_figure, program_figures
 from rumbo.monitoring.models import PeriodReport, PeriodState
@@ -33,7 +34,6 @@ from rumbo.programs.models import (
     AnnualProgram,
     AreaObjective,
     ProgramNode,
-    ProgramVersion,
     activity_area_id,
 )
 
@@ -211,20 +211,6 @@ def _meta(targets: dict[int, Decimal], indicator: Indicator) -> Decimal | None:
     return targets[max(targets)] if targets else None
 
 
-def _baselines(program_ids: list[int]) -> dict[int, dict[str, dict[int, Decimal]]]:
-    """Program id → indicator id (text) → its targets in the approved baseline (version
-    1); programs not approved are absent. One query."""
-    out: dict[int, dict[str, dict[int, Decimal]]] = {}
-    for program_id, snapshot in ProgramVersion.objects.filter(
-        program_id__in=program_ids, number=1
-    ).values_list("program_id", "snapshot"):
-        out[program_id] = {
-            item["key"]: {int(p): Decimal(v) for p, v in item["targets"].items() if v is not None}
-            for item in snapshot.get("indicators", [])
-        }
-    return out
-
-
 def _last_indicator_adjustments(indicator_ids: list[int]) -> dict[int, AdjustmentRequest]:
     """Indicator id → its last approved meta adjustment. One query."""
     out: dict[int, AdjustmentRequest] = {}
@@ -245,12 +231,12 @@ def _last_indicator_adjustments(indicator_ids: list[int]) -> dict[int, Adjustmen
 def _metas(
     ind: Indicator,
     targets: dict[int, Decimal],
-    baseline: dict[str, dict[int, Decimal]] | None,
+    baseline: dict[int, dict[int, Decimal]] | None,
     adjustment: AdjustmentRequest | None,
 ) -> tuple[Decimal | None, Decimal | None, str]:
-    """(metas programadas, metas ajustadas, the note): programmed is the meta the
-    Consejo approved (version 1); adjusted, the meta in force where an approved adjustment
-    changed it."""
+    """(metas programadas, metas ajustadas, the note): programmed is the meta as approved
+    (version 1, or the version its MIR's later approval froze); adjusted, the meta in force
+    where an approved adjustment changed it."""
     current = _meta(targets, ind)
     if baseline is None:
         return (
@@ -258,15 +244,12 @@ def _metas(
             None,
             ("Metas ajustadas: el programa aún no está aprobado; la meta es la programada."),
         )
-    original_targets = baseline.get(str(ind.pk))
+    original_targets = baseline.get(ind.pk)
     if original_targets is None:
         return (
             current,
             None,
-            (
-                "Metas ajustadas: el indicador se agregó después de la aprobación; la meta es la "
-                "vigente."
-            ),
+            ("Metas ajustadas: la MIR del indicador aún no está aprobada; la meta es la vigente."),
         )
     original = _meta(original_targets, ind)
     if original == current:
@@ -308,7 +291,7 @@ def indicator_rows(*, institution: Institution, period: ReportPeriod, today: dat
         measurements[m.indicator_id][m.period] = m
     program_ids = sorted({i.row.mir.design.node.program_id for i in indicators})
     approved = _approved(program_ids, list(range(1, period.last_month + 1)))
-    baselines = _baselines(program_ids)
+    baselines = approved_indicator_targets(program_ids)
     adjustments = _last_indicator_adjustments([i.pk for i in indicators])
     rows = []
     for ind in indicators:

@@ -19,7 +19,7 @@ from rumbo.design.loader import SIMULATED, DesignFileError, import_design
 from rumbo.design.models import ProgramDesign, Risk, ScheduleAction, Stakeholder, TreeNode
 from rumbo.imports.base import ImportFailure
 from rumbo.imports.management.commands.rumbo_import import Command as ImportCommand
-from rumbo.indicators.models import Indicator, Measurement, MirRow
+from rumbo.indicators.models import Indicator, Measurement, Mir, MirRow
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import AnnualProgram, ProgramNode
 
@@ -181,6 +181,20 @@ def test_a_changed_file_never_drops_measurements(tmp_path: Path, doc: dict[str, 
     before = _counts()
     doc["stakeholders"][0]["power"] = 3
     with pytest.raises(ImportFailure, match="1 mediciones"):
+        _load(_write(tmp_path, doc))
+    assert _counts() == before
+    assert Stakeholder.objects.get(order=1).power == 5
+
+
+@pytest.mark.django_db
+def test_a_changed_file_never_replaces_an_approved_mir(tmp_path: Path, doc: dict[str, Any]) -> None:
+    _load(_write(tmp_path, doc))
+    Mir.objects.update(state="aprobado", agreement="IECM/ACU-CG-005/2024")
+    before = _counts()
+    doc["stakeholders"][0]["power"] = 3
+    with pytest.raises(
+        ImportFailure, match="su MIR está aprobada \\(acuerdo IECM/ACU-CG-005/2024\\)"
+    ):
         _load(_write(tmp_path, doc))
     assert _counts() == before
     assert Stakeholder.objects.get(order=1).power == 5

@@ -51,7 +51,8 @@ def test_mir_detail_of_the_demo_has_the_exact_shape(api, demo: Demo) -> None:
     response = api("get", mir_url(demo), user="consulta")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"id", "program", "year", "rows"}
+    assert set(body) == {"id", "program", "year", "state", "agreement", "approved_on", "rows"}
+    assert (body["state"], body["agreement"], body["approved_on"]) == ("formulacion", "", None)
     assert body["id"] == d.mir.pk
     assert body["program"] == "Programa de Seguimiento 2024"
     assert body["year"] == 2024
@@ -159,6 +160,9 @@ def test_mir_list(api, demo: Demo) -> None:
                 "id": demo.design.mir.pk,
                 "program": "Programa de Seguimiento 2024",
                 "year": 2024,
+                "state": "formulacion",
+                "agreement": "",
+                "approved_on": None,
                 "node_key": demo.subprogram.key,
                 "area": "SE",
                 "rows": 5,

@@ -224,6 +224,17 @@ def test_the_copy_has_the_source_plan_en_formulacion(demo: Demo) -> None:
     assert not Activity.objects.filter(program=new).exclude(calendar_as_printed="").exists()
 
 
+def test_an_approved_mir_is_copied_en_formulacion(demo: Demo) -> None:
+    from datetime import date
+
+    Mir.objects.filter(design__node__program=demo.program).update(
+        state="aprobado", agreement="IEEM/CG/01/2024", approved_on=date(2024, 1, 15)
+    )
+    copy(demo)
+    copied = Mir.objects.get(design__node__program__year=2025)
+    assert (copied.state, copied.agreement, copied.approved_on) == ("formulacion", "", None)
+
+
 def test_nodes_and_activities_keep_their_tree_areas_units_and_targets(demo: Demo) -> None:
     enrich(demo)
     copy(demo)

@@ -163,6 +163,59 @@ def test_an_approved_meta_adjustment_fills_metas_ajustadas(published: Demo) -> N
         assert "versión 2" in after["Nota"]
 
 
+def test_a_mir_approved_after_its_program_publishes_the_meta_its_approval_froze(
+    published: Demo,
+) -> None:
+    """«Metas programadas» of an indicator whose MIR was approved after the program is the
+    meta its MIR's approval froze (version 2, not version 1, which did not hold it);
+    before that approval the note says its MIR is not approved yet."""
+    from datetime import date
+
+    from rumbo.adjustments.services import Proposal, adjustment_approve, adjustment_request
+    from rumbo.audit.services import Actor
+    from rumbo.indicators.lifecycle import mir_approve
+    from rumbo.indicators.services import indicator_update
+    from rumbo.programs.lifecycle import program_approve
+    from tests.indicators.test_lifecycle import new_mir
+
+    planeacion = Actor.for_user(published.users["planeacion"])
+    program_approve(
+        actor=planeacion,
+        program=published.program,
+        agreement="IEEM/CG/01/2024",
+        approved_on=date(2024, 1, 15),
+    )
+    mir, indicator = new_mir(published)  # trimestral, metas 10, 20, 30, 40: its meta is 40
+
+    def row() -> dict[str, str]:
+        export = build_sipot(
+            format_id="fr-v", institution="IEEM", year=2024, fmt="csv", today=TODAY
+        )
+        header, *data = _csv_rows(export.content)
+        rows = {
+            r[header.index("Nombre del indicador")]: dict(zip(header, r, strict=True)) for r in data
+        }
+        return rows[indicator.name]
+
+    before = row()
+    assert (before["Metas programadas"], before["Metas ajustadas, en su caso"]) == ("40", "")
+    assert "la MIR del indicador aún no está aprobada" in before["Nota"]
+    indicator_update(actor=planeacion, indicator=indicator, data={"targets": {"4": "45"}})
+    mir_approve(
+        actor=planeacion, mir=mir, agreement="IEEM/CG/30/2024", approved_on=date(2024, 3, 8)
+    )
+    request = adjustment_request(
+        actor=Actor.for_user(published.users["enlace_otra"]),
+        program=published.program,
+        proposal=Proposal(kind="meta_indicador", indicator=indicator, targets={"4": "50"}),
+        justification="Se suman pláticas en el cuarto trimestre.",
+    )
+    adjustment_approve(actor=planeacion, adjustment=request)
+    after = row()
+    assert (after["Metas programadas"], after["Metas ajustadas, en su caso"]) == ("45", "50")
+    assert "versión 3" in after["Nota"]
+
+
 def test_poa_publishes_achieved_only_for_approved_months(published: Demo) -> None:
     full = published.activity_full
     for month in range(1, 10):

@@ -231,6 +231,7 @@ PAGES: dict[str, Page] = {
     "design_mir_create": Page(
         _ieem(lambda d: d.design.design.pk), {"planeacion", "enlace_se"}, "post"
     ),
+    "mir_state": Page(_ieem(lambda d: d.design.design.pk), {"planeacion", "enlace_se"}, "post"),
     "mir_row_create": Page(_ieem(lambda d: d.design.design.pk), {"planeacion", "enlace_se"}),
     "mir_row_edit": Page(
         _ieem(lambda d: d.design.design.pk, lambda d: d.design.c2.pk), {"planeacion", "enlace_se"}

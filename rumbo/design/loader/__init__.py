@@ -11,9 +11,10 @@ audit event per object.
 
 Re-loading rule: the design already stored is compared with the file. Equal → nothing is
 written and the report says «sin cambios». Different → the design is replaced wholesale
-(deleted and created again from the file), unless its MIR already holds measurements,
-POA activity links or indicator bands: those belong to the institution, not to the file,
-so the load is refused and nothing changes. The annual program and its node are created
+(deleted and created again from the file), unless its MIR is approved or closed (its
+targets change only by adjustment request) or already holds measurements, POA activity
+links or indicator bands: those belong to the institution, not to the file, so the load
+is refused and nothing changes. The annual program and its node are created
 when absent; an existing program keeps its name and levels.
 
 Content the source document does not give is flagged in the file: ``targets_simulated``

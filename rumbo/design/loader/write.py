@@ -12,6 +12,7 @@ from rumbo.imports.base import (
     ImportReport,
     jsonable,
 )
+from rumbo.indicators.lifecycle import mir_state_text
 from rumbo.indicators.models import (
     ActivityMirLink,
     Indicator,
@@ -251,6 +252,16 @@ class DesignWriter:
         }
 
     def refuse_if_in_use(self, design: ProgramDesign) -> None:
+        mir = Mir.objects.filter(design=design).first()
+        if mir is not None and mir.targets_frozen:
+            raise ImportFailure(
+                self.file,
+                f"el diseño «{design.title}» cambió en el archivo pero su MIR está "
+                f"{mir_state_text(mir)}"
+                + (f" (acuerdo {mir.agreement})" if mir.agreement else "")
+                + "; no se reemplaza desde el archivo: sus metas cambian con una solicitud de "
+                "adecuación (meta_indicador)",
+            )
         held = {
             "mediciones": Measurement.objects.filter(indicator__row__mir__design=design).count(),
             "actividades vinculadas": ActivityMirLink.objects.filter(

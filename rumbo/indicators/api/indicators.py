@@ -31,7 +31,7 @@ from rumbo.institutions.selectors import area_by_code
 
 from . import common
 from .common import INSTITUTION, router
-from .mirs import EDIT_DESIGN, MIR, _editable_mir, _row, baseline_dict, targets_list
+from .mirs import EDIT_DESIGN, MIR, MIR_FROZEN, _editable_mir, _row, baseline_dict, targets_list
 from .schemas import (
     DeletedOut,
     IndicatorFields,
@@ -145,11 +145,12 @@ def indicator_dict(detail: IndicatorDetail) -> dict[str, Any]:
 
 @router.post(
     f"{MIR}/rows/{{row_id}}/indicators",
-    response={200: IndicatorOut, **responses()},
+    response={200: IndicatorOut, **responses(conflict=True)},
     summary="Agrega un indicador a un renglón, con su ficha técnica, variables y metas",
     description=(
         f"{EDIT_DESIGN} La fórmula se revisa: debe usar solo las variables declaradas "
-        "(422 en `formula` si no). Las metas van por periodo de la frecuencia; 0 = anual."
+        "(422 en `formula` si no). Las metas van por periodo de la frecuencia; 0 = anual. "
+        f"{MIR_FROZEN}"
     ),
     operation_id=OPERATION_ID.format("indicator_create_view"),
 )
@@ -183,11 +184,12 @@ def indicator(request: HttpRequest, code: CodePath, indicator_id: IndicatorPath)
 
 @router.patch(
     INDICATOR,
-    response={200: IndicatorOut, **responses()},
+    response={200: IndicatorOut, **responses(conflict=True)},
     summary="Cambia la ficha técnica de un indicador (solo los campos enviados)",
     description=(
         f"{EDIT_DESIGN} `variables` y `targets`, si se envían, reemplazan todas. Con "
-        "mediciones capturadas no cambian la frecuencia ni los nombres de las variables."
+        "mediciones capturadas no cambian la frecuencia ni los nombres de las variables. "
+        f"Cambiar `targets`: {MIR_FROZEN}"
     ),
     operation_id=OPERATION_ID.format("indicator_update_view"),
 )
@@ -206,9 +208,9 @@ def indicator_update_view(
 
 @router.delete(
     INDICATOR,
-    response={200: DeletedOut, **responses()},
+    response={200: DeletedOut, **responses(conflict=True)},
     summary="Borra un indicador sin mediciones",
-    description=f"{EDIT_DESIGN} Con mediciones capturadas se rechaza (422).",
+    description=f"{EDIT_DESIGN} Con mediciones capturadas se rechaza (422). {MIR_FROZEN}",
     operation_id=OPERATION_ID.format("indicator_delete_view"),
 )
 def indicator_delete_view(

@@ -1,4 +1,4 @@
-"""MIR endpoints: list, matrix, checker, and the rows' writes."""
+"""MIR endpoints: list, matrix, checker, the rows' writes and the MIR's life cycle."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rumbo.core.api.schemas import CodePath, PageQuery
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import period
 from rumbo.indicators.checker import check_mir
+from rumbo.indicators.lifecycle import mir_approve, mir_close, mir_return, mir_submit_review
 from rumbo.indicators.models import Indicator, Mir, MirRow
 from rumbo.indicators.selectors import (
     mir_detail,
@@ -33,6 +34,7 @@ from rumbo.programs.models import ProgramNode
 from .common import ANNUAL_TARGET, INSTITUTION, MIR, router
 from .schemas import (
     DeletedOut,
+    MirApproveIn,
     MirFindingOut,
     MirOut,
     MirPage,
@@ -40,6 +42,7 @@ from .schemas import (
     MirRowIn,
     MirRowOut,
     MirRowPatchIn,
+    MirStateIn,
     ReasonQuery,
     RowPath,
 )
@@ -122,12 +125,18 @@ def row_dict(row: MirRow, indicators: list[Indicator]) -> dict[str, Any]:
     }
 
 
+def mir_state_dict(mir: Mir) -> dict[str, Any]:
+    """The MIR's life cycle as the API shows it."""
+    return {"state": mir.state, "agreement": mir.agreement, "approved_on": mir.approved_on}
+
+
 def mir_dict(mir: Mir) -> dict[str, Any]:
     detail = mir_detail(mir)
     return {
         "id": mir.pk,
         "program": detail.mir.design.title,
         "year": detail.program.year,
+        **mir_state_dict(detail.mir),
         "rows": [
             row_dict(line.row, [i.indicator for i in line.indicators]) for line in detail.lines
         ],
@@ -169,6 +178,7 @@ def mirs(request: HttpRequest, code: CodePath, query: Query[PageQuery]) -> Any:
             "id": m.pk,
             "program": m.design.title,
             "year": m.design.node.program.year,
+            **mir_state_dict(m),
             "node_key": m.design.node.key,
             "area": _area_code(m.design.node),
             "rows": m.row_count,  # type: ignore[attr-defined]  # annotated above
@@ -245,6 +255,10 @@ def _row_out(mir: Mir, row_id: int) -> dict[str, Any]:
 
 
 EDIT_DESIGN = "Planeación, o el enlace del área del subprograma (403 si no)."
+MIR_FROZEN = (
+    "Si la MIR está aprobada o cerrada, 409: sus metas cambian con una solicitud de "
+    "adecuación `meta_indicador` del programa aprobado."
+)
 
 
 @router.post(
@@ -294,11 +308,12 @@ def row_update(
 
 @router.delete(
     f"{MIR}/rows/{{row_id}}",
-    response={200: DeletedOut, **responses()},
+    response={200: DeletedOut, **responses(conflict=True)},
     summary="Borra un renglón de la MIR con sus indicadores",
     description=(
         f"{EDIT_DESIGN} Se rechaza (422) si es un componente con actividades o si alguno "
-        "de sus indicadores tiene mediciones. `reason` queda en la bitácora."
+        "de sus indicadores tiene mediciones, y (409) si la MIR está aprobada o cerrada y "
+        "el renglón lleva indicadores. `reason` queda en la bitácora."
     ),
     operation_id=OPERATION_ID.format("row_delete"),
 )
@@ -314,3 +329,87 @@ def row_delete(
     label = row.code or row.get_level_display()
     mir_row_delete(actor=Actor.for_user(api_user(request)), row=row, reason=query.reason)
     return {"message": f"Se borró el renglón {label} de la MIR."}
+
+
+# --- the MIR's life cycle -------------------------------------------------------------------
+
+LIFE_CYCLE = (
+    "Ciclo de la MIR: en formulación ⇄ en revisión → aprobado → cerrado. 409 si el estado "
+    "actual no permite el paso."
+)
+
+
+def _mir_for_move(request: HttpRequest, code: str, mir_id: int) -> Mir:
+    """The MIR (404 outside the user's institution); the service checks who may move it."""
+    return _mir(institution_for_user(api_user(request), code), mir_id)
+
+
+@router.post(
+    f"{MIR}/review",
+    response={200: MirOut, **responses(conflict=True)},
+    summary="Envía la MIR a revisión",
+    description=f"{EDIT_DESIGN} {LIFE_CYCLE} `reason` (opcional) queda en la bitácora.",
+    operation_id=OPERATION_ID.format("mir_review"),
+)
+def mir_review_api(
+    request: HttpRequest, code: CodePath, mir_id: MirPath, payload: MirStateIn
+) -> Any:
+    found = _mir_for_move(request, code, mir_id)
+    mir_submit_review(actor=Actor.for_user(api_user(request)), mir=found, reason=payload.reason)
+    return mir_dict(found)
+
+
+@router.post(
+    f"{MIR}/return",
+    response={200: MirOut, **responses(conflict=True)},
+    summary="Devuelve la MIR de revisión a formulación, con las observaciones",
+    description=f"Solo Planeación. {LIFE_CYCLE} `reason` es obligatorio (422 si falta).",
+    operation_id=OPERATION_ID.format("mir_return"),
+)
+def mir_return_api(
+    request: HttpRequest, code: CodePath, mir_id: MirPath, payload: MirStateIn
+) -> Any:
+    found = _mir_for_move(request, code, mir_id)
+    mir_return(actor=Actor.for_user(api_user(request)), mir=found, reason=payload.reason)
+    return mir_dict(found)
+
+
+@router.post(
+    f"{MIR}/approve",
+    response={200: MirOut, **responses(conflict=True)},
+    summary="Registra la aprobación de la MIR (acuerdo y fecha): sus metas quedan congeladas",
+    description=(
+        f"Solo Planeación. {LIFE_CYCLE} La fecha del acuerdo cae en el ejercicio del programa "
+        "o en el anterior, no en el futuro (422 si no). Desde entonces las metas de sus "
+        "indicadores solo cambian con solicitudes de adecuación `meta_indicador`. Si el "
+        "programa ya está aprobado, se congela su versión siguiente con esas metas; si no, "
+        "la versión 1 las tendrá al aprobarse el programa."
+    ),
+    operation_id=OPERATION_ID.format("mir_approve"),
+)
+def mir_approve_api(
+    request: HttpRequest, code: CodePath, mir_id: MirPath, payload: MirApproveIn
+) -> Any:
+    found = _mir_for_move(request, code, mir_id)
+    mir_approve(
+        actor=Actor.for_user(api_user(request)),
+        mir=found,
+        agreement=payload.agreement,
+        approved_on=payload.date,
+    )
+    return mir_dict(found)
+
+
+@router.post(
+    f"{MIR}/close",
+    response={200: MirOut, **responses(conflict=True)},
+    summary="Cierra la MIR aprobada: sus metas ya no cambian, tampoco por adecuación",
+    description=f"Solo Planeación. {LIFE_CYCLE} `reason` (opcional) queda en la bitácora.",
+    operation_id=OPERATION_ID.format("mir_close"),
+)
+def mir_close_api(
+    request: HttpRequest, code: CodePath, mir_id: MirPath, payload: MirStateIn
+) -> Any:
+    found = _mir_for_move(request, code, mir_id)
+    mir_close(actor=Actor.for_user(api_user(request)), mir=found, reason=payload.reason)
+    return mir_dict(found)

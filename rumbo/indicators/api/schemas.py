@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Path, Schema
@@ -26,6 +27,7 @@ KindOut = Literal["estrategico", "gestion", "desempeno", "satisfaccion"]
 DimensionOut = Literal["eficacia", "eficiencia", "calidad", "economia", ""]
 FormulaTypeOut = Literal["porcentaje", "tasa", "promedio", "indice", "razon", "otro"]
 AccumulationOut = Literal["periodico", "acumulado"]
+StateOut = Literal["formulacion", "revision", "aprobado", "cerrado"]
 
 MirPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador de la MIR.")]
 RowPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Identificador del renglón.")]
@@ -46,7 +48,16 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # --- the MIR --------------------------------------------------------------------------------
 
 
-class MirListItemOut(Schema):
+class MirStateOut(Schema):
+    state: StateOut = Field(
+        description="Ciclo de la MIR: formulacion, revision, aprobado (sus metas congeladas) "
+        "o cerrado."
+    )
+    agreement: str = Field(description="Acuerdo que aprobó la MIR; vacío si no está aprobada.")
+    approved_on: dt.date | None = Field(description="Fecha del acuerdo; null si no está aprobada.")
+
+
+class MirListItemOut(MirStateOut):
     id: int
     program: str = Field(description="Título del diseño del programa.")
     year: int = Field(description="Ejercicio del programa anual.")
@@ -96,7 +107,7 @@ class MirRowOut(Schema):
     indicators: list[MirIndicatorOut]
 
 
-class MirOut(Schema):
+class MirOut(MirStateOut):
     id: int
     program: str = Field(description="Título del diseño del programa.")
     year: int
@@ -143,6 +154,23 @@ class MirRowPatchIn(Schema):
 
 class DeletedOut(Schema):
     message: str
+
+
+class MirStateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: LongText = Field(
+        "", description="Motivo u observaciones (queda en la bitácora; obligatorio al devolver)."
+    )
+
+
+class MirApproveIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    agreement: Annotated[str, StringConstraints(pattern=NO_NUL, max_length=120)] = Field(
+        description="Número del acuerdo que aprueba la MIR."
+    )
+    date: dt.date = Field(description="Fecha del acuerdo (AAAA-MM-DD).")
 
 
 class ReasonQuery(Schema):

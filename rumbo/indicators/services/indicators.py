@@ -24,10 +24,10 @@ from rumbo.core.periods import Frequency
 from rumbo.core.semaforo import Direction
 from rumbo.core.text import whole_number
 from rumbo.institutions.models import Area
-from rumbo.programs.lifecycle import require_targets_open
 from rumbo.programs.services import quantity_parse
 
 from ..formula import FormulaError, parse
+from ..lifecycle import require_mir_open
 from ..models import (
     CREMAA_FIELDS,
     Accumulation,
@@ -341,7 +341,7 @@ def _reload(indicator_id: int) -> Indicator:
 def indicator_create(*, actor: Actor, row: MirRow, data: dict[str, Any]) -> Indicator:
     """Add an indicator to a MIR row with its ficha, variables and targets."""
     row = MirRow.objects.select_related("mir__design__node__program__institution").get(pk=row.pk)
-    require_targets_open(row.mir.design.node.program, "los indicadores de su MIR")
+    require_mir_open(row.mir, "sus indicadores")
     clean, variables, targets = _validate(row=row, values=data, indicator=None)
     fields = {**{k: v for k, v in _DEFAULTS.items() if k not in clean}, **clean}
     if fields.get("order") is None:
@@ -365,13 +365,13 @@ def indicator_update(
     *, actor: Actor, indicator: Indicator, data: dict[str, Any], adjustment: int | None = None
 ) -> Indicator:
     """Change the given fields (and replace variables / targets when given). Once the
-    program is approved, the targets change only when ``adjustment`` names the approved
-    adjustment request that applies them (``TargetsFrozen`` otherwise)."""
+    MIR is approved, the targets change only when ``adjustment`` names the approved
+    adjustment request that applies them (``MirFrozen`` otherwise)."""
     indicator = _reload(indicator.pk)
     clean, variables, targets = _validate(row=indicator.row, values=data, indicator=indicator)
     current = {t.period: t.value for t in indicator.targets.all()}
     if adjustment is None and targets is not None and targets != current:
-        require_targets_open(indicator.row.mir.design.node.program, "las metas de sus indicadores")
+        require_mir_open(indicator.row.mir, "las metas de sus indicadores")
     before = indicator_snapshot(indicator)
     for field, value in clean.items():
         if field == "order" and value is None:
@@ -398,7 +398,7 @@ def indicator_update(
 def indicator_delete(*, actor: Actor, indicator: Indicator, reason: str = "") -> None:
     """Delete an indicator without measurements (refused, with the count, otherwise)."""
     indicator = _reload(indicator.pk)
-    require_targets_open(indicator.row.mir.design.node.program, "los indicadores de su MIR")
+    require_mir_open(indicator.row.mir, "sus indicadores")
     count = indicator.measurements.count()
     if count:
         raise ValidationError(

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.text import whole_number
-from rumbo.programs.models import Activity
+from rumbo.programs.models import Activity, ProgramState
 
+from ..lifecycle import require_mir_open
 from ..models import ActivityMirLink, Indicator, Level, Mir, MirRow, ProgramDesign
 
 CODE_MAX_LENGTH = 20
@@ -56,7 +57,11 @@ def mir_ensure(*, actor: Actor, design: ProgramDesign) -> Mir:
     mir = Mir.objects.filter(design=design).first()
     if mir is not None:
         return mir
-    mir = Mir.objects.create(design=design)
+    # A MIR begun after its program's close is closed too: nothing changes any more.
+    closed = design.node.program.state == ProgramState.CERRADO
+    mir = Mir.objects.create(
+        design=design, state=ProgramState.CERRADO if closed else ProgramState.FORMULACION
+    )
     audit_record(
         actor=actor,
         institution_id=design.node.program.institution_id,
@@ -228,8 +233,13 @@ def row_delete_blockers(row: MirRow) -> list[str]:
 
 @transaction.atomic
 def mir_row_delete(*, actor: Actor, row: MirRow, reason: str = "") -> None:
-    """Delete a row and its indicators (without measurements); the audit lists what went."""
-    row = MirRow.objects.select_related("mir__design__node__program", "parent").get(pk=row.pk)
+    """Delete a row and its indicators (without measurements); the audit lists what went.
+    An approved MIR's indicators stay: a row that holds any is refused (``MirFrozen``)."""
+    row = MirRow.objects.select_related("mir__design__node__program__institution", "parent").get(
+        pk=row.pk
+    )
+    if Indicator.objects.filter(Q(row=row) | Q(row__parent=row)).exists():
+        require_mir_open(row.mir, "sus indicadores (ni los renglones que los llevan)")
     problems = row_delete_blockers(row)
     if problems:
         raise ValidationError({"__all__": problems})

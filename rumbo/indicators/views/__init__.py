@@ -19,6 +19,7 @@ from .matrix import (
     mir_row_create_view,
     mir_row_delete_view,
     mir_row_edit,
+    mir_state,
 )
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "mir_row_create_view",
     "mir_row_delete_view",
     "mir_row_edit",
+    "mir_state",
 ]

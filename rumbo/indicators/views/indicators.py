@@ -36,7 +36,8 @@ from rumbo.indicators.forms import (
     variables_from_post,
 )
 from rumbo.indicators.formula import FormulaError, parse
-from rumbo.indicators.models import Indicator, MirRow
+from rumbo.indicators.lifecycle import MirFrozen
+from rumbo.indicators.models import Indicator, Mir, MirRow
 from rumbo.indicators.selectors import IndicatorDetail, indicator_detail
 from rumbo.indicators.services import (
     indicator_create,
@@ -50,6 +51,7 @@ from rumbo.institutions.pages import institution_context
 from rumbo.monitoring.cycle import lock_message
 from rumbo.monitoring.errors import MonitoringConflict, StaleVersion
 from rumbo.monitoring.windows import window_text
+from rumbo.programs.lifecycle import TargetsFrozen
 
 from .shared import design_for, indicator_for, may_edit, mir_of, row_of
 
@@ -253,10 +255,13 @@ def _form_page(
                     saved = indicator_update(actor=actor, indicator=ind, data=data)
             except ValidationError as exc:
                 errors.extend(form_add_errors(form, exc, keep_others=True))
+            except TargetsFrozen as exc:
+                errors.append(exc.message)
+                status = 409
             else:
                 messages.success(request, f"Se guardó el indicador «{saved.name}».")
                 return HttpResponseRedirect(indicator_url(institution.code, saved.pk))
-        status = 400
+        status = 409 if status == 409 else 400
     elif ind is not None:
         form = IndicatorForm(initial=indicator_initial(ind), areas=areas)
         variables = [
@@ -284,8 +289,16 @@ def _form_page(
         errors=errors,
         variables=variable_rows(variables),
         targets=target_rows(frequency, typed_targets),
+        frozen=_frozen_message(row.mir, "sus indicadores" if ind is None else None),
     )
     return render(request, "web/indicator_form.html", context, status=status)
+
+
+def _frozen_message(mir: Mir, what: str | None) -> str:
+    """What an approved (or closed) MIR's indicator pages say before anyone types."""
+    if not mir.targets_frozen:
+        return ""
+    return MirFrozen(mir, what or "las metas de sus indicadores").message
 
 
 @login_required
@@ -294,7 +307,11 @@ def indicator_create_view(
     request: HttpRequest, code: str, design_id: int, row_id: int
 ) -> HttpResponse:
     institution, design = design_for(request, code, design_id)
-    row = row_of(mir_of(design), row_id)
+    design.node.program.institution = institution  # loaded: spare the queries
+    matrix = mir_of(design)
+    matrix.design = design
+    row = row_of(matrix, row_id)
+    row.mir = matrix
     return _form_page(request, institution=institution, design=design, row=row, ind=None)
 
 
@@ -327,6 +344,9 @@ def indicator_delete_view(request: HttpRequest, code: str, indicator_id: int) ->
         except ValidationError as exc:
             errors = error_messages(exc)
             status = 400
+        except TargetsFrozen as exc:
+            errors = [exc.message]
+            status = 409
         else:
             messages.success(request, f"Se eliminó el indicador «{ind.name}».")
             return HttpResponseRedirect(reverse("web:mir", args=[code, design.pk]))
@@ -339,5 +359,6 @@ def indicator_delete_view(request: HttpRequest, code: str, indicator_id: int) ->
         ind=ind,
         measurement_count=count,
         errors=errors,
+        frozen=_frozen_message(ind.row.mir, "sus indicadores"),
     )
     return render(request, "web/indicator_delete.html", context, status=status)

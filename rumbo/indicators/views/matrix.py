@@ -1,8 +1,11 @@
-"""The MIR of a program design: the four-column matrix, its printable page, and editing its
-rows (Planeación, or the Enlace of the design's area). Forms work without JavaScript:
-POST, then redirect back to the matrix."""
+"""The MIR of a program design: the four-column matrix, its printable page, its life cycle
+(state, acuerdo, the moves the user may make), and editing its rows (Planeación, or the
+Enlace of the design's area). Forms work without JavaScript: POST, then redirect back to
+the matrix."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +16,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
-from rumbo.core.errors import error_messages, error_text, form_add_errors
+from rumbo.core.errors import Conflict, error_messages, error_text, form_add_errors
 from rumbo.core.text import whole_number
 from rumbo.indicators.checker import check_mir
-from rumbo.indicators.forms import MirRowForm
+from rumbo.indicators.forms import MirApprovalForm, MirRowForm, MirStateForm
+from rumbo.indicators.lifecycle import (
+    mir_approve,
+    mir_close,
+    mir_next_states,
+    mir_return,
+    mir_submit_review,
+)
 from rumbo.indicators.models import Level, Mir, MirRow
 from rumbo.indicators.selectors import mir_detail
 from rumbo.indicators.services import (
@@ -38,9 +48,16 @@ def mir_url(code: str, design_id: int) -> str:
     return reverse("web:mir", args=[code, design_id])
 
 
-def _matrix_context(request: HttpRequest, institution, design, mir: Mir | None) -> dict:
+def _matrix_context(
+    request: HttpRequest, institution, design, mir: Mir | None, **extra: object
+) -> dict:
     detail = mir_detail(mir) if mir is not None else None
     findings = check_mir(mir) if mir is not None else []
+    moves: list[str] = []
+    if mir is not None:
+        design.node.program.institution = institution  # loaded: spare the queries
+        mir.design = design
+        moves = mir_next_states(request.user, mir)
     return institution_context(
         request,
         institution,
@@ -52,6 +69,10 @@ def _matrix_context(request: HttpRequest, institution, design, mir: Mir | None) 
         findings=findings,
         errors=[f for f in findings if f.severity == "error"],
         may_edit=may_edit(request, design),
+        moves=moves,
+        approval=extra.pop("approval", None) or MirApprovalForm(),
+        state_form=extra.pop("state_form", None) or MirStateForm(),
+        **extra,
     )
 
 
@@ -60,6 +81,76 @@ def mir(request: HttpRequest, code: str, design_id: int) -> HttpResponse:
     institution, design = design_for(request, code, design_id)
     current = Mir.objects.filter(design=design).first()
     return render(request, "web/mir.html", _matrix_context(request, institution, design, current))
+
+
+# The page's buttons (``accion``) → the move; «aprobar» has its own form (the acuerdo).
+MOVES: dict[str, Callable[..., Mir]] = {
+    "revision": mir_submit_review,
+    "formulacion": mir_return,
+    "cerrar": mir_close,
+}
+
+
+@login_required
+@require_POST
+def mir_state(request: HttpRequest, code: str, design_id: int) -> HttpResponse:
+    """Move the MIR along its life cycle: to revisión (whoever edits it), back to
+    formulación, approved with its acuerdo, closed (Planeación). The service says who may."""
+    institution, design = design_for(request, code, design_id)
+    require_edit_design(request.user, design)
+    matrix = mir_of(design)
+    matrix.design = design
+    action = request.POST.get("accion", "")
+    approval, state_form = MirApprovalForm(), MirStateForm()
+    actor = Actor.for_user(request.user)
+    status = 400
+    if action not in (*MOVES, "aprobar"):
+        messages.error(
+            request,
+            "Elige qué hacer con la MIR: enviarla a revisión, devolverla, aprobarla o cerrarla.",
+        )
+    else:
+        try:
+            if action == "aprobar":
+                approval = MirApprovalForm(request.POST)
+                if approval.is_valid():
+                    version = mir_approve(
+                        actor=actor,
+                        mir=matrix,
+                        agreement=approval.cleaned_data["agreement"],
+                        approved_on=approval.cleaned_data["date"],
+                    )
+                    frozen = (
+                        f" Se congeló la versión {version.number} del programa "
+                        f"{design.node.program.year} (SHA-256 {version.sha256[:12]}…)."
+                        if version is not None
+                        else ""
+                    )
+                    messages.success(
+                        request,
+                        f"MIR aprobada: las metas de sus indicadores quedan congeladas.{frozen}",
+                    )
+                    return HttpResponseRedirect(mir_url(code, design_id))
+                status = 422
+            else:
+                state_form = MirStateForm(request.POST)
+                status = 422
+                if state_form.is_valid():
+                    MOVES[action](actor=actor, mir=matrix, reason=state_form.cleaned_data["reason"])
+                    messages.success(
+                        request, f"La MIR pasó a «{matrix.get_state_display().lower()}»."
+                    )
+                    return HttpResponseRedirect(mir_url(code, design_id))
+        except ValidationError as exc:
+            form_add_errors(approval if action == "aprobar" else state_form, exc)
+            status = 422
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            status = 409
+    context = _matrix_context(
+        request, institution, design, matrix, approval=approval, state_form=state_form
+    )
+    return render(request, "web/mir.html", context, status=status)
 
 
 @login_required

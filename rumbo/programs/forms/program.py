@@ -1,4 +1,5 @@
-"""Program page forms: the filters (GET) and a new level of the tree (POST)."""
+"""Program page forms: the filters (GET), a new level of the tree (POST), and the acuerdo
+that approves a program or one of its MIRs."""
 
 from __future__ import annotations
 
@@ -8,11 +9,29 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from rumbo.core.formats.es_MX.formats import DATE_INPUT_FORMATS
 from rumbo.core.forms import set_choices
 from rumbo.institutions.models import Area
 from rumbo.programs.models import UnitOfMeasure
 from rumbo.programs.tree import NO_LINE, ProgramFilters
 from rumbo.strategy.models import LineOfAction
+
+
+class AgreementForm(forms.Form):
+    """The acuerdo of an approval (a program's, a MIR's): number and date, dd/mm/aaaa. The
+    services check the date against the program's year (``lifecycle.approval_check``)."""
+
+    agreement = forms.CharField(
+        label="Acuerdo del Consejo General",
+        max_length=120,
+        help_text="Número del acuerdo que aprueba el programa, p. ej. IEEM/CG/12/2024.",
+    )
+    date = forms.DateField(
+        label="Fecha del acuerdo",
+        input_formats=DATE_INPUT_FORMATS,
+        help_text="dd/mm/aaaa",
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric"}),
+    )
 
 
 class ProgramFilterForm(forms.Form):
