@@ -57,10 +57,11 @@ def calendar_post(months: list[str], annual: str = "12", **extra: object) -> dic
 # --- who may open what ---
 
 EXPECTED = {
-    # persona: (detail, edit, calendar, delete, create) on an SE activity
+    # persona: (detail, edit, calendar, delete, create) on an SE activity; en formulación an
+    # enlace proposes activities of its own area (the create page lists only its levels)
     "planeacion": (200, 200, 200, 200, 200),
-    "enlace_se": (200, 200, 200, 403, 403),
-    "enlace_otra": (200, 403, 403, 403, 403),
+    "enlace_se": (200, 200, 200, 403, 200),
+    "enlace_otra": (200, 403, 403, 403, 200),
     "revisor": (200, 403, 403, 403, 403),
     "consulta": (200, 403, 403, 403, 403),
     "ajeno": (403, 403, 403, 403, 403),
@@ -89,15 +90,25 @@ def test_posts_are_refused_as_the_gets_and_write_nothing(as_user, demo, persona)
     )
     edit = client.post(url("activity_edit", key), {"description": "Otra cosa"})
     delete = client.post(url("activity_delete", key), {"reason": "Ya no va"})
-    create = client.post(url("activity_create"), {"key": "99", "description": "Nueva"})
+    # under a level of another area (an enlace may create only in its own: the level is not
+    # among the page's choices, so the form refuses it and nothing is created)
+    other_node = demo.project if persona == "enlace_otra" else demo.subprogram.children.first()
+    if persona == "enlace_se":
+        other_node = Activity.objects.get(key=otra).node
+    create = client.post(
+        url("activity_create"),
+        {"node": other_node.pk, "key": "99", "description": "Nueva", "annual_target": "1"},
+    )
+    expected_create = 200 if persona.startswith("enlace") else 403
     assert [calendar.status_code, edit.status_code, delete.status_code, create.status_code] == [
         403,
         403,
         403,
-        403,
+        expected_create,
     ]
     assert AuditEvent.objects.count() == before
     assert Activity.objects.filter(key=key).exists()
+    assert not Activity.objects.filter(key="99").exists()
 
 
 def test_anonymous_is_sent_to_login(client, demo):

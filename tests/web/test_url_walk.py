@@ -134,7 +134,8 @@ PAGES: dict[str, Page] = {
     "activity_edit": Page(_ieem(YEAR, SE_ACTIVITY), {"planeacion", "enlace_se"}),
     "activity_calendar": Page(_ieem(YEAR, SE_ACTIVITY), {"planeacion", "enlace_se"}),
     "activity_delete": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
-    "activity_create": Page(_ieem(YEAR), PLANEACION),
+    # en formulación an enlace proposes activities of its own area
+    "activity_create": Page(_ieem(YEAR), {"planeacion", "enlace_se", "enlace_otra"}),
     "program_template": Page(_ieem(YEAR), EVERYONE),
     "program_approval": Page(_ieem(YEAR), EVERYONE),
     "program_versions": Page(_ieem(YEAR), EVERYONE),
