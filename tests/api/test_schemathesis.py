@@ -182,6 +182,7 @@ def test_no_server_error_and_every_response_declared(
     print(f"schemathesis: {operations} operations, {examples} examples, {elapsed:.1f} s")
     # 31 paths; the activity, a MIR row, a design and a design item have two methods each,
     # an indicator three; plus six anonymous open-data operations; plus the approved
-    # program's eight (approve, two version reads, five on adjustment requests)
-    assert operations == 51
+    # program's eight (approve, two version reads, five on adjustment requests); plus the
+    # review's four observation operations (list, write, answer, resolve)
+    assert operations == 55
     assert examples > operations * 2 * MAX_EXAMPLES // 2

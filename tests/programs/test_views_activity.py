@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from rumbo.audit.models import AuditEvent
 from rumbo.monitoring.models import PeriodState
-from rumbo.programs.models import Activity
+from rumbo.programs.models import Activity, ActivityObservation
 from rumbo.programs.services import activity_months
 from tests.factories import (
     ActivityFactory,
@@ -23,9 +23,10 @@ from tests.reports.conftest import add_progress, set_state
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_QUERIES = 19  # session, user, institution, membership, activity (+3 prefetches), nodes,
-# open findings, history; + 8 for «Avance mes a mes» (program_figures: nodes, the activity,
-# its targets, its entries, the captures, bands override and policy, areas)
+DETAIL_QUERIES = 20  # session, user, institution, membership, activity (+3 prefetches), nodes,
+# open findings, history, the review's observations; + 8 for «Avance mes a mes»
+# (program_figures: nodes, the activity, its targets, its entries, the captures, bands
+# override and policy, areas)
 CALENDAR_QUERIES = 9  # session, user, institution, membership, activity (+3), nodes
 EDIT_QUERIES = 13  # calendar's 9 + units, areas, plan in force, its lines
 DELETE_QUERIES = 9
@@ -519,6 +520,23 @@ def _grow(demo, client) -> None:
         )
         BeneficiaryFactory(activity=demo.activity_full, description=f"Grupo {i}", order=i)
     demo.activity_full.lines_of_action.set(demo.plan_new.lines_of_action.all())
+    now = dt.datetime(2024, 2, 1, 12, tzinfo=dt.UTC)
+    for i in range(3):  # the review's observations, answered and atendidas (no service: no
+        # revisión needed for the page to list them)
+        ActivityObservation.objects.create(
+            activity=demo.activity_full,
+            text=f"Observación {i}",
+            author=demo.users["planeacion"],
+            author_label="planeacion",
+            answer=f"Respuesta {i}",
+            answered_by=demo.users["enlace_se"],
+            answered_label="enlace_se",
+            answered_at=now,
+            state="atendida",
+            resolved_by=demo.users["planeacion"],
+            resolved_label="planeacion",
+            resolved_at=now,
+        )
 
 
 @pytest.mark.parametrize(
