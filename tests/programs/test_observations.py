@@ -66,7 +66,6 @@ def test_planeacion_writes_an_observation_en_revision_and_it_is_audited(demo):
         "activity": "010101",
         "text": "Revisa noviembre:\nfaltan 10 informes.",
         "state": "abierta",
-        "answer": "",
     }
     # In words, as the history shows it.
     (entry,) = history_entries([event])
@@ -75,6 +74,7 @@ def test_planeacion_writes_an_observation_en_revision_and_it_is_audited(demo):
     assert changes["Observación"] == ("—", "Revisa noviembre:\nfaltan 10 informes.")
     assert changes["Actividad"] == ("—", "010101")
     assert changes["Estado"] == ("—", "abierta")
+    assert len(changes) == 3
 
 
 @pytest.mark.parametrize("state", ["formulacion", "aprobado"])

@@ -72,15 +72,6 @@ def _locked(observation: ActivityObservation) -> ActivityObservation:
     )
 
 
-def _snapshot(observation: ActivityObservation) -> dict[str, str]:
-    return {
-        "activity": observation.activity.key,
-        "text": observation.text,
-        "state": observation.state,
-        "answer": observation.answer,
-    }
-
-
 @transaction.atomic
 def observation_create(*, actor: Actor, activity: Activity, text: str) -> ActivityObservation:
     """Planeación's observation on an activity of a program en revisión."""
@@ -110,7 +101,11 @@ def observation_create(*, actor: Actor, activity: Activity, text: str) -> Activi
         institution_id=program.institution_id,
         action="observation.create",
         obj=observation,
-        after=_snapshot(observation),
+        after={
+            "activity": activity.key,
+            "text": observation.text,
+            "state": observation.state,
+        },
     )
     return observation
 
@@ -130,7 +125,7 @@ def observation_answer(
     _still_open(activity.program, "responden")
     if locked.state != ObservationState.ABIERTA:
         raise Conflict("La observación ya está atendida: no se responde de nuevo.")
-    before = _snapshot(locked)
+    before = locked.answer
     locked.answer = body
     locked.answered_by_id = _user_id(actor)
     locked.answered_label = actor.label
@@ -143,7 +138,7 @@ def observation_answer(
         institution_id=activity.program.institution_id,
         action="observation.answer",
         obj=locked,
-        before={"answer": before["answer"]},
+        before={"answer": before},
         after={"answer": locked.answer},
     )
     return locked
