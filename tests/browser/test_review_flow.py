@@ -5,25 +5,15 @@ calendar; Planeación marks it atendida and records the Consejo's approval."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, build_demo
+from tests.browser.test_adjustment_flow import login
+from tests.factories import build_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ACTIVITY = "/i/IEEM/programa/2024/actividad/010101/"
-
-
-def login(page, user: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/i/IEEM/")
-    page.get_by_label("Usuario").fill(user)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
 
 
 def test_review_observe_answer_resolve_and_approve(page, screenshot):

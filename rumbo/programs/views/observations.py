@@ -125,7 +125,6 @@ def observation_answer(
         raise Refused(
             "Solo el enlace del área responsable de la actividad responde sus observaciones.",
             data=data,
-            by_area=True,
         )
     form = AnswerForm(request.POST, prefix=answer_prefix(pk))
     if form.is_valid():
