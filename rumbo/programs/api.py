@@ -176,8 +176,10 @@ def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
     response={200: ActivityOut, **responses(conflict=True)},
     summary="Cambia una actividad (solo los campos enviados)",
     description=(
-        "Planeación cambia cualquier actividad; un enlace, solo las de su área. Cambiar el "
-        "área requiere Planeación. Cada cambio queda en la bitácora con el usuario de la API."
+        "Planeación cambia cualquier actividad; un enlace, solo las de su área, y solo "
+        "mientras el programa está en formulación (en revisión, 409: solo Planeación edita; "
+        "aprobado, 409: solicitudes de adecuación). Cambiar el área requiere Planeación. "
+        "Cada cambio queda en la bitácora con el usuario de la API."
     ),
     operation_id="rumbo_api_programs_activity_patch",
 )
