@@ -38,7 +38,7 @@ from rumbo.programs.lifecycle import (
     program_submit_review,
 )
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, ProgramState
-from rumbo.programs.selectors import program_or_404
+from rumbo.programs.selectors import open_observation_count, program_or_404
 from rumbo.programs.versions import version_diff, version_get, version_list
 
 from .forms import (
@@ -164,6 +164,10 @@ def program_approval(
         next_states=TRANSITIONS[program.state],
         states=ProgramState,
         pending=adjustment_list(program=program, state=AdjustmentState.SOLICITADA).count(),
+        # the review's observations still open: a warning, never a block (the Consejo decides)
+        open_observations=(
+            0 if program.targets_frozen else open_observation_count(program=program)
+        ),
     )
     return render(request, "web/program_approval.html", context, status=status)
 

@@ -230,6 +230,14 @@ def planeacion_or_own_enlace(grant: Grant, area_id: int | Callable[[], int | Non
     """
     if Role.PLANEACION in grant.roles:
         return True
+    return is_own_enlace(grant, area_id)
+
+
+def is_own_enlace(grant: Grant, area_id: int | Callable[[], int | None] | None) -> bool:
+    """Whether the grant is the Enlace of that area (Planeación is not, unless it also is).
+
+    ``area_id`` may be a callable, called only for an Enlace (it may cost queries).
+    """
     if Role.ENLACE not in grant.roles:
         return False
     if callable(area_id):

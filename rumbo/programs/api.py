@@ -1,4 +1,5 @@
-"""Annual programs (the export tree) and their activities: list, read, change."""
+"""Annual programs (the export tree) and their activities: list, read, change; the review's
+observations: list, write, answer, resolve."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from rumbo.audit.services import Actor
 from rumbo.core.api.auth import api_user
 from rumbo.core.api.errors import responses
 from rumbo.core.api.pagination import paginate
-from rumbo.core.api.schemas import CodePath, KeyPath, YearPath
+from rumbo.core.api.schemas import CodePath, IdPath, KeyPath, YearPath
 from rumbo.core.numbers import to_json_number
 from rumbo.institutions.access import institution_for_user
 from rumbo.institutions.models import Institution
@@ -24,20 +25,32 @@ from .api_schemas import (
     ActivityPage,
     ActivityPatchIn,
     ActivityQuery,
+    ObservationIn,
+    ObservationOut,
+    ObservationQuery,
     ProgramOut,
     ProgramTreeOut,
 )
 from .catalog import unit_by_name
 from .exports import program_to_dict
-from .models import Activity, AnnualProgram, ProgramNode, activity_area
+from .models import Activity, ActivityObservation, AnnualProgram, ProgramNode, activity_area
 from .selectors import (
     activity_get,
     activity_list,
     node_map,
+    observation_get,
+    observation_list,
     program_list,
     program_or_404,
 )
-from .services import activity_months, activity_update
+from .selectors.observations import STATES
+from .services import (
+    activity_months,
+    activity_update,
+    observation_answer,
+    observation_create,
+    observation_resolve,
+)
 
 # Each operation keeps the OpenAPI operation id it had in rumbo/api/programs.py (ninja
 # derives it from the module): the ids are public.
@@ -163,8 +176,10 @@ def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
     response={200: ActivityOut, **responses(conflict=True)},
     summary="Cambia una actividad (solo los campos enviados)",
     description=(
-        "Planeación cambia cualquier actividad; un enlace, solo las de su área. Cambiar el "
-        "área requiere Planeación. Cada cambio queda en la bitácora con el usuario de la API."
+        "Planeación cambia cualquier actividad; un enlace, solo las de su área, y solo "
+        "mientras el programa está en formulación (en revisión, 409: solo Planeación edita; "
+        "aprobado, 409: solicitudes de adecuación). Cambiar el área requiere Planeación. "
+        "Cada cambio queda en la bitácora con el usuario de la API."
     ),
     operation_id="rumbo_api_programs_activity_patch",
 )
@@ -205,3 +220,111 @@ def activity_patch(
         actor=Actor.for_user(user), activity=found, reason=data.get("reason") or "", **changes
     )
     return activity_dict(result.activity, nodes, prog)
+
+
+# --- the review's observations ------------------------------------------------------------------
+
+
+def observation_dict(
+    observation: ActivityObservation, nodes: dict[int, ProgramNode]
+) -> dict[str, Any]:
+    area = activity_area(observation.activity, nodes)
+    return {
+        "id": observation.pk,
+        "activity": observation.activity.key,
+        "area": {"code": area.code, "name": area.name} if area else None,
+        "text": observation.text,
+        "state": observation.state,
+        "author": observation.author_label,
+        "created_at": observation.created_at,
+        "answer": observation.answer or None,
+        "answered_by": observation.answered_label or None,
+        "answered_at": observation.answered_at,
+        "resolved_by": observation.resolved_label or None,
+        "resolved_at": observation.resolved_at,
+    }
+
+
+def _observation(program: AnnualProgram, pk: int) -> ActivityObservation:
+    found = observation_get(program=program, pk=pk)
+    if found is None:
+        raise Http404(f"No existe la observación {pk} en el programa {program.year}.")
+    return found
+
+
+@router.get(
+    "/institutions/{code}/programs/{year}/observations",
+    response={200: list[ObservationOut], **responses()},
+    summary="Observaciones de revisión del programa (filtro `state`: abierta, atendida)",
+    operation_id="rumbo_api_programs_observations",
+)
+def observations(
+    request: HttpRequest, code: CodePath, year: YearPath, query: Query[ObservationQuery]
+) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    prog = _program(inst, year)
+    if query.state and query.state not in STATES:
+        raise ValidationError({"state": "Usa abierta o atendida (o nada, para todas)."})
+    nodes = node_map(program=prog)
+    return [observation_dict(o, nodes) for o in observation_list(program=prog, state=query.state)]
+
+
+@router.post(
+    "/institutions/{code}/programs/{year}/activities/{key}/observations",
+    response={201: ObservationOut, **responses(conflict=True)},
+    summary="Escribe una observación de revisión a una actividad",
+    description=(
+        "Solo Planeación, y solo mientras el programa está en revisión (409 en otro estado). "
+        "El enlace del área responsable la responde; Planeación la marca atendida."
+    ),
+    operation_id="rumbo_api_programs_observation_create",
+)
+def observation_post(
+    request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath, payload: ObservationIn
+) -> Any:
+    user = api_user(request)
+    inst = institution_for_user(user, code)
+    prog = _program(inst, year)
+    found = _activity(prog, key)
+    observation = observation_create(actor=Actor.for_user(user), activity=found, text=payload.text)
+    return Status(201, observation_dict(observation, node_map(program=prog)))
+
+
+@router.post(
+    "/institutions/{code}/programs/{year}/observations/{id}/answer",
+    response={200: ObservationOut, **responses(conflict=True)},
+    summary="Responde una observación (el enlace del área de la actividad)",
+    description=(
+        "Solo el enlace del área responsable de la actividad; mientras la observación está "
+        "abierta y el programa no se ha aprobado (409 si no). Responder de nuevo reemplaza la "
+        "respuesta; la bitácora conserva la anterior."
+    ),
+    operation_id="rumbo_api_programs_observation_answer",
+)
+def observation_answer_api(
+    request: HttpRequest, code: CodePath, year: YearPath, id: IdPath, payload: ObservationIn
+) -> Any:
+    user = api_user(request)
+    prog = _program(institution_for_user(user, code), year)
+    observation = observation_answer(
+        actor=Actor.for_user(user), observation=_observation(prog, id), text=payload.text
+    )
+    return observation_dict(observation, node_map(program=prog))
+
+
+@router.post(
+    "/institutions/{code}/programs/{year}/observations/{id}/resolve",
+    response={200: ObservationOut, **responses(conflict=True)},
+    summary="Marca atendida una observación (Planeación)",
+    description="409 si ya estaba atendida o si el programa ya se aprobó.",
+    operation_id="rumbo_api_programs_observation_resolve",
+)
+def observation_resolve_api(
+    request: HttpRequest, code: CodePath, year: YearPath, id: IdPath
+) -> Any:
+    user = api_user(request)
+    prog = _program(institution_for_user(user, code), year)
+    observation = observation_resolve(
+        actor=Actor.for_user(user), observation=_observation(prog, id)
+    )
+    return observation_dict(observation, node_map(program=prog))

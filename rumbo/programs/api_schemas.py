@@ -1,14 +1,15 @@
 """What goes in and out of the programs' API (pydantic schemas): programs, the export
-tree, activities."""
+tree, activities, the review's observations."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from rumbo.core.api.schemas import Number, PageOut, PageQuery, Text
+from rumbo.core.api.schemas import LongText, Number, PageOut, PageQuery, Text
 
 # --- annual programs: the export tree (same JSON as `rumbo export program`) -----------------
 
@@ -130,3 +131,31 @@ class ActivityPatchIn(Schema):
     )
     lines_of_action: list[Text] = Field(None, description="Claves de líneas de acción.")  # type: ignore[assignment,arg-type]  # optional, not nullable
     reason: Text = Field("", max_length=2000, description="Motivo del cambio (bitácora).")
+
+
+# --- the review's observations ------------------------------------------------------------------
+
+
+class ObservationOut(Schema):
+    id: int
+    activity: str = Field(description="Clave de la actividad.")
+    area: AreaRefOut | None = Field(description="Área responsable de la actividad.")
+    text: str
+    state: Literal["abierta", "atendida"]
+    author: str = Field(description="Quién la escribió (usuario).")
+    created_at: dt.datetime
+    answer: str | None = Field(description="Respuesta del área; null = sin respuesta.")
+    answered_by: str | None
+    answered_at: dt.datetime | None
+    resolved_by: str | None = Field(description="Quién la marcó atendida.")
+    resolved_at: dt.datetime | None
+
+
+class ObservationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: LongText = Field(description="El texto (hasta 4,000 caracteres).")
+
+
+class ObservationQuery(Schema):
+    state: Text = Field("", max_length=10, description="abierta o atendida; vacío = todas.")

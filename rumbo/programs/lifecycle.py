@@ -3,8 +3,11 @@
     en formulación ⇄ en revisión → aprobado → cerrado
 
 Planeación and the areas build the program en formulación; Planeación sends it to
-revisión and may return it; Planeación records the Consejo's approval (acuerdo, date,
-document), which freezes version 1 (``versions.py``); at year end Planeación closes it.
+revisión, where only Planeación edits and writes observations per activity that the areas
+answer (who edits in each state: ``rumbo.programs.access``; the observations:
+``services/observations.py``), and may return it; Planeación records the Consejo's
+approval (acuerdo, date, document), which freezes version 1 (``versions.py``); at year end
+Planeación closes it.
 
 Approving and closing the program carry along what higher apps register
 (``register_approval_step``, ``register_close_step``): ``rumbo.indicators`` approves the
@@ -88,6 +91,20 @@ class TargetsFrozen(Conflict):
             "adjustments": f"/api/v1/institutions/{code}/programs/{year}/adjustments",
             "version": self.program.version,
         }
+
+
+class ProgramInReview(Conflict):
+    """An edit by someone other than Planeación while the program is en revisión: the areas
+    answer Planeación's observations instead (``rumbo.programs.access.require_editing_open``)."""
+
+    def __init__(self, program: AnnualProgram) -> None:
+        self.program = program
+        super().__init__(
+            f"El programa {program.year} está en revisión: solo Planeación edita sus "
+            "actividades, calendarios y metas. Responde las observaciones de Planeación en la "
+            "página de cada actividad; si hace falta cambiar algo, Planeación puede hacerlo o "
+            "devolver el programa a formulación."
+        )
 
 
 def require_targets_open(program: AnnualProgram, what: str = "sus metas") -> None:

@@ -411,3 +411,63 @@ class ProgramVersion(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise FrozenError("Una versión aprobada no se borra.")
+
+
+# --- observations during revisión ------------------------------------------------------------
+
+
+class ObservationState(models.TextChoices):
+    ABIERTA = "abierta", "Abierta"
+    ATENDIDA = "atendida", "Atendida"
+
+
+class ActivityObservation(TimeStamped):
+    """Planeación's observation on an activity while the program is en revisión, the answer of
+    the activity's area and, when Planeación is satisfied, «atendida». Kept when the program
+    returns to formulación or is approved: they are the history of its review
+    (``rumbo/programs/services/observations.py``)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="observations")
+    text = models.TextField("observación")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author_label = models.CharField("escribió", max_length=150)
+    state = models.CharField(
+        "estado", max_length=10, choices=ObservationState.choices, default=ObservationState.ABIERTA
+    )
+    answer = models.TextField("respuesta del área", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_label = models.CharField("respondió", max_length=150, blank=True)
+    answered_at = models.DateTimeField("respondida el", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_label = models.CharField("marcó atendida", max_length=150, blank=True)
+    resolved_at = models.DateTimeField("atendida el", null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "created_at", "id"]
+        verbose_name = "observación de revisión"
+        verbose_name_plural = "observaciones de revisión"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="observation_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(state__in=["abierta", "atendida"]), name="observation_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="", answered_at__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="observation_answer_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="abierta", resolved_at__isnull=True)
+                | Q(state="atendida", resolved_at__isnull=False),
+                name="observation_resolution_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Observación {self.pk} a {self.activity.key}"

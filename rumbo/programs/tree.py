@@ -21,7 +21,7 @@ from decimal import Decimal
 from rumbo.core.text import normalize
 from rumbo.institutions.access import AnyUser
 from rumbo.institutions.models import Area
-from rumbo.programs.access import can_access_activity
+from rumbo.programs.access import can_access_activity, can_create_activity_in, editing_open
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, UnitOfMeasure
 from rumbo.programs.selectors import (
     CALENDAR_OK,
@@ -116,6 +116,7 @@ class NodeView:
     flagged_count: int  # activities with observations in the whole node
     child_level_name: str  # "" when the next level down is the activities'
     expanded: bool  # rendered with its body; else collapsed, the body loads on demand
+    can_add_activity: bool = False  # a leaf where this user may create an activity now
     children: list[NodeView] = field(default_factory=list)
     activities: list[ActivityView] = field(default_factory=list)
 
@@ -230,6 +231,10 @@ def program_page(
                 flagged_by_node[node_id] += 1
                 node_id = outline.nodes[node_id].parent_id
 
+    # Who edits now (en revisión: Planeación only) and who adds activities where: the rules
+    # of rumbo.programs.access, asked once per page and per leaf (no queries).
+    editing = editing_open(user, program)
+
     def view(tree: OutlineNode, expanded: bool) -> NodeView:
         depth = tree.node.depth
         return NodeView(
@@ -240,6 +245,9 @@ def program_page(
             flagged_count=flagged_by_node.get(tree.node.pk, 0),
             child_level_name=names[depth + 1] if depth + 2 < len(names) else "",
             expanded=expanded,
+            can_add_activity=editing
+            and not tree.children
+            and can_create_activity_in(user, program, tree.area_id),
         )
 
     def activity_views(facts: Iterable[ActivityFacts]) -> list[ActivityView]:
@@ -254,7 +262,8 @@ def program_page(
                     area=areas.get(fact.area_id or 0),
                     open_findings=findings_by_activity.get(fact.activity.pk, 0),
                     calendar_status=fact.calendar_status,
-                    can_write=can_access_activity(
+                    can_write=editing
+                    and can_access_activity(
                         user, row.activity, for_write=True, nodes=outline.nodes
                     ),
                 )

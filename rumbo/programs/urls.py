@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rumbo.programs.views import activity, alignment, roundtrip, setup
+from rumbo.programs.views import activity, alignment, observations, roundtrip, setup
 from rumbo.programs.views import program as views
 
 PROGRAM = "i/<str:code>/programa/<int:year>/"
@@ -23,6 +23,25 @@ urlpatterns = [
     path(f"{ACTIVITY}calendario/", activity.activity_calendar, name="activity_calendar"),
     path(f"{ACTIVITY}eliminar/", activity.activity_delete, name="activity_delete"),
     path(f"{PROGRAM}actividades/nueva/", activity.activity_create, name="activity_create"),
+    # the review's observations: the program's list, and the activity page's forms
+    path(
+        f"{PROGRAM}observaciones/", observations.program_observations, name="program_observations"
+    ),
+    path(
+        f"{ACTIVITY}observaciones/nueva/",
+        observations.observation_create,
+        name="observation_create",
+    ),
+    path(
+        f"{PROGRAM}observaciones/<int:pk>/responder/",
+        observations.observation_answer,
+        name="observation_answer",
+    ),
+    path(
+        f"{PROGRAM}observaciones/<int:pk>/atender/",
+        observations.observation_resolve,
+        name="observation_resolve",
+    ),
     # the Excel round trip: template download, upload with preview, confirmation
     path(f"{PROGRAM}plantilla.xlsx", roundtrip.program_template, name="program_template"),
     path(f"{PROGRAM}cargar/", roundtrip.program_upload, name="program_upload"),

@@ -25,8 +25,8 @@ def test_the_document_is_valid_openapi(document: dict) -> None:
     schema.validate()  # raises on an invalid document
     # 37 + 6 open-data operations + 8 of the approved program (approve, versions ×2,
     # adjustments: create, list, read, approve, reject) + 4 of a MIR's life cycle (review,
-    # return, approve, close)
-    assert len(list(schema.get_all_operations())) == 55
+    # return, approve, close) + 4 of the review's observations (list, write, answer, resolve)
+    assert len(list(schema.get_all_operations())) == 59
 
 
 def test_an_invalid_document_is_refused() -> None:

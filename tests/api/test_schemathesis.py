@@ -183,6 +183,7 @@ def test_no_server_error_and_every_response_declared(
     # 31 paths; the activity, a MIR row, a design and a design item have two methods each,
     # an indicator three; plus six anonymous open-data operations; plus the approved
     # program's eight (approve, two version reads, five on adjustment requests); plus a
-    # MIR's four moves (review, return, approve, close)
-    assert operations == 55
+    # MIR's four moves (review, return, approve, close); plus the review's four observation
+    # operations (list, write, answer, resolve)
+    assert operations == 59
     assert examples > operations * 2 * MAX_EXAMPLES // 2

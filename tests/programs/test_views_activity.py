@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from rumbo.audit.models import AuditEvent
 from rumbo.monitoring.models import PeriodState
-from rumbo.programs.models import Activity
+from rumbo.programs.models import Activity, ActivityObservation
 from rumbo.programs.services import activity_months
 from tests.factories import (
     ActivityFactory,
@@ -23,9 +23,10 @@ from tests.reports.conftest import add_progress, set_state
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_QUERIES = 19  # session, user, institution, membership, activity (+3 prefetches), nodes,
-# open findings, history; + 8 for «Avance mes a mes» (program_figures: nodes, the activity,
-# its targets, its entries, the captures, bands override and policy, areas)
+DETAIL_QUERIES = 20  # session, user, institution, membership, activity (+3 prefetches), nodes,
+# open findings, history, the review's observations; + 8 for «Avance mes a mes»
+# (program_figures: nodes, the activity, its targets, its entries, the captures, bands
+# override and policy, areas)
 CALENDAR_QUERIES = 9  # session, user, institution, membership, activity (+3), nodes
 EDIT_QUERIES = 13  # calendar's 9 + units, areas, plan in force, its lines
 DELETE_QUERIES = 9
@@ -57,10 +58,11 @@ def calendar_post(months: list[str], annual: str = "12", **extra: object) -> dic
 # --- who may open what ---
 
 EXPECTED = {
-    # persona: (detail, edit, calendar, delete, create) on an SE activity
+    # persona: (detail, edit, calendar, delete, create) on an SE activity; en formulación an
+    # enlace proposes activities of its own area (the create page lists only its levels)
     "planeacion": (200, 200, 200, 200, 200),
-    "enlace_se": (200, 200, 200, 403, 403),
-    "enlace_otra": (200, 403, 403, 403, 403),
+    "enlace_se": (200, 200, 200, 403, 200),
+    "enlace_otra": (200, 403, 403, 403, 200),
     "revisor": (200, 403, 403, 403, 403),
     "consulta": (200, 403, 403, 403, 403),
     "ajeno": (403, 403, 403, 403, 403),
@@ -89,15 +91,25 @@ def test_posts_are_refused_as_the_gets_and_write_nothing(as_user, demo, persona)
     )
     edit = client.post(url("activity_edit", key), {"description": "Otra cosa"})
     delete = client.post(url("activity_delete", key), {"reason": "Ya no va"})
-    create = client.post(url("activity_create"), {"key": "99", "description": "Nueva"})
+    # under a level of another area (an enlace may create only in its own: the level is not
+    # among the page's choices, so the form refuses it and nothing is created)
+    other_node = demo.project if persona == "enlace_otra" else demo.subprogram.children.first()
+    if persona == "enlace_se":
+        other_node = Activity.objects.get(key=otra).node
+    create = client.post(
+        url("activity_create"),
+        {"node": other_node.pk, "key": "99", "description": "Nueva", "annual_target": "1"},
+    )
+    expected_create = 200 if persona.startswith("enlace") else 403
     assert [calendar.status_code, edit.status_code, delete.status_code, create.status_code] == [
         403,
         403,
         403,
-        403,
+        expected_create,
     ]
     assert AuditEvent.objects.count() == before
     assert Activity.objects.filter(key=key).exists()
+    assert not Activity.objects.filter(key="99").exists()
 
 
 def test_anonymous_is_sent_to_login(client, demo):
@@ -508,6 +520,23 @@ def _grow(demo, client) -> None:
         )
         BeneficiaryFactory(activity=demo.activity_full, description=f"Grupo {i}", order=i)
     demo.activity_full.lines_of_action.set(demo.plan_new.lines_of_action.all())
+    now = dt.datetime(2024, 2, 1, 12, tzinfo=dt.UTC)
+    for i in range(3):  # the review's observations, answered and atendidas (no service: no
+        # revisión needed for the page to list them)
+        ActivityObservation.objects.create(
+            activity=demo.activity_full,
+            text=f"Observación {i}",
+            author=demo.users["planeacion"],
+            author_label="planeacion",
+            answer=f"Respuesta {i}",
+            answered_by=demo.users["enlace_se"],
+            answered_label="enlace_se",
+            answered_at=now,
+            state="atendida",
+            resolved_by=demo.users["planeacion"],
+            resolved_label="planeacion",
+            resolved_at=now,
+        )
 
 
 @pytest.mark.parametrize(

@@ -274,8 +274,13 @@ def test_leaf_nodes_offer_to_add_activities_to_planning(as_user, demo):
     node = reverse("web:node_create", args=["IEEM", 2024])
     assert f'href="{node}?padre={demo.subprogram.pk}"' in html  # another project
     assert f"?padre={demo.project.pk}" not in html  # below projects go activities
+    # En formulación an enlace proposes activities of its own area: SE's enlace sees the
+    # link on SE's project (not the one to add levels); DO's enlace and the revisor do not.
     html = get(as_user("enlace_se"), section_url(demo.subprogram))
-    assert create not in html
+    assert f'href="{create}?nivel={demo.project.pk}"' in html
+    assert node not in html
+    for persona in ("enlace_otra", "revisor"):
+        assert create not in get(as_user(persona), section_url(demo.subprogram)), persona
 
 
 # --- filters ---------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ from django.urls import reverse
 
 from bench.synthetic import SyntheticProgram, synthetic_program
 from rumbo.institutions.models import Membership, Role
-from rumbo.programs.models import ProgramNode
+from rumbo.programs.models import (
+    ActivityObservation,
+    AnnualProgram,
+    ProgramNode,
+    ProgramState,
+)
 from tests.factories import InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +76,22 @@ def test_unfiltered_page(program, client_of, django_assert_num_queries):
     assert response.status_code == 200
     assert response.content.decode().count('<details class="node depth-0"') == 13
     assert 'class="activity' not in response.content.decode()
+
+
+def test_en_revision_the_page_adds_one_count_of_open_observations(
+    program, client_of, django_assert_num_queries
+):
+    """En revisión the page says how many of the review's observations are open: one query
+    more, whatever their number."""
+    AnnualProgram.objects.filter(pk=program.program.pk).update(state=ProgramState.REVISION)
+    activities = list(program.program.activities.order_by("pk")[:40])
+    ActivityObservation.objects.bulk_create(
+        ActivityObservation(activity=a, text="Revisar", author_label="planeacion")
+        for a in activities
+    )
+    with django_assert_num_queries(PAGE + 1):
+        response = client_of.get(page_url(program))
+    assert "40 observaciones abiertas" in response.content.decode()
 
 
 @pytest.mark.parametrize(

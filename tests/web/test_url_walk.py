@@ -110,6 +110,19 @@ def _se_adjustment(d: Demo) -> int:
     ).pk
 
 
+def _se_observation(d: Demo) -> int:
+    """An open observation of Planeación on an SE activity, stored without the service (no
+    audit event)."""
+    from rumbo.programs.models import ActivityObservation
+
+    return ActivityObservation.objects.create(
+        activity=d.activity_full,
+        text="Revisa el calendario de noviembre.",
+        author=d.users["planeacion"],
+        author_label="planeacion",
+    ).pk
+
+
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
     "institution": Page(_ieem(), EVERYONE),
@@ -134,7 +147,12 @@ PAGES: dict[str, Page] = {
     "activity_edit": Page(_ieem(YEAR, SE_ACTIVITY), {"planeacion", "enlace_se"}),
     "activity_calendar": Page(_ieem(YEAR, SE_ACTIVITY), {"planeacion", "enlace_se"}),
     "activity_delete": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
-    "activity_create": Page(_ieem(YEAR), PLANEACION),
+    # en formulación an enlace proposes activities of its own area
+    "activity_create": Page(_ieem(YEAR), {"planeacion", "enlace_se", "enlace_otra"}),
+    "program_observations": Page(_ieem(YEAR), EVERYONE),
+    "observation_create": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION, "post"),
+    "observation_answer": Page(_ieem(YEAR, _se_observation), {"enlace_se"}, "post"),
+    "observation_resolve": Page(_ieem(YEAR, _se_observation), PLANEACION, "post"),
     "program_template": Page(_ieem(YEAR), EVERYONE),
     "program_approval": Page(_ieem(YEAR), EVERYONE),
     "program_versions": Page(_ieem(YEAR), EVERYONE),

@@ -5,7 +5,10 @@ validation, authorisation by the caller and the audit trail are the same everywh
 Callers check access first (``rumbo.programs.access``, ``rumbo.institutions.access``);
 these functions validate, save and record who changed what, before and after, in one
 transaction. One rule of access lives here because it is about a field, not a page: only
-Planeación reassigns an activity's area (``activity_update`` refuses anyone else).
+Planeación reassigns an activity's area (``activity_update`` refuses anyone else). Who edits
+in each state of the program (en revisión, Planeación only) and who creates activities
+(an Enlace its own area's) are ``rumbo.programs.access``'s rules, which these functions
+call too. The review's observations: ``observations.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .activities import (
     activity_set_calendar,
     activity_update,
 )
+from .observations import observation_answer, observation_create, observation_resolve
 from .quantities import MAX_QUANTITY, QUANTUM, months_parse, quantity_parse
 from .snapshots import activity_months, activity_snapshot
 from .structure import node_create, program_create, unit_get_or_create
@@ -37,6 +41,9 @@ __all__ = [
     "activity_update",
     "months_parse",
     "node_create",
+    "observation_answer",
+    "observation_create",
+    "observation_resolve",
     "program_create",
     "quantity_parse",
     "unit_get_or_create",

@@ -18,8 +18,16 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
 
+from ..access import require_activity_create, require_editing_open
 from ..lifecycle import TargetsFrozen, require_targets_open
-from ..models import Activity, AnnualProgram, MonthlyTarget, ProgramNode, UnitOfMeasure
+from ..models import (
+    Activity,
+    AnnualProgram,
+    MonthlyTarget,
+    ProgramNode,
+    UnitOfMeasure,
+    node_area_id,
+)
 from .keys import new_key_error
 from .quantities import months_parse, quantity_parse
 from .snapshots import _diff, activity_months, activity_snapshot
@@ -143,9 +151,10 @@ def activity_update(
 
     ``annual_target`` and ``months`` accept Decimals, numbers or es-MX text; a month of
     None is unknown. Writes one audit event with only the fields that changed. Changing
-    ``area`` needs Planeación (``PermissionDenied`` otherwise). Once the program is
-    approved, its targets (description, unit, annual target, months) change only when
-    ``adjustment`` names the approved adjustment request that applies them
+    ``area`` needs Planeación (``PermissionDenied`` otherwise). En revisión only Planeación
+    edits (``ProgramInReview`` for anyone else: ``access.require_editing_open``). Once the
+    program is approved, its targets (description, unit, annual target, months) change only
+    when ``adjustment`` names the approved adjustment request that applies them
     (``TargetsFrozen`` otherwise).
     """
     activity = (
@@ -155,6 +164,8 @@ def activity_update(
         .get(pk=activity.pk)
     )
     program = activity.program
+    if adjustment is None and actor.user is not None:
+        require_editing_open(actor.user, program)  # en revisión: Planeación only
     if area is not UNSET:
         _check_area_change(actor, activity, area)
     old_months = activity_months(activity)
@@ -276,8 +287,15 @@ def activity_create(
     reason: str = "",
     adjustment: int | None = None,
 ) -> Activity:
+    """A new activity under ``node``. Planeación any; an Enlace its own area's (the
+    activity's ``area``, else the node's), en formulación only
+    (``access.require_activity_create``: ``PermissionDenied``, ``ProgramInReview``)."""
     if adjustment is None:
         require_targets_open(program, "sus actividades")
+        if actor.user is not None:
+            require_activity_create(
+                actor.user, program, area.pk if area is not None else lambda: node_area_id(node)
+            )
     key = clean(key)
     errors: dict[str, str] = {}
     key_error = new_key_error(Activity, program=program, key=key, noun="una actividad")

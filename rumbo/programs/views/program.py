@@ -25,12 +25,14 @@ from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_list
 from rumbo.programs import services
+from rumbo.programs.access import can_create_activities, can_observe, editing_open
 from rumbo.programs.forms.program import NodeForm, ProgramFilterForm
-from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.models import AnnualProgram, ProgramNode, ProgramState
 from rumbo.programs.pages import open_finding_counts
 from rumbo.programs.selectors import (
     activity_rows,
     node_get,
+    open_observation_count,
     program_or_404,
     program_outline,
 )
@@ -84,6 +86,7 @@ def program_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
         filtering=filters.active,
     )
     fragment = _wants_fragment(request)
+    in_review = program.state == ProgramState.REVISION
     return render(
         request,
         "web/_program_results.html" if fragment else "web/program.html",
@@ -96,6 +99,14 @@ def program_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
             form=form,
             filtering=filters.active,
             fragment=fragment,
+            in_review=in_review,
+            # one query, en revisión only (the pins of the other states do not change)
+            open_observations=(
+                open_observation_count(program=program) if in_review and not fragment else 0
+            ),
+            may_observe=can_observe(request.user, program),
+            may_add_activity=can_create_activities(request.user, program)
+            and editing_open(request.user, program),
         ),
     )
 

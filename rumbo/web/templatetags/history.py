@@ -39,6 +39,9 @@ ACTIONS = {
     "opendata.publish": "Publicó como datos abiertos",
     "opendata.withdraw": "Retiró de los datos abiertos",
     "area_objective.update": "Corrigió la fila",
+    "observation.create": "Escribió una observación de revisión",
+    "observation.answer": "Respondió la observación de revisión",
+    "observation.resolve": "Marcó atendida la observación de revisión",
 }
 FIELDS = {
     "key": "Clave",
@@ -65,6 +68,9 @@ FIELDS = {
     "hyperlink": "Hipervínculo",
     "responsible": "Área responsable de la información",
     "note": "Nota",
+    "text": "Observación",
+    "answer": "Respuesta del área",
+    "activity": "Actividad",
 }
 MONTHS_KEY = "monthly_targets"
 NOTHING = "—"

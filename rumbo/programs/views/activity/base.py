@@ -18,7 +18,7 @@ from rumbo.core.errors import Refused
 from rumbo.institutions.access import Capability, institution_for_user, require
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context, refusal_page
-from rumbo.programs.access import access_activity
+from rumbo.programs.access import access_activity, require_editing_open
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.selectors import ActivityRow, activity_detail
 
@@ -94,10 +94,13 @@ def explain_denial(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def check_writable(request: HttpRequest, data: ActivityData) -> None:
+    """403 (``Refused``) unless the user may write the activity; 409 (``ProgramInReview``)
+    if the program's state does not let this user edit now (en revisión: Planeación only)."""
     try:
         access_activity(request.user, data.activity, for_write=True, nodes=data.nodes)
     except PermissionDenied as exc:
         raise Refused(str(exc), data=data, by_area=True) from exc
+    require_editing_open(request.user, data.program)
 
 
 def check_structure(

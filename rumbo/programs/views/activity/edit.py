@@ -19,9 +19,14 @@ from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_choices
 from rumbo.programs import services
+from rumbo.programs.access import (
+    can_create_activities,
+    can_create_activity_in,
+    require_editing_open,
+)
 from rumbo.programs.catalog import unit_choices
 from rumbo.programs.forms.activity import ActivityCreateForm, ActivityDeleteForm, ActivityForm
-from rumbo.programs.models import AnnualProgram, node_area
+from rumbo.programs.models import AnnualProgram, ProgramNode, node_area, node_area_id
 from rumbo.programs.selectors import node_list, program_get
 from rumbo.strategy.models import LineOfAction
 from rumbo.strategy.selectors import line_of_action_list
@@ -144,22 +149,42 @@ def activity_delete(
     return page(request, data, "web/activity_delete.html", form=form)
 
 
+def _creatable_leaves(
+    request: HttpRequest, program: AnnualProgram, nodes: list[ProgramNode]
+) -> list[tuple[ProgramNode, str]]:
+    """The leaves (nodes without nodes below) an activity may hang from, for this user:
+    all for Planeación; for an Enlace, those of its own area (``can_create_activity_in``)."""
+    by_id = {n.pk: n for n in nodes}
+    parents = {n.parent_id for n in nodes if n.parent_id is not None}
+    return [
+        (n, f"{program.level_name(n.depth)} {n.key} · {n.name[:80]}")
+        for n in sorted(nodes, key=lambda n: n.key)
+        if n.pk not in parents
+        and can_create_activity_in(request.user, program, node_area_id(n, by_id))
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @explain_denial
 def activity_create(request: HttpRequest, institution: Institution, year: int) -> HttpResponse:
-    check_structure(request, institution, None)
+    """A new activity: Planeación under any node; an Enlace proposes one of its own area
+    while the program is en formulación (``rumbo.programs.access``)."""
     program = program_get(institution=institution, year=year)
     if program is None:
         raise Http404("No hay programa anual para ese ejercicio.")
     program.institution = institution
+    if not can_create_activities(request.user, program):
+        raise Refused(
+            "Solo Planeación o el enlace de un área pueden agregar actividades al programa.",
+            data=None,
+            by_area=False,
+        )
+    if program.targets_frozen:
+        return adjustment_redirect(request, program, "alta=1", "el alta de una actividad")
+    require_editing_open(request.user, program)  # en revisión: Planeación only (409)
     nodes = node_list(program=program)
-    parents = {n.parent_id for n in nodes if n.parent_id is not None}
-    leaves = [
-        (n, f"{program.level_name(n.depth)} {n.key} · {n.name[:80]}")
-        for n in sorted(nodes, key=lambda n: n.key)
-        if n.pk not in parents
-    ]
+    leaves = _creatable_leaves(request, program, nodes)
     kwargs: dict[str, Any] = {
         "units": unit_choices(institution=institution),
         "areas": _areas(request, institution),
@@ -173,9 +198,8 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
         program=program,
         level_name=program.activity_level_name,
         has_leaves=bool(leaves),
+        proposing=kwargs["areas"] is None,
     )
-    if program.targets_frozen:
-        return adjustment_redirect(request, program, "alta=1", "el alta de una actividad")
     if request.method != "POST":
         form = ActivityCreateForm(initial={"node": request.GET.get("nivel")}, **kwargs)
         return render(request, "web/activity_create.html", {**context, "form": form})
@@ -198,6 +222,8 @@ def activity_create(request: HttpRequest, institution: Institution, year: int) -
             )
         except ValidationError as exc:
             form_add_errors(form, exc)
+        except PermissionDenied as exc:  # an area not the Enlace's own
+            raise Refused(str(exc), data=None, by_area=False) from exc
         else:
             messages.success(request, f"Se creó la actividad {activity.key}.")
             return HttpResponseRedirect(

@@ -5,7 +5,7 @@ structure with totals and per-activity facts aggregated in SQL, without month ro
 ``activity_rows`` loads the full rows of just the activities a page shows.
 ``activity_detail`` reads one activity with everything its own pages show.
 ``activity_list`` and ``activity_get`` are the API's reads of activities (a filtered list,
-one activity).
+one activity). The review's observations are read in ``observations`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rumbo.core.text import normalize
 from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 
-from .models import (
+from ..models import (
     Activity,
     AnnualProgram,
     AreaObjective,
@@ -34,6 +34,12 @@ from .models import (
     node_area,
     node_area_id,
 )
+from .observations import AreaObservations as AreaObservations
+from .observations import observation_get as observation_get
+from .observations import observation_list as observation_list
+from .observations import observation_thread as observation_thread
+from .observations import observations_by_area as observations_by_area
+from .observations import open_observation_count as open_observation_count
 
 CALENDAR_OK = "ok"
 CALENDAR_INCOMPLETE = "incomplete"
