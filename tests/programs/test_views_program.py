@@ -172,12 +172,13 @@ def test_activity_row_shows_key_description_unit_target_and_twelve_months(as_use
 
 
 def test_a_simulated_calendar_is_said_on_the_page_and_on_its_row(as_user, demo):
-    notice = "Calendarios simulados: 1 actividad tiene meses simulados."
+    notice = "Calendarios simulados: 1 actividad del programa tiene meses simulados."
     html = get(as_user("consulta"), program_url())
     assert notice not in html
     Activity.objects.filter(pk=demo.activity_fraction.pk).update(calendar_simulated=True)
     assert notice in get(as_user("consulta"), program_url())
     section = get(as_user("consulta"), section_url(demo.subprogram))
+    assert notice in section
     assert "Calendario simulado" in row_html(section, demo.activity_fraction)
     assert "Calendario simulado" not in row_html(section, demo.activity_full)
 
