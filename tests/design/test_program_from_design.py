@@ -6,13 +6,18 @@ expected figure is worked out by hand from them.
 
 from __future__ import annotations
 
+import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
+from rumbo.cli import usage
 from rumbo.design.models import ScheduleAction
 from rumbo.design.services import program_from_design
 from rumbo.imports.models import FindingStatus, QualityFinding
@@ -280,3 +285,56 @@ def test_editing_a_simulated_calendar_clears_the_flag_and_says_so(world):
     assert not one.calendar_simulated
     event = AuditEvent.objects.filter(action="activity.update").latest("pk")
     assert (event.before["calendar_simulated"], event.after["calendar_simulated"]) == (True, False)
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("rumbo_program", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_cli_previews_then_creates_then_changes_nothing(world):
+    args = ("from-design", "--institution", "iecm", "--year", "2024")
+    preview = run(*args, "--dry-run")
+    assert preview.startswith("Simulación (no se guardó nada): se crearía en el programa IECM")
+    assert not Activity.objects.exists()
+    created = run(*args, "--design", str(world["design"].pk))
+    assert created.startswith("Se creó en el programa IECM 2024")
+    assert "«Coordinación Inexistente»" in created  # the finding is printed
+    assert Activity.objects.count() == 3
+    assert AuditEvent.objects.get(action="program.from_design").actor_label.startswith("cli:")
+    assert "sin cambios" in run(*args)
+    assert Activity.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--institution", "IECM"), "--year: falta (lo pide «from-design»)"),
+        (("--institution", "IECM", "--year", "2023"), "IECM no tiene programa anual 2023"),
+        (("--institution", "IECM", "--year", "2024", "--design", "0"), "no tiene el diseño 0"),
+        (("--institution", "IECM", "--year", "20x4"), "año inválido"),
+    ],
+)
+def test_cli_refusals(world, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("from-design", *args)
+
+
+def test_cli_says_why_a_design_cannot_be_made_and_writes_nothing(world):
+    ScheduleAction.objects.filter(pk=world["actions"][1].pk).update(number="1")
+    with pytest.raises(CommandError, match="darían la misma clave VINC-C1-1"):
+        run("from-design", "--institution", "IECM", "--year", "2024")
+    assert not Activity.objects.exists() and not ProgramNode.objects.filter(depth=1).exists()
+
+
+def test_copy_still_needs_its_years(world):
+    with pytest.raises(CommandError, match=re.escape("--from: falta (lo pide «copy»)")):
+        run("copy", "--institution", "IECM", "--to", "2025")
+
+
+def test_rumbo_lists_from_design():
+    assert "program from-design --institution CLAVE --year AAAA [--design ID]" in usage()
