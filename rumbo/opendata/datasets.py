@@ -24,6 +24,11 @@ SIMULATED_FIELD_NOTE = (
     "true si la cifra es simulada (datos de demostración, no reales); false si proviene de "
     "las capturas de la institución."
 )
+SIMULATED_CALENDAR_FIELD_NOTE = (
+    "true si la cantidad programada de cada mes es simulada (datos de demostración: la "
+    "generó Rumbo a partir de un cronograma con meses simulados, no un documento de la "
+    "institución); false si proviene del programa de la institución."
+)
 
 FORMATS = ("csv", "json", "xlsx")
 DICTIONARY_FORMATS = ("csv", "json")
@@ -78,6 +83,7 @@ PROGRAM = Dataset(
         FieldDef(
             "beneficiarios", "texto", "Tipo y cantidad de beneficiarios («S/C»: sin cuantificar)."
         ),
+        FieldDef("simulado", "booleano", SIMULATED_CALENDAR_FIELD_NOTE),
     ),
 )
 
