@@ -17,8 +17,9 @@ is left untouched too, and the result says so: those months may be approved, hen
 
 A month that also needs what another app adds to the capture (the MIR's indicators whose
 period closes that month, ``monitoring.cycle.period_content``) cannot be sent before that
-is captured: its progress is saved and the month stays in borrador, for the app that
-captures the rest to send it (``rumbo.indicators.demo`` does, after this load).
+is captured: its progress is saved on time and the month stays in borrador, for the app
+that captures the rest to send it (``rumbo.indicators.demo`` does, after this load, on
+the same simulated day).
 
 The program is flagged ``progress_simulated`` (audited), so that every page, download and
 API answer that shows its progress says the figures are simulated. The flag is set also
@@ -244,9 +245,12 @@ def demo_progress_load(
             if not rows:
                 continue
             plan = _plan(index, month, last_month)
+            # Another app's content of the month is still due: the month stays in
+            # borrador for that app to send it, on time (its captures are not made late).
+            waiting = any(content.errors for content in period_content(program, area, month))
             day = min(opens + timedelta(days=2), closes)
             last_open = closes
-            if plan.late:
+            if plan.late and not waiting:
                 last_open = closes + timedelta(days=10)
                 window_extend(
                     actor=capture_actor,
@@ -265,8 +269,8 @@ def demo_progress_load(
                 created_at=_at(day, 10), updated_at=_at(day, 10)
             )
             result.entries += len(entries)
-            if any(content.errors for content in period_content(program, area, month)):
-                result.waiting += 1  # sent by the app whose content is missing
+            if waiting:
+                result.waiting += 1
                 continue
             _review(
                 plan,
