@@ -39,7 +39,8 @@ COMMANDS = {
     "program": (
         "rumbo_program",
         "programa anual: program copy --institution CLAVE --from AAAA --to AAAA "
-        "[--without-targets]",
+        "[--without-targets] | program from-design --institution CLAVE --year AAAA "
+        "[--design ID] [--dry-run]",
     ),
 }
 

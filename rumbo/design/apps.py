@@ -8,8 +8,12 @@ class DesignConfig(AppConfig):
 
     def ready(self) -> None:
         # Copying a program year to the next copies its designs and their MIRs.
+        from rumbo.programs.commands import register_program_action
         from rumbo.programs.copy import register_copy_step
 
+        from .cli import FROM_DESIGN
         from .copy import design_copy_step
 
         register_copy_step(design_copy_step)
+        # `rumbo program from-design`: a program's activities from its designs' cronogramas.
+        register_program_action(FROM_DESIGN)

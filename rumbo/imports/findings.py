@@ -35,6 +35,8 @@ _CODES = [
     FindingCode("date_format", Severity.ERROR, "Fecha ilegible o fuera del formato dd/mm/aaaa"),
     FindingCode("year_mismatch", Severity.WARNING, "Ejercicio distinto al del archivo"),
     FindingCode("unparsed_line", Severity.WARNING, "Línea que no se pudo interpretar"),
+    # A design's cronograma turned into activities (rumbo.design.services.program).
+    FindingCode("schedule_no_months", Severity.WARNING, "Acción del cronograma sin meses"),
     # The publication checker of transparency formats (rumbo.transparency.checker).
     FindingCode("column_missing", Severity.ERROR, "Falta una columna del formato"),
     FindingCode("column_unknown", Severity.WARNING, "Columna que no es del formato"),

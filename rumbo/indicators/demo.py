@@ -14,6 +14,11 @@ factor of its target from that behaviour; the variables are whole numbers found 
 evaluating the indicator's own formula. A design whose indicators already hold any
 measurement is left untouched, which makes loading idempotent.
 
+An area's month is sent only when everything in it is captured: when the program's
+activities of that area have progress due that month and the demo has not simulated it
+(``rumbo.monitoring.demo`` simulates up to its last month, the MIR every period of the
+year), the measurements stay captured and the month in borrador; the result says which.
+
 The design's MIR is flagged ``measurements_simulated`` (audited), so that every page,
 download and API answer that shows its measurements says they are simulated; also when
 the measurements were already there (written by an earlier run of the demo, perhaps from
@@ -29,11 +34,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
-from rumbo.core.periods import Frequency, period_closing_in
+from rumbo.core.periods import MONTH_NAMES, Frequency, period_closing_in
 from rumbo.core.semaforo import Bands, Direction, Light, grade
 from rumbo.institutions.models import Area
 from rumbo.monitoring.models import PeriodReport
@@ -125,17 +131,25 @@ class DemoMeasurements:
     skipped: int = 0
     lights: Counter[Light] = field(default_factory=Counter)
     periods: Counter[str] = field(default_factory=Counter)
+    unsent: list[tuple[str, int]] = field(default_factory=list)  # (area code, month)
 
     def to_text(self, title: str) -> str:
         if self.already_loaded:
             return f"Mediciones simuladas de «{title}»: ya estaban cargadas; no se cambió nada."
         states = ", ".join(f"{n} {state}" for state, n in sorted(self.periods.items()))
         skipped = f"; {self.skipped} sin simular" if self.skipped else ""
+        unsent = ""
+        if self.unsent:
+            months = ", ".join(f"{code} {MONTH_NAMES[m - 1]}" for code, m in self.unsent)
+            unsent = (
+                f"; sin enviar, porque el mes aún no está completo (avance de las "
+                f"actividades por capturar): {months}"
+            )
         return (
             f"Mediciones simuladas de «{title}» (datos de demostración): "
             f"{self.measurements} mediciones — {self.lights[Light.GREEN]} en verde, "
             f"{self.lights[Light.YELLOW]} en amarillo, {self.lights[Light.RED]} en rojo"
-            f"{skipped}; periodos: {states or 'ninguno'}."
+            f"{skipped}; periodos: {states or 'ninguno'}{unsent}."
         )
 
 
@@ -231,7 +245,7 @@ def demo_measurements_load(
             Measurement.objects.filter(pk__in=saved).update(
                 created_at=_at(day, 10), updated_at=_at(day, 10)
             )
-            _submit_and_approve(
+            sent = _submit_and_approve(
                 program=program,
                 area=area,
                 month=month,
@@ -239,6 +253,8 @@ def demo_measurements_load(
                 capture=(capture_actor, capturer),
                 review=(review_actor, reviewer),
             )
+            if not sent:
+                result.unsent.append((area.code, month))
     for state in PeriodReport.objects.filter(program=program).values_list("state", flat=True):
         result.periods[state] += 1
     return result
@@ -269,10 +285,15 @@ def _submit_and_approve(
     day: date,
     capture: tuple[Actor, AbstractBaseUser],
     review: tuple[Actor, AbstractBaseUser],
-) -> None:
-    period_submit(
-        actor=capture[0], user=capture[1], today=day, program=program, area=area, month=month
-    )
+) -> bool:
+    """Send and approve the month; False (nothing changed) when it cannot be sent yet
+    because its activities' progress is missing (``period_submit``'s ValidationError)."""
+    try:
+        period_submit(
+            actor=capture[0], user=capture[1], today=day, program=program, area=area, month=month
+        )
+    except ValidationError:
+        return False
     period_approve(
         actor=review[0],
         user=review[1],
@@ -284,3 +305,4 @@ def _submit_and_approve(
     PeriodReport.objects.filter(program=program, area=area, month=month).update(
         submitted_at=_at(day, 13), decided_at=_at(day + timedelta(days=3), 11)
     )
+    return True

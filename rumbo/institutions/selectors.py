@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from rumbo.core.text import normalize
 
 from .models import Area, AreaAlias, Institution, Membership
+from .services.areas import split_area_label
 
 # What hangs from an area in the apps above this one (``activity_count``: the activities
 # whose own area it is…): name → (model, the field pointing to the area). Each app
@@ -74,6 +77,36 @@ def area_by_code(*, institution: Institution, code: str) -> Area | None:
         )
         area = alias.area if alias is not None else None
     return area
+
+
+def areas_by_spelling(*, institution: Institution, labels: Iterable[str]) -> dict[str, Area]:
+    """The existing area each label names exactly, by the rule the importers use for an
+    exact match (``area_resolve_many``): its canonical name or a known spelling (alias),
+    ignoring accents, case and spaces, with or without «(SIGLAS)»; or its siglas. No
+    similarity guess and nothing created: a label not found is absent from the result
+    (the caller reports it). Two queries."""
+    areas = list(Area.objects.filter(institution=institution))
+    by_name = {a.normalized_name: a for a in areas}
+    by_code = {a.code.upper(): a for a in areas}
+    by_alias = {
+        al.normalized: al.area
+        for al in AreaAlias.objects.filter(institution=institution).select_related("area")
+    }
+    found: dict[str, Area] = {}
+    for label in labels:
+        spelling = split_area_label(label)
+        if not spelling.label:
+            continue
+        key = normalize(spelling.label)
+        area = (
+            by_alias.get(key)
+            or by_name.get(spelling.name_key)
+            or by_name.get(key)
+            or by_code.get(spelling.label.replace(" ", "").upper())
+        )
+        if area is not None:
+            found[label] = area
+    return found
 
 
 def area_choices(*, institution: Institution) -> QuerySet[Area]:

@@ -127,6 +127,7 @@ class Dashboard:
     areas: list[AreaFigures]
     captures: list[CaptureIssue]
     subprograms: list[tuple[ProgramNode, Summary]] = field(default_factory=list)
+    simulated_calendars: int = 0  # activities whose months a simulated cronograma gave
     average_method: str = AVERAGE_METHOD
     projection_method: str = PROJECTION_METHOD
 
@@ -192,6 +193,7 @@ def program_dashboard(
         areas=sorted(by_area.values(), key=lambda a: (a.area_id is None, a.code)),
         captures=captures,
         subprograms=subprograms,
+        simulated_calendars=sum(r.activity.calendar_simulated for r in data.rows),
     )
 
 

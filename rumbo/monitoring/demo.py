@@ -11,7 +11,15 @@ to their simulated day — the audit events keep the true time they were recorde
 
 Values are deterministic (a hash of the activity key and month, no random generator), so
 every run builds the same data; a program that already has any monthly capture is left
-untouched, which makes loading idempotent.
+untouched, which makes loading idempotent. (A program whose months entered the capture
+cycle without activity progress — an older demo that loaded only its MIR's measurements —
+is left untouched too, and the result says so: those months may be approved, hence locked.)
+
+A month that also needs what another app adds to the capture (the MIR's indicators whose
+period closes that month, ``monitoring.cycle.period_content``) cannot be sent before that
+is captured: its progress is saved on time and the month stays in borrador, for the app
+that captures the rest to send it (``rumbo.indicators.demo`` does, after this load, on
+the same simulated day).
 
 The program is flagged ``progress_simulated`` (audited), so that every page, download and
 API answer that shows its progress says the figures are simulated. The flag is set also
@@ -38,6 +46,7 @@ from rumbo.institutions.models import Area
 from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget
 
 from .bands import bands_for_activities
+from .cycle import period_content
 from .figures import capture_grade
 from .models import PeriodReport, ProgressEntry
 from .selectors import area_activities, policy_for
@@ -98,21 +107,36 @@ class DemoProgress:
     """What the load did (or that it found the data already there)."""
 
     already_loaded: bool = False
+    without_progress: bool = False  # already in the capture cycle, but without progress
     entries: int = 0
     periods: Counter[str] = field(default_factory=Counter)
     lights: Counter[Light] = field(default_factory=Counter)
     late: int = 0
+    waiting: int = 0  # area × months left in borrador: other content of the month is due
 
     def to_text(self, code: str, year: int, last_month: int) -> str:
+        if self.without_progress:
+            return (
+                f"Avance simulado de {code} {year}: no se carga, porque el programa ya tiene "
+                "meses en el ciclo de captura sin avance de sus actividades (de una "
+                "demostración anterior). Para verlo, borra la base de datos de la "
+                "demostración y vuelve a ejecutar rumbo demo."
+            )
         if self.already_loaded:
             return f"Avance simulado de {code} {year}: ya estaba cargado; no se cambió nada."
+        waiting = (
+            f"; {self.waiting} meses de un área quedan en borrador hasta capturar los "
+            "indicadores de su periodo"
+            if self.waiting
+            else ""
+        )
         states = ", ".join(f"{n} {state}" for state, n in sorted(self.periods.items()))
         return (
             f"Avance simulado de {code} {year} (enero a {MONTH_NAMES[last_month - 1]}, datos "
             f"de demostración): {self.entries} capturas mensuales — "
             f"{self.lights[Light.GREEN]} en verde, {self.lights[Light.YELLOW]} en amarillo, "
             f"{self.lights[Light.RED]} en rojo; {self.late} capturas tardías con prórroga; "
-            f"periodos: {states}."
+            f"periodos: {states}{waiting}."
         )
 
 
@@ -196,6 +220,9 @@ def demo_progress_load(
     _flag_simulated(program, capturer)
     if PeriodReport.objects.filter(program=program).exists():
         result.already_loaded = True
+        result.without_progress = not ProgressEntry.objects.filter(
+            activity__program=program
+        ).exists()
         return result
     institution = program.institution
     year = program.year
@@ -218,9 +245,12 @@ def demo_progress_load(
             if not rows:
                 continue
             plan = _plan(index, month, last_month)
+            # Another app's content of the month is still due: the month stays in
+            # borrador for that app to send it, on time (its captures are not made late).
+            waiting = any(content.errors for content in period_content(program, area, month))
             day = min(opens + timedelta(days=2), closes)
             last_open = closes
-            if plan.late:
+            if plan.late and not waiting:
                 last_open = closes + timedelta(days=10)
                 window_extend(
                     actor=capture_actor,
@@ -239,6 +269,9 @@ def demo_progress_load(
                 created_at=_at(day, 10), updated_at=_at(day, 10)
             )
             result.entries += len(entries)
+            if waiting:
+                result.waiting += 1
+                continue
             _review(
                 plan,
                 program=program,

@@ -24,6 +24,11 @@ SIMULATED_FIELD_NOTE = (
     "true si la cifra es simulada (datos de demostración, no reales); false si proviene de "
     "las capturas de la institución."
 )
+SIMULATED_CALENDAR_FIELD_NOTE = (
+    "true si la cantidad programada de cada mes es simulada (datos de demostración: la "
+    "generó Rumbo a partir de un cronograma con meses simulados, no un documento de la "
+    "institución); false si proviene del programa de la institución."
+)
 
 VERSION_FIELD_NOTE = (
     "Número de la versión aprobada del programa cuyas metas usan las cifras (1: la que "
@@ -111,6 +116,7 @@ PROGRAM = Dataset(
             for label, name in zip(MONTH_LABELS, MONTH_NAMES, strict=True)
         ),
         FieldDef("version", "entero", VERSION_FIELD_NOTE, "versión"),
+        FieldDef("simulado", "booleano", SIMULATED_CALENDAR_FIELD_NOTE),
     ),
 )
 

@@ -127,6 +127,7 @@ def _program_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
             for name, quantity in zip(original_fields, before, strict=True):
                 values[name] = quantity
             values["version"] = public.version
+            values["simulado"] = a.calendar_simulated
             yield values
         for child in node.children:
             yield from walk(child, keys, here)
@@ -208,13 +209,14 @@ def dataset_rows(*, public: PublicProgram, dataset: str) -> list[dict[str, Value
 def dataset_simulated(*, public: PublicProgram, dataset: str) -> bool:
     """Whether the dataset of this published year holds simulated demonstration figures:
     the progress when the program's progress is, the indicators when a published MIR's
-    measurements are; the program (targets and calendar) never."""
+    measurements are, the program when an activity's calendar is (a cronograma with
+    simulated months gave it)."""
     slug = _dataset(dataset).slug
     if slug == PROGRESS.slug:
         return public.progress_simulated
     if slug == INDICATORS.slug:
         return public.measurements_simulated
-    return False
+    return public.calendar_simulated
 
 
 # --------------------------------------------------------------------------------------

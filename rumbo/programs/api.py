@@ -94,6 +94,7 @@ def activity_dict(
         "unit": activity.unit.name if activity.unit else None,
         "annual_target": to_json_number(activity.annual_target),
         "monthly_targets": [to_json_number(m) for m in activity_months(activity)],
+        "calendar_simulated": activity.calendar_simulated,
         "beneficiaries": [
             {"description": b.description, "quantity": b.quantity}
             for b in activity.beneficiaries.all()

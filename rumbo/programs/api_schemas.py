@@ -95,6 +95,11 @@ class ActivityOut(Schema):
     unit: str | None
     annual_target: Number | None
     monthly_targets: list[Number | None] = Field(description="12 meses; null = desconocido.")
+    calendar_simulated: bool = Field(
+        False,
+        description="true si los meses son simulados: los dio el cronograma de un diseño de "
+        "programa con meses simulados (datos de demostración), no un documento.",
+    )
     beneficiaries: list[BeneficiaryOut]
     lines_of_action: list[str]
 

@@ -356,6 +356,7 @@ def _copy_activities(ctx: CopyContext) -> None:
             node_id=ctx.nodes[a.node_id].pk,
             annual_target=a.annual_target if ctx.with_targets else None,
             calendar_as_printed="",
+            calendar_simulated=a.calendar_simulated and ctx.with_targets,
             source_line=None,
         )
         for a in source

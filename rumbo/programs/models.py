@@ -194,6 +194,15 @@ class Activity(TimeStamped):
         blank=True,
         help_text="Los valores mensuales tal como se leyeron, para revisión.",
     )
+    calendar_simulated = models.BooleanField(
+        "calendario simulado",
+        default=False,
+        help_text=(
+            "Los meses no vienen de un documento: los dio un cronograma con meses simulados "
+            "(rumbo demo). Las páginas que muestran el calendario lo dicen; editar el "
+            "calendario lo deja de marcar."
+        ),
+    )
     order = models.PositiveIntegerField("orden", default=0)
     source_line = models.PositiveIntegerField(null=True, blank=True)
 

@@ -168,6 +168,7 @@ class ProgramPage:
     annual_total: Decimal
     unit_count: int
     one_unit: bool = False  # every activity of the program has the same unit
+    simulated_calendars: int = 0  # activities whose months a simulated cronograma gave
 
 
 def _areas(outline: ProgramOutline) -> dict[int, Area]:
@@ -305,4 +306,5 @@ def program_page(
         annual_total=sum((r.annual_total for r in outline.roots), Decimal(0)),
         unit_count=len(unit_ids),
         one_unit=adds_up(f.activity.unit_id for f in outline.activities),
+        simulated_calendars=sum(f.activity.calendar_simulated for f in outline.activities),
     )

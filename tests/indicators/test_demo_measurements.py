@@ -13,6 +13,7 @@ from rumbo.audit.services import Actor
 from rumbo.core.semaforo import Direction, Light, grade
 from rumbo.design.loader import import_design
 from rumbo.design.models import ProgramDesign
+from rumbo.design.services import program_from_design
 from rumbo.indicators.demo import SIMULATED, demo_measurements_load, simulated_values
 from rumbo.indicators.formula import parse
 from rumbo.indicators.models import Indicator, Measurement, Mir
@@ -135,3 +136,19 @@ def test_the_demo_flags_the_mir_as_simulated(vinculacion) -> None:  # type: igno
     again = demo_measurements_load(design=design, capturer=capturer, reviewer=reviewer)
     assert again.already_loaded
     assert AuditEvent.objects.filter(action="mir.simulated").count() == 1
+
+
+def test_a_month_whose_activities_have_no_progress_is_not_sent(vinculacion) -> None:  # type: ignore[no-untyped-def]
+    """With the cronograma's activities in the program and no simulated progress, every
+    month with an indicator due (3, 6, 9, 12) has activities programmed and nothing
+    captured for them: the measurements are stored, the months stay in borrador."""
+    design, capturer, reviewer = vinculacion
+    program_from_design(actor=Actor.cli(), design=design)
+    result = demo_measurements_load(design=design, capturer=capturer, reviewer=reviewer)
+    assert result.measurements == Measurement.objects.count() == 22
+    assert result.unsent == [("DVOE", 3), ("DVOE", 6), ("DVOE", 9), ("DVOE", 12)]
+    states = set(
+        PeriodReport.objects.filter(program=design.node.program).values_list("month", "state")
+    )
+    assert states == {(m, PeriodState.DRAFT) for m in (3, 6, 9, 12)}
+    assert "sin enviar, porque el mes aún no está completo" in result.to_text(design.title)

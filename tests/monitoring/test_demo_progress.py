@@ -100,9 +100,10 @@ def test_demo_loads_simulated_progress_once() -> None:
     on_time = reports.filter(month=1).exclude(area_id__in=late_areas)
     assert on_time
     assert all(localtime(r.submitted_at).date() <= date(2024, 2, 10) for r in on_time)
-    assert AuditEvent.objects.filter(action="window.extend", reason=LATE_REASON).count() == len(
-        extensions
-    )
+    # (the IECM's program, made from its design's cronograma, has late captures of its own)
+    assert AuditEvent.objects.filter(
+        action="window.extend", reason=LATE_REASON, institution__code="IEEM"
+    ).count() == len(extensions)
     assert AuditEvent.objects.filter(action="period.return").exists()
 
     before = _snapshot()
@@ -147,3 +148,44 @@ def test_progress_loaded_before_the_flag_existed_is_flagged_on_the_next_run(demo
     assert result.already_loaded
     demo.program.refresh_from_db()
     assert demo.program.progress_simulated
+
+
+@pytest.mark.django_db
+def test_months_in_the_cycle_without_progress_are_left_alone_and_said(demo) -> None:  # type: ignore[no-untyped-def]
+    """An older demo sent the months of a MIR's indicators without activity progress:
+    those months may be locked, so nothing is loaded and the result says why."""
+    PeriodReport.objects.create(
+        program=demo.program, area=demo.area_se, month=3, state=PeriodState.APPROVED
+    )
+    result = demo_progress_load(
+        program=demo.program, capturer=demo.users["planeacion"], reviewer=demo.users["revisor"]
+    )
+    assert result.already_loaded and result.without_progress
+    assert not ProgressEntry.objects.exists()
+    assert "sin avance de sus actividades" in result.to_text("IEEM", 2024, 10)
+    ProgressEntry.objects.create(activity=demo.activity_full, month=1, achieved=1)
+    again = demo_progress_load(
+        program=demo.program, capturer=demo.users["planeacion"], reviewer=demo.users["revisor"]
+    )
+    assert again.already_loaded and not again.without_progress
+
+
+@pytest.mark.django_db
+def test_a_month_with_indicators_due_stays_in_borrador_for_them(demo) -> None:  # type: ignore[no-untyped-def]
+    """The demo design has a monthly indicator of SE (a11) and a trimestral one (c1): every
+    SE month has an indicator due, so none can be sent before its measurements; DO's
+    months (its semestral indicator closes in June) are sent otherwise."""
+    result = demo_progress_load(
+        program=demo.program,
+        capturer=demo.users["planeacion"],
+        reviewer=demo.users["revisor"],
+        last_month=2,
+    )
+    se = PeriodReport.objects.filter(program=demo.program, area=demo.area_se)
+    assert set(se.values_list("month", "state")) == {
+        (1, PeriodState.DRAFT),
+        (2, PeriodState.DRAFT),
+    }
+    assert result.waiting == 2
+    assert ProgressEntry.objects.filter(activity__program=demo.program, month=2).exists()
+    assert "2 meses de un área quedan en borrador" in result.to_text("IEEM", 2024, 2)

@@ -16,6 +16,7 @@ from bench.synthetic import synthetic_program, synthetic_progress
 from rumbo.core.numbers import parse_number
 from rumbo.institutions.models import Institution, Membership, Role
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
+from rumbo.programs.models import Activity
 from tests.conftest import PERSONAS
 from tests.factories import Demo
 
@@ -166,6 +167,19 @@ def test_numbers_on_known_data(known, as_user):
     # Every count links to its activities.
     drill = reverse("web:progress_activities", args=["IEEM", 2024])
     assert re.search(re.escape(drill) + r"\?mes=3&(amp;)?semaforo=rojo", html)
+
+
+def test_simulated_calendars_and_the_programs_own_level_name(known, as_user):
+    page = as_user("consulta").get(_url("dashboard")).content.decode()
+    assert "Calendarios simulados" not in page
+    assert "Semáforo y cumplimiento por subprograma" in page  # IEEM's level names
+    Activity.objects.filter(pk=known.activity_full.pk).update(calendar_simulated=True)
+    known.program.level_names = ["Programa", "Actividad institucional", "Acción"]
+    known.program.save(update_fields=["level_names"])
+    page = as_user("consulta").get(_url("dashboard")).content.decode()
+    assert "Calendarios simulados: 1 de las 5 actividades tiene meses simulados." in page
+    assert "Semáforo y cumplimiento por programa" in page
+    assert '<th scope="col">Programa</th>' in page and "Subprograma" not in page
 
 
 @pytest.mark.parametrize("name", ["dashboard", "dashboard_area", "dashboard_node"])

@@ -22,6 +22,7 @@ from rumbo.indicators.demo import demo_measurements_load
 from rumbo.indicators.models import Mir
 from rumbo.monitoring.demo import demo_progress_load
 from rumbo.opendata.datasets import SIMULATED_NOTE
+from rumbo.programs.models import Activity
 
 from .conftest import World
 from .test_exposure import API, public_urls
@@ -31,7 +32,8 @@ pytestmark = pytest.mark.django_db
 YEAR = "/datos/IEEM/2024"
 BANNER = SIMULATED_NOTE.split(":")[0]  # «Datos simulados de demostración»
 # Each public URL and whether it shows simulated figures once both flags are set. The
-# program (its tree and calendar) is real data from the PAA: it never says simulated.
+# program (its tree and calendar) is real data from the PAA here: it says simulated only
+# when a calendar is (see test_a_simulated_calendar_labels_the_program_faces_only).
 SAYS_SIMULATED = {
     "/datos/": True,
     "/datos/IEEM/": True,
@@ -159,3 +161,46 @@ def test_each_flag_labels_only_its_own_figures(anon: Client, world: World) -> No
     body = json.loads(anon.get(f"{YEAR}/descargas/indicadores.json").content)
     assert body["metadata"]["simulated"] is False and body["metadata"]["simulated_note"] == ""
     assert {r["simulado"] for r in body["data"]} == {False}
+
+
+def test_a_simulated_calendar_labels_the_program_faces_only(anon: Client, world: World) -> None:
+    """Calendars a cronograma with simulated months gave (``Activity.calendar_simulated``):
+    the program page, the programa downloads and the program's API answer say so; the
+    progress and indicators, real here, do not."""
+    Activity.objects.filter(program=world.demo.program).update(calendar_simulated=True)
+    labelled = {
+        url: says_simulated(url, anon.get(url))
+        for url in (
+            f"{YEAR}/",
+            *(f"{YEAR}/descargas/programa.{f}" for f in ("csv", "json", "xlsx")),
+            f"{YEAR}/avance/",
+            f"{YEAR}/indicadores/",
+            f"{API}/IEEM/programs/2024",
+            "/datos/IEEM/",
+        )
+    }
+    assert labelled == {
+        f"{YEAR}/": True,
+        **{f"{YEAR}/descargas/programa.{f}": True for f in ("csv", "json", "xlsx")},
+        f"{YEAR}/avance/": False,
+        f"{YEAR}/indicadores/": False,
+        f"{API}/IEEM/programs/2024": True,
+        "/datos/IEEM/": True,
+    }
+    page = anon.get(f"{YEAR}/").content.decode()
+    assert "Calendario simulado</span>" in page
+    activities = anon.get(f"{API}/IEEM/programs/2024").json()["activities"]
+    assert activities and {a["calendar_simulated"] for a in activities} == {True}
+    datasets = anon.get(f"{API}/IEEM/programs/2024/datasets").json()
+    assert {d["slug"]: d["simulated"] for d in datasets["datasets"]} == {
+        "programa": True,
+        "avance": False,
+        "indicadores": False,
+    }
+
+
+def test_a_real_calendar_says_false_in_the_programa_rows(anon: Client, world: World) -> None:
+    text = anon.get(f"{YEAR}/descargas/programa.csv").content.decode("utf-8-sig")
+    assert {r["simulado"] for r in csv.DictReader(io.StringIO(text))} == {"false"}
+    activities = anon.get(f"{API}/IEEM/programs/2024").json()["activities"]
+    assert {a["calendar_simulated"] for a in activities} == {False}

@@ -109,6 +109,7 @@ def test_activity_list_filters_and_paginates(api, demo: Demo) -> None:
         "unit": "Reporte",
         "annual_target": 4060,
         "monthly_targets": [340] * 10 + [330, 330],
+        "calendar_simulated": False,
         "beneficiaries": [],
         "lines_of_action": [],
     }

@@ -184,6 +184,16 @@ def test_detail_flags_the_calendar(as_user, demo):
     assert "Sin cantidad anual" in text(client.get(url("activity")))
 
 
+def test_detail_and_calendar_pages_say_a_calendar_is_simulated(as_user, demo):
+    client = as_user("planeacion")
+    assert "Calendario simulado" not in text(client.get(url("activity")))
+    Activity.objects.filter(pk=demo.activity_full.pk).update(calendar_simulated=True)
+    assert "Calendario simulado: estos meses no vienen de un documento" in text(
+        client.get(url("activity"))
+    )
+    assert "deja de marcarse como simulado" in text(client.get(url("activity_calendar")))
+
+
 def test_detail_unknown_month_is_a_dash(as_user, demo):
     html = as_user("consulta").get(url("activity", "010103")).content.decode()
     assert html.count('<span class="unknown" aria-hidden="true">—</span>') == 1

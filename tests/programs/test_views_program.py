@@ -171,6 +171,18 @@ def test_activity_row_shows_key_description_unit_target_and_twelve_months(as_use
     assert "Cuadra" in row
 
 
+def test_a_simulated_calendar_is_said_on_the_page_and_on_its_row(as_user, demo):
+    notice = "Calendarios simulados: 1 actividad del programa tiene meses simulados."
+    html = get(as_user("consulta"), program_url())
+    assert notice not in html
+    Activity.objects.filter(pk=demo.activity_fraction.pk).update(calendar_simulated=True)
+    assert notice in get(as_user("consulta"), program_url())
+    section = get(as_user("consulta"), section_url(demo.subprogram))
+    assert notice in section
+    assert "Calendario simulado" in row_html(section, demo.activity_fraction)
+    assert "Calendario simulado" not in row_html(section, demo.activity_full)
+
+
 def test_month_headers_are_spanish_and_scoped(as_user, demo):
     html = get(as_user("consulta"), section_url(demo.subprogram))
     for label in ["Ene", "Feb", "Mar", "Abr", "May", "Jun"]:

@@ -22,6 +22,7 @@ from .analysis import (
     stakeholder_update,
 )
 from .designs import DESIGN_FIELDS, check_design_node, design_create, design_update
+from .program import FromDesignResult, program_from_design
 from .risks import (
     RISK_FIELDS,
     SCHEDULE_FIELDS,
@@ -42,6 +43,7 @@ __all__ = [
     "SCHEDULE_FIELDS",
     "STAKEHOLDER_FIELDS",
     "TREE_FIELDS",
+    "FromDesignResult",
     "alternative_create",
     "alternative_delete",
     "alternative_update",
@@ -51,6 +53,7 @@ __all__ = [
     "population_create",
     "population_delete",
     "population_update",
+    "program_from_design",
     "risk_create",
     "risk_delete",
     "risk_update",

@@ -131,6 +131,7 @@ def _flatten(public: PublicProgram) -> tuple[list[dict[str, Any]], list[dict[str
                     "unit": a.unit.name if a.unit else None,
                     "annual_target": to_json_number(a.annual_target),
                     "monthly_targets": [to_json_number(m) for m in row.months],
+                    "calendar_simulated": a.calendar_simulated,
                     "beneficiaries": [f"{b.description}: {b.quantity}" for b in row.beneficiaries],
                     **_original_dict(originals.get(a.key)),
                 }

@@ -46,7 +46,9 @@ class OpenInstitutionOut(Schema):
         description="true si algún ejercicio publicado tiene cifras simuladas de demostración."
     )
     simulated_years: list[int] = Field(
-        description="Ejercicios publicados con avance o mediciones simuladas (no reales)."
+        description=(
+            "Ejercicios publicados con calendarios, avance o mediciones simulados (no reales)."
+        )
     )
 
 
@@ -74,6 +76,11 @@ class OpenActivityOut(Schema):
     unit: str | None
     annual_target: Number | None
     monthly_targets: list[Number | None] = Field(description="12 meses; null = no se conoce.")
+    calendar_simulated: bool = Field(
+        False,
+        description="true si los meses programados son simulados (datos de demostración: "
+        "los generó Rumbo a partir de un cronograma con meses simulados).",
+    )
     beneficiaries: list[str]
     original_annual_target: Number | None = Field(None, description=f"Meta anual. {ORIGINAL}")
     original_monthly_targets: list[Number | None] | None = Field(
@@ -93,8 +100,8 @@ class OpenProgramOut(Schema):
     licence: LicenceOut
     simulated: bool = Field(
         description=(
-            "true si el avance o las mediciones publicadas del ejercicio son simulados (datos "
-            "de demostración, no reales); el programa y su calendario no lo son."
+            "true si el calendario de alguna actividad, el avance o las mediciones publicadas "
+            "del ejercicio son simulados (datos de demostración, no reales)."
         )
     )
     version: int | None = Field(None, description=VERSION)

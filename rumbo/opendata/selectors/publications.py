@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from rumbo.indicators.models import Mir
 from rumbo.institutions.models import Institution
-from rumbo.programs.models import AnnualProgram
+from rumbo.programs.models import Activity, AnnualProgram
 from rumbo.programs.selectors import TreeNode, program_tree
 from rumbo.programs.versions import in_force_since, version_label
 
@@ -34,10 +34,15 @@ class PublicInstitution:
         return bool(self.simulated_years)
 
 
+def _simulated_calendar() -> Exists:
+    """Whether the publication's program has an activity whose calendar is simulated."""
+    return Exists(Activity.objects.filter(program=OuterRef("program"), calendar_simulated=True))
+
+
 def _institution_rows(**filters: object) -> Iterator[tuple[str, str, str, int, bool]]:
     """(code, name, short name, year, simulated) of each published program year, by code
-    and newest year first; simulated when its progress or a published MIR's measurements
-    are (one query)."""
+    and newest year first; simulated when its progress, a published MIR's measurements or
+    an activity's calendar are (one query)."""
     simulated_mir = Publication.objects.filter(
         program=OuterRef("program"),
         kind=PublicationKind.MIR,
@@ -45,7 +50,7 @@ def _institution_rows(**filters: object) -> Iterator[tuple[str, str, str, int, b
     )
     rows = (
         Publication.objects.filter(kind=PublicationKind.PROGRAM, **filters)
-        .annotate(simulated_mir=Exists(simulated_mir))
+        .annotate(simulated_mir=Exists(simulated_mir), simulated_calendar=_simulated_calendar())
         .order_by("program__institution__code", "-program__year")
         .values_list(
             "program__institution__code",
@@ -54,10 +59,11 @@ def _institution_rows(**filters: object) -> Iterator[tuple[str, str, str, int, b
             "program__year",
             "program__progress_simulated",
             "simulated_mir",
+            "simulated_calendar",
         )
     )
-    for code, name, short_name, year, progress, mir in rows:
-        yield code, name, short_name, year, progress or mir
+    for code, name, short_name, year, progress, mir, calendar in rows:
+        yield code, name, short_name, year, progress or mir or calendar
 
 
 def public_institutions() -> list[PublicInstitution]:
@@ -120,6 +126,10 @@ class PublicProgram:
         en formulación: aún sin versión aprobada.» (``rumbo.programs.versions``)."""
         return version_label(self.program, since=self.version_since)
 
+    # Some activity's calendar (its programmed months) is simulated: it came from a
+    # cronograma with simulated months (``Activity.calendar_simulated``).
+    calendar_simulated: bool = False
+
     @property
     def progress_simulated(self) -> bool:
         """Its monthly progress is simulated demonstration data (``rumbo demo``)."""
@@ -132,8 +142,9 @@ class PublicProgram:
 
     @property
     def simulated(self) -> bool:
-        """Some published figure of the year (progress or measurements) is simulated."""
-        return self.progress_simulated or self.measurements_simulated
+        """Some published figure of the year (calendar, progress or measurements) is
+        simulated."""
+        return self.calendar_simulated or self.progress_simulated or self.measurements_simulated
 
 
 def public_program(*, code: str, year: int) -> PublicProgram | None:
@@ -145,6 +156,7 @@ def public_program(*, code: str, year: int) -> PublicProgram | None:
         )
         .select_related("program__institution")
         .annotate(version_since=in_force_since("program"))
+        .annotate(simulated_calendar=_simulated_calendar())
         .first()
     )
     if publication is None:
@@ -162,6 +174,7 @@ def public_program(*, code: str, year: int) -> PublicProgram | None:
         published_at=publication.published_at,
         mirs=mirs,
         version_since=publication.version_since,  # type: ignore[attr-defined]  # annotated
+        calendar_simulated=publication.simulated_calendar,  # type: ignore[attr-defined]  # annotated above
     )
 
 

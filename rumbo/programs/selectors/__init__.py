@@ -272,7 +272,17 @@ def program_outline(*, program: AnnualProgram) -> ProgramOutline:
     nodes = node_list(program=program)
     facts_qs = (
         program.activities.select_related("unit", "area")
-        .only("pk", "program", "node", "key", "description", "annual_target", "unit", "area")
+        .only(
+            "pk",
+            "program",
+            "node",
+            "key",
+            "description",
+            "annual_target",
+            "unit",
+            "area",
+            "calendar_simulated",
+        )
         .annotate(
             known_months=Count("monthly_targets"), months_sum=Sum("monthly_targets__quantity")
         )

@@ -196,6 +196,10 @@ def activity_update(
 
     _set_fields(activity, description=description, unit=unit, area=area, node=node)
     activity.annual_target = target
+    # A calendar someone sets is no longer the simulated one a cronograma gave.
+    unsimulated = activity.calendar_simulated and list(new_months) != list(old_months)
+    if unsimulated:
+        activity.calendar_simulated = False
     activity.save()
     if months is not UNSET:
         _write_months(activity, old_months, new_months)
@@ -208,6 +212,8 @@ def activity_update(
     )
     after = activity_snapshot(activity, activity_months(activity))
     changed_before, changed_after = _diff(before, after)
+    if unsimulated:
+        changed_before["calendar_simulated"], changed_after["calendar_simulated"] = True, False
     if changed_after:
         audit_record(
             actor=actor,
@@ -286,10 +292,13 @@ def activity_create(
     lines_of_action: Iterable[str] = (),
     reason: str = "",
     adjustment: int | None = None,
+    calendar_simulated: bool = False,
 ) -> Activity:
     """A new activity under ``node``. Planeación any; an Enlace its own area's (the
     activity's ``area``, else the node's), en formulación only
-    (``access.require_activity_create``: ``PermissionDenied``, ``ProgramInReview``)."""
+    (``access.require_activity_create``: ``PermissionDenied``, ``ProgramInReview``).
+    ``calendar_simulated``: its months come from a cronograma whose months are simulated
+    (the pages say so)."""
     if adjustment is None:
         require_targets_open(program, "sus actividades")
         if actor.user is not None:
@@ -319,6 +328,7 @@ def activity_create(
         area=area,
         annual_target=target,
         order=(last.order + 1) if last else 1,
+        calendar_simulated=calendar_simulated,
     )
     _write_months(activity, [None] * 12, new_months)
     if lines:
@@ -328,12 +338,15 @@ def activity_create(
         .prefetch_related("monthly_targets", "lines_of_action")
         .get(pk=activity.pk)
     )
+    after = activity_snapshot(activity, activity_months(activity))
+    if calendar_simulated:
+        after["calendar_simulated"] = True
     audit_record(
         actor=actor,
         institution_id=program.institution_id,
         action="activity.create",
         obj=activity,
-        after=activity_snapshot(activity, activity_months(activity)),
+        after=after,
         reason=reason.strip(),
     )
     return activity

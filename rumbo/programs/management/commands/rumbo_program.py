@@ -1,6 +1,7 @@
 """`rumbo program copy --institution CLAVE --from AAAA --to AAAA [--without-targets]
 [--dry-run]`: the program of one year as the starting point of another, en formulación
-(``rumbo/programs/copy.py``), audited as the operator."""
+(``rumbo/programs/copy.py``), audited as the operator. The apps above programs add their
+own actions (``rumbo/programs/commands.py``): ``from-design`` (``rumbo.design``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.institutions.models import Institution
 
+from ...commands import program_actions
 from ...copy import program_copy
 
 
@@ -23,25 +25,37 @@ class Command(RumboCommand):
         "(estructura, actividades, alineación, diseños y MIR con sus indicadores; sin "
         "avance ni hallazgos), en formulación. --without-targets deja las metas en blanco; "
         "--dry-run muestra lo que se crearía sin guardar nada."
+        + "".join(f" {a.help}" for a in program_actions().values())
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["copy"], help="qué hacer (copy)")
-        parser.add_argument("--institution", required=True, help="clave de la institución")
+        actions = program_actions()
         parser.add_argument(
-            "--from", dest="from_year", required=True, help="ejercicio que se copia (AAAA)"
+            "action",
+            choices=["copy", *actions],
+            help=f"qué hacer ({', '.join(['copy', *actions])})",
         )
-        parser.add_argument("--to", dest="to_year", required=True, help="ejercicio nuevo (AAAA)")
+        parser.add_argument("--institution", required=True, help="clave de la institución")
+        parser.add_argument("--from", dest="from_year", help="copy: ejercicio que se copia (AAAA)")
+        parser.add_argument("--to", dest="to_year", help="copy: ejercicio nuevo (AAAA)")
         parser.add_argument(
             "--without-targets",
             action="store_true",
-            help="no copia las metas (anuales, mensuales, de indicadores, beneficiarios)",
+            help="copy: no copia las metas (anuales, mensuales, de indicadores, beneficiarios)",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="muestra lo que se crearía; no guarda nada"
         )
+        for action in actions.values():
+            action.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] != "copy":
+            self.stdout.write(program_actions()[options["action"]].run(options))
+            return
+        for name, flag in (("from_year", "--from"), ("to_year", "--to")):
+            if not options[name]:
+                raise CommandError(f"{flag}: falta (lo pide «copy»)")
         code = options["institution"].strip()
         institution = Institution.objects.filter(code__iexact=code).first()
         if institution is None:

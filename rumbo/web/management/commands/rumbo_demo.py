@@ -6,15 +6,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
 from rumbo.adjustments.demo import demo_approval_ensure
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand
 from rumbo.core.text import normalize
 from rumbo.design.models import ProgramDesign
+from rumbo.design.services import program_from_design
 from rumbo.imports.registry import get_importer
 from rumbo.indicators.demo import demo_measurements_load
 from rumbo.institutions.models import Area, Institution, Role
@@ -23,7 +26,8 @@ from rumbo.monitoring.demo import demo_progress_load
 from rumbo.opendata.demo import demo_publications_ensure
 from rumbo.programs.models import AnnualProgram
 
-DEMO_PROGRESS = ("IEEM", 2024, 10)  # institution, year, last simulated month
+# institution, year, last simulated month (the last month of every simulated program)
+DEMO_PROGRESS = ("IEEM", 2024, 10)
 
 
 class Command(RumboCommand):
@@ -58,6 +62,23 @@ class Command(RumboCommand):
             report = get_importer(item["kind"])(samples / item["file"], **kwargs)
             self.stdout.write(report.to_text())
         password = manifest["password"]
+        rows = self._users(manifest, actor)
+        self._simulated(manifest, actor)
+        self._approval()
+        for line in demo_publications_ensure(actor=actor):
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
+        for username, code, role, area in rows:
+            where = f" · {area.name}" if area else ""
+            self.stdout.write(f"  {username:<16} {code:<5} {role}{where}")
+        self.stdout.write("")
+        self.stdout.write("Entre en http://127.0.0.1:8000/ con cualquiera de ellos.")
+
+    def _users(
+        self, manifest: dict[str, Any], actor: Actor
+    ) -> list[tuple[str, str, str, Area | None]]:
+        """The demo users (idempotent): (username, institution, role, area) of each."""
         rows = []
         for spec in manifest["users"]:
             institution = Institution.objects.get(code=spec["institution"])
@@ -70,7 +91,7 @@ class Command(RumboCommand):
                     raise CommandError(f"demo.json: no existe el área «{spec['area']}»")
             user_ensure(
                 username=spec["username"],
-                password=password,
+                password=manifest["password"],
                 institution=institution,
                 role=spec["role"],
                 area=area,
@@ -78,19 +99,18 @@ class Command(RumboCommand):
                 first_name=spec.get("name", ""),
             )
             rows.append((spec["username"], institution.code, Role(spec["role"]).label, area))
+        return rows
+
+    def _simulated(self, manifest: dict[str, Any], actor: Actor) -> None:
+        """The simulated data: IEEM's progress, the programs the manifest makes from its
+        designs with their progress, then the designs' measurements — last, because they
+        send the months of the indicators' areas, which need the activities' progress of
+        those months captured first."""
         self._simulated_progress()
+        for spec in manifest.get("programs_from_designs", []):
+            self._program_from_design(spec, actor)
         for spec in manifest.get("simulated_measurements", []):
             self._simulated_measurements(spec)
-        self._approval()
-        for line in demo_publications_ensure(actor=actor):
-            self.stdout.write(line)
-        self.stdout.write("")
-        self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
-        for username, code, role, area in rows:
-            where = f" · {area.name}" if area else ""
-            self.stdout.write(f"  {username:<16} {code:<5} {role}{where}")
-        self.stdout.write("")
-        self.stdout.write("Entre en http://127.0.0.1:8000/ con cualquiera de ellos.")
 
     def _simulated_progress(self) -> None:
         """Simulated monthly progress of IEEM 2024, January–October (idempotent)."""
@@ -135,8 +155,8 @@ class Command(RumboCommand):
         )
         self.stdout.write(result.to_text(program))
 
-    def _simulated_measurements(self, spec: dict[str, Any]) -> None:
-        """Simulated indicator measurements of one design of the manifest (idempotent)."""
+    def _design(self, spec: dict[str, Any]) -> ProgramDesign:
+        """The design a manifest entry names (institution, year, node key)."""
         design = (
             ProgramDesign.objects.select_related("node__program__institution")
             .filter(
@@ -151,6 +171,30 @@ class Command(RumboCommand):
                 f"demo.json: no hay diseño de programa en {spec['institution']} "
                 f"{spec['year']} nodo {spec['node']}"
             )
+        return design
+
+    def _program_from_design(self, spec: dict[str, Any], actor: Actor) -> None:
+        """A design of the manifest gives its program's activities from its cronograma (en
+        formulación), then simulated progress up to the demo's last month (idempotent)."""
+        design = self._design(spec)
+        try:
+            made = program_from_design(actor=actor, design=design)
+        except ValidationError as exc:
+            raise CommandError(f"demo.json: {design.title}: {error_text(exc)}") from None
+        self.stdout.write(made.to_text())
+        program = design.node.program
+        users = get_user_model().objects
+        result = demo_progress_load(
+            program=program,
+            capturer=users.get(username=spec["capturer"]),
+            reviewer=users.get(username=spec["reviewer"]),
+            last_month=DEMO_PROGRESS[2],
+        )
+        self.stdout.write(result.to_text(program.institution.code, program.year, DEMO_PROGRESS[2]))
+
+    def _simulated_measurements(self, spec: dict[str, Any]) -> None:
+        """Simulated indicator measurements of one design of the manifest (idempotent)."""
+        design = self._design(spec)
         users = get_user_model().objects
         result = demo_measurements_load(
             design=design,
