@@ -10,6 +10,6 @@ class JobsConfig(AppConfig):
         # `rumbo backup` carries the finished exports (their jobs link to them).
         from rumbo.core.backup import register_file_root
 
-        from .services import exports_root
+        from .services import exports_referenced, exports_root
 
-        register_file_root("exports", exports_root)
+        register_file_root("exports", exports_root, referenced=exports_referenced)

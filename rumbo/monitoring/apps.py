@@ -25,6 +25,8 @@ class MonitoringConfig(AppConfig):
         # `rumbo backup` carries the evidence files (not the uploads still being received).
         from rumbo.core.backup import register_file_root
 
-        from .evidence import evidence_root
+        from .evidence import evidence_referenced, evidence_root
 
-        register_file_root("evidence", evidence_root, leave_out=(".incoming",))
+        register_file_root(
+            "evidence", evidence_root, leave_out=(".incoming",), referenced=evidence_referenced
+        )

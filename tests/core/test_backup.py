@@ -256,6 +256,7 @@ def test_backup_then_restore_reproduces_every_table_and_file(folders, cli_databa
     out = io.StringIO()
     call_command("rumbo_backup", str(folders["archive"]), stdout=out)
     assert out.getvalue().startswith(f"Respaldo escrito: {folders['archive']}")
+    assert folders["archive"].stat().st_mode & 0o777 == 0o600  # password hashes, sessions
 
     with _target_database(folders["target"], cli_database) as (env, connect):
         result = _rumbo(env, "restore", str(folders["archive"]))
@@ -308,6 +309,7 @@ def test_backup_then_restore_reproduces_every_table_and_file(folders, cli_databa
         counts = {entry["table"]: entry["rows"] for entry in manifest["tables"]}
         assert counts == {t: len(rows) for t, rows in source["tables"].items() if t in counts}
         assert set(source["tables"]) - set(counts) == set()  # django_rq has no table
+        assert manifest["missing_files"] == []
 
         # Restoring again: the target is not empty any more, and stays as it is.
         again = _rumbo(env, "restore", str(folders["archive"]))
@@ -547,3 +549,29 @@ def test_the_tables_are_read_as_one_snapshot(monkeypatch, settings, tmp_path: Pa
     assert Institution.objects.count() == 2  # the other write did commit
     rows = {entry["table"]: entry["rows"] for entry in result.manifest["tables"]}
     assert rows["institutions_institution"] == 1
+
+
+@pytest.mark.django_db
+def test_a_file_the_database_names_but_its_folder_lacks_is_reported(
+    settings, tmp_path: Path
+) -> None:
+    from tests.factories import AnnualProgramFactory
+
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    AnnualProgramFactory(agreement_file="acuerdos/2024/perdido.pdf")
+    kept = AnnualProgramFactory(year=2025, agreement_file="acuerdos/2025/presente.pdf")
+    (tmp_path / "media" / "acuerdos" / "2025").mkdir(parents=True)
+    (tmp_path / "media" / kept.agreement_file.name).write_bytes(PDF)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rumbo_backup", str(tmp_path / "rumbo.tar.gz"), stdout=out, stderr=err)
+    assert err.getvalue().strip() == (
+        "Aviso: 1 archivos que la base de datos nombra no estaban en su carpeta y no van en "
+        "el respaldo (el manifiesto los lista en missing_files): "
+        "media/acuerdos/2024/perdido.pdf"
+    )
+    with tarfile.open(tmp_path / "rumbo.tar.gz") as tar:
+        names = tar.getnames()
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+    assert manifest["missing_files"] == ["media/acuerdos/2024/perdido.pdf"]
+    assert "files/media/acuerdos/2025/presente.pdf" in names

@@ -7,7 +7,7 @@ restore`) live in ``rumbo.audit``, the lowest app that may write the restore's a
 
 from .archive import BackupResult, backup_write
 from .restore import RestoreRefused, RestoreResult, restore, verify
-from .roots import FileRoot, file_roots, media_root, register_file_root
+from .roots import FileRoot, file_roots, media_referenced, media_root, register_file_root
 
 __all__ = [
     "BackupResult",
@@ -16,6 +16,7 @@ __all__ = [
     "RestoreResult",
     "backup_write",
     "file_roots",
+    "media_referenced",
     "media_root",
     "register_file_root",
     "restore",

@@ -52,6 +52,7 @@ class BackupResult:
     rows: int
     files: int
     file_bytes: int
+    missing: list[str]  # files the database names that were not in their folder
     manifest: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -123,7 +124,13 @@ def _snapshot_tables(
         ]
         counters = last_ids(connection, automatic)
         entries = [_table_member(tar, model, using, counters, now, spool_dir) for model in models]
-    return {"migrations": migrations, "tables": entries}
+        referenced = {
+            f"{root.name}/{name}"
+            for root in file_roots()
+            if root.referenced is not None
+            for name in root.referenced()
+        }
+    return {"migrations": migrations, "tables": entries, "referenced": referenced}
 
 
 def _table_member(
@@ -179,9 +186,19 @@ def backup_write(path: Path, *, using: str = "default") -> BackupResult:
     partial = path.with_name(path.name + ".partial")
     now = timezone.now()
     try:
-        with tarfile.open(partial, "w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
+        # Only its owner may read it: it holds password hashes, sessions and personal data.
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with (
+            os.fdopen(fd, "wb") as raw,
+            tarfile.open(
+                fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT
+            ) as tar,
+        ):
             content = _snapshot_tables(tar, using, now.timestamp(), path.parent)
             files = list(_file_members(tar))
+            copied = {f"{entry['root']}/{entry['path']}" for entry in files}
+            missing = sorted(content["referenced"] - copied)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -192,6 +209,7 @@ def backup_write(path: Path, *, using: str = "default") -> BackupResult:
                 "last_migration": {app: names[-1] for app, names in content["migrations"].items()},
                 "tables": content["tables"],
                 "files": files,
+                "missing_files": missing,
             }
             data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
             _add_bytes(tar, MANIFEST, io.BytesIO(data), len(data), now.timestamp())
@@ -210,5 +228,6 @@ def backup_write(path: Path, *, using: str = "default") -> BackupResult:
         rows=sum(entry["rows"] for entry in content["tables"]),
         files=len(files),
         file_bytes=sum(entry["bytes"] for entry in files),
+        missing=missing,
         manifest=manifest,
     )

@@ -7,34 +7,45 @@ an app that keeps files of its own registers its folder in its ``AppConfig.ready
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import FileField
 
 
 @dataclass(frozen=True)
 class FileRoot:
     """A folder backed up whole, as ``files/<name>/<path inside it>``; ``leave_out`` names
-    first-level entries that are not (files still being written)."""
+    first-level entries that are not (files still being written); ``referenced`` gives the
+    paths the database names (read in the backup's snapshot), so that a file a row needs
+    but the folder lacks is reported instead of passing unnoticed."""
 
     name: str
     path: Callable[[], Path]
     leave_out: frozenset[str] = frozenset()
+    referenced: Callable[[], Iterable[str]] | None = None
 
 
 _ROOTS: dict[str, FileRoot] = {}
 
 
 def register_file_root(
-    name: str, path: Callable[[], Path], *, leave_out: tuple[str, ...] = ()
+    name: str,
+    path: Callable[[], Path],
+    *,
+    leave_out: tuple[str, ...] = (),
+    referenced: Callable[[], Iterable[str]] | None = None,
 ) -> None:
     """Back up every file under ``path()`` (read when a backup or restore runs)."""
     if "/" in name or not name:
         raise ValueError(f"nombre de carpeta inválido: {name!r}")
-    _ROOTS[name] = FileRoot(name=name, path=path, leave_out=frozenset(leave_out))
+    _ROOTS[name] = FileRoot(
+        name=name, path=path, leave_out=frozenset(leave_out), referenced=referenced
+    )
 
 
 def file_roots() -> list[FileRoot]:
@@ -45,6 +56,15 @@ def media_root() -> Path:
     if not settings.MEDIA_ROOT:
         raise ImproperlyConfigured("MEDIA_ROOT no está configurado; revisa config/settings.")
     return Path(settings.MEDIA_ROOT).resolve()
+
+
+def media_referenced() -> Iterator[str]:
+    """The names every FileField of every model holds."""
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, FileField)]
+        for name in names:
+            values = model._base_manager.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True})
+            yield from values.values_list(name, flat=True)
 
 
 def root_files(root: FileRoot) -> Iterator[tuple[str, Path]]:

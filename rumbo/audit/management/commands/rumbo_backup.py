@@ -13,6 +13,7 @@ from rumbo.core.backup import backup_write
 from rumbo.core.management.base import RumboCommand
 
 logger = logging.getLogger("rumbo.backup")
+SHOWN = 5  # missing files named in the warning
 
 
 class Command(RumboCommand):
@@ -45,3 +46,12 @@ class Command(RumboCommand):
         )
         logger.info(line)
         self.stdout.write(line)
+        if result.missing:
+            shown = ", ".join(result.missing[:SHOWN])
+            more = f" y {len(result.missing) - SHOWN} más" if len(result.missing) > SHOWN else ""
+            warning = (
+                f"Aviso: {len(result.missing)} archivos que la base de datos nombra no estaban "
+                f"en su carpeta y no van en el respaldo (el manifiesto los lista en "
+                f"missing_files): {shown}{more}"
+            )
+            self.stderr.write(warning)
