@@ -36,6 +36,14 @@ COMMANDS = {
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
     "worker": ("rumbo_worker", "atiende la cola de exportaciones largas (requiere REDIS_URL)"),
     "opendata": ("rumbo_opendata", "datos abiertos: list|publish|withdraw|export …"),
+    "backup": (
+        "rumbo_backup",
+        "respalda base de datos y archivos en un .tar.gz: backup ARCHIVO",
+    ),
+    "restore": (
+        "rumbo_restore",
+        "restaura un respaldo en una base de datos vacía: restore ARCHIVO [--check]",
+    ),
     "program": (
         "rumbo_program",
         "programa anual: program copy --institution CLAVE --from AAAA --to AAAA "

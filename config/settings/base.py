@@ -203,6 +203,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "rumbo" / "static"]
+# Uploaded documents of FileFields (agreement files of approved programs, adjustments'
+# supporting documents): under DATA_DIR like every other file Rumbo keeps, never the
+# working directory (Django's default), so `rumbo backup` finds them (docs/backup.md).
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

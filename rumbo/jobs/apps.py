@@ -5,3 +5,11 @@ class JobsConfig(AppConfig):
     name = "rumbo.jobs"
     label = "jobs"
     verbose_name = "exportaciones en segundo plano"
+
+    def ready(self) -> None:
+        # `rumbo backup` carries the finished exports (their jobs link to them).
+        from rumbo.core.backup import register_file_root
+
+        from .services import exports_referenced, exports_root
+
+        register_file_root("exports", exports_root, referenced=exports_referenced)

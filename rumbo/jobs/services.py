@@ -42,6 +42,12 @@ def exports_root() -> Path:
     return Path(settings.DATA_DIR).resolve() / "exports"
 
 
+def exports_referenced() -> list[str]:
+    """The file of every finished job, as a path under the exports folder."""
+    done = ExportJob.objects.filter(state=JobState.DONE).exclude(filename="")
+    return [f"{token}/{name}" for token, name in done.values_list("token", "filename")]
+
+
 def export_path(job: ExportJob) -> Path:
     root = exports_root()
     path = (root / str(job.token) / job.filename).resolve()

@@ -21,3 +21,12 @@ class MonitoringConfig(AppConfig):
         from .copy import activity_bands_copy_step
 
         register_copy_step(activity_bands_copy_step)
+
+        # `rumbo backup` carries the evidence files (not the uploads still being received).
+        from rumbo.core.backup import register_file_root
+
+        from .evidence import evidence_referenced, evidence_root
+
+        register_file_root(
+            "evidence", evidence_root, leave_out=(".incoming",), referenced=evidence_referenced
+        )

@@ -183,6 +183,11 @@ def evidence_root() -> Path:
     return Path(settings.DATA_DIR).resolve() / "evidence"
 
 
+def evidence_referenced() -> Iterator[str]:
+    """Every stored name the evidence rows hold (what `rumbo backup` expects to find)."""
+    return Evidence.objects.values_list("storage_name", flat=True).iterator()
+
+
 def evidence_path(storage_name: str) -> Path:
     """Absolute path of a stored file; refuses any name that would leave the evidence root."""
     root = evidence_root()
