@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Conflict, form_add_errors
+from rumbo.core.exportfile import attachment
 from rumbo.core.periods import MONTH_NAMES, periods
 from rumbo.core.text import whole_number
 from rumbo.indicators.models import Indicator
@@ -61,7 +64,7 @@ from .services import (
 )
 from .templatetags.adjustments import version_field, version_value
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponse | FileResponse]
 REQUESTERS = {Role.PLANEACION.value, Role.ENLACE.value}
 
 
@@ -69,7 +72,7 @@ def program_page(view: View) -> View:
     """Resolve ``code``/``year`` to the institution (403 if not a member) and program (404)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse | FileResponse:
         institution = institution_for_user(request.user, code)
         program = program_or_404(institution=institution, year=year)
         return view(request, institution, program, **kwargs)
@@ -81,6 +84,46 @@ def _context(
     request: HttpRequest, institution: Institution, program: AnnualProgram, **extra: Any
 ) -> dict:
     return institution_context(request, institution, "program", program=program, **extra)
+
+
+# --- the documents: the acuerdo of approval, an adjustment's oficio ----------------------
+
+
+def _document(field: FieldFile, missing: str) -> FileResponse:
+    """A stored document as a download, to members of the institution only (the media
+    folder is never served directly)."""
+    if not field:
+        raise Http404(missing)
+    try:
+        handle = field.open("rb")
+    except OSError as exc:
+        raise Http404(f"{missing} (el archivo no está disponible).") from exc
+    response = FileResponse(handle, content_type="application/octet-stream")
+    response["Content-Disposition"] = attachment(Path(field.name or "documento").name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@program_page
+def program_agreement_file(
+    request: HttpRequest, institution: Institution, program: AnnualProgram
+) -> FileResponse:
+    return _document(program.agreement_file, "El programa no tiene documento del acuerdo.")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@program_page
+def adjustment_document(
+    request: HttpRequest, institution: Institution, program: AnnualProgram, pk: int
+) -> FileResponse:
+    adj = adjustment_get(program=program, pk=pk)
+    if adj is None:
+        raise Http404("No existe esa solicitud de adecuación.")
+    return _document(adj.document, "La solicitud no tiene documento de soporte.")
 
 
 # --- approval and versions ---------------------------------------------------------------

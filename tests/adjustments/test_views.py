@@ -127,3 +127,45 @@ def test_the_request_form_says_which_months_are_locked(as_user, demo):
     assert response.status_code == 422
     assert "marzo" in response.content.decode()
     assert not AdjustmentRequest.objects.exists()
+
+
+def test_the_acuerdo_and_the_oficio_are_served_to_members_only(client, demo, settings, tmp_path):
+    """The links on the approval and request pages download the stored documents (the
+    media folder is never served directly); another institution's user gets 403."""
+    from django.core.files.base import ContentFile
+
+    from rumbo.adjustments.models import AdjustmentRequest
+
+    settings.MEDIA_ROOT = tmp_path
+    demo.program.agreement = "IEEM/CG/01/2024"
+    demo.program.approved_on = date(2024, 1, 9)
+    demo.program.agreement_file.save("acuerdo.pdf", ContentFile(b"%PDF-1.4 acuerdo"), save=True)
+    adj = AdjustmentRequest.objects.create(
+        program=demo.program,
+        number=1,
+        kind="meta_anual",
+        activity=demo.activity_full,
+        activity_key=demo.activity_full.key,
+        area_code="SE",
+        before={"annual_target": "4060"},
+        after={"annual_target": "4100"},
+        justification="Oficio adjunto.",
+        requested_by=demo.users["enlace_se"],
+        requested_label="enlace_se",
+    )
+    adj.document.save("oficio de la SE.pdf", ContentFile(b"%PDF-1.4 oficio"), save=True)
+    client.force_login(demo.users["consulta"])
+    approval = client.get(url("program_approval")).content.decode()
+    agreement_url = reverse("web:program_agreement_file", args=["IEEM", 2024])
+    assert f'href="{agreement_url}"' in approval
+    response = client.get(agreement_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 acuerdo"
+    assert response["Content-Disposition"].startswith("attachment;")
+    document_url = reverse("web:adjustment_document", args=["IEEM", 2024, adj.pk])
+    assert f'href="{document_url}"' in client.get(url("adjustment_detail", adj.pk)).content.decode()
+    response = client.get(document_url)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 oficio"
+    client.force_login(demo.users["ajeno"])
+    assert client.get(agreement_url).status_code == 403
+    assert client.get(document_url).status_code == 403

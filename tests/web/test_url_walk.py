@@ -110,6 +110,24 @@ def _se_adjustment(d: Demo) -> int:
     ).pk
 
 
+def _agreement_file(d: Demo) -> int:
+    """The program's acuerdo document, stored without the service."""
+    from django.core.files.base import ContentFile
+
+    d.program.agreement_file.save("acuerdo.pdf", ContentFile(b"%PDF-1.4 acuerdo"), save=True)
+    return 2024
+
+
+def _adjustment_document(d: Demo) -> int:
+    from django.core.files.base import ContentFile
+
+    from rumbo.adjustments.models import AdjustmentRequest
+
+    adj = AdjustmentRequest.objects.get(pk=_se_adjustment(d))
+    adj.document.save("oficio.pdf", ContentFile(b"%PDF-1.4 oficio"), save=True)
+    return adj.pk
+
+
 def _se_observation(d: Demo) -> int:
     """An open observation of Planeación on an SE activity, stored without the service (no
     audit event)."""
@@ -156,6 +174,8 @@ PAGES: dict[str, Page] = {
     "program_template": Page(_ieem(YEAR), EVERYONE),
     "program_approval": Page(_ieem(YEAR), EVERYONE),
     "program_versions": Page(_ieem(YEAR), EVERYONE),
+    "program_agreement_file": Page(_ieem(_agreement_file), EVERYONE),
+    "adjustment_document": Page(_ieem(YEAR, _adjustment_document), EVERYONE),
     "adjustments": Page(_ieem(YEAR), EVERYONE),
     "adjustment_create": Page(_ieem(YEAR), {"planeacion", "enlace_se", "enlace_otra"}),
     "adjustment_detail": Page(_ieem(YEAR, _se_adjustment), EVERYONE),
