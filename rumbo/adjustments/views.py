@@ -72,7 +72,9 @@ def program_page(view: View) -> View:
     """Resolve ``code``/``year`` to the institution (403 if not a member) and program (404)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, code: str, year: int, **kwargs: Any) -> HttpResponse | FileResponse:
+    def wrapper(
+        request: HttpRequest, code: str, year: int, **kwargs: Any
+    ) -> HttpResponse | FileResponse:
         institution = institution_for_user(request.user, code)
         program = program_or_404(institution=institution, year=year)
         return view(request, institution, program, **kwargs)

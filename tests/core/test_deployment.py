@@ -4,6 +4,7 @@ connections (docs/deployment.md)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -214,3 +215,40 @@ def _served_connections() -> int:
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rumbo-served'"
         )
         return int(cursor.fetchone()[0])
+
+
+def test_a_database_outage_answers_the_api_in_json(tmp_path):
+    """The production server with its database unreachable (nothing listens on port 1):
+    the API answers JSON 503 with Retry-After — never Django's HTML error page."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        RUMBO_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/rumbo?connect_timeout=2",
+    )
+    env.pop("DEBUG", None)
+    port = _free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "rumbo.cli", "serve", "--production", "--port", str(port),
+         "--workers", "1", "--threads", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/cuenta/entrar/", server)
+        request = urllib.request.Request(  # noqa: S310
+            f"{base}/api/v1/institutions", headers={"Authorization": "Bearer rumbo_cualquiera"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=60)  # noqa: S310
+        assert answer.value.code == 503
+        assert answer.value.headers["Content-Type"].startswith("application/json")
+        assert answer.value.headers["Retry-After"] == "30"
+        body = json.loads(answer.value.read())
+        assert body["message"].startswith("La base de datos no está disponible")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()

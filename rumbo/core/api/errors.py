@@ -15,11 +15,13 @@ A stale version (optimistic lock) also says what each side holds::
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -31,8 +33,14 @@ UNAUTHORIZED = (
     "Se necesitan credenciales válidas: envía «Authorization: Bearer TOKEN» o inicia sesión."
 )
 INVALID = "Datos no válidos."
+DATABASE_UNAVAILABLE = (
+    "La base de datos no está disponible en este momento. Vuelve a intentarlo en unos minutos."
+)
+INTERNAL = "Error interno del servidor. Quedó registrado; si se repite, avisa al administrador."
 
 # Service field names that the API calls otherwise (the activity's months are `months.N`).
+logger = logging.getLogger("rumbo.api")
+
 FIELD_NAMES = {"months": "monthly_targets"}
 
 
@@ -205,6 +213,23 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     api.add_exception_handler(DjangoValidationError, on_service_invalid)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
     api.add_exception_handler(Conflict, on_conflict)
+
+    def on_database_error(request: HttpRequest, exc: DatabaseError | Any) -> HttpResponse:
+        """The database cannot answer (down, unreachable, out of connections): a JSON 503
+        with Retry-After, never Django's HTML error page. Logged for the operators."""
+        logger.error("API %s %s: database error: %s", request.method, request.path, exc)
+        response = message(request, 503, DATABASE_UNAVAILABLE)
+        response["Retry-After"] = "30"
+        return response
+
+    def on_unexpected(request: HttpRequest, exc: Exception | Any) -> HttpResponse:
+        """A bug: logged with its traceback; the client gets JSON, not an HTML page."""
+        logger.exception("API %s %s: unexpected error", request.method, request.path)
+        return message(request, 500, INTERNAL)
+
+    api.add_exception_handler(OperationalError, on_database_error)
+    api.add_exception_handler(InterfaceError, on_database_error)
+    api.add_exception_handler(Exception, on_unexpected)
 
 
 def unknown_path(request: HttpRequest, path: str | None = "") -> HttpResponse:
