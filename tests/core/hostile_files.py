@@ -91,7 +91,7 @@ def zip_bomb(megabytes: int, name: str = "Actividades") -> bytes:
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", workbook_xml(name))
         archive.writestr("xl/_rels/workbook.xml.rels", BOOK_RELS)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
             member.write(head[0])
             for _ in range(megabytes):
                 member.write(chunk)
