@@ -38,7 +38,6 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 MB = 1024 * 1024
-REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 CHECK_EVERY = 4096  # XML events or rows between two looks at the clock
 
@@ -527,7 +526,11 @@ def delimited_rows(
 def _csv_rows(guard: _TextLimits, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     # csv's own field limit (131,072 characters; process-wide, so left as it is) bounds the
     # memory of one field; the cell limit, lower, is checked on each row.
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # Lines, not a StringIO: its buffer holds four bytes per character.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text's last line break ends a line, it does not start one
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
