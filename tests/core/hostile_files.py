@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -129,3 +130,40 @@ def xxe(target: str = "file:///etc/passwd", name: str = "Actividades") -> bytes:
 def csv_with_long_field(megabytes: int = 10) -> bytes:
     """A header and one row whose second field is ``megabytes`` MB of «a»."""
     return b"Ejercicio,Objetivo\n2024," + b"a" * (megabytes * 1024 * 1024) + b"\n"
+
+
+# What every upload face must answer to each file: (name, builder, the start of the
+# guard's sentence). Shared by tests/transparency and tests/programs test_upload_limits.py.
+SHEET_PART = "xl/worksheets/sheet1.xml"
+ENTITIES = "declara entidades XML (<!DOCTYPE …>), que un libro de Excel nunca usa"
+XLSX_REFUSALS = [
+    (
+        "esquina.xlsx",
+        far_corner,
+        "La hoja «Actividades» de «esquina.xlsx» tiene datos en la fila 1,048,576; el máximo "
+        "es 20,000 filas.",
+    ),
+    (
+        "bomba.xlsx",
+        lambda: zip_bomb(60),
+        "«bomba.xlsx» se rechazó sin abrirlo: declara que descomprimido ocupa 60.0 MB; el "
+        "máximo es 50 MB.",
+    ),
+    (
+        "bomba-ratio.xlsx",
+        lambda: zip_bomb(20),
+        f"«bomba-ratio.xlsx» se rechazó sin abrirlo: su parte «{SHEET_PART}» declara que se "
+        "descomprime",
+    ),
+    ("risas.xlsx", billion_laughs, f"«risas.xlsx» se rechazó: su parte «{SHEET_PART}» {ENTITIES}"),
+    (
+        "risas-libro.xlsx",
+        billion_laughs_in_workbook,
+        f"«risas-libro.xlsx» se rechazó: su parte «xl/workbook.xml» {ENTITIES}",
+    ),
+    ("xxe.xlsx", xxe, f"«xxe.xlsx» se rechazó: su parte «{SHEET_PART}» {ENTITIES}"),
+]
+
+# The first line of the file the XXE entity points to: no response may carry it.
+_PASSWD = Path("/etc/passwd")
+PASSWD_LINE = _PASSWD.read_text().splitlines()[0] if _PASSWD.exists() else "root:x:0:0:root:/root:"

@@ -18,36 +18,9 @@ from tests.core import hostile_files as h
 pytestmark = pytest.mark.django_db
 
 UPLOAD = reverse("web:program_upload", args=["IEEM", 2024])
-PASSWD = Path("/etc/passwd").read_text() if Path("/etc/passwd").exists() else ""
-PASSWD_LINE = PASSWD.splitlines()[0] if PASSWD else "root:x:0:0"
-SHEET = "xl/worksheets/sheet1.xml"
-ENTITIES = "declara entidades XML (<!DOCTYPE …>), que un libro de Excel nunca usa"
-
+PASSWD_LINE = h.PASSWD_LINE
 HOSTILE = [
-    (
-        "esquina.xlsx",
-        h.far_corner,
-        "La hoja «Actividades» de «esquina.xlsx» tiene datos en la fila 1,048,576; el máximo "
-        "es 20,000 filas.",
-    ),
-    (
-        "bomba.xlsx",
-        lambda: h.zip_bomb(60),
-        "«bomba.xlsx» se rechazó sin abrirlo: declara que descomprimido ocupa 60.0 MB; el "
-        "máximo es 50 MB.",
-    ),
-    (
-        "bomba-ratio.xlsx",
-        lambda: h.zip_bomb(20),
-        f"«bomba-ratio.xlsx» se rechazó sin abrirlo: su parte «{SHEET}» declara que se descomprime",
-    ),
-    ("risas.xlsx", h.billion_laughs, f"«risas.xlsx» se rechazó: su parte «{SHEET}» {ENTITIES}"),
-    (
-        "risas-libro.xlsx",
-        h.billion_laughs_in_workbook,
-        f"«risas-libro.xlsx» se rechazó: su parte «xl/workbook.xml» {ENTITIES}",
-    ),
-    ("xxe.xlsx", h.xxe, f"«xxe.xlsx» se rechazó: su parte «{SHEET}» {ENTITIES}"),
+    *h.XLSX_REFUSALS,
     # The page takes .xlsx only, up to 5 MB: a CSV never reaches the reader.
     ("campo.csv", h.csv_with_long_field, "Solo se aceptan libros de Excel .xlsx"),
 ]

@@ -17,44 +17,16 @@ from tests.core import hostile_files as h
 
 CHECK = "/i/IEEM/transparencia/revisar/"
 RUMBO = str(Path(sys.executable).with_name("rumbo"))
-PASSWD = Path("/etc/passwd").read_text() if Path("/etc/passwd").exists() else ""
-PASSWD_LINE = PASSWD.splitlines()[0] if PASSWD else "root:x:0:0"
-SHEET = "xl/worksheets/sheet1.xml"
-ENTITIES = "declara entidades XML (<!DOCTYPE …>), que un libro de Excel nunca usa"
-
+PASSWD_LINE = h.PASSWD_LINE
 HOSTILE = [
-    (
-        "esquina.xlsx",
-        h.far_corner,
-        "La hoja «Actividades» de «esquina.xlsx» tiene datos en la fila 1,048,576; el máximo "
-        "es 20,000 filas.",
-    ),
-    (
-        "bomba.xlsx",
-        lambda: h.zip_bomb(60),
-        "«bomba.xlsx» se rechazó sin abrirlo: declara que descomprimido ocupa 60.0 MB; el "
-        "máximo es 50 MB.",
-    ),
-    (
-        "bomba-ratio.xlsx",
-        lambda: h.zip_bomb(20),
-        "«bomba-ratio.xlsx» se rechazó sin abrirlo: su parte «xl/worksheets/sheet1.xml» "
-        "declara que se descomprime",
-    ),
-    ("risas.xlsx", h.billion_laughs, f"«risas.xlsx» se rechazó: su parte «{SHEET}» {ENTITIES}"),
-    (
-        "risas-libro.xlsx",
-        h.billion_laughs_in_workbook,
-        f"«risas-libro.xlsx» se rechazó: su parte «xl/workbook.xml» {ENTITIES}",
-    ),
-    ("xxe.xlsx", h.xxe, f"«xxe.xlsx» se rechazó: su parte «{SHEET}» {ENTITIES}"),
+    *h.XLSX_REFUSALS,
     (
         "campo.csv",
         h.csv_with_long_field,
         "«campo.csv», línea 2: una celda tiene más de 131,072 caracteres; el máximo es 32,767 "
         "caracteres por celda (el de Excel).",
     ),
-]  # fmt: skip
+]
 IDS = [name for name, _, _ in HOSTILE]
 
 
@@ -74,19 +46,23 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory, cli_database: Path) -> dic
     return cli_environment(tmp_path_factory.mktemp("cli-upload-limits"), cli_database)
 
 
+def check_format(env: dict[str, str], path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [RUMBO, "check-format", str(path), "--format", "fr-iv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.mark.parametrize(("name", "build", "message"), HOSTILE, ids=IDS)
 def test_check_format_refuses_each_hostile_file_in_one_line(
     cli_env, tmp_path: Path, name, build, message
 ) -> None:
     path = tmp_path / name
     path.write_bytes(build())
-    result = subprocess.run(
-        [RUMBO, "check-format", str(path), "--format", "fr-iv"],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_format(cli_env, path)
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -98,12 +74,6 @@ def test_check_format_looks_at_the_size_before_reading(cli_env, tmp_path: Path) 
     path = tmp_path / "enorme.csv"
     with path.open("wb") as out:  # sparse: 2 GB that take no disk and must not be read
         out.truncate(2 * 1024**3)
-    result = subprocess.run(
-        [RUMBO, "check-format", str(path), "--format", "fr-iv"],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_format(cli_env, path)
     assert result.returncode == 2
     assert "«enorme.csv» pesa 2,048.0 MB; el máximo es 20 MB." in result.stderr
