@@ -22,13 +22,14 @@ from django.db import models, transaction
 
 from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
 from rumbo.core.errors import ImportFailure
+from rumbo.core.spreadsheets import LIMITS, lines_refusal, size_refusal
 from rumbo.institutions.models import Institution
 
 from .finding_sync import findings_sync
 from .findings import FINDING_CODES
 from .models import ImportRun
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = LIMITS.file_bytes  # every uploaded or imported file (rumbo.core.spreadsheets)
 
 
 @dataclass
@@ -50,14 +51,16 @@ def read_text_file(path: str | Path, *, kind_label: str) -> SourceText:
         raise ImportFailure(str(path), "el archivo no existe")
     if p.is_dir():
         raise ImportFailure(str(path), "es una carpeta, no un archivo")
+    if reason := size_refusal(p.stat().st_size):  # before reading it into memory
+        raise ImportFailure(name, f"el archivo {reason}")
     raw = p.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise ImportFailure(name, f"el archivo supera {MAX_FILE_BYTES // (1024 * 1024)} MB")
     if not raw.strip():
         raise ImportFailure(name, f"el archivo está vacío; se esperaba {kind_label}")
     if b"\x00" in raw[:8192]:
         raise ImportFailure(name, f"es un archivo binario; se esperaba texto de {kind_label}")
     text, encoding = decode_text(raw, name)
+    if reason := lines_refusal(text):
+        raise ImportFailure(name, f"el archivo {reason}")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return SourceText(
         name=name, lines=lines, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding

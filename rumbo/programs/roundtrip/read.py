@@ -8,19 +8,16 @@ was expected). References to the program (nodes, units, areas, lines) are checke
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from rumbo.core.periods import MONTH_LABELS
+from rumbo.core.spreadsheets import SpreadsheetCorrupt, SpreadsheetRefused, xlsx_sheet
 from rumbo.core.text import clean
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.services import quantity_parse
@@ -38,7 +35,6 @@ from .columns import (
 )
 
 MAX_ROWS = 5000
-MAX_UNCOMPRESSED = 60 * 1024 * 1024  # guards against zip bombs
 HEADER_SEARCH_ROWS = 10
 LINE_SPLIT = re.compile(r"[,;\n]+")
 
@@ -94,23 +90,29 @@ def _text(value: Any) -> str:
     return clean(str(value))
 
 
-def _open(data: bytes | IO[bytes]) -> Any:
+def _sheet_rows(data: bytes | IO[bytes], name: str) -> list[tuple[Any, ...]]:
+    """The «Actividades» sheet's rows, read within the upload limits (rumbo.core.spreadsheets)."""
     raw = data if isinstance(data, bytes) else data.read()
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                raise UploadInvalid("El archivo es demasiado grande una vez descomprimido.")
-    except zipfile.BadZipFile as exc:
+        sheet = xlsx_sheet(name, raw, sheet=SHEET_ACTIVITIES)
+    except SpreadsheetCorrupt as exc:
         raise UploadInvalid(
-            "El archivo no es un libro de Excel .xlsx válido (¿es .xls, .csv o está dañado?). "
-            "Guárdalo como «Libro de Excel (.xlsx)» y vuelve a cargarlo."
-        ) from exc
-    try:
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            "El archivo no es un libro de Excel .xlsx válido (¿es .xls, .csv o está dañado?: "
+            f"{exc.detail}). Guárdalo como «Libro de Excel (.xlsx)» y vuelve a cargarlo."
+        ) from None
+    except SpreadsheetRefused as exc:
+        raise UploadInvalid(exc.message) from None
+    if sheet is None:
         raise UploadInvalid(
-            "No se pudo leer el libro de Excel: el archivo está dañado o no es .xlsx."
-        ) from exc
+            f"El libro no tiene la hoja «{SHEET_ACTIVITIES}». Usa la plantilla descargada "
+            "de este programa."
+        )
+    if len(sheet.rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise UploadInvalid(
+            f"La hoja «{SHEET_ACTIVITIES}» de «{name}» tiene datos hasta la fila "
+            f"{len(sheet.rows):,}; el máximo es {MAX_ROWS:,} actividades."
+        )
+    return sheet.rows
 
 
 def _find_header(rows: list[tuple[Any, ...]], layout: Layout) -> tuple[int, dict[str, int]]:
@@ -135,24 +137,13 @@ def _find_header(rows: list[tuple[Any, ...]], layout: Layout) -> tuple[int, dict
     )
 
 
-def workbook_read(data: bytes | IO[bytes], *, program: AnnualProgram) -> ReadResult:
-    """The rows of the «Actividades» sheet; blank rows are skipped. No database access."""
+def workbook_read(
+    data: bytes | IO[bytes], *, program: AnnualProgram, name: str = "archivo.xlsx"
+) -> ReadResult:
+    """The rows of the «Actividades» sheet; blank rows are skipped. No database access.
+    ``name`` is the file's name, for the messages."""
     layout = Layout.for_program(program)
-    wb = _open(data)
-    try:
-        if SHEET_ACTIVITIES not in wb.sheetnames:
-            raise UploadInvalid(
-                f"El libro no tiene la hoja «{SHEET_ACTIVITIES}». Usa la plantilla descargada "
-                "de este programa."
-            )
-        ws = wb[SHEET_ACTIVITIES]
-        rows: list[tuple[Any, ...]] = []
-        for values in ws.iter_rows(values_only=True):
-            rows.append(tuple(values))
-            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise UploadInvalid(f"La hoja tiene más de {MAX_ROWS:,} filas.")
-    finally:
-        wb.close()
+    rows = _sheet_rows(data, name)
     header_index, columns = _find_header(rows, layout)
     result = ReadResult()
     seen: dict[str, int] = {}

@@ -41,8 +41,8 @@ def _forget_upload(request: HttpRequest) -> None:
         upload_discard(pending.get("file"))
 
 
-def _changeset(data: bytes, program: AnnualProgram) -> ChangeSet:
-    read = workbook_read(data, program=program)
+def _changeset(data: bytes, program: AnnualProgram, name: str) -> ChangeSet:
+    read = workbook_read(data, program=program, name=name)
     return changeset_build(program=program, rows=read.rows, errors=read.errors)
 
 
@@ -71,7 +71,7 @@ def program_upload(request: HttpRequest, code: str, year: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            changeset = _changeset(data, program)
+            changeset = _changeset(data, program, upload.name or "archivo.xlsx")
         except UploadInvalid as exc:
             form.add_error("file", exc.message)
         else:
@@ -127,7 +127,7 @@ def program_upload_confirm(request: HttpRequest, code: str, year: int) -> HttpRe
         messages.error(request, "La carga ya no está disponible. Carga el archivo de nuevo.")
         return upload_url
     try:
-        changeset = _changeset(data, program)
+        changeset = _changeset(data, program, pending.get("name") or "archivo.xlsx")
     except UploadInvalid:
         changeset = None
     if changeset is None or changeset.errors or changeset.digest() != form.cleaned_data["digest"]:

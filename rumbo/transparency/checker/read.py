@@ -7,16 +7,17 @@ Row numbers are what the user sees: the spreadsheet row for XLSX, the line for t
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import load_workbook
-
-from rumbo.imports.base import MAX_FILE_BYTES
+from rumbo.core.spreadsheets import (
+    SpreadsheetCorrupt,
+    SpreadsheetRefused,
+    delimited_rows,
+    size_check,
+    xlsx_sheet,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -45,21 +46,19 @@ def _text(value: object) -> str:
 
 def _xlsx(name: str, raw: bytes) -> Table:
     try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile(f"{name}: no es un XLSX válido ({type(exc).__name__})") from None
-    try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
-            raise UnreadableFile(f"{name}: el libro no tiene hojas")
-        rows = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), 1):
-            cells = [_text(v) for v in values]
-            while cells and not cells[-1]:
-                cells.pop()
-            rows.append((number, cells))
-    finally:
-        wb.close()
+        sheet = xlsx_sheet(name, raw)  # the first worksheet, within the upload limits
+    except SpreadsheetCorrupt as exc:
+        raise UnreadableFile(f"{name}: no es un XLSX válido ({exc.detail})") from None
+    except SpreadsheetRefused as exc:
+        raise UnreadableFile(exc.message) from None
+    if sheet is None:
+        raise UnreadableFile(f"{name}: el libro no tiene hojas")
+    rows = []
+    for number, values in enumerate(sheet.rows, 1):
+        cells = [_text(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append((number, cells))
     return Table(name=name, kind="xlsx", rows=rows)
 
 
@@ -81,27 +80,28 @@ def _decode(name: str, raw: bytes) -> str:
 def _delimited(name: str, text: str) -> Table:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\t" in text:
-        lines = text.split("\n")
-        rows = [(n, [c.strip() for c in line.split("\t")]) for n, line in enumerate(lines, 1)]
-        return Table(name=name, kind="tsv", rows=rows)
-    sample = text[:20000]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = []
-    start = 1
+        kind, delimiter = "tsv", "\t"
+    else:
+        sample = text[:20000]
+        kind, delimiter = "csv", ";" if sample.count(";") > sample.count(",") else ","
     try:
-        for cells in reader:
-            rows.append((start, [c.replace("\u00a0", " ").strip() for c in cells]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFile(f"{name}:{reader.line_num}: CSV ilegible: {exc}") from None
-    return Table(name=name, kind="csv", rows=rows)
+        read = delimited_rows(name, text, delimiter=delimiter)  # within the upload limits
+    except SpreadsheetRefused as exc:
+        raise UnreadableFile(exc.message) from None
+    if kind == "tsv":
+        rows = [(n, [c.strip() for c in cells]) for n, cells in read]
+    else:
+        rows = [(n, [c.replace("\u00a0", " ").strip() for c in cells]) for n, cells in read]
+    return Table(name=name, kind=kind, rows=rows)
 
 
 def read_table(*, name: str, content: bytes) -> Table:
-    """The file's rows; raises ``UnreadableFile`` when it is empty, too big, binary or corrupt."""
-    if len(content) > MAX_FILE_BYTES:
-        raise UnreadableFile(f"{name}: el archivo supera {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    """The file's rows; raises ``UnreadableFile`` when it is empty, too big, binary or corrupt,
+    or passes a limit of ``rumbo.core.spreadsheets`` (the message says which)."""
+    try:
+        size_check(name, len(content))
+    except SpreadsheetRefused as exc:
+        raise UnreadableFile(exc.message) from None
     if not content.strip():
         raise UnreadableFile(f"{name}: el archivo está vacío")
     if content.startswith(ZIP_MAGIC):

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from rumbo.core.management.base import RumboCommand
+from rumbo.core.spreadsheets import SpreadsheetRefused, size_check
 from rumbo.institutions.models import Institution
 from rumbo.transparency.checker import CheckFinding, UnreadableFile, check_file
 from rumbo.transparency.formats import format_ids
@@ -63,12 +64,15 @@ class Command(RumboCommand):
         if not path.is_file():
             raise CommandError(f"{path}: el archivo no existe")
         try:
+            size_check(path.name, path.stat().st_size)  # before reading it into memory
             result = check_file(
                 name=path.name,
                 content=path.read_bytes(),
                 format_id=options["format_id"],
                 institution=institution,
             )
+        except SpreadsheetRefused as exc:
+            raise CommandError(exc.message) from None
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from None
         if options["output"] == "json":
