@@ -397,6 +397,11 @@ def main() -> int:
         help="users per step with no think time, e.g. 4,8,16,32: the throughput where p95 > 1 s",
     )
     parser.add_argument("--step", type=float, default=30, help="seconds per capacity step")
+    parser.add_argument(
+        "--dev-server",
+        action="store_true",
+        help="drive the development server instead (to compare with the production one)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="rumbo-load-"))
@@ -405,9 +410,14 @@ def main() -> int:
     server = None
     try:
         world = _prepare(env)
-        server, base = _serve(env, args.workers, args.threads)
+        server, base = _serve(env, args.workers, args.threads, args.dev_server)
         engine = "PostgreSQL" if temporary_db else "SQLite"
-        print(f"{engine}, {args.workers} workers × {args.threads} threads, {os.cpu_count()} cores")
+        served = (
+            "development server (runserver)"
+            if args.dev_server
+            else f"{args.workers} workers × {args.threads} threads"
+        )
+        print(f"{engine}, {served}, {os.cpu_count()} cores")
         stats = run(base, world, args.users, args.duration, args.think, args.seed)
         report(stats, f"{args.users} users, think {args.think:g} s")
         if args.capacity:
