@@ -5,7 +5,10 @@
 The handlers map Django's and ninja's exceptions (``PermissionDenied`` → 403, ``Http404``
 → 404, ``ValidationError`` from services or from request parsing → 422, missing or bad
 credentials → 401, a ``core.errors.Conflict`` — a locked period, a closed capture window,
-a stale version — → 409). ``responses()`` declares these per operation in the OpenAPI document.
+a stale version — → 409, and so is a clash between writers at the same moment that the
+database resolved by refusing this one: a deadlock, a serialization failure, SQLite's
+«database is locked» (``core.concurrency``)). ``responses()`` declares these per
+operation in the OpenAPI document.
 
 A stale version (optimistic lock) also says what each side holds::
 
@@ -20,11 +23,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from rumbo.core.concurrency import SavedAtOnce, is_clash
 from rumbo.core.errors import Conflict, error_items
 
 UNAUTHORIZED = (
@@ -192,6 +197,11 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     def on_conflict(request: HttpRequest, exc: Conflict | Any) -> HttpResponse:
         return message(request, 409, exc.message, **exc.extra())
 
+    def on_database_busy(request: HttpRequest, exc: OperationalError | Any) -> HttpResponse:
+        if not is_clash(exc):
+            raise exc
+        return on_conflict(request, SavedAtOnce())
+
     def on_http_error(request: HttpRequest, exc: HttpError | Any) -> HttpResponse:
         if exc.status_code == 400:  # ninja: the body is not JSON
             errors = [{"field": "body", "message": "El cuerpo de la petición no es JSON válido."}]
@@ -205,6 +215,7 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     api.add_exception_handler(DjangoValidationError, on_service_invalid)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
     api.add_exception_handler(Conflict, on_conflict)
+    api.add_exception_handler(OperationalError, on_database_busy)
 
 
 def unknown_path(request: HttpRequest, path: str | None = "") -> HttpResponse:
