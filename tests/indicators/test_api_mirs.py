@@ -815,3 +815,21 @@ def test_the_vinculacion_sample_through_the_api(api, demo: Demo, samples_dir: Pa
     assert [t["role"] for t in detail["trees"]["problema"]] == ["central"]
     # IEEM's people do not see it.
     assert api("get", f"{base}/mirs/{item['id']}", user="planeacion").status_code == 403
+
+
+def test_a_stale_indicator_patch_is_409_with_both_values(api, demo: Demo) -> None:
+    url = f"/institutions/IEEM/indicators/{demo.design.ind_c1.pk}"
+    assert api("get", url).json()["version"] == 1
+    first = api("patch", url, json={"name": "Primero", "version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = api("patch", url, json={"name": "Segundo", "version": 1})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_version"] == 2 and body["submitted_version"] == 1
+    assert body["current"]["name"] == "Primero" and body["submitted"] == {"name": "Segundo"}
+    assert body["message"].startswith(
+        "Otra persona guardó este indicador mientras lo editabas (versión 2; tú partiste de "
+        "la 1): nombre «Primero»."
+    )
+    demo.design.ind_c1.refresh_from_db()
+    assert demo.design.ind_c1.name == "Primero"
