@@ -2,7 +2,9 @@
 
 - ``ConflictMiddleware``: a refusal by the state of things (``core.errors.Conflict``: a
   locked month, an approved program) that no page caught becomes a 409 page that says
-  why — never a 500. The API has its own handler (``core.api.errors``).
+  why — never a 500; so does a clash between writers at the same moment that the
+  database resolved by refusing this one (``core.concurrency.is_clash``: a deadlock,
+  «database is locked»). The API has its own handler (``core.api.errors``).
 - ``ContentSecurityPolicyMiddleware``: the ``RUMBO_CSP`` policy on every response that
   has none (no inline script or style; nothing from another origin).
 """
@@ -16,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .concurrency import SavedAtOnce, is_clash
 from .errors import Conflict
 
 
@@ -27,7 +30,11 @@ class ConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, Conflict) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            return None
+        if is_clash(exception):
+            exception = SavedAtOnce()
+        if not isinstance(exception, Conflict):
             return None
         back = request.headers.get("referer", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}):

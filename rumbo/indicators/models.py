@@ -18,6 +18,7 @@ from django.db.models import Q
 from rumbo.core.models import TimeStamped
 from rumbo.core.periods import FREQUENCY_CHOICES, Frequency
 from rumbo.core.semaforo import Direction
+from rumbo.core.versions import Versioned
 from rumbo.institutions.models import Area, Institution
 from rumbo.monitoring.models import BandFields, _bands_ordered
 from rumbo.programs.models import Activity, ProgramNode, ProgramState
@@ -191,7 +192,7 @@ CREMAA_FIELDS = (
 )
 
 
-class Indicator(TimeStamped):
+class Indicator(Versioned, TimeStamped):
     """An indicator and its ficha técnica."""
 
     row = models.ForeignKey(MirRow, on_delete=models.CASCADE, related_name="indicators")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from rumbo.core import versions
 from rumbo.core.errors import Conflict
 
 
@@ -32,15 +33,10 @@ class WindowClosed(MonitoringConflict):
     default_message = "La ventana de captura de ese mes está cerrada."
 
 
-class StaleVersion(MonitoringConflict):
-    """Someone else saved the record after this user opened it (optimistic lock).
-
-    ``current``/``submitted`` are the stored and the sent versions (None: no record /
-    sent as new); ``current_values``/``submitted_values`` what each side holds, so the
-    page can show both and let the person choose.
-    """
-
-    default_message = "Otra persona modificó el registro mientras lo editabas."
+class StaleVersion(MonitoringConflict, versions.StaleVersion):
+    """Someone else saved the entry or moved the period after this user opened it: the
+    core rule (``rumbo.core.versions.StaleVersion``, the same 409 body) with the capture's
+    own message, which names the achieved values when both sides have one."""
 
     def __init__(
         self,
@@ -51,31 +47,28 @@ class StaleVersion(MonitoringConflict):
         submitted_values: dict[str, Any] | None = None,
         message: str | None = None,
     ) -> None:
-        self.current = current
-        self.submitted = submitted
-        self.current_values = current_values or {}
-        self.submitted_values = submitted_values or {}
+        current_values = current_values or {}
+        submitted_values = submitted_values or {}
         if message is None:
             message = "Otra persona modificó el registro mientras lo editabas"
-            if "achieved" in self.current_values and "achieved" in self.submitted_values:
+            if "achieved" in current_values and "achieved" in submitted_values:
                 message += (
-                    f": guardó {self.current_values['achieved']} (versión {current}); "
-                    f"tú enviaste {self.submitted_values['achieved']}"
+                    f": guardó {current_values['achieved']} (versión {current}); "
+                    f"tú enviaste {submitted_values['achieved']}"
                     f" sobre la versión {submitted if submitted is not None else 'nueva'}."
                 )
             else:
                 sent = submitted if submitted is not None else "ninguna: creabas uno nuevo"
                 message += f" (versión guardada {current}, versión enviada {sent})."
             message += " Recarga para ver los cambios."
-        super().__init__(message)
-
-    def extra(self) -> dict[str, Any]:
-        return {
-            "current_version": self.current,
-            "submitted_version": self.submitted,
-            "current": self.current_values,
-            "submitted": self.submitted_values,
-        }
+        versions.StaleVersion.__init__(
+            self,
+            current=current,
+            submitted=submitted,
+            current_values=current_values,
+            submitted_values=submitted_values,
+            message=message,
+        )
 
 
 @dataclass(frozen=True)

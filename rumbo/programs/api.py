@@ -100,6 +100,7 @@ def activity_dict(
             for b in activity.beneficiaries.all()
         ],
         "lines_of_action": sorted(line.code for line in activity.lines_of_action.all()),
+        "version": activity.version,
     }
 
 
@@ -180,7 +181,8 @@ def activity(request: HttpRequest, code: CodePath, year: YearPath, key: KeyPath)
         "Planeación cambia cualquier actividad; un enlace, solo las de su área, y solo "
         "mientras el programa está en formulación (en revisión, 409: solo Planeación edita; "
         "aprobado, 409: solicitudes de adecuación). Cambiar el área requiere Planeación. "
-        "Cada cambio queda en la bitácora con el usuario de la API."
+        "Cada cambio queda en la bitácora con el usuario de la API. Envía la `version` que "
+        "leíste: si otra persona guardó después, 409 con ambas versiones y ambos valores."
     ),
     operation_id="rumbo_api_programs_activity_patch",
 )
@@ -218,7 +220,11 @@ def activity_patch(
     if "lines_of_action" in data:
         changes["lines_of_action"] = data["lines_of_action"]
     result = activity_update(
-        actor=Actor.for_user(user), activity=found, reason=data.get("reason") or "", **changes
+        actor=Actor.for_user(user),
+        activity=found,
+        reason=data.get("reason") or "",
+        version=data.get("version"),
+        **changes,
     )
     return activity_dict(result.activity, nodes, prog)
 

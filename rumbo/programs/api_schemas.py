@@ -102,6 +102,9 @@ class ActivityOut(Schema):
     )
     beneficiaries: list[BeneficiaryOut]
     lines_of_action: list[str]
+    version: int = Field(
+        description="Versión de la actividad (crece con cada cambio); envíala al cambiarla."
+    )
 
 
 class ActivityQuery(PageQuery):
@@ -136,6 +139,12 @@ class ActivityPatchIn(Schema):
     )
     lines_of_action: list[Text] = Field(None, description="Claves de líneas de acción.")  # type: ignore[assignment,arg-type]  # optional, not nullable
     reason: Text = Field("", max_length=2000, description="Motivo del cambio (bitácora).")
+    version: int = Field(  # type: ignore[assignment]  # optional, not nullable
+        None,
+        ge=1,
+        description="La versión que leíste: si alguien guardó después, 409 con lo guardado "
+        "y lo que enviaste. Sin ella no se comprueba (solo cambian los campos enviados).",
+    )
 
 
 # --- the review's observations ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from rumbo.core.models import TimeStamped
 from rumbo.core.text import normalize
+from rumbo.core.versions import Versioned
 from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
 
@@ -161,7 +162,7 @@ class ProgramNode(models.Model):
         return f"{self.key} {self.name[:60]}"
 
 
-class Activity(TimeStamped):
+class Activity(Versioned, TimeStamped):
     program = models.ForeignKey(AnnualProgram, on_delete=models.CASCADE, related_name="activities")
     node = models.ForeignKey(ProgramNode, on_delete=models.CASCADE, related_name="activities")
     area = models.ForeignKey(

@@ -506,7 +506,7 @@ NEW_INDICATOR = {
 
 def test_add_an_indicator_and_read_its_ficha(api, demo: Demo) -> None:
     url = f"{mir_url(demo)}/rows/{demo.design.c2.pk}/indicators"
-    response = api("post", url, user="enlace_se", json=NEW_INDICATOR)
+    response = api("post", url, user="planeacion", json=NEW_INDICATOR)  # area DO: any area
     assert response.status_code == 200, response.json()
     ficha = response.json()
     assert ficha["row"] == demo.design.c2.pk and ficha["row_code"] == "C2"
@@ -526,6 +526,32 @@ def test_add_an_indicator_and_read_its_ficha(api, demo: Demo) -> None:
     assert _audits("indicator.create") == 1
     read = api("get", f"/institutions/IEEM/indicators/{ficha['id']}", user="consulta")
     assert read.json() == ficha
+
+
+def test_an_enlace_assigns_indicators_to_its_own_area_only(api, demo: Demo) -> None:
+    """An indicator of another area would block that area from sending its month."""
+    url = f"{mir_url(demo)}/rows/{demo.design.c2.pk}/indicators"
+    other = api("post", url, user="enlace_se", json=NEW_INDICATOR)  # area DO
+    assert other.status_code == 403
+    assert other.json() == {
+        "message": "Solo puedes asignar indicadores a tu propia área, no a Dirección de "
+        "Organización (DO): sus mediciones las captura esa área. Planeación asigna cualquiera."
+    }
+    assert Indicator.objects.filter(row=demo.design.c2).count() == 1
+    own = api("post", url, user="enlace_se", json={**NEW_INDICATOR, "area": "SE"})
+    assert own.status_code == 200 and own.json()["area"] == "SE"
+    ind = f"/institutions/IEEM/indicators/{own.json()['id']}"
+    moved = api("patch", ind, user="enlace_se", json={"area": "DO"})
+    assert moved.status_code == 403
+    assert (
+        api("patch", ind, user="enlace_se", json={"area": "SE", "name": "Mío"}).status_code == 200
+    )
+    assert api("patch", ind, user="planeacion", json={"area": "DO"}).status_code == 200
+    # Keeping the area it has is no change: the design's enlace still edits the ficha.
+    assert (
+        api("patch", ind, user="enlace_se", json={"area": "DO", "name": "Otro"}).status_code == 200
+    )
+    assert _audits("indicator.create") == 1
 
 
 def test_indicator_validation(api, demo: Demo) -> None:
@@ -789,3 +815,21 @@ def test_the_vinculacion_sample_through_the_api(api, demo: Demo, samples_dir: Pa
     assert [t["role"] for t in detail["trees"]["problema"]] == ["central"]
     # IEEM's people do not see it.
     assert api("get", f"{base}/mirs/{item['id']}", user="planeacion").status_code == 403
+
+
+def test_a_stale_indicator_patch_is_409_with_both_values(api, demo: Demo) -> None:
+    url = f"/institutions/IEEM/indicators/{demo.design.ind_c1.pk}"
+    assert api("get", url).json()["version"] == 1
+    first = api("patch", url, json={"name": "Primero", "version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = api("patch", url, json={"name": "Segundo", "version": 1})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_version"] == 2 and body["submitted_version"] == 1
+    assert body["current"]["name"] == "Primero" and body["submitted"] == {"name": "Segundo"}
+    assert body["message"].startswith(
+        "Otra persona guardó este indicador mientras lo editabas (versión 2; tú partiste de "
+        "la 1): nombre «Primero»."
+    )
+    demo.design.ind_c1.refresh_from_db()
+    assert demo.design.ind_c1.name == "Primero"

@@ -228,15 +228,19 @@ def test_editor_creates_and_edits_an_indicator(demo, as_user) -> None:
     client = as_user("enlace_se")
     url = reverse("web:indicator_create", args=["IEEM", demo.design.design.pk, demo.design.c2.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, _form(demo))
+    refused = client.post(url, _form(demo))  # another area's: its month would wait for it
+    assert refused.status_code == 403
+    assert "Solo puedes asignar indicadores a tu propia área" in refused.content.decode()
+    response = client.post(url, _form(demo, area=demo.area_se.pk))
     assert response.status_code == 302, response.content.decode()[:2000]
     ind = Indicator.objects.get(name="Porcentaje de casillas con material")
     assert {t.period: t.value for t in ind.targets.all()} == {1: Decimal(90), 2: Decimal(1000)}
-    assert ind.cremaa_clear == 4 and ind.area == demo.area_otra
+    assert ind.cremaa_clear == 4 and ind.area == demo.area_se
     response = client.post(_ind(demo, "indicator_edit", ind), _form(demo, formula="x / instaladas"))
     assert response.status_code == 400 and "x" in response.content.decode()
     response = client.post(
-        _ind(demo, "indicator_edit", ind), _form(demo, name="Casillas con material")
+        _ind(demo, "indicator_edit", ind),
+        _form(demo, name="Casillas con material", area=demo.area_se.pk),
     )
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action="indicator.update").get()

@@ -323,9 +323,9 @@ def test_grid_reads_cost_the_same_for_5_and_40_rows(demo) -> None:
     ProgressEntry.objects.all().delete()
     PeriodReport.objects.all().delete()
     many = _grid_selects(demo, 40)
-    # activities, nodes, targets, entries, periods, policy, extensions, two for bands,
-    # the membership, and the period's get_or_create.
-    assert few == many == 11
+    # activities, nodes, targets, entries, policy, extensions, two for bands, the
+    # membership, and the period's row locked (created when missing: an INSERT, no SELECT).
+    assert few == many == 10
 
 
 # --- the period workflow ----------------------------------------------------------------

@@ -112,6 +112,7 @@ def test_activity_list_filters_and_paginates(api, demo: Demo) -> None:
         "calendar_simulated": False,
         "beneficiaries": [],
         "lines_of_action": [],
+        "version": 1,
     }
 
     def keys(query: str) -> list[str]:

@@ -5,7 +5,10 @@
 The handlers map Django's and ninja's exceptions (``PermissionDenied`` → 403, ``Http404``
 → 404, ``ValidationError`` from services or from request parsing → 422, missing or bad
 credentials → 401, a ``core.errors.Conflict`` — a locked period, a closed capture window,
-a stale version — → 409). ``responses()`` declares these per operation in the OpenAPI document.
+a stale version — → 409, and so is a clash between writers at the same moment that the
+database resolved by refusing this one: a deadlock, a serialization failure, SQLite's
+«database is locked» (``core.concurrency``)). ``responses()`` declares these per
+operation in the OpenAPI document.
 
 A stale version (optimistic lock) also says what each side holds::
 
@@ -27,6 +30,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from rumbo.core.concurrency import SavedAtOnce, is_clash
 from rumbo.core.errors import Conflict, error_items
 
 UNAUTHORIZED = (
@@ -215,8 +219,12 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
     api.add_exception_handler(Conflict, on_conflict)
 
     def on_database_error(request: HttpRequest, exc: DatabaseError | Any) -> HttpResponse:
-        """The database cannot answer (down, unreachable, out of connections): a JSON 503
-        with Retry-After, never Django's HTML error page. Logged for the operators."""
+        """Two writers clashed (``core.concurrency.is_clash``: a deadlock, «database is
+        locked»): a 409, nothing saved. Otherwise the database cannot answer (down,
+        unreachable, out of connections): a JSON 503 with Retry-After, never Django's HTML
+        error page. Logged for the operators."""
+        if is_clash(exc):
+            return on_conflict(request, SavedAtOnce())
         logger.error("API %s %s: database error: %s", request.method, request.path, exc)
         response = message(request, 503, DATABASE_UNAVAILABLE)
         response["Retry-After"] = "30"

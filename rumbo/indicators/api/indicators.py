@@ -70,7 +70,7 @@ def _indicator(institution: Institution, pk: int) -> Indicator:
 
 def _indicator_data(institution: Institution, payload: IndicatorFields) -> dict[str, Any]:
     """The fields sent, as the service takes them (the area by code → the Area)."""
-    data = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    data = payload.model_dump(exclude_unset=True, exclude={"reason", "version"})
     if "area" in data:
         area = area_by_code(institution=institution, code=data["area"])
         if area is None:
@@ -108,6 +108,7 @@ def indicator_dict(detail: IndicatorDetail) -> dict[str, Any]:
     row = ind.row
     return {
         "id": ind.pk,
+        "version": ind.version,
         "mir": row.mir_id,
         "row": row.pk,
         "level": row.level,
@@ -201,7 +202,10 @@ def indicator_update_view(
     found = _indicator(inst, indicator_id)
     require_edit_design(user, found.row.mir.design)
     updated = indicator_update(
-        actor=Actor.for_user(user), indicator=found, data=_indicator_data(inst, payload)
+        actor=Actor.for_user(user),
+        indicator=found,
+        data=_indicator_data(inst, payload),
+        version=payload.version,
     )
     return indicator_dict(indicator_detail(updated, today=common.today()))
 

@@ -243,6 +243,12 @@ class IndicatorPatchIn(IndicatorFields):
     frequency: FrequencyOut = None  # type: ignore[assignment]  # optional, not nullable
     area: Short = None  # type: ignore[assignment]  # optional, not nullable
     reason: LongText = Field("", description="Motivo del cambio (bitácora).")
+    version: int = Field(  # type: ignore[assignment]  # optional, not nullable
+        None,
+        ge=1,
+        description="La versión que leíste: si alguien guardó después, 409 con lo guardado "
+        "y lo que enviaste. Sin ella no se comprueba (solo cambian los campos enviados).",
+    )
 
 
 class VariableOut(Schema):
@@ -289,6 +295,7 @@ class MeasurementOut(Schema):
 
 class IndicatorOut(Schema):
     id: int
+    version: int = Field(description="Versión del indicador (crece con cada cambio).")
     mir: int
     row: int
     level: LevelOut

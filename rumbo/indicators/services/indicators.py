@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -23,6 +23,8 @@ from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import Frequency
 from rumbo.core.semaforo import Direction
 from rumbo.core.text import whole_number
+from rumbo.core.versions import version_bump, version_check
+from rumbo.institutions.access import can_write_for_area
 from rumbo.institutions.models import Area
 from rumbo.programs.services import quantity_parse
 
@@ -337,12 +339,48 @@ def _reload(indicator_id: int) -> Indicator:
     )
 
 
+def _sent(
+    clean: dict[str, Any],
+    variables: list[dict[str, str]] | None,
+    targets: dict[int, Decimal] | None,
+) -> dict[str, Any]:
+    """What an update sends, as ``indicator_snapshot`` shows it (for a 409)."""
+    sent: dict[str, Any] = {}
+    for field, value in clean.items():
+        if isinstance(value, Area):
+            sent[field] = value.code
+        elif isinstance(value, Decimal):
+            sent[field] = to_json_number(value)
+        else:
+            sent[field] = value
+    if variables is not None:
+        sent["variables"] = variables
+    if targets is not None:
+        sent["targets"] = {str(p): to_json_number(v) for p, v in sorted(targets.items())}
+    return sent
+
+
+def _check_area(actor: Actor, institution_id: int, area: Area | None, current: int | None) -> None:
+    """«Planeación any; an Enlace its own area only» for the area an indicator is assigned
+    to (its measurements block that area's month): ``PermissionDenied`` otherwise. Keeping
+    the area it has is no change; an operator at the command line may."""
+    if actor.user is None or area is None or area.pk == current:
+        return
+    if not can_write_for_area(actor.user, institution_id, area.pk):
+        raise PermissionDenied(
+            f"Solo puedes asignar indicadores a tu propia área, no a {area.name} "
+            f"({area.code}): sus mediciones las captura esa área. Planeación asigna cualquiera."
+        )
+
+
 @transaction.atomic
 def indicator_create(*, actor: Actor, row: MirRow, data: dict[str, Any]) -> Indicator:
-    """Add an indicator to a MIR row with its ficha, variables and targets."""
+    """Add an indicator to a MIR row with its ficha, variables and targets. An Enlace
+    assigns it to its own area only (``PermissionDenied``); Planeación to any."""
     row = MirRow.objects.select_related("mir__design__node__program__institution").get(pk=row.pk)
     require_mir_open(row.mir, "sus indicadores")
     clean, variables, targets = _validate(row=row, values=data, indicator=None)
+    _check_area(actor, row.mir.design.node.program.institution_id, clean.get("area"), None)
     fields = {**{k: v for k, v in _DEFAULTS.items() if k not in clean}, **clean}
     if fields.get("order") is None:
         last = Indicator.objects.filter(row=row).aggregate(m=Max("order"))["m"]
@@ -360,15 +398,46 @@ def indicator_create(*, actor: Actor, row: MirRow, data: dict[str, Any]) -> Indi
     return indicator
 
 
+INDICATOR_LABELS = {
+    "name": "nombre",
+    "formula": "fórmula",
+    "kind": "tipo",
+    "frequency": "frecuencia",
+    "unit": "unidad",
+    "area": "área",
+    "variables": "variables",
+    "targets": "metas",
+}
+
+
 @transaction.atomic
 def indicator_update(
-    *, actor: Actor, indicator: Indicator, data: dict[str, Any], adjustment: int | None = None
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    data: dict[str, Any],
+    adjustment: int | None = None,
+    version: int | None = None,
 ) -> Indicator:
     """Change the given fields (and replace variables / targets when given). Once the
     MIR is approved, the targets change only when ``adjustment`` names the approved
-    adjustment request that applies them (``MirFrozen`` otherwise)."""
+    adjustment request that applies them (``MirFrozen`` otherwise). ``version``: the one
+    the user read (``StaleVersion`` if someone saved since; None: not checked —
+    ``rumbo.core.versions``)."""
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).values_list("pk").first()
     indicator = _reload(indicator.pk)
     clean, variables, targets = _validate(row=indicator.row, values=data, indicator=indicator)
+    version_check(
+        indicator,
+        version,
+        noun="este indicador",
+        current_values=indicator_snapshot(indicator),
+        submitted_values=_sent(clean, variables, targets),
+        labels=INDICATOR_LABELS,
+    )
+    if "area" in clean:
+        institution_id = indicator.row.mir.design.node.program.institution_id
+        _check_area(actor, institution_id, clean["area"], indicator.area_id)
     current = {t.period: t.value for t in indicator.targets.all()}
     if adjustment is None and targets is not None and targets != current:
         require_mir_open(indicator.row.mir, "las metas de sus indicadores")
@@ -383,6 +452,7 @@ def indicator_update(
     after = indicator_snapshot(indicator)
     changed = [k for k in after if before.get(k) != after.get(k)]
     if changed:
+        version_bump(indicator)
         audit_record(
             actor=actor,
             institution_id=indicator.row.mir.design.node.program.institution_id,

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.concurrency import lock_or_create, retry_on_conflict
 from rumbo.core.periods import period as period_of
 from rumbo.core.semaforo import Direction, grade
 from rumbo.institutions.access import require_capture_indicator
@@ -80,6 +81,7 @@ def _parse_values(
     return parsed
 
 
+@retry_on_conflict
 @transaction.atomic
 def measurement_save(
     *,
@@ -114,11 +116,9 @@ def measurement_save(
         month = period_of(indicator.frequency, period).last_month
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from None
-    report = (
-        PeriodReport.objects.select_for_update()
-        .filter(program=program, area=indicator.area, month=month)
-        .first()
-    )
+    # The area's month first, created if missing: writers of it wait for each other
+    # instead of deadlocking on the rows they insert (rumbo.core.concurrency).
+    report = lock_or_create(PeriodReport, program=program, area=indicator.area, month=month)
     entry = (
         Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
     )
@@ -167,8 +167,6 @@ def measurement_save(
                 f"({result.ratio} % de la meta); escribe una justificación."
             }
         )
-    if report is None:
-        PeriodReport.objects.get_or_create(program=program, area=indicator.area, month=month)
     stored_values = {name: number_text(parsed[name]) for name in formula.variables}
     user_id = cast(int | None, user.pk) if user.is_authenticated else None
     if entry is None:

@@ -255,13 +255,16 @@ def _form_page(
                     saved = indicator_update(actor=actor, indicator=ind, data=data)
             except ValidationError as exc:
                 errors.extend(form_add_errors(form, exc, keep_others=True))
+            except PermissionDenied as exc:  # an Enlace naming another area
+                form.add_error("area", str(exc))
+                status = 403
             except TargetsFrozen as exc:
                 errors.append(exc.message)
                 status = 409
             else:
                 messages.success(request, f"Se guardó el indicador «{saved.name}».")
                 return HttpResponseRedirect(indicator_url(institution.code, saved.pk))
-        status = 409 if status == 409 else 400
+        status = status if status in (403, 409) else 400
     elif ind is not None:
         form = IndicatorForm(initial=indicator_initial(ind), areas=areas)
         variables = [

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, Change, audit_record_many
+from rumbo.core.concurrency import lock_or_create, retry_on_conflict
 from rumbo.core.semaforo import Bands
 from rumbo.programs.access import can_capture
 from rumbo.programs.models import Activity, MonthlyTarget, ProgramNode, activity_area_id
@@ -98,21 +99,34 @@ def _load(rows: Sequence[ProgressRow], today: date) -> _Context:
         activity_id__in=ids, month__lte=max_month
     ).values_list("activity_id", "month", "quantity"):
         targets[activity_id][month] = quantity
+    # Every writer of an area's month locks its PeriodReport first (created if missing),
+    # in one order: writers of the same month wait for each other instead of deadlocking
+    # on the entries they insert (rumbo.core.concurrency).
+    report_keys = sorted(
+        {
+            (activities[r.activity.pk].program_id, area_ids[r.activity.pk], r.month)
+            for r in rows
+            if r.activity.pk in activities
+            and area_ids[r.activity.pk] is not None
+            and isinstance(r.month, int)
+            and 1 <= r.month <= 12
+        }
+    )
+    reports: dict[tuple[int, int, int], PeriodReport] = {}
+    for program_id, area_id, month in report_keys:
+        assert area_id is not None  # noqa: S101 - filtered above
+        reports[(program_id, area_id, month)] = lock_or_create(
+            PeriodReport, program_id=program_id, area_id=area_id, month=month
+        )
     entries: dict[tuple[int, int], ProgressEntry] = {}
     achieved: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for entry in ProgressEntry.objects.select_for_update().filter(
-        activity_id__in=ids, month__lte=max_month
+    for entry in (
+        ProgressEntry.objects.select_for_update()
+        .filter(activity_id__in=ids, month__lte=max_month)
+        .order_by("activity_id", "month")
     ):
         entries[(entry.activity_id, entry.month)] = entry
         achieved[entry.activity_id][entry.month] = entry.achieved
-    program_ids = {a.program_id for a in activities.values()}
-    area_set = {i for i in area_ids.values() if i is not None}
-    reports = {
-        (p.program_id, p.area_id, p.month): p
-        for p in PeriodReport.objects.select_for_update().filter(
-            program_id__in=program_ids, area_id__in=area_set, month__in=months
-        )
-    }
     institution_ids = {a.program.institution_id for a in activities.values()}
     policies = policies_for(institution_ids)
     year_months = {(a.program.year, m) for a in activities.values() for m in months}
@@ -245,11 +259,6 @@ def _write(
     now = timezone.now()
     for item in checked:
         a, month = item.activity, item.row.month
-        key = (a.program_id, item.area_id, month)
-        if key not in ctx.reports:
-            ctx.reports[key], _ = PeriodReport.objects.get_or_create(
-                program_id=a.program_id, area_id=item.area_id, month=month
-            )
         entry = item.entry
         if entry is None:
             entry = ProgressEntry(
@@ -337,6 +346,7 @@ def _row_errors(
     return out
 
 
+@retry_on_conflict
 @transaction.atomic
 def progress_save(
     *,
@@ -373,6 +383,7 @@ def progress_save(
     return _write(actor, user, checked, ctx)[0]
 
 
+@retry_on_conflict
 @transaction.atomic
 def progress_save_many(
     *, actor: Actor, user: AnyUser, rows: Sequence[ProgressRow], today: date | None = None

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from rumbo.core.errors import error_items
-from rumbo.core.forms import set_choices
+from rumbo.core.forms import set_choices, version_field
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.institutions.models import Area
 from rumbo.programs.calendarize import MAX_PLACES
@@ -77,6 +77,7 @@ class CalendarForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     allow_fractions = forms.BooleanField(label="Permitir fracciones", required=False)
+    version = version_field()
     places = forms.TypedChoiceField(
         label="Decimales",
         choices=[(str(i), str(i)) for i in range(1, MAX_PLACES + 1)],
@@ -149,6 +150,7 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     reason = _reason_field()
+    version = version_field()
 
     def __init__(
         self,
@@ -188,6 +190,7 @@ class ActivityCreateForm(ActivityForm):
 
     def __init__(self, *args: Any, nodes: Sequence[tuple[ProgramNode, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new activity has none yet
         set_choices(self.fields["node"], [(str(node.pk), label) for node, label in nodes])
         self.order_fields(self.field_order)
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text
+from rumbo.core.versions import StaleVersion
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.services import activity_create, activity_delete, activity_update
 
@@ -32,7 +33,9 @@ def program_apply_upload(
 ) -> ApplyResult:
     """Apply the additions, changes and removals of an upload, all or nothing.
 
-    The ChangeSet must be free of row errors. Each activity's history records the edit
+    The ChangeSet must be free of row errors. Each change carries the version of the
+    activity it was computed on: one saved by someone else since is refused
+    (``ValidationError``), and nothing is applied. Each activity's history records the edit
     with the reason «Carga de Excel: <file>». A ValidationError from a service rolls
     everything back and is raised with the activity key in front of the message.
     """
@@ -43,9 +46,20 @@ def program_apply_upload(
         if edit.activity.program_id != program.pk:
             raise ValidationError("Una actividad no pertenece a este programa.")
         try:
-            activity_update(actor=actor, activity=edit.activity, reason=reason, **edit.updates)
+            activity_update(
+                actor=actor,
+                activity=edit.activity,
+                reason=reason,
+                version=edit.version,
+                **edit.updates,
+            )
         except ValidationError as exc:
             raise _with_key(edit.key, exc) from exc
+        except StaleVersion as exc:  # saved by someone else since the changes were computed
+            raise ValidationError(
+                f"{edit.key}: otra persona la cambió mientras se aplicaba la carga. "
+                "Carga el archivo de nuevo para ver las diferencias actuales."
+            ) from exc
     for add in changeset.added:
         try:
             activity_create(actor=actor, program=program, reason=reason, **add.values)

@@ -41,6 +41,7 @@ class ActivityEdit:
     activity: Activity
     fields: list[FieldChange]
     updates: dict[str, Any]
+    version: int = 0  # the activity's version this edit was computed on
 
     @property
     def key(self) -> str:
@@ -93,7 +94,12 @@ class ChangeSet:
                 for a in self.added
             ],
             "changed": [
-                {"key": e.key, "id": e.activity.pk, "fields": [_fc(f) for f in e.fields]}
+                {
+                    "key": e.key,
+                    "id": e.activity.pk,
+                    "version": e.version,
+                    "fields": [_fc(f) for f in e.fields],
+                }
                 for e in self.changed
             ],
             "removed": [{"key": r.key, "id": r.activity.pk} for r in self.removed],
@@ -317,7 +323,7 @@ def _edit(
         updates["lines_of_action"] = list(row.lines)
     if not updates:
         return None
-    return ActivityEdit(row=row.row, activity=a, fields=fields, updates=updates)
+    return ActivityEdit(row=row.row, activity=a, fields=fields, updates=updates, version=a.version)
 
 
 def _add(row: UploadRow, ref: dict[str, Any]) -> ActivityAdd:

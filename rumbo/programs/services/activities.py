@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
+from rumbo.core.numbers import to_json_number
 from rumbo.core.text import clean
+from rumbo.core.versions import version_bump, version_check
 from rumbo.institutions.access import Capability, can, require
 from rumbo.institutions.models import Area, Institution
 from rumbo.strategy.models import LineOfAction
@@ -146,6 +148,7 @@ def activity_update(
     reason: str = "",
     action: str = "activity.update",
     adjustment: int | None = None,
+    version: int | None = None,
 ) -> ActivityResult:
     """Change any subset of an activity's fields; only what is given is touched.
 
@@ -185,6 +188,21 @@ def activity_update(
         else quantity_parse(annual_target, field="annual_target")
     )
     lines = None if lines_of_action is UNSET else _lines_for(program, lines_of_action)
+    version_check(
+        activity,
+        version,
+        noun="esta actividad",
+        current_values=before,
+        submitted_values=_sent(
+            description=description,
+            unit=unit,
+            area=area,
+            annual_target=annual_target if annual_target is UNSET else target,
+            months=months if months is UNSET else new_months,
+            lines=lines,
+        ),
+        labels=ACTIVITY_LABELS,
+    )
     if adjustment is None and program.targets_frozen:
         _refuse_target_changes(
             activity,
@@ -215,6 +233,7 @@ def activity_update(
     if unsimulated:
         changed_before["calendar_simulated"], changed_after["calendar_simulated"] = True, False
     if changed_after:
+        version_bump(activity)
         audit_record(
             actor=actor,
             institution_id=program.institution_id,
@@ -227,6 +246,42 @@ def activity_update(
     return ActivityResult(
         activity=activity, changed=bool(changed_after), before=changed_before, after=changed_after
     )
+
+
+ACTIVITY_LABELS = {
+    "description": "descripción",
+    "unit": "unidad",
+    "area": "área",
+    "annual_target": "meta anual",
+    "monthly_targets": "metas mensuales",
+    "lines_of_action": "líneas de acción",
+}
+
+
+def _sent(
+    *,
+    description: object,
+    unit: UnitOfMeasure | None,
+    area: Area | None,
+    annual_target: Any,
+    months: Any,
+    lines: list[LineOfAction] | None,
+) -> dict[str, Any]:
+    """The fields a write sends, as ``activity_snapshot`` shows them (for a 409)."""
+    sent: dict[str, Any] = {}
+    if description is not UNSET:
+        sent["description"] = clean(str(description))
+    if unit is not UNSET:
+        sent["unit"] = unit.name if unit else None
+    if area is not UNSET:
+        sent["area"] = area.code if area else None
+    if annual_target is not UNSET:
+        sent["annual_target"] = to_json_number(annual_target)
+    if months is not UNSET:
+        sent["monthly_targets"] = [to_json_number(m) for m in months]
+    if lines is not None:
+        sent["lines_of_action"] = sorted(line.code for line in lines)
+    return sent
 
 
 def _set_fields(activity: Activity, **given: Any) -> None:
@@ -264,6 +319,7 @@ def activity_set_calendar(
     annual_target: object = UNSET,
     reason: str = "",
     adjustment: int | None = None,
+    version: int | None = None,
 ) -> ActivityResult:
     """Replace the 12-month calendar (and optionally the annual target) of an activity."""
     return activity_update(
@@ -274,6 +330,7 @@ def activity_set_calendar(
         reason=reason,
         action="activity.calendar",
         adjustment=adjustment,
+        version=version,
     )
 
 

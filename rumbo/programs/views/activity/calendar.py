@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
+from rumbo.core.forms import form_stale
 from rumbo.core.numbers import format_mx
+from rumbo.core.versions import StaleVersion
 from rumbo.institutions.models import Institution
 from rumbo.programs import services
 from rumbo.programs.calendarize import SPREADERS, CalendarizeError, months_total
@@ -66,6 +68,7 @@ def _calendar_initial(data: ActivityData) -> dict[str, Any]:
         "spread_months": [str(i) for i in range(1, 13)],
         "allow_fractions": fractions,
         "places": "2",
+        "version": data.activity.version,
     }
     for number, value in enumerate(data.months, start=1):
         initial[month_field(number)] = format_mx(value)
@@ -148,9 +151,16 @@ def activity_calendar(
                 months=form.month_values(),
                 annual_target=form.cleaned_data["annual_target"],
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
+        except StaleVersion as exc:  # someone saved in between: show what, answer 409
+            form_stale(form, exc)
+            response = _calendar_page(request, data, form)
+            if not request.headers.get("HX-Request"):  # htmx swaps only a 2xx answer
+                response.status_code = 409
+            return response
         else:
             if result.changed:
                 messages.success(request, f"Se guardó el calendario de {data.activity.key}.")

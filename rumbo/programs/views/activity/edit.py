@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Refused, form_add_errors
+from rumbo.core.forms import form_stale
+from rumbo.core.versions import StaleVersion
 from rumbo.institutions.models import Area, Institution
 from rumbo.institutions.pages import institution_context
 from rumbo.institutions.selectors import area_choices
@@ -92,6 +94,7 @@ def activity_edit(
         "unit": activity.unit_id,
         "area": activity.area_id,
         "lines_of_action": data.row.line_codes,
+        "version": activity.version,
     }
     if request.method != "POST":
         form = _frozen(ActivityForm(initial=initial, **kwargs), data)
@@ -111,10 +114,16 @@ def activity_edit(
                 actor=Actor.for_user(request.user),
                 activity=activity,
                 reason=cd["reason"],
+                version=cd["version"],
                 **changes,
             )
         except ValidationError as exc:
             form_add_errors(form, exc)
+        except StaleVersion as exc:  # someone saved in between: show what, answer 409
+            form_stale(form, exc)
+            response = page(request, data, "web/activity_edit.html", form=form)
+            response.status_code = 409
+            return response
         except PermissionDenied as exc:  # the area, for a user who is not Planeación
             raise Refused(str(exc), data=data, by_area=False) from exc
         else:
