@@ -98,19 +98,21 @@ def test_the_api_answers_a_clash_with_409(api, demo: Demo, monkeypatch) -> None:
     }
 
 
-def test_the_api_leaves_other_database_errors_alone(api, demo: Demo, monkeypatch) -> None:
+def test_other_database_errors_are_not_a_conflict(api, demo: Demo, monkeypatch) -> None:
+    """A database error that is not a clash is no 409: the API answers its JSON 503."""
     monkeypatch.setattr(progress_api, "today", lambda: date(2024, 2, 5))
 
     def broken(**_: Any) -> Any:
         raise OperationalError("no such table: x")
 
     monkeypatch.setattr(progress_api, "progress_save", broken)
-    with pytest.raises(OperationalError):
-        api(
-            "put",
-            "/institutions/IEEM/programs/2024/activities/010101/progress/1",
-            json={"achieved": "340", "version": None},
-        )
+    response = api(
+        "put",
+        "/institutions/IEEM/programs/2024/activities/010101/progress/1",
+        json={"achieved": "340", "version": None},
+    )
+    assert response.status_code == 503
+    assert response.json()["message"].startswith("La base de datos no está disponible")
 
 
 def test_a_page_answers_a_clash_with_a_409_page(as_user, demo: Demo, monkeypatch) -> None:
