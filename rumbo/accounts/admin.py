@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import LoginAttempt
+
+# /admin/login/ goes through the same throttle as the login page (rumbo.accounts.throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(LoginAttempt)
