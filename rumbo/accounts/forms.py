@@ -58,6 +58,24 @@ class MemberCreateForm(RoleForm):
     field_order = ["username", "first_name", "last_name", "email", "role", "area", "password"]
 
 
+class TokenCreateForm(forms.Form):
+    """A new API token of one's own: a name to recognise it and how many days it lasts."""
+
+    name = forms.CharField(
+        label="Nombre",
+        max_length=100,
+        required=False,
+        help_text="Para reconocerlo después, p. ej. «Carga nocturna del área».",
+    )
+    days = forms.TypedChoiceField(
+        label="Vigencia",
+        coerce=int,
+        choices=[(30, "30 días"), (90, "90 días"), (180, "180 días"), (365, "1 año")],
+        initial=90,
+        help_text="Al vencer deja de servir; entonces crea otro.",
+    )
+
+
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Django's login form behind the throttle (``rumbo.accounts.throttle``).
 
