@@ -48,6 +48,11 @@ COMMANDS = {
         "rumbo_restore",
         "restaura un respaldo en una base de datos vacía: restore ARCHIVO [--check]",
     ),
+    "maintenance": (
+        "rumbo_maintenance",
+        "mantenimiento para cron: intentos de inicio de sesión, exportaciones y archivos "
+        "huérfanos [--dry-run]",
+    ),
     "program": (
         "rumbo_program",
         "programa anual: program copy --institution CLAVE --from AAAA --to AAAA "

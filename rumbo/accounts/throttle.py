@@ -47,6 +47,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rumbo.core.client import client_ip
+from rumbo.core.maintenance import Done
 
 from .models import LoginAttempt
 
@@ -199,3 +200,18 @@ def login_record(*, username: str, ip_address: str | None, succeeded: bool) -> L
     return LoginAttempt.objects.create(
         username=username_key(username), ip_address=ip_address, succeeded=succeeded
     )
+
+
+def login_attempts_prune(*, dry_run: bool, now: datetime) -> list[Done]:
+    """`rumbo maintenance`: delete attempts older than the retention (kept meanwhile as a
+    record of attacks, and to know each user's usual addresses)."""
+    days = retention().days
+    old = LoginAttempt.objects.filter(created_at__lt=now - retention())
+    count = old.count() if dry_run else old.delete()[0]
+    return [
+        Done(
+            "login_attempts",
+            count,
+            f"intentos de inicio de sesión de más de {days} días borrados: {{n}}",
+        )
+    ]
