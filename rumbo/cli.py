@@ -32,7 +32,11 @@ COMMANDS = {
         "revisa un formato de transparencia: ARCHIVO --format fr-iv|fr-v|fr-vi",
     ),
     "user": ("rumbo_user", "crea usuarios: user create USUARIO --institution CLAVE --role ROL"),
-    "token": ("rumbo_token", "crea tokens de la API: token create USUARIO"),
+    "token": (
+        "rumbo_token",
+        "tokens de la API: token create USUARIO [--days N] | list [USUARIO] "
+        "| revoke PREFIJO|--user USUARIO --all",
+    ),
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
     "worker": ("rumbo_worker", "atiende la cola de exportaciones largas (requiere REDIS_URL)"),
     "opendata": ("rumbo_opendata", "datos abiertos: list|publish|withdraw|export …"),
@@ -43,6 +47,11 @@ COMMANDS = {
     "restore": (
         "rumbo_restore",
         "restaura un respaldo en una base de datos vacía: restore ARCHIVO [--check]",
+    ),
+    "maintenance": (
+        "rumbo_maintenance",
+        "mantenimiento para cron: intentos de inicio de sesión, exportaciones y archivos "
+        "huérfanos [--dry-run]",
     ),
     "program": (
         "rumbo_program",

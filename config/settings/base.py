@@ -231,6 +231,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 RUMBO_EXPORT_QUEUE = "exports"
 RUMBO_EXPORT_TIMEOUT = int(os.environ.get("RUMBO_EXPORT_TIMEOUT", "1800"))
 RUMBO_EXPORT_RETENTION_DAYS = int(os.environ.get("RUMBO_EXPORT_RETENTION_DAYS", "7"))
+# Login attempts kept (a record of attacks; a user's «known» addresses), pruned by
+# `rumbo maintenance` (docs/security.md).
+RUMBO_LOGIN_ATTEMPT_RETENTION_DAYS = env_int("RUMBO_LOGIN_ATTEMPT_RETENTION_DAYS", 30)
 RQ_QUEUES = {
     RUMBO_EXPORT_QUEUE: {
         "URL": REDIS_URL or "redis://127.0.0.1:6379/0",

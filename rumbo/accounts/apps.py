@@ -5,3 +5,11 @@ class AccountsConfig(AppConfig):
     name = "rumbo.accounts"
     label = "accounts"
     verbose_name = "cuentas"
+
+    def ready(self) -> None:
+        # `rumbo maintenance` prunes old login attempts.
+        from rumbo.core.maintenance import register_task
+
+        from .throttle import login_attempts_prune
+
+        register_task("login_attempts", login_attempts_prune)

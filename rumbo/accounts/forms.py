@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from rumbo.institutions.forms import AreaChoiceField
 from rumbo.institutions.models import Area, Institution, Role
+
+from .throttle import Block, client_address, login_begin, login_succeeded
 
 
 class RoleForm(forms.Form):
@@ -51,3 +56,52 @@ class MemberCreateForm(RoleForm):
     )
 
     field_order = ["username", "first_name", "last_name", "email", "role", "area", "password"]
+
+
+class TokenCreateForm(forms.Form):
+    """A new API token of one's own: a name to recognise it and how many days it lasts."""
+
+    name = forms.CharField(
+        label="Nombre",
+        max_length=100,
+        required=False,
+        help_text="Para reconocerlo después, p. ej. «Carga nocturna del área».",
+    )
+    days = forms.TypedChoiceField(
+        label="Vigencia",
+        coerce=int,
+        choices=[(30, "30 días"), (90, "90 días"), (180, "180 días"), (365, "1 año")],
+        initial=90,
+        help_text="Al vencer deja de servir; entonces crea otro.",
+    )
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form behind the throttle (``rumbo.accounts.throttle``).
+
+    The attempt is reserved before the password is checked; while a block is in force
+    the password is not checked at all and ``block`` says until when.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.block: Block | None = None
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        password = self.cleaned_data.get("password") or ""
+        if not (username.strip() and password and self.request is not None):
+            return super().clean()  # an incomplete form reaches no password check
+        outcome = login_begin(username=username, ip_address=client_address(self.request))
+        if isinstance(outcome, Block):
+            self.block = outcome
+            raise ValidationError(outcome.message, code="throttled")
+        try:
+            return super().clean()
+        finally:
+            if self.user_cache is not None:  # the password was right (even if refused after)
+                login_succeeded(outcome)
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login form (staff only) behind the same throttle."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ApiToken(models.Model):
@@ -17,6 +18,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("creado", auto_now_add=True)
     last_used_at = models.DateTimeField("último uso", null=True, blank=True)
+    expires_at = models.DateTimeField("vence")
     revoked_at = models.DateTimeField("revocado", null=True, blank=True)
 
     class Meta:
@@ -26,6 +28,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def state(self) -> str:
+        """«vigente», «vencido» or «revocado», as the pages and `rumbo token list` say it."""
+        if self.revoked_at is not None:
+            return "revocado"
+        return "vencido" if self.expires_at <= timezone.now() else "vigente"
 
 
 class LoginAttempt(models.Model):

@@ -9,6 +9,8 @@ from django.http import Http404
 
 from rumbo.institutions.models import Institution, Membership
 
+from .models import ApiToken
+
 
 def _members(institution: Institution) -> QuerySet:
     roles = Membership.objects.filter(institution=institution).select_related("area")
@@ -33,3 +35,17 @@ def member_get(*, institution: Institution, user_id: int) -> User:
     if user is None:
         raise Http404("Esa persona no pertenece a esta institución.")
     return user
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first (revoked and expired ones too)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def tokens_all(*, username: str | None = None) -> QuerySet[ApiToken]:
+    """Every API token with its user (of one user name when given), by user, newest first."""
+    tokens = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")
+    return tokens.filter(user__username=username) if username else tokens

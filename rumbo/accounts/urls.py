@@ -1,10 +1,13 @@
-"""URLs of the user and membership management."""
+"""URLs of the user and membership management, and of one's own API tokens."""
 
 from django.urls import path
 
+from .views import tokens
 from .views import users as views
 
 urlpatterns = [
+    path("cuenta/tokens/", tokens.api_tokens, name="api_tokens"),
+    path("cuenta/tokens/<int:token_id>/revocar/", tokens.api_token_revoke, name="api_token_revoke"),
     path("i/<str:code>/usuarios/", views.user_list, name="users"),
     path("i/<str:code>/usuarios/nuevo/", views.user_create, name="user_create"),
     path("i/<str:code>/usuarios/<int:user_id>/", views.user_detail, name="user_detail"),

@@ -1,6 +1,7 @@
 """Who calls the API: a bearer token (scripts) or the browser's Django session.
 
-A bearer header that is present but wrong is a 401 even if a session cookie came along.
+A bearer header that is present but wrong is a 401 even if a session cookie came along;
+an expired or revoked token's 401 says so (``{"message": "El token venció el …"}``).
 Session requests with an unsafe method must carry the CSRF token (``X-CSRFToken``).
 """
 
@@ -15,14 +16,17 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from rumbo.accounts.tokens import token_authenticate
+from rumbo.accounts.tokens import TokenRefused, token_verify
 
 CSRF_FAILED = "Falta el token CSRF o no es válido: envía la cabecera X-CSRFToken."
 
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token)
+        try:
+            user = token_verify(token)
+        except TokenRefused as refused:  # expired or revoked: say which
+            raise AuthenticationError(message=refused.message) from None
         if user is None:
             raise AuthenticationError()
         return user

@@ -13,3 +13,10 @@ class JobsConfig(AppConfig):
         from .services import exports_referenced, exports_root
 
         register_file_root("exports", exports_root, referenced=exports_referenced)
+
+        # `rumbo maintenance` deletes expired exports and fails orphaned jobs.
+        from rumbo.core.maintenance import register_task
+
+        from .services import export_maintenance
+
+        register_task("exports", export_maintenance)

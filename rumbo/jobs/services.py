@@ -9,9 +9,10 @@ failure is stored on the job with a message for the user.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.maintenance import Done
 from rumbo.imports.base import ImportFailure
 from rumbo.institutions.access import can_view_institution
 from rumbo.institutions.models import Institution
@@ -160,15 +162,149 @@ def export_run(job_id: int) -> None:
     )
 
 
-def export_purge(*, older_than_days: int | None = None) -> int:
+def export_purge(
+    *, older_than_days: int | None = None, dry_run: bool = False, now: datetime | None = None
+) -> int:
     """Delete jobs (and their files) older than the retention period; returns how many.
 
-    Housekeeping of generated copies of data that stays in the database: not audited.
+    Housekeeping of generated copies of data that stays in the database: not audited
+    one by one (`rumbo maintenance` audits its run).
     """
     days = settings.RUMBO_EXPORT_RETENTION_DAYS if older_than_days is None else older_than_days
-    cutoff = timezone.now() - timedelta(days=days)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
     old = list(ExportJob.objects.filter(created_at__lt=cutoff).values_list("pk", "token"))
+    if dry_run:
+        return len(old)
     for _, token in old:
         shutil.rmtree(exports_root() / str(token), ignore_errors=True)
     ExportJob.objects.filter(pk__in=[pk for pk, _ in old]).delete()
     return len(old)
+
+
+def export_stray_folders(*, now: datetime, dry_run: bool = False) -> list[str]:
+    """Delete folders under the exports folder that no job names, older than a day (a job
+    deleted while its file was being written); returns their names."""
+    root = exports_root()
+    if not root.is_dir():
+        return []
+    tokens = {str(t) for t in ExportJob.objects.values_list("token", flat=True)}
+    stray = []
+    for folder in sorted(root.iterdir()):
+        modified = datetime.fromtimestamp(folder.stat().st_mtime, tz=now.tzinfo)
+        if folder.name in tokens or now - modified < STRAY_AGE:
+            continue
+        stray.append(folder.name)
+        if not dry_run:
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink(missing_ok=True)
+    return stray
+
+
+# --- orphaned jobs --------------------------------------------------------------------------
+
+# A job just requested is put on the queue after its transaction commits: give it time.
+ORPHAN_GRACE = timedelta(minutes=2)
+STRAY_AGE = timedelta(days=1)
+LOST_FROM_QUEUE = (
+    "La exportación se perdió de la cola de trabajo (el servicio de colas se reinició o "
+    "falló) y no se generó; vuelve a solicitarla."
+)
+TIMED_OUT = (
+    "La exportación lleva más de {minutes} minutos sin terminar y se dio por perdida "
+    "(el proceso que la generaba se detuvo); vuelve a solicitarla."
+)
+
+
+def export_orphans(
+    *,
+    actor: Actor,
+    now: datetime | None = None,
+    only: int | None = None,
+    dry_run: bool = False,
+) -> list[ExportJob]:
+    """Mark failed the unfinished jobs that will never finish; returns them.
+
+    Orphaned: a background job whose RQ job is gone from Redis (Redis lost its queue) or
+    dead there (failed, stopped), or any job still «generando» longer than
+    ``RUMBO_EXPORT_TIMEOUT`` (its process died). Marked failed, not re-queued: the user
+    sees why and asks again (a retried export might fail the same way, unseen). Jobs
+    younger than ``ORPHAN_GRACE`` are left alone; when Redis cannot be asked, only the
+    time rule applies. Each one is audited (``export.orphaned``).
+    """
+    now = now or timezone.now()
+    pending = ExportJob.objects.filter(
+        state__in=[JobState.QUEUED, JobState.RUNNING], created_at__lt=now - ORPHAN_GRACE
+    )
+    if only is not None:
+        pending = pending.filter(pk=only)
+    rows = list(pending.order_by("pk"))
+    if not rows:
+        return []
+    reasons = _orphan_reasons(rows, now)
+    orphaned = [job for job in rows if job.pk in reasons]
+    for job in orphaned:
+        job.error = reasons[job.pk]  # in memory: what is (or, in a dry run, would be) said
+    if dry_run:
+        return orphaned
+    return [job for job in orphaned if _mark_orphaned(job, actor=actor, now=now)]
+
+
+def _orphan_reasons(rows: list[ExportJob], now: datetime) -> dict[int, str]:
+    limit = timedelta(seconds=settings.RUMBO_EXPORT_TIMEOUT) + ORPHAN_GRACE
+    reasons: dict[int, str] = {}
+    for job in rows:
+        if job.state == JobState.RUNNING and job.started_at and now - job.started_at > limit:
+            reasons[job.pk] = TIMED_OUT.format(minutes=math.ceil(limit.total_seconds() / 60))
+    alive = queue.queued_alive([j.pk for j in rows if j.background and j.pk not in reasons])
+    for pk, ok in (alive or {}).items():
+        if not ok:
+            reasons[pk] = LOST_FROM_QUEUE
+    return reasons
+
+
+@transaction.atomic
+def _mark_orphaned(job: ExportJob, *, actor: Actor, now: datetime) -> bool:
+    changed = ExportJob.objects.filter(
+        pk=job.pk, state__in=[JobState.QUEUED, JobState.RUNNING]
+    ).update(state=JobState.FAILED, error=job.error, step="", finished_at=now)
+    if not changed:  # it finished meanwhile
+        return False
+    audit_record(
+        actor=actor,
+        institution_id=job.institution_id,
+        action="export.orphaned",
+        obj=job,
+        before={"state": job.state},
+        after={"state": JobState.FAILED.value},
+        reason=job.error,
+    )
+    job.state, job.finished_at = JobState.FAILED, now
+    return True
+
+
+def export_maintenance(*, dry_run: bool, now: datetime) -> list[Done]:
+    """`rumbo maintenance`: expired exports, stray folders, orphaned jobs."""
+    orphans = export_orphans(actor=Actor.cli(), now=now, dry_run=dry_run)
+    stray = export_stray_folders(now=now, dry_run=dry_run)
+    return [
+        Done(
+            "exports_expired",
+            export_purge(dry_run=dry_run, now=now),
+            "exportaciones de más de "
+            f"{settings.RUMBO_EXPORT_RETENTION_DAYS} días borradas con su archivo: {{n}}",
+        ),
+        Done(
+            "exports_stray",
+            len(stray),
+            "carpetas de exportación sin registro borradas: {n}",
+            details=[f"exports/{name}" for name in stray],
+        ),
+        Done(
+            "exports_orphaned",
+            len(orphans),
+            "exportaciones huérfanas marcadas como fallidas: {n}",
+            details=[f"{job.token} ({job.label}): {job.error}" for job in orphans],
+        ),
+    ]

@@ -30,3 +30,10 @@ class MonitoringConfig(AppConfig):
         register_file_root(
             "evidence", evidence_root, leave_out=(".incoming",), referenced=evidence_referenced
         )
+
+        # `rumbo maintenance` deletes evidence files no row names.
+        from rumbo.core.maintenance import register_task
+
+        from .evidence_maintenance import evidence_maintenance
+
+        register_task("evidence", evidence_maintenance)

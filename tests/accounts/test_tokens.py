@@ -1,4 +1,5 @@
-"""API tokens: shown once, stored hashed, refused when revoked or for inactive users."""
+"""API tokens: shown once, stored hashed, expiring, refused when expired, revoked or for
+inactive users."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from rumbo.accounts.models import ApiToken
-from rumbo.accounts.tokens import token_authenticate, token_create, token_revoke
+from rumbo.accounts.tokens import (
+    TokenRefused,
+    token_authenticate,
+    token_create,
+    token_revoke,
+    token_revoke_all,
+    token_verify,
+)
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.selectors import object_history
 from rumbo.audit.services import Actor
@@ -100,3 +108,58 @@ def test_revoked_at_is_now() -> None:
     before = timezone.now()
     revoked = token_revoke(actor=Actor.cli(), token=token)
     assert revoked.revoked_at is not None and revoked.revoked_at >= before
+
+
+def test_a_token_expires_after_ninety_days_unless_told_otherwise() -> None:
+    user = UserFactory(username="ana")
+    before = timezone.now()
+    token, _ = token_create(actor=Actor.cli(), user=user)
+    assert before + timedelta(days=90) <= token.expires_at <= timezone.now() + timedelta(days=90)
+    short, _ = token_create(actor=Actor.cli(), user=user, days=7)
+    assert short.expires_at - short.created_at == pytest.approx(
+        timedelta(days=7), abs=timedelta(seconds=5)
+    )
+    assert object_history(short).get().after["expires_at"] == short.expires_at.isoformat()
+    for bad in (0, -1, 731):
+        with pytest.raises(ValidationError) as caught:
+            token_create(actor=Actor.cli(), user=user, days=bad)
+        assert caught.value.message_dict == {
+            "days": ["La vigencia es un número entero de días entre 1 y 730."]
+        }
+    assert ApiToken.objects.count() == 2
+
+
+def test_an_expired_token_is_refused_with_its_date() -> None:
+    user = UserFactory(username="ana")
+    token, raw = token_create(actor=Actor.cli(), user=user)
+    expired = timezone.make_aware(timezone.datetime(2024, 3, 5, 12, 0))
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=expired)
+    assert token_authenticate(raw) is None
+    with pytest.raises(TokenRefused) as caught:
+        token_verify(raw)
+    assert caught.value.message.startswith("El token venció el 05/03/2024")
+    token.refresh_from_db()
+    assert token.last_used_at is None and token.state == "vencido"
+
+
+def test_a_revoked_token_says_so_and_an_unknown_one_says_nothing() -> None:
+    token, raw = token_create(actor=Actor.cli(), user=UserFactory(username="ana"))
+    assert token.state == "vigente"
+    token_revoke(actor=Actor.cli(), token=token)
+    with pytest.raises(TokenRefused) as caught:
+        token_verify(raw)
+    assert caught.value.message.startswith("El token fue revocado el ")
+    assert token_verify("rumbo_" + "x" * 40) is None
+
+
+def test_revoke_all_revokes_the_live_tokens_of_one_user_each_audited() -> None:
+    ana, beto = UserFactory(username="ana"), UserFactory(username="beto")
+    first, _ = token_create(actor=Actor.cli(), user=ana)
+    second, _ = token_create(actor=Actor.cli(), user=ana)
+    token_revoke(actor=Actor.cli(), token=first)
+    other, _ = token_create(actor=Actor.cli(), user=beto)
+    revoked = token_revoke_all(actor=Actor.cli(), user=ana)
+    assert [t.pk for t in revoked] == [second.pk]  # first was revoked already
+    assert not ApiToken.objects.filter(user=ana, revoked_at__isnull=True).exists()
+    assert ApiToken.objects.get(pk=other.pk).revoked_at is None
+    assert AuditEvent.objects.filter(action="token.revoke").count() == 2  # first, then second

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from rumbo.accounts.models import ApiToken
 from rumbo.accounts.tokens import token_revoke
@@ -24,12 +25,12 @@ ENDPOINTS = [
 ]
 
 
-def assert_401(response) -> None:
+def assert_401(response, says: str = "Bearer") -> None:
     assert response.status_code == 401, response.content
     assert response["Content-Type"].startswith("application/json")
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert set(response.json()) == {"message"}
-    assert "Bearer" in response.json()["message"]
+    assert says in response.json()["message"]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
@@ -56,7 +57,17 @@ def test_a_revoked_token_is_401(api, tokens: dict[str, str], demo: Demo) -> None
     assert api("get", "/institutions", user="consulta").status_code == 200
     token = ApiToken.objects.get(user=demo.users["consulta"])
     token_revoke(actor=Actor.cli(), token=token)
-    assert_401(api("get", "/institutions", user="consulta"))
+    assert_401(api("get", "/institutions", user="consulta"), says="El token fue revocado el ")
+
+
+def test_an_expired_token_is_401_saying_when_it_expired(api, demo: Demo) -> None:
+    assert api("get", "/institutions", user="consulta").status_code == 200
+    moment = timezone.make_aware(timezone.datetime(2025, 2, 28, 23, 0))
+    ApiToken.objects.filter(user=demo.users["consulta"]).update(expires_at=moment)
+    response = api("get", "/institutions", user="consulta")
+    assert_401(response, says="El token venció el 28/02/2025")
+    # A session still works: the token's expiry is the token's alone.
+    assert api("get", "/institutions", user=None).status_code == 401
 
 
 def test_an_inactive_users_token_is_401(api, demo: Demo) -> None:

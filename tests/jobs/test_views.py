@@ -69,7 +69,7 @@ def test_queued_job_page_polls_until_the_worker_is_done(
     url = reverse("web:job", args=["IEEM", job.token])
     assert response["Location"] == url
     page = client.get(url).content.decode()
-    assert "En cola" in page and 'hx-trigger="every 1s"' in page
+    assert "En cola" in page and 'hx-trigger="load delay:1s"' in page  # a young job
     assert "No hay ningún proceso de trabajo" in page  # nobody listens on this test's queue
     assert "segundo plano" in page
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from ..throttle import client_address, login_blocked, login_record
+from ..forms import ThrottledAuthenticationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -16,21 +15,13 @@ class LoginView(auth_views.LoginView):
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    form_class = ThrottledAuthenticationForm
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
-        address = client_address(request)
-        block = login_blocked(username=username, ip_address=address)
-        if block is not None:
-            form = AuthenticationForm(request, initial={"username": username.strip()[:150]})
-            context = self.get_context_data(form=form, blocked_message=block.message)
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = str(block.minutes * 60)
-            return response
-        form = self.get_form()
-        if form.is_valid():
-            login_record(username=username, ip_address=address, succeeded=True)
-            return self.form_valid(form)
-        if username.strip() and request.POST.get("password"):
-            login_record(username=username, ip_address=address, succeeded=False)
-        return self.form_invalid(form)
+    def form_invalid(self, form: Any) -> HttpResponse:
+        block = getattr(form, "block", None)
+        if block is None:
+            return super().form_invalid(form)
+        context = self.get_context_data(form=form, blocked_message=block.message)
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(block.minutes * 60)
+        return response

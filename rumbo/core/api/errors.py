@@ -180,7 +180,9 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
         return api.create_response(request, {"message": text, **extra}, status=status)
 
     def on_unauthorized(request: HttpRequest, exc: AuthenticationError | Any) -> HttpResponse:
-        response = message(request, 401, UNAUTHORIZED)
+        # A credential refused for a reason of its own (an expired token) says it.
+        text = getattr(exc, "message", "")
+        response = message(request, 401, text if text and text != "Unauthorized" else UNAUTHORIZED)
         response["WWW-Authenticate"] = 'Bearer realm="rumbo"'
         return response
 
