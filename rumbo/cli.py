@@ -66,8 +66,8 @@ def usage() -> str:
     lines = ["uso: rumbo COMANDO [opciones]   (rumbo COMANDO --help para ver las opciones)", ""]
     lines.append("comandos:")
     for name, (_, text) in COMMANDS.items():
-        lines.append(f"  {name:<9} {text}")
-    lines.append("  manage    cualquier comando de administración de Django")
+        lines.append(f"  {name:<12} {text}")
+    lines.append("  manage       cualquier comando de administración de Django")
     return "\n".join(lines)
 
 
