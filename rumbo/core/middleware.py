@@ -5,6 +5,9 @@
   why — never a 500; so does a clash between writers at the same moment that the
   database resolved by refusing this one (``core.concurrency.is_clash``: a deadlock,
   «database is locked»). The API has its own handler (``core.api.errors``).
+- ``NulCharacterMiddleware``: a query or form parameter holding a NUL character (which
+  no text in Rumbo contains and PostgreSQL refuses to store or compare) is a 400 that
+  names the parameter — never a 500 from the database.
 - ``ContentSecurityPolicyMiddleware``: the ``RUMBO_CSP`` policy on every response that
   has none (no inline script or style; nothing from another origin).
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -53,3 +56,32 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class NulCharacterMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = _nul_parameter(request)
+        if bad is None:
+            return self.get_response(request)
+        text = f"El parámetro «{bad}» contiene un carácter nulo (NUL), que no es válido."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"message": text}, status=400)
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+def _nul_parameter(request: HttpRequest) -> str | None:
+    """The first query (or form) parameter whose name or value holds a NUL, or None."""
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(request.POST)
+    for source in sources:
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "␀")
+    return None

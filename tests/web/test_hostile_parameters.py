@@ -40,3 +40,16 @@ def test_garbled_parameters_never_answer_500(client, demo, name):
             shown = next(iter(query.items())) if len(query) == 1 else ("*", query["mes"])
             failures.append(f"{shown[0]}={shown[1]!r} → {response.status_code}")
     assert not failures, f"{url}: " + "; ".join(failures)
+
+
+def test_a_nul_character_is_a_400_that_names_the_parameter(client, demo):
+    """PostgreSQL refuses NUL in text: caught before any view, on pages and on the API."""
+    client.force_login(demo.users["planeacion"])
+    page = client.get("/i/IEEM/programa/2024/adecuaciones/nueva/", {"actividad": "01\x0001"})
+    assert page.status_code == 400
+    assert "«actividad» contiene un carácter nulo" in page.content.decode()
+    api = client.get("/api/v1/institutions/IEEM/programs/2024", {"q": "\x00"})
+    assert api.status_code == 400
+    assert api.json()["message"].startswith("El parámetro «q»")
+    form = client.post("/i/IEEM/programa/2024/adecuaciones/nueva/", {"justification": "a\x00"})
+    assert form.status_code == 400
