@@ -6,8 +6,8 @@
   database resolved by refusing this one (``core.concurrency.is_clash``: a deadlock,
   «database is locked»). The API has its own handler (``core.api.errors``).
 - ``NulCharacterMiddleware``: a query or form parameter holding a NUL character (which
-  no text in Rumbo contains and PostgreSQL refuses to store or compare) is a 400 that
-  names the parameter — never a 500 from the database.
+  no text in Rumbo contains and PostgreSQL refuses to store or compare) is a 400 (the
+  API: its 422) that names the parameter — never a 500 from the database.
 - ``ContentSecurityPolicyMiddleware``: the ``RUMBO_CSP`` policy on every response that
   has none (no inline script or style; nothing from another origin).
 """
@@ -67,8 +67,9 @@ class NulCharacterMiddleware:
         if bad is None:
             return self.get_response(request)
         text = f"El parámetro «{bad}» contiene un carácter nulo (NUL), que no es válido."
-        if request.path.startswith("/api/"):
-            return JsonResponse({"message": text}, status=400)
+        if request.path.startswith("/api/"):  # the API's validation answer (422, declared)
+            errors = [{"field": bad, "message": text}]
+            return JsonResponse({"message": "Datos no válidos.", "errors": errors}, status=422)
         return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
 
 

@@ -583,4 +583,4 @@ def test_cli_refuses_a_year_that_already_has_a_program(demo: Demo) -> None:
 
 
 def test_rumbo_lists_the_program_command() -> None:
-    assert "program   programa anual: program copy --institution CLAVE" in usage()
+    assert "program      programa anual: program copy --institution CLAVE" in usage()

@@ -49,7 +49,8 @@ def test_a_nul_character_is_a_400_that_names_the_parameter(client, demo):
     assert page.status_code == 400
     assert "«actividad» contiene un carácter nulo" in page.content.decode()
     api = client.get("/api/v1/institutions/IEEM/programs/2024", {"q": "\x00"})
-    assert api.status_code == 400
-    assert api.json()["message"].startswith("El parámetro «q»")
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["field"] == "q"
+    assert api.json()["errors"][0]["message"].startswith("El parámetro «q»")
     form = client.post("/i/IEEM/programa/2024/adecuaciones/nueva/", {"justification": "a\x00"})
     assert form.status_code == 400

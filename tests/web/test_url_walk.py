@@ -38,6 +38,7 @@ class Page:
     args: Callable[[Demo], list[object]]
     allowed: set[str]
     method: str = "get"
+    denied: int = 403  # what the others get (404: the object is theirs only, unseen by others)
 
 
 def _ieem(*rest: Callable[[Demo], object]) -> Callable[[Demo], list[object]]:
@@ -128,6 +129,23 @@ def _adjustment_document(d: Demo) -> int:
     return adj.pk
 
 
+def _enlace_se_token(d: Demo) -> int:
+    """An API token of enlace_se, stored without the service (no audit event)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rumbo.accounts.models import ApiToken
+
+    return ApiToken.objects.create(
+        user=d.users["enlace_se"],
+        name="walk",
+        prefix="rumbo_walk",
+        key_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=1),
+    ).pk
+
+
 def _se_observation(d: Demo) -> int:
     """An open observation of Planeación on an SE activity, stored without the service (no
     audit event)."""
@@ -143,6 +161,8 @@ def _se_observation(d: Demo) -> int:
 
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "api_tokens": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "api_token_revoke": Page(lambda d: [_enlace_se_token(d)], {"enlace_se"}, "post", denied=404),
     "institution": Page(_ieem(), EVERYONE),
     "jobs": Page(_ieem(), EVERYONE),
     "job_create": Page(_ieem(), EVERYONE, "post"),
@@ -331,8 +351,9 @@ def test_every_persona_on_every_page(client, demo, name, persona):
     url = reverse(f"web:{name}", args=page.args(demo))
     response = getattr(client, page.method)(url)
     if persona not in page.allowed:
-        assert response.status_code == 403, (persona, url, response.status_code)
-        assert "Acceso denegado" in response.content.decode() or page.method == "post"
+        assert response.status_code == page.denied, (persona, url, response.status_code)
+        shown = response.content.decode()
+        assert "Acceso denegado" in shown or page.method == "post" or page.denied != 403
         assert not AuditEvent.objects.exists(), (persona, url)
     elif page.method == "get":
         assert response.status_code in {200, 302}, (persona, url, response.status_code)
