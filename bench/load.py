@@ -159,13 +159,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(
+    env: dict[str, str], workers: int, threads: int, dev: bool
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
+    if dev:  # the development server (the «before» of issue 16: a thread per request)
+        command = [*RUMBO, "serve", "--port", str(port)]
+    else:
+        command = [*RUMBO, "serve", "--production", "--port", str(port),
+                   "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
     server = subprocess.Popen(
-        [*RUMBO, "serve", "--production", "--port", str(port), "--workers", str(workers),
-         "--threads", str(threads)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
