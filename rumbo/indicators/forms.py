@@ -91,6 +91,7 @@ class MirRowForm(forms.Form):
         label="Supuestos", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     order = forms.IntegerField(label="Orden", required=False, min_value=0)
+    version = version_field()  # the row's version as the page read it (edit only)
 
     def __init__(self, *args: Any, componentes: list[MirRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
