@@ -266,6 +266,7 @@ def test_design_list_and_detail(api, demo: Demo) -> None:
             "role": "causa",
             "text": "Sin seguimiento sistemático (detalle)",
             "children": [],
+            "version": 1,  # added for optimistic locking (issue 16)
         }
     ]
     assert by_role["efecto"]["children"] == []
