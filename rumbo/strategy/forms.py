@@ -70,3 +70,4 @@ class ElementForm(forms.Form):
 class SwotForm(forms.Form):
     tipo = forms.ChoiceField(label="Cuadrante", choices=SwotKind.choices)
     texto = forms.CharField(label="Texto", required=False, widget=TEXTAREA)
+    version = version_field()  # the item's version as the page read it (edit only)

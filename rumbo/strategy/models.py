@@ -128,7 +128,7 @@ class SwotKind(models.TextChoices):
     AMENAZA = "amenaza", "Amenazas"
 
 
-class SwotItem(models.Model):
+class SwotItem(Versioned, models.Model):
     plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="swot_items")
     kind = models.CharField("tipo", max_length=12, choices=SwotKind.choices)
     text = models.TextField("texto")

@@ -58,7 +58,7 @@ def _service_kwargs(spec: Kind, plan: StrategicPlan, form: Any) -> dict[str, Any
 
 def _initial_for(spec: Kind, element: Any) -> dict[str, Any]:
     if spec.model is SwotItem:
-        return {"tipo": element.kind, "texto": element.text}
+        return {"tipo": element.kind, "texto": element.text, "version": element.version}
     initial = {
         "clave": element.code,
         "texto": getattr(element, spec.text_kwarg),
@@ -141,8 +141,7 @@ def plan_element_edit(
     status = 200
     if request.method == "POST" and form.is_valid():
         kwargs = _service_kwargs(spec, plan, form)
-        if "version" in form.fields:  # plan elements; SWOT items carry none
-            kwargs["version"] = form.cleaned_data["version"]
+        kwargs["version"] = form.cleaned_data["version"]
         try:
             spec.update(actor=Actor.for_user(request.user), **{spec.obj_kwarg: element}, **kwargs)
         except ValidationError as exc:
