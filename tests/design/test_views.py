@@ -352,6 +352,7 @@ def test_a_stale_item_edit_page_is_409_and_writes_nothing(as_user, demo):
     html = stale.content.decode()
     assert "Otra persona guardó este riesgo mientras lo editabas (versión 2" in html
     assert "seguimiento «Guardado por otra persona»" in html
+    assert "probabilidad (1–5)" not in html  # only what differs: «3» sent is the stored 3
     assert 'name="version" value="2"' in html
     assert Risk.objects.get(pk=risk.pk).follow_up == "Guardado por otra persona"
     assert not AuditEvent.objects.filter(action="risk.update").exists()

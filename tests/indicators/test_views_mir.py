@@ -198,6 +198,7 @@ def test_a_stale_mir_row_edit_page_is_409_and_writes_nothing(demo, as_user) -> N
     page = stale.content.decode()
     assert "Otra persona guardó este renglón de la MIR mientras lo editabas (versión 2" in page
     assert "resumen narrativo «Guardado por otra persona.»" in page
+    assert "orden" not in page.split("Revisa lo que guardó")[0]  # no order sent: kept
     assert 'name="version" value="2"' in page
     assert MirRow.objects.get(pk=row.pk).summary == "Guardado por otra persona."
     assert not AuditEvent.objects.filter(action="mir_row.update").exists()

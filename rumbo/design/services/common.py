@@ -201,7 +201,8 @@ def update_item(
             version,
             noun=NOUNS.get(type(obj).__name__, "este elemento"),
             current_values=before,
-            submitted_values={k: _plain(v) for k, v in (sent or {}).items()},
+            # what was sent, as cleaned (the stored types: a page sends «3» for 3)
+            submitted_values={k: _plain(values.get(k, v)) for k, v in (sent or {}).items()},
             labels=_labels(obj, names),
         )
     for name, value in values.items():

@@ -202,7 +202,8 @@ def mir_row_update(
     MirRow.objects.select_for_update().filter(pk=row.pk).values_list("pk").first()
     row = MirRow.objects.select_related("mir__design__node__program", "parent").get(pk=row.pk)
     before = row_snapshot(row)
-    sent = {k: v for k, v in changes.items() if k != "parent"}
+    # what was sent (no order: «keep it», not a change to show)
+    sent = {k: v for k, v in changes.items() if k != "parent" and (k, v) != ("order", None)}
     if "parent" in changes:
         parent = changes["parent"]
         sent["parent"] = (parent.code or parent.pk) if isinstance(parent, MirRow) else parent
