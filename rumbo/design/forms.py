@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 
-from rumbo.core.forms import set_choices
+from rumbo.core.forms import set_choices, version_field
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.design.models import Treatment, TreeKind, TreeRole
 
@@ -42,6 +42,7 @@ class ItemForm(forms.Form):
     """Base of the item forms: ``options`` gives the choices of its pick fields."""
 
     PICKS: tuple[str, ...] = ()
+    version = version_field()  # the item's version as the page read it (edit only)
 
     def __init__(
         self, *args: Any, options: dict[str, list[tuple[int, str]]] | None = None, **kwargs: Any

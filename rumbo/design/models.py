@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from rumbo.core.models import TimeStamped
+from rumbo.core.versions import Versioned
 from rumbo.indicators.models import ProgramDesign
 from rumbo.programs.models import Activity
 
@@ -26,7 +27,7 @@ def _score_range(name: str) -> models.CheckConstraint:
     )
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Versioned, models.Model):
     """A row of the stakeholder analysis (análisis de involucrados), scores 1–5."""
 
     design = models.ForeignKey(ProgramDesign, on_delete=models.CASCADE, related_name="stakeholders")
@@ -72,7 +73,7 @@ class TreeRole(models.TextChoices):
     EFFECT = "efecto", "Efecto / fin"
 
 
-class TreeNode(models.Model):
+class TreeNode(Versioned, models.Model):
     """A box of the problem or objective tree. Causes hang below the core, effects above.
 
     ``parent`` is the box it connects to toward the core: a first-level cause's parent is
@@ -111,7 +112,7 @@ class TreeNode(models.Model):
         return self.text[:60]
 
 
-class Alternative(models.Model):
+class Alternative(Versioned, models.Model):
     design = models.ForeignKey(ProgramDesign, on_delete=models.CASCADE, related_name="alternatives")
     order = models.PositiveIntegerField("orden", default=0)
     title = models.TextField("alternativa")
@@ -132,7 +133,7 @@ class Alternative(models.Model):
         return [line.strip() for line in self.actions.splitlines() if line.strip()]
 
 
-class PopulationFigure(models.Model):
+class PopulationFigure(Versioned, models.Model):
     """A figure that sizes the target population, with its source."""
 
     design = models.ForeignKey(
@@ -166,7 +167,7 @@ class Treatment(models.TextChoices):
     ACCEPT = "aceptar", "Aceptar"
 
 
-class Risk(TimeStamped):
+class Risk(Versioned, TimeStamped):
     """A row of the risk matrix. Its level is ``probability × impact`` (see ``design.risk``)."""
 
     design = models.ForeignKey(ProgramDesign, on_delete=models.CASCADE, related_name="risks")
@@ -205,7 +206,7 @@ class Risk(TimeStamped):
         return self.risk[:60]
 
 
-class ScheduleAction(models.Model):
+class ScheduleAction(Versioned, models.Model):
     """A row of the cronograma: an action and the months in which it runs."""
 
     design = models.ForeignKey(

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from rumbo.core.errors import form_add_errors
+from rumbo.core.forms import version_field
 from rumbo.core.periods import FREQUENCY_CHOICES, Frequency, Period, periods
 from rumbo.core.text import whole_number
 from rumbo.indicators.models import (
@@ -90,6 +91,7 @@ class MirRowForm(forms.Form):
         label="Supuestos", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     order = forms.IntegerField(label="Orden", required=False, min_value=0)
+    version = version_field()  # the row's version as the page read it (edit only)
 
     def __init__(self, *args: Any, componentes: list[MirRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,6 +141,7 @@ class IndicatorForm(forms.Form):
     cremaa_marginal = forms.ChoiceField(
         label="Aportación marginal", choices=CREMAA_CHOICES, required=False
     )
+    version = version_field()  # the indicator's version as the page read it (edit only)
 
     SCALAR = (
         "name",
@@ -192,6 +195,7 @@ def indicator_initial(indicator: Indicator) -> dict[str, Any]:
         else ""
     )
     initial["baseline_year"] = indicator.baseline_year or ""
+    initial["version"] = indicator.version
     for name in IndicatorForm.CREMAA:
         value = getattr(indicator, name)
         initial[name] = str(value) if value is not None else ""

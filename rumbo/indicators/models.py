@@ -114,7 +114,7 @@ class Mir(TimeStamped):
         return self.state in (ProgramState.APROBADO, ProgramState.CERRADO)
 
 
-class MirRow(models.Model):
+class MirRow(Versioned, models.Model):
     mir = models.ForeignKey(Mir, on_delete=models.CASCADE, related_name="rows")
     level = models.CharField("nivel", max_length=12, choices=Level.choices)
     parent = models.ForeignKey(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from rumbo.core.forms import version_field
 from rumbo.strategy.models import SwotKind
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
@@ -42,6 +43,7 @@ class ElementForm(forms.Form):
 
     clave = forms.CharField(label="Clave", required=False)
     texto = forms.CharField(label="Texto", required=False, widget=TEXTAREA)
+    version = version_field()  # the element's version as the page read it (edit only)
 
     def __init__(
         self,
@@ -68,3 +70,4 @@ class ElementForm(forms.Form):
 class SwotForm(forms.Form):
     tipo = forms.ChoiceField(label="Cuadrante", choices=SwotKind.choices)
     texto = forms.CharField(label="Texto", required=False, widget=TEXTAREA)
+    version = version_field()  # the item's version as the page read it (edit only)

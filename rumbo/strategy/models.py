@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from rumbo.core.models import TimeStamped
+from rumbo.core.versions import Versioned
 from rumbo.institutions.models import Institution
 
 
@@ -38,7 +39,7 @@ class StrategicPlan(TimeStamped):
         return self.name or f"Plan {self.start_year}-{self.end_year}"
 
 
-class PlanElement(models.Model):
+class PlanElement(Versioned, models.Model):
     plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="+")
     code = models.CharField("clave", max_length=20)
     order = models.PositiveIntegerField("orden", default=0)
@@ -127,7 +128,7 @@ class SwotKind(models.TextChoices):
     AMENAZA = "amenaza", "Amenazas"
 
 
-class SwotItem(models.Model):
+class SwotItem(Versioned, models.Model):
     plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="swot_items")
     kind = models.CharField("tipo", max_length=12, choices=SwotKind.choices)
     text = models.TextField("texto")

@@ -402,3 +402,57 @@ def test_population_values_keep_two_decimals(api, demo: Demo) -> None:
         "patch", items_url(demo, "poblacion", created.json()["id"]), json={"value": "1.234"}
     )
     assert fields(three) == ["value"]
+
+
+# --- optimistic versions --------------------------------------------------------------------
+
+# kind → (model, a text field the PATCH body and the model share, its label in the message)
+VERSIONED = {
+    "involucrado": (Stakeholder, "notes", "notas"),
+    "arbol": (TreeNode, "text", "texto"),
+    "alternativa": (Alternative, "title", "alternativa"),
+    "poblacion": (PopulationFigure, "source", "fuente"),
+    "riesgo": (Risk, "follow_up", "seguimiento"),
+    "accion": (ScheduleAction, "responsible", "responsable"),
+}
+
+
+@pytest.mark.parametrize("kind", list(VERSIONED))
+def test_a_stale_item_patch_is_409_with_both_values_and_writes_nothing(
+    api, demo: Demo, kind: str
+) -> None:
+    model, name, label = VERSIONED[kind]
+    item = model._default_manager.filter(design=demo.design.design).order_by("pk").first()
+    url = items_url(demo, kind, item.pk)
+    first = api("patch", url, json={name: "Primero", "version": 1})
+    assert first.status_code == 200, first.json()
+    assert first.json()["version"] == 2
+    stale = api("patch", url, json={name: "Segundo", "version": 1})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_version"] == 2 and body["submitted_version"] == 1
+    assert body["current"][name] == "Primero" and body["submitted"] == {name: "Segundo"}
+    assert f"(versión 2; tú partiste de la 1): {label} «Primero»." in body["message"]
+    stored = model._default_manager.get(pk=item.pk)
+    assert (getattr(stored, name), stored.version) == ("Primero", 2)
+    assert design_events().filter(action__endswith=".update").count() == 1
+
+
+def test_a_patch_without_version_changes_only_what_it_sends(api, demo: Demo) -> None:
+    risk = Risk.objects.filter(design=demo.design.design).order_by("pk").first()
+    Risk.objects.filter(pk=risk.pk).update(controls="Guardado por otra persona", version=4)
+    patched = api("patch", items_url(demo, "riesgo", risk.pk), json={"follow_up": "Semanal"})
+    assert patched.status_code == 200 and patched.json()["version"] == 5
+    stored = Risk.objects.get(pk=risk.pk)
+    assert (stored.controls, stored.follow_up) == ("Guardado por otra persona", "Semanal")
+
+
+def test_choosing_an_alternative_raises_the_version_of_the_one_unchosen(api, demo: Demo) -> None:
+    design = demo.design.design
+    chosen = Alternative.objects.filter(design=design, chosen=True).first()
+    other = Alternative.objects.filter(design=design, chosen=False).first()
+    assert chosen is not None and other is not None
+    response = api("patch", items_url(demo, "alternativa", other.pk), json={"chosen": True})
+    assert response.status_code == 200
+    chosen.refresh_from_db()
+    assert (chosen.chosen, chosen.version) == (False, 2)

@@ -327,3 +327,36 @@ def test_query_counts_do_not_grow_with_data(as_user, demo, django_assert_num_que
     with django_assert_num_queries(QUERIES[name]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_stale_item_edit_page_is_409_and_writes_nothing(as_user, demo):
+    client = as_user("planeacion")
+    risk = Risk.objects.filter(design=demo.design.design).order_by("pk").first()
+    url = reverse("web:design_item_edit", args=_args(demo, "riesgo", risk.pk))
+    page = client.get(url).content.decode()
+    assert re.search(r'<input type="hidden" name="version" value="1"', page)
+    form = {
+        **{k: v for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', page)},
+        "risk": risk.risk,
+        "cause": risk.cause,
+        "effect": risk.effect,
+        "probability": risk.probability,
+        "impact": risk.impact,
+        "treatment": risk.treatment,
+        "follow_up": "Lo mío",
+        "version": "1",
+    }
+    Risk.objects.filter(pk=risk.pk).update(follow_up="Guardado por otra persona", version=2)
+    stale = client.post(url, form)
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Otra persona guardó este riesgo mientras lo editabas (versión 2" in html
+    assert "seguimiento «Guardado por otra persona»" in html
+    assert "probabilidad (1–5)" not in html  # only what differs: «3» sent is the stored 3
+    assert 'name="version" value="2"' in html
+    assert Risk.objects.get(pk=risk.pk).follow_up == "Guardado por otra persona"
+    assert not AuditEvent.objects.filter(action="risk.update").exists()
+    fresh = client.post(url, {**form, "version": "2"})
+    assert fresh.status_code == 302, fresh.content.decode()[:1500]
+    stored = Risk.objects.get(pk=risk.pk)
+    assert (stored.follow_up, stored.version) == ("Lo mío", 3)

@@ -23,7 +23,11 @@ MIRS = "/institutions/IEEM/mirs"
 DESIGNS = "/institutions/IEEM/designs"
 READERS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
 
-ROW_KEYS = {"id", "level", "code", "parent", "summary", "assumptions", "verification", "indicators"}
+# "version" added for optimistic locking (issue 16): the shipped shape only gains a key.
+ROW_KEYS = {
+    *("id", "level", "code", "parent", "summary", "assumptions", "verification", "indicators"),
+    "version",
+}
 INDICATOR_KEYS = {
     "id",
     "name",
@@ -96,6 +100,7 @@ def test_mir_detail_of_the_demo_has_the_exact_shape(api, demo: Demo) -> None:
                 "area": "SE",
             }
         ],
+        "version": 1,  # added for optimistic locking (issue 16)
     }
     assert a11["parent"] == d.c1.pk and c1["parent"] is None
     assert c2["assumptions"] == ""
@@ -261,6 +266,7 @@ def test_design_list_and_detail(api, demo: Demo) -> None:
             "role": "causa",
             "text": "Sin seguimiento sistemático (detalle)",
             "children": [],
+            "version": 1,  # added for optimistic locking (issue 16)
         }
     ]
     assert by_role["efecto"]["children"] == []
@@ -833,3 +839,28 @@ def test_a_stale_indicator_patch_is_409_with_both_values(api, demo: Demo) -> Non
     )
     demo.design.ind_c1.refresh_from_db()
     assert demo.design.ind_c1.name == "Primero"
+
+
+def test_a_stale_mir_row_patch_is_409_with_both_values(api, demo: Demo) -> None:
+    url = f"{mir_url(demo)}/rows/{demo.design.c2.pk}"
+    listed = api("get", mir_url(demo)).json()["rows"]
+    assert next(r for r in listed if r["id"] == demo.design.c2.pk)["version"] == 1
+    first = api("patch", url, json={"assumptions": "Primero.", "version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = api("patch", url, json={"assumptions": "Segundo.", "version": 1})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_version"] == 2 and body["submitted_version"] == 1
+    assert body["current"]["assumptions"] == "Primero."
+    assert body["submitted"] == {"assumptions": "Segundo."}
+    assert body["message"].startswith(
+        "Otra persona guardó este renglón de la MIR mientras lo editabas (versión 2; tú "
+        "partiste de la 1): supuestos «Primero.»."
+    )
+    fresh = MirRow.objects.get(pk=demo.design.c2.pk)
+    assert (fresh.assumptions, fresh.version) == ("Primero.", 2)
+    assert AuditEvent.objects.filter(action="mir_row.update").count() == 1
+    # Without a version only the field sent changes (and the version still grows).
+    loose = api("patch", url, json={"verification": "Actas."})
+    assert loose.status_code == 200 and loose.json()["version"] == 3
+    assert loose.json()["assumptions"] == "Primero."

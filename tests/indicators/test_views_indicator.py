@@ -286,3 +286,26 @@ def test_an_area_with_only_indicators_is_captured_by_its_enlace(demo, client) ->
     assert "no tiene actividades en el programa" in html
     assert "C2</span>" in html and "Porcentaje de casillas instaladas" in html
     assert "Tu papel permite consultar esta captura" not in html
+
+
+def test_a_stale_indicator_edit_page_is_409_and_writes_nothing(demo, as_user) -> None:
+    """The page carries the version it read; a save after someone else's is refused with
+    what they saved, and a fresh save (the version the 409 page carries) goes through."""
+    client = as_user("planeacion")
+    ind = demo.design.ind_c1
+    url = _ind(demo, "indicator_edit", ind)
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    Indicator.objects.filter(pk=ind.pk).update(name="Guardado por otra persona", version=2)
+    mine = _form(demo, name="Mi nombre", area=ind.area_id, version="1")
+    stale = client.post(url, mine)
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "Otra persona guardó este indicador mientras lo editabas (versión 2; tú" in page
+    assert "Guardado por otra persona" in page  # what the other person saved
+    assert 'name="version" value="2"' in page  # saving again is a deliberate choice
+    assert Indicator.objects.get(pk=ind.pk).name == "Guardado por otra persona"
+    assert not AuditEvent.objects.filter(action="indicator.update").exists()
+    fresh = client.post(url, {**mine, "version": "2"})
+    assert fresh.status_code == 302, fresh.content.decode()[:2000]
+    stored = Indicator.objects.get(pk=ind.pk)
+    assert (stored.name, stored.version) == ("Mi nombre", 3)

@@ -184,3 +184,25 @@ def test_link_and_unlink_a_poa_activity(demo, as_user) -> None:
 def test_other_institution_design_is_404(demo, as_user) -> None:
     url = reverse("web:mir", args=["IECM", demo.design.design.pk])
     assert as_user("ajeno").get(url).status_code == 404
+
+
+def test_a_stale_mir_row_edit_page_is_409_and_writes_nothing(demo, as_user) -> None:
+    client = as_user("planeacion")
+    row = demo.design.c2
+    url = _url(demo, "mir_row_edit", row.pk)
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    MirRow.objects.filter(pk=row.pk).update(summary="Guardado por otra persona.", version=2)
+    mine = {"level": "componente", "code": row.code, "summary": "Mi resumen.", "version": "1"}
+    stale = client.post(url, mine)
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "Otra persona guardó este renglón de la MIR mientras lo editabas (versión 2" in page
+    assert "resumen narrativo «Guardado por otra persona.»" in page
+    assert "orden" not in page.split("Revisa lo que guardó")[0]  # no order sent: kept
+    assert 'name="version" value="2"' in page
+    assert MirRow.objects.get(pk=row.pk).summary == "Guardado por otra persona."
+    assert not AuditEvent.objects.filter(action="mir_row.update").exists()
+    fresh = client.post(url, {**mine, "version": "2"})
+    assert fresh.status_code == 302
+    stored = MirRow.objects.get(pk=row.pk)
+    assert (stored.summary, stored.version) == ("Mi resumen.", 3)

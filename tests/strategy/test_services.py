@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from rumbo.audit.models import AuditEvent
 from rumbo.audit.services import Actor
+from rumbo.core.versions import StaleVersion
 from rumbo.strategy import services
 from rumbo.strategy.models import LineOfAction, StrategicObjective, StrategicPlan, SwotItem
 from tests.factories import (
@@ -255,3 +256,21 @@ def test_swot_items(demo, actor):
     assert [
         e.action for e in AuditEvent.objects.filter(action__startswith="swot_item").order_by("pk")
     ] == ["swot_item.create", "swot_item.update", "swot_item.delete"]
+
+
+def test_a_stale_element_update_is_refused_and_one_without_version_changes_what_it_sends(
+    demo,
+) -> None:
+    actor = Actor.for_user(demo.users["planeacion"])
+    line = LineOfAction.objects.get(plan=demo.plan_new, code="1.2")
+    objective_id = line.objective_id
+    LineOfAction.objects.filter(pk=line.pk).update(code="1.9", version=2)
+    with pytest.raises(StaleVersion) as caught:
+        services.line_of_action_update(actor=actor, line=line, text="Lo mío.", version=1)
+    assert (caught.value.current, caught.value.submitted) == (2, 1)
+    assert caught.value.current_values["code"] == "1.9"
+    # No version: the stale object in hand does not overwrite the code saved meanwhile.
+    assert services.line_of_action_update(actor=actor, line=line, text="Lo mío.")
+    stored = LineOfAction.objects.get(pk=line.pk)
+    assert (stored.code, stored.text, stored.version) == ("1.9", "Lo mío.", 3)
+    assert stored.objective_id == objective_id

@@ -255,3 +255,49 @@ def test_get_never_writes(as_user, demo):
         if method == "get":
             client.get(url)
     assert AuditEvent.objects.count() == events
+
+
+def test_a_stale_element_edit_is_409_with_what_was_saved_and_writes_nothing(as_user, demo):
+    client = as_user("planeacion")
+    plan = demo.plan_new
+    line = LineOfAction.objects.get(plan=plan, code="1.2")
+    url = reverse("web:plan_element_edit", args=["IEEM", plan.pk, "linea", line.pk])
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    LineOfAction.objects.filter(pk=line.pk).update(text="Guardado por otra persona.", version=2)
+    mine = {"clave": "1.2", "texto": "Lo mío.", "objetivo": "", "version": "1"}
+    stale = client.post(url, mine)
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Otra persona guardó esta línea de acción mientras la editabas (versión 2" in html
+    assert "«Guardado por otra persona.»" in html
+    assert 'name="version" value="2"' in html
+    in_place = client.post(url, mine, **HTMX)  # htmx swaps no 4xx: the form comes back as 200
+    assert in_place.status_code == 200
+    assert "Otra persona guardó esta línea de acción" in in_place.content.decode()
+    stored = LineOfAction.objects.get(pk=line.pk)
+    assert (stored.text, stored.version) == ("Guardado por otra persona.", 2)
+    assert not AuditEvent.objects.filter(action="line_of_action.update").exists()
+    fresh = client.post(url, {**mine, "version": "2"})
+    assert fresh.status_code == 302
+    stored = LineOfAction.objects.get(pk=line.pk)
+    assert (stored.text, stored.version, stored.objective_id) == ("Lo mío.", 3, None)
+
+
+def test_a_stale_swot_item_edit_is_409_and_writes_nothing(as_user, demo):
+    client = as_user("planeacion")
+    plan = demo.plan_new
+    item = SwotItem.objects.filter(plan=plan).order_by("pk").first()
+    url = reverse("web:plan_element_edit", args=["IEEM", plan.pk, "foda", item.pk])
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    SwotItem.objects.filter(pk=item.pk).update(text="Guardado por otra persona.", version=2)
+    mine = {"tipo": item.kind, "texto": "Lo mío.", "version": "1"}
+    stale = client.post(url, mine)
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Otra persona guardó este elemento FODA mientras lo editabas (versión 2" in html
+    assert "texto «Guardado por otra persona.»" in html
+    assert SwotItem.objects.get(pk=item.pk).text == "Guardado por otra persona."
+    assert not AuditEvent.objects.filter(action="swot_item.update").exists()
+    assert client.post(url, {**mine, "version": "2"}).status_code == 302
+    stored = SwotItem.objects.get(pk=item.pk)
+    assert (stored.text, stored.version) == ("Lo mío.", 3)

@@ -64,7 +64,14 @@ def tree_node_dicts(nodes: list[TreeNode]) -> tuple[list[dict[str, Any]], dict[i
     """The boxes of one tree nested under their parents, by order: the roots, and every
     box (with its ``children``) by id."""
     by_id: dict[int, dict[str, Any]] = {
-        n.pk: {"id": n.pk, "role": n.role, "text": n.text, "children": []} for n in nodes
+        n.pk: {
+            "id": n.pk,
+            "role": n.role,
+            "text": n.text,
+            "children": [],
+            "version": n.version,
+        }
+        for n in nodes
     }
     roots: list[dict[str, Any]] = []
     for node in sorted(nodes, key=lambda n: (n.order, n.pk)):
@@ -81,6 +88,7 @@ def tree_lists(trees: list[Tree]) -> dict[str, list[dict[str, Any]]]:
 def stakeholder_dict(s: Stakeholder) -> dict[str, Any]:
     return {
         "id": s.pk,
+        "version": s.version,
         "actor": s.actor,
         "interests": s.interests,
         "perceived_problems": s.perceived_problems,
@@ -96,12 +104,19 @@ def stakeholder_dict(s: Stakeholder) -> dict[str, Any]:
 
 
 def alternative_dict(a: Alternative) -> dict[str, Any]:
-    return {"id": a.pk, "title": a.title, "actions": a.action_list, "chosen": a.chosen}
+    return {
+        "id": a.pk,
+        "title": a.title,
+        "actions": a.action_list,
+        "chosen": a.chosen,
+        "version": a.version,
+    }
 
 
 def population_dict(p: PopulationFigure) -> dict[str, Any]:
     return {
         "id": p.pk,
+        "version": p.version,
         "group": p.group,
         "label": p.label,
         "value": to_json_number(p.value),
@@ -115,6 +130,7 @@ def risk_dict(row: RiskRow) -> dict[str, Any]:
     risk, level = row.risk, row.level
     return {
         "id": risk.pk,
+        "version": risk.version,
         "number": row.number,
         "risk": risk.risk,
         "cause": risk.cause,
@@ -134,6 +150,7 @@ def schedule_dict(group: ScheduleGroup, row: ScheduleRow) -> dict[str, Any]:
     action = row.action
     return {
         "id": action.pk,
+        "version": action.version,
         "number": action.number,
         "description": action.description,
         "months": [m for m, marked in enumerate(row.marks, start=1) if marked],

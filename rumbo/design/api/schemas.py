@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from ninja import Body, Field, Path, Schema
-from pydantic import ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import ConfigDict, StringConstraints, WithJsonSchema, create_model
 
 from rumbo.core.api.schemas import MAX_ID, NO_NUL, Number, PageOut, Quantity
 from rumbo.indicators.api.schemas import Score
@@ -54,6 +54,7 @@ class StakeholderOut(Schema):
     involvement: int | None
     importance: int | None
     notes: str
+    version: int = Field(description="Versión (crece con cada cambio guardado).")
 
 
 class TreeNodeOut(Schema):
@@ -61,6 +62,7 @@ class TreeNodeOut(Schema):
     role: Literal["central", "causa", "efecto"]
     text: str
     children: list[TreeNodeOut]
+    version: int = Field(description="Versión (crece con cada cambio guardado).")
 
 
 class TreesOut(Schema):
@@ -73,6 +75,7 @@ class AlternativeOut(Schema):
     title: str
     actions: list[str]
     chosen: bool
+    version: int = Field(description="Versión (crece con cada cambio guardado).")
 
 
 class PopulationOut(Schema):
@@ -83,6 +86,7 @@ class PopulationOut(Schema):
     unit: str
     source: str
     cutoff: str
+    version: int = Field(description="Versión (crece con cada cambio guardado).")
 
 
 class RiskLevelOut(Schema):
@@ -105,6 +109,7 @@ class RiskOut(Schema):
     treatment: Literal["evitar", "reducir", "compartir", "aceptar"]
     treatment_actions: str
     follow_up: str
+    version: int = Field(description="Versión (crece con cada cambio guardado).")
 
 
 class ScheduleActionOut(Schema):
@@ -117,6 +122,7 @@ class ScheduleActionOut(Schema):
     component: int | None = Field(description="Id del componente de la MIR (su grupo).")
     mir_row: int | None = Field(description="Id del renglón (componente o actividad) ligado.")
     activity: str | None = Field(description="Clave de la actividad del programa anual.")
+    version: int = Field(description="Versión (crece con cada cambio guardado).")
 
 
 class DesignOut(Schema):
@@ -365,13 +371,29 @@ CREATE_SCHEMAS: dict[str, type[Schema]] = {
     "riesgo": RiskIn,
     "accion": ScheduleActionIn,
 }
+VERSION_IN = (
+    "La versión que leíste: si alguien guardó después, 409 con lo guardado y lo que "
+    "enviaste. Sin ella no se comprueba (solo cambian los campos enviados)."
+)
+
+
+def _versioned(schema: type[Schema]) -> type[Schema]:
+    """A kind's patch body with the optional ``version`` the client read."""
+    return create_model(  # type: ignore[no-any-return]
+        schema.__name__,
+        __base__=schema,
+        __doc__=schema.__doc__,
+        version=(int, Field(None, ge=1, description=VERSION_IN)),
+    )
+
+
 PATCH_SCHEMAS: dict[str, type[Schema]] = {
-    "involucrado": StakeholderPatchIn,
-    "arbol": TreeNodePatchIn,
-    "alternativa": AlternativePatchIn,
-    "poblacion": PopulationPatchIn,
-    "riesgo": RiskPatchIn,
-    "accion": ScheduleActionPatchIn,
+    "involucrado": _versioned(StakeholderPatchIn),
+    "arbol": _versioned(TreeNodePatchIn),
+    "alternativa": _versioned(AlternativePatchIn),
+    "poblacion": _versioned(PopulationPatchIn),
+    "riesgo": _versioned(RiskPatchIn),
+    "accion": _versioned(ScheduleActionPatchIn),
 }
 
 

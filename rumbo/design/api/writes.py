@@ -328,11 +328,12 @@ def design_item_create(
 
 @router.patch(
     f"{DESIGN}/items/{{kind}}/{{item_id}}",
-    response={200: DesignItemOut, **responses()},
+    response={200: DesignItemOut, **responses(conflict=True)},
     summary="Cambia un elemento del diseño (solo los campos enviados)",
     description=(
         f"{EDIT_DESIGN} {BODIES} 404 si el elemento no es de ese tipo o de ese diseño. "
-        "Un elemento de árbol no cambia de árbol, ni de tipo si tiene otros debajo (422)."
+        "Un elemento de árbol no cambia de árbol, ni de tipo si tiene otros debajo (422). "
+        "`version`: la que leíste (409 con lo guardado si alguien guardó después)."
     ),
     operation_id=OPERATION_ID.format("design_item_update"),
 )
@@ -348,11 +349,13 @@ def design_item_update(
     spec = KINDS[kind]
     obj = _item(spec, design, item_id)
     data = _body(PATCH_SCHEMAS[kind], payload)
+    version = data.pop("version", None)
     try:
         spec.update(
             actor=Actor.for_user(api_user(request)),
             **{spec.obj_kwarg: obj},
             changes=spec.data(design, data),
+            version=version,
         )
     except ValidationError as exc:
         return _invalid(spec, exc)

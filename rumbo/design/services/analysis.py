@@ -10,6 +10,7 @@ from django.db import transaction
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.numbers import parse_number
+from rumbo.core.versions import version_bump
 
 from ..models import Alternative, PopulationFigure, ProgramDesign, Stakeholder
 from .common import (
@@ -17,6 +18,7 @@ from .common import (
     delete_item,
     institution_id_of,
     line,
+    lock_item,
     merged,
     order,
     paragraph,
@@ -90,8 +92,13 @@ def stakeholder_create(
 
 @transaction.atomic
 def stakeholder_update(
-    *, actor: Actor, stakeholder: Stakeholder, changes: Mapping[str, Any]
+    *,
+    actor: Actor,
+    stakeholder: Stakeholder,
+    changes: Mapping[str, Any],
+    version: int | None = None,
 ) -> bool:
+    lock_item(stakeholder)
     values = _clean_stakeholder(merged(stakeholder, STAKEHOLDER_FIELDS, changes))
     return update_item(
         actor=actor,
@@ -100,6 +107,8 @@ def stakeholder_update(
         values=values,
         action="stakeholder.update",
         fields=STAKEHOLDER_FIELDS,
+        version=version,
+        sent=changes,
     )
 
 
@@ -134,9 +143,11 @@ def _clean_alternative(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _unchoose_others(actor: Actor, design: ProgramDesign, keep: Alternative) -> None:
     """Only one alternative is the chosen one: choosing another unmarks the previous one."""
-    for other in Alternative.objects.filter(design=design, chosen=True).exclude(pk=keep.pk):
+    chosen = Alternative.objects.select_for_update().filter(design=design, chosen=True)
+    for other in chosen.exclude(pk=keep.pk):
         other.chosen = False
-        other.save(update_fields=["chosen"])
+        version_bump(other, write=False)  # a page open on it now holds a stale version
+        other.save(update_fields=["chosen", "version"])
         audit_record(
             actor=actor,
             institution_id=institution_id_of(design),
@@ -168,8 +179,13 @@ def alternative_create(
 
 @transaction.atomic
 def alternative_update(
-    *, actor: Actor, alternative: Alternative, changes: Mapping[str, Any]
+    *,
+    actor: Actor,
+    alternative: Alternative,
+    changes: Mapping[str, Any],
+    version: int | None = None,
 ) -> bool:
+    lock_item(alternative)
     values = _clean_alternative(merged(alternative, ALTERNATIVE_FIELDS, changes))
     changed = update_item(
         actor=actor,
@@ -178,6 +194,8 @@ def alternative_update(
         values=values,
         action="alternative.update",
         fields=ALTERNATIVE_FIELDS,
+        version=version,
+        sent=changes,
     )
     if changed and alternative.chosen:
         _unchoose_others(actor, alternative.design, alternative)
@@ -261,8 +279,13 @@ def population_create(
 
 @transaction.atomic
 def population_update(
-    *, actor: Actor, figure: PopulationFigure, changes: Mapping[str, Any]
+    *,
+    actor: Actor,
+    figure: PopulationFigure,
+    changes: Mapping[str, Any],
+    version: int | None = None,
 ) -> bool:
+    lock_item(figure)
     values = _clean_population(merged(figure, POPULATION_FIELDS, changes))
     return update_item(
         actor=actor,
@@ -271,6 +294,8 @@ def population_update(
         values=values,
         action="population_figure.update",
         fields=POPULATION_FIELDS,
+        version=version,
+        sent=changes,
     )
 
 

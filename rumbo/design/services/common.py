@@ -19,6 +19,7 @@ from django.db.models import Max
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.text import clean, whole_number
+from rumbo.core.versions import Versioned, version_bump, version_check
 
 from ..models import ProgramDesign
 
@@ -120,6 +121,31 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
+# How a stale-version message names each kind (``rumbo.core.versions.stale_message``).
+NOUNS = {
+    "Stakeholder": "este involucrado",
+    "TreeNode": "este elemento del árbol",
+    "Alternative": "esta alternativa",
+    "PopulationFigure": "esta cifra de población",
+    "Risk": "este riesgo",
+    "ScheduleAction": "esta acción del cronograma",
+}
+
+
+def lock_item(obj: M) -> M:
+    """Lock the item's row and read it again, in place: the changes are then laid over what
+    is stored now, not over what the caller read (its cached design is kept)."""
+    design = getattr(obj, "design", None)
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+    if design is not None:
+        obj.design = design  # type: ignore[attr-defined]  # every item has one
+    return obj
+
+
+def _labels(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
+    return {name: str(getattr(obj._meta.get_field(name), "verbose_name", name)) for name in names}
+
+
 def next_order(queryset: models.QuerySet[Any]) -> int:
     last = queryset.aggregate(m=Max("order"))["m"]
     return (last or 0) + 1
@@ -156,19 +182,40 @@ def update_item(
     action: str,
     fields: Iterable[str],
     reason: str = "",
+    version: int | None = None,
+    sent: Mapping[str, Any] | None = None,
 ) -> bool:
-    """Save the changed values; False (and no audit event) when nothing changed."""
+    """Save the changed values; False (and no audit event) when nothing changed.
+
+    ``obj`` was locked and read again by the caller (``lock_item``) before ``values`` were
+    laid over it. ``version``: the one the user read (``StaleVersion`` if someone saved
+    since; None: not checked); ``sent``: what the user sent, for the conflict's message.
+    Only the changed fields are written, with one more version."""
     names = list(fields)
     if "order" in values and values["order"] is None:
         values["order"] = getattr(obj, "order")  # noqa: B009  (not every model has one)
     before = snapshot(obj, names)
+    if isinstance(obj, Versioned):
+        version_check(
+            obj,
+            version,
+            noun=NOUNS.get(type(obj).__name__, "este elemento"),
+            current_values=before,
+            # what was sent, as cleaned (the stored types: a page sends «3» for 3)
+            submitted_values={k: _plain(values.get(k, v)) for k, v in (sent or {}).items()},
+            labels=_labels(obj, names),
+        )
     for name, value in values.items():
         setattr(obj, name, value)
     after = snapshot(obj, names)
     changed = [k for k in names if before[k] != after[k]]
     if not changed:
         return False
-    obj.save()
+    if isinstance(obj, Versioned):
+        version_bump(obj, write=False)
+        obj.save(update_fields=[*changed, "version"])
+    else:
+        obj.save(update_fields=changed)
     audit_record(
         actor=actor,
         institution_id=institution_id_of(design),

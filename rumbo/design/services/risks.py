@@ -18,6 +18,7 @@ from .common import (
     create_item,
     delete_item,
     line,
+    lock_item,
     merged,
     order,
     paragraph,
@@ -86,7 +87,10 @@ def risk_create(*, actor: Actor, design: ProgramDesign, data: Mapping[str, Any])
 
 
 @transaction.atomic
-def risk_update(*, actor: Actor, risk: Risk, changes: Mapping[str, Any]) -> bool:
+def risk_update(
+    *, actor: Actor, risk: Risk, changes: Mapping[str, Any], version: int | None = None
+) -> bool:
+    lock_item(risk)
     values = _clean_risk(merged(risk, RISK_FIELDS, changes))
     return update_item(
         actor=actor,
@@ -95,6 +99,8 @@ def risk_update(*, actor: Actor, risk: Risk, changes: Mapping[str, Any]) -> bool
         values=values,
         action="risk.update",
         fields=RISK_FIELDS,
+        version=version,
+        sent=changes,
     )
 
 
@@ -188,8 +194,13 @@ def schedule_action_create(
 
 @transaction.atomic
 def schedule_action_update(
-    *, actor: Actor, action: ScheduleAction, changes: Mapping[str, Any]
+    *,
+    actor: Actor,
+    action: ScheduleAction,
+    changes: Mapping[str, Any],
+    version: int | None = None,
 ) -> bool:
+    lock_item(action)
     values = _clean_schedule(action.design, merged(action, SCHEDULE_FIELDS, changes))
     return update_item(
         actor=actor,
@@ -198,6 +209,8 @@ def schedule_action_update(
         values=values,
         action="schedule_action.update",
         fields=SCHEDULE_FIELDS,
+        version=version,
+        sent=changes,
     )
 
 

@@ -21,6 +21,7 @@ from .common import (
     choice,
     create_item,
     delete_item,
+    lock_item,
     merged,
     order,
     paragraph,
@@ -120,7 +121,10 @@ def _next_sibling_order(design: ProgramDesign, tree: str, parent: TreeNode | Non
 
 
 @transaction.atomic
-def tree_node_update(*, actor: Actor, node: TreeNode, changes: Mapping[str, Any]) -> bool:
+def tree_node_update(
+    *, actor: Actor, node: TreeNode, changes: Mapping[str, Any], version: int | None = None
+) -> bool:
+    lock_item(node)
     values = _clean_tree_node(node.design, merged(node, TREE_FIELDS, changes), node)
     return update_item(
         actor=actor,
@@ -129,6 +133,8 @@ def tree_node_update(*, actor: Actor, node: TreeNode, changes: Mapping[str, Any]
         values=values,
         action="tree_node.update",
         fields=TREE_FIELDS,
+        version=version,
+        sent=changes,
     )
 
 

@@ -22,7 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text, form_add_errors
+from rumbo.core.forms import form_stale
 from rumbo.core.text import whole_number
+from rumbo.core.versions import StaleVersion
 from rumbo.design import selectors, services
 from rumbo.design.forms import (
     AlternativeForm,
@@ -220,6 +222,7 @@ def _initial_for(spec: ItemKind, obj: Any) -> dict[str, Any]:
         else:
             value = getattr(obj, name)
             initial[name] = "" if value is None else value
+    initial["version"] = obj.version
     return initial
 
 
@@ -302,15 +305,20 @@ def design_item_edit(
     obj = _item_or_404(spec, design, item_id)
     options = spec.options(design)
     form = _form(spec, request, options, _initial_for(spec, obj))
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             spec.update(
                 actor=Actor.for_user(request.user),
                 **{spec.obj_kwarg: obj},
                 changes=_service_data(spec, form, options),
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             form_add_errors(form, exc)
+        except StaleVersion as exc:  # someone saved in between: show what, answer 409
+            form_stale(form, exc)
+            status = 409
         else:
             messages.success(request, f"Se guardó {spec.article}.")
             return HttpResponseRedirect(_back(institution, design, spec, obj))
@@ -323,6 +331,7 @@ def design_item_edit(
         action=reverse("web:design_item_edit", args=[institution.code, design.pk, kind, obj.pk]),
         cancel_url=_back(institution, design, spec, obj),
         form_id=f"{kind}-{obj.pk}",
+        status=status,
     )
 
 

@@ -47,8 +47,10 @@ def form_page(
     form_id: str,
     submit: str = "Guardar",
     lead: str = "",
+    status: int | None = None,
 ) -> HttpResponse:
-    """A form on a page of its own (the pages work without JavaScript)."""
+    """A form on a page of its own (the pages work without JavaScript); ``status``: the
+    answer's, when not 200 / 400 (a stale save's 409)."""
     form.auto_id = f"{form_id}-%s"
     for bound in form:
         if bound.errors:
@@ -67,4 +69,5 @@ def form_page(
         submit=submit,
         lead=lead,
     )
-    return render(request, "web/design_form.html", context, status=400 if form.errors else 200)
+    status = status or (400 if form.errors else 200)
+    return render(request, "web/design_form.html", context, status=status)

@@ -122,6 +122,7 @@ def row_dict(row: MirRow, indicators: list[Indicator]) -> dict[str, Any]:
         "assumptions": row.assumptions,
         "verification": row.verification,
         "indicators": [mir_indicator_dict(i) for i in indicators],
+        "version": row.version,
     }
 
 
@@ -289,9 +290,12 @@ def row_create(request: HttpRequest, code: CodePath, mir_id: MirPath, payload: M
 
 @router.patch(
     f"{MIR}/rows/{{row_id}}",
-    response={200: MirRowOut, **responses()},
+    response={200: MirRowOut, **responses(conflict=True)},
     summary="Cambia un renglón de la MIR (solo los campos enviados)",
-    description=f"{EDIT_DESIGN} `parent: null` desliga una actividad (y se rechaza: 422).",
+    description=(
+        f"{EDIT_DESIGN} `parent: null` desliga una actividad (y se rechaza: 422). "
+        "`version`: la que leíste (409 con lo guardado si alguien guardó después)."
+    ),
     operation_id=OPERATION_ID.format("row_update"),
 )
 def row_update(
@@ -299,10 +303,15 @@ def row_update(
 ) -> Any:
     found = _editable_mir(request, code, mir_id)
     row = _row(found, row_id)
-    changes = payload.model_dump(exclude_unset=True)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "parent" in changes:
         changes["parent"] = _parent(changes["parent"])
-    mir_row_update(actor=Actor.for_user(api_user(request)), row=row, changes=changes)
+    mir_row_update(
+        actor=Actor.for_user(api_user(request)),
+        row=row,
+        changes=changes,
+        version=payload.version,
+    )
     return _row_out(found, row.pk)
 
 

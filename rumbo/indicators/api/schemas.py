@@ -105,6 +105,7 @@ class MirRowOut(Schema):
     assumptions: str = Field(description="Supuestos.")
     verification: str = Field(description="Medios de verificación.")
     indicators: list[MirIndicatorOut]
+    version: int = Field(description="Versión del renglón (crece con cada cambio).")
 
 
 class MirOut(MirStateOut):
@@ -150,6 +151,12 @@ class MirRowPatchIn(Schema):
     verification: LongText = None  # type: ignore[assignment]  # optional, not nullable
     assumptions: LongText = None  # type: ignore[assignment]  # optional, not nullable
     order: int = Field(None, ge=0, le=9999)  # type: ignore[assignment]  # optional, not nullable
+    version: int = Field(  # type: ignore[assignment]  # optional, not nullable
+        None,
+        ge=1,
+        description="La versión que leíste: si alguien guardó después, 409 con lo guardado "
+        "y lo que enviaste. Sin ella no se comprueba (solo cambian los campos enviados).",
+    )
 
 
 class DeletedOut(Schema):

@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Q
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.text import whole_number
+from rumbo.core.versions import version_bump, version_check
 from rumbo.programs.models import Activity, ProgramState
 
 from ..lifecycle import require_mir_open
@@ -26,6 +27,15 @@ from ..models import ActivityMirLink, Indicator, Level, Mir, MirRow, ProgramDesi
 CODE_MAX_LENGTH = 20
 TEXT_MAX_LENGTH = 5000
 ROW_FIELDS = ("level", "parent", "code", "order", "summary", "verification", "assumptions")
+ROW_LABELS = {
+    "level": "nivel",
+    "parent": "componente",
+    "code": "clave",
+    "order": "orden",
+    "summary": "resumen narrativo",
+    "verification": "medios de verificación",
+    "assumptions": "supuestos",
+}
 
 
 def _institution_id(mir: Mir) -> int:
@@ -178,12 +188,33 @@ def mir_row_create(
 
 
 @transaction.atomic
-def mir_row_update(*, actor: Actor, row: MirRow, changes: dict[str, Any]) -> MirRow:
-    """Change some fields of a row (keys of ``ROW_FIELDS``); audits only what changed."""
+def mir_row_update(
+    *, actor: Actor, row: MirRow, changes: dict[str, Any], version: int | None = None
+) -> MirRow:
+    """Change some fields of a row (keys of ``ROW_FIELDS``); audits only what changed.
+
+    ``version``: the one the user read (``StaleVersion`` if someone saved since; None: not
+    checked, and only the fields sent change — ``rumbo.core.versions``). The row is locked
+    and only its changed fields are written."""
     unknown = set(changes) - set(ROW_FIELDS)
     if unknown:
         raise ValidationError({"__all__": f"Campos desconocidos: {', '.join(sorted(unknown))}."})
+    MirRow.objects.select_for_update().filter(pk=row.pk).values_list("pk").first()
     row = MirRow.objects.select_related("mir__design__node__program", "parent").get(pk=row.pk)
+    before = row_snapshot(row)
+    # what was sent (no order: «keep it», not a change to show)
+    sent = {k: v for k, v in changes.items() if k != "parent" and (k, v) != ("order", None)}
+    if "parent" in changes:
+        parent = changes["parent"]
+        sent["parent"] = (parent.code or parent.pk) if isinstance(parent, MirRow) else parent
+    version_check(
+        row,
+        version,
+        noun="este renglón de la MIR",
+        current_values=before,
+        submitted_values=sent,
+        labels=ROW_LABELS,
+    )
     current = {f: getattr(row, f) for f in ROW_FIELDS}
     current["parent"] = row.parent
     merged = {**current, **changes}
@@ -192,14 +223,14 @@ def mir_row_update(*, actor: Actor, row: MirRow, changes: dict[str, Any]) -> Mir
     if merged.get("order") is None:
         merged["order"] = row.order
     clean = _validate_row(row.mir, merged, row=row)
-    before = row_snapshot(row)
     for field, value in clean.items():
         setattr(row, field, value)
     after = row_snapshot(row)
     old, new = _diff(before, after)
     if not new:
         return row
-    row.save()
+    version_bump(row, write=False)
+    row.save(update_fields=[*new, "version"])
     audit_record(
         actor=actor,
         institution_id=_institution_id(row.mir),

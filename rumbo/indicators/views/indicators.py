@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_messages, form_add_errors
+from rumbo.core.forms import form_stale
 from rumbo.core.numbers import to_json_number
+from rumbo.core.versions import StaleVersion as EditConflict
 from rumbo.indicators.forms import (
     DEFAULT_FREQUENCY,
     IndicatorForm,
@@ -252,7 +254,12 @@ def _form_page(
                 if ind is None:
                     saved = indicator_create(actor=actor, row=row, data=data)
                 else:
-                    saved = indicator_update(actor=actor, indicator=ind, data=data)
+                    saved = indicator_update(
+                        actor=actor,
+                        indicator=ind,
+                        data=data,
+                        version=form.cleaned_data.get("version"),
+                    )
             except ValidationError as exc:
                 errors.extend(form_add_errors(form, exc, keep_others=True))
             except PermissionDenied as exc:  # an Enlace naming another area
@@ -260,6 +267,9 @@ def _form_page(
                 status = 403
             except TargetsFrozen as exc:
                 errors.append(exc.message)
+                status = 409
+            except EditConflict as exc:  # someone saved in between: show what, answer 409
+                form_stale(form, exc)
                 status = 409
             else:
                 messages.success(request, f"Se guardó el indicador «{saved.name}».")

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import Conflict, error_messages, error_text, form_add_errors
+from rumbo.core.forms import form_stale
 from rumbo.core.text import whole_number
+from rumbo.core.versions import StaleVersion
 from rumbo.indicators.checker import check_mir
 from rumbo.indicators.forms import MirApprovalForm, MirRowForm, MirStateForm
 from rumbo.indicators.lifecycle import (
@@ -188,19 +190,27 @@ def _row_form_page(
     if request.method == "POST":
         form = MirRowForm(request.POST, componentes=componentes)
         if form.is_valid():
-            values = {k: form.cleaned_data[k] for k in form.fields}
+            values = {k: form.cleaned_data[k] for k in form.fields if k != "version"}
             actor = Actor.for_user(request.user)
             try:
                 if row is None:
                     saved = mir_row_create(actor=actor, mir=matrix, **values)
                 else:
-                    saved = mir_row_update(actor=actor, row=row, changes=values)
+                    saved = mir_row_update(
+                        actor=actor,
+                        row=row,
+                        changes=values,
+                        version=form.cleaned_data["version"],
+                    )
             except ValidationError as exc:
                 errors.extend(form_add_errors(form, exc, keep_others=True))
+            except StaleVersion as exc:  # someone saved in between: show what, answer 409
+                form_stale(form, exc)
+                status = 409
             else:
                 messages.success(request, f"Se guardó el renglón {saved}.")
                 return HttpResponseRedirect(f"{mir_url(code, design_id)}#renglon-{saved.pk}")
-        status = 400
+        status = 409 if status == 409 else 400
     elif row is not None:
         form = MirRowForm(
             initial={
@@ -211,6 +221,7 @@ def _row_form_page(
                 "verification": row.verification,
                 "assumptions": row.assumptions,
                 "order": row.order,
+                "version": row.version,
             },
             componentes=componentes,
         )

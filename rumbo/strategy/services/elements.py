@@ -24,8 +24,15 @@ def policy_create(*, actor: Actor, plan: StrategicPlan, code: str, name: str) ->
 
 
 @transaction.atomic
-def policy_update(*, actor: Actor, policy: Policy, code: str = UNSET, name: str = UNSET) -> bool:
-    return _element_update(policy, actor=actor, code=code, text=name, parents={})
+def policy_update(
+    *,
+    actor: Actor,
+    policy: Policy,
+    code: str = UNSET,
+    name: str = UNSET,
+    version: int | None = None,
+) -> bool:
+    return _element_update(policy, actor=actor, code=code, text=name, parents={}, version=version)
 
 
 @transaction.atomic
@@ -50,8 +57,16 @@ def general_program_update(
     code: str = UNSET,
     name: str = UNSET,
     policy: Policy | None = UNSET,
+    version: int | None = None,
 ) -> bool:
-    return _element_update(program, actor=actor, code=code, text=name, parents={"policy": policy})
+    return _element_update(
+        program,
+        actor=actor,
+        code=code,
+        text=name,
+        parents={"policy": policy},
+        version=version,
+    )
 
 
 @transaction.atomic
@@ -86,9 +101,15 @@ def objective_update(
     code: str = UNSET,
     text: str = UNSET,
     program: GeneralProgram | None = UNSET,
+    version: int | None = None,
 ) -> bool:
     return _element_update(
-        objective, actor=actor, code=code, text=text, parents={"program": program}
+        objective,
+        actor=actor,
+        code=code,
+        text=text,
+        parents={"program": program},
+        version=version,
     )
 
 
@@ -126,6 +147,7 @@ def line_of_action_update(
     text: str = UNSET,
     objective: StrategicObjective | None = UNSET,
     program: GeneralProgram | None = UNSET,
+    version: int | None = None,
 ) -> bool:
     return _element_update(
         line,
@@ -133,6 +155,7 @@ def line_of_action_update(
         code=code,
         text=text,
         parents={"objective": objective, "program": program},
+        version=version,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.versions import version_bump, version_check
 
 from ..models import StrategicPlan, SwotItem, SwotKind
 from .common import TEXT_MAX_LENGTH, UNSET
@@ -54,19 +55,44 @@ def swot_item_create(*, actor: Actor, plan: StrategicPlan, kind: str, text: str)
 
 
 @transaction.atomic
-def swot_item_update(*, actor: Actor, item: SwotItem, kind: str = UNSET, text: str = UNSET) -> bool:
+def swot_item_update(
+    *,
+    actor: Actor,
+    item: SwotItem,
+    kind: str = UNSET,
+    text: str = UNSET,
+    version: int | None = None,
+) -> bool:
+    """Change what is given (``UNSET``: kept) under the row lock; ``version``: the one the
+    user read (``StaleVersion`` if someone saved since; None: not checked)."""
+    plan = item.plan
+    locked: Any = SwotItem.objects.select_for_update()
+    item.refresh_from_db(from_queryset=locked)
+    item.plan = plan
+    before = _swot_snapshot(item)
+    sent = {k: v for k, v in (("kind", kind), ("text", text)) if v is not UNSET}
+    version_check(
+        item,
+        version,
+        noun="este elemento FODA",
+        current_values=before,
+        submitted_values=sent,
+        labels={"kind": "cuadrante", "text": "texto"},
+    )
     new_kind, new_text = _validate_swot(
         item.kind if kind is UNSET else kind, item.text if text is UNSET else text
     )
-    before = _swot_snapshot(item)
+    fields = ["kind", "text"]
     if new_kind != item.kind:
         item.order = _next_swot_order(item.plan, new_kind)
+        fields.append("order")
     item.kind, item.text = new_kind, new_text
     after = _swot_snapshot(item)
     changed = [k for k in after if after[k] != before[k]]
     if not changed:
         return False
-    item.save()
+    version_bump(item, write=False)
+    item.save(update_fields=[*fields, "version"])
     audit_record(
         actor=actor,
         institution_id=item.plan.institution_id,

@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.text import clean
+from rumbo.core.versions import version_bump, version_check
 
 from ..models import (
     GeneralProgram,
@@ -130,11 +131,36 @@ def _element_update(
     code: str,
     text: str,
     parents: dict[str, Any],
+    version: int | None = None,
 ) -> bool:
+    """Change what is given (``UNSET``: kept) under the row lock; ``version``: the one the
+    user read (``StaleVersion`` if someone saved since; None: not checked —
+    ``rumbo.core.versions``). Only the changed fields are written, with one more version."""
     model = type(element)
     plan = element.plan
+    locked: Any = model._default_manager.select_for_update()
+    element.refresh_from_db(from_queryset=locked)
+    element.plan = plan  # read again under the lock; its plan stays the one loaded
     text_field = _TEXT_FIELD[model]
     given_parents = {k: v for k, v in parents.items() if v is not UNSET}
+    before = element_snapshot(element)
+    sent: dict[str, Any] = {}
+    if code is not UNSET:
+        sent["code"] = code
+    if text is not UNSET:
+        sent[text_field] = text
+    for field, parent in given_parents.items():
+        sent[field] = parent.code if parent is not None else None
+    version_check(
+        element,
+        version,
+        noun=_LABEL[model].replace("una ", "esta ", 1).replace("un ", "este ", 1),
+        current_values=before,
+        submitted_values=sent,
+        labels={
+            name: str(getattr(model._meta.get_field(name), "verbose_name", name)) for name in before
+        },
+    )
     code, text = _validate_element(
         model,
         plan,
@@ -143,7 +169,6 @@ def _element_update(
         parents=given_parents,
         exclude_pk=element.pk,
     )
-    before = element_snapshot(element)
     element.code = code
     setattr(element, text_field, text)
     for field, parent in given_parents.items():
@@ -152,7 +177,8 @@ def _element_update(
     changed = [k for k in after if after[k] != before[k]]
     if not changed:
         return False
-    element.save()
+    version_bump(element, write=False)
+    element.save(update_fields=[*changed, "version"])
     audit_record(
         actor=actor,
         institution_id=plan.institution_id,

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from rumbo.audit.services import Actor
 from rumbo.core.errors import error_text, form_add_errors
+from rumbo.core.forms import form_stale
 from rumbo.core.text import whole_number
+from rumbo.core.versions import StaleVersion
 from rumbo.institutions.access import Capability, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
@@ -56,8 +58,12 @@ def _service_kwargs(spec: Kind, plan: StrategicPlan, form: Any) -> dict[str, Any
 
 def _initial_for(spec: Kind, element: Any) -> dict[str, Any]:
     if spec.model is SwotItem:
-        return {"tipo": element.kind, "texto": element.text}
-    initial = {"clave": element.code, "texto": getattr(element, spec.text_kwarg)}
+        return {"tipo": element.kind, "texto": element.text, "version": element.version}
+    initial = {
+        "clave": element.code,
+        "texto": getattr(element, spec.text_kwarg),
+        "version": element.version,
+    }
     for parent in spec.parents:
         initial[parent.field] = getattr(element, f"{parent.kwarg}_id")
     return initial
@@ -132,15 +138,18 @@ def plan_element_edit(
     spec = _kind_or_404(kind)
     element = _element_or_404(plan, spec, pk)
     form = _element_form(spec, plan, request.POST or None, _initial_for(spec, element))
+    status = 200
     if request.method == "POST" and form.is_valid():
+        kwargs = _service_kwargs(spec, plan, form)
+        kwargs["version"] = form.cleaned_data["version"]
         try:
-            spec.update(
-                actor=Actor.for_user(request.user),
-                **{spec.obj_kwarg: element},
-                **_service_kwargs(spec, plan, form),
-            )
+            spec.update(actor=Actor.for_user(request.user), **{spec.obj_kwarg: element}, **kwargs)
         except ValidationError as exc:
             form_add_errors(form, exc, rename=SERVICE_FIELDS)
+        except StaleVersion as exc:  # someone saved in between: show what, answer 409
+            form_stale(form, exc)
+            # htmx swaps no 4xx: the in-place form comes back as 200 (like its other errors)
+            status = 200 if _is_htmx(request) else 409
         else:
             return _saved(request, institution, plan, spec, f"Se guardó {_article(spec)}.")
     name = getattr(element, "code", "") if spec.model is not SwotItem else ""
@@ -154,6 +163,7 @@ def plan_element_edit(
         fragment=spec.fragment,
         plan=plan,
         form_id=f"el-{kind}-{pk}",
+        status=status,
     )
 
 
