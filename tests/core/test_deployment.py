@@ -13,7 +13,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -145,6 +147,41 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 1
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
+def server_env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        RUMBO_DATA_DIR=str(tmp_path),
+        DATABASE_URL=database_url,
+    )
+    env.pop("DEBUG", None)
+    return env
+
+
+@contextmanager
+def production_server(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+    """``rumbo serve --production`` on a free port, up; yields its base URL and stops it.
+    Its log goes to a file (a pipe nobody reads would fill up and stall the server)."""
+    port = _free_port()
+    log = Path(env["RUMBO_DATA_DIR"]) / "server.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            [PYTHON, "-m", "rumbo.cli", "serve", "--production", "--port", str(port),
+             "--workers", str(workers), "--threads", str(threads)],
+            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(f"{base}/cuenta/entrar/", server)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_production_server_serves_with_bounded_database_connections(tmp_path):
     """Many more simultaneous clients than threads on a page that reads the database (the
@@ -153,29 +190,19 @@ def test_production_server_serves_with_bounded_database_connections(tmp_path):
     server's own application name)."""
     workers, threads, clients = 2, 2, 24
     InstitutionFactory()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.base", RUMBO_DATA_DIR=str(tmp_path))
-    env.pop("DEBUG", None)
     vendor = connection.vendor
     if vendor == "postgresql":
         db = connection.settings_dict
-        env["DATABASE_URL"] = (
+        env = server_env(
+            tmp_path,
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-            "?application_name=rumbo-served"
+            "?application_name=rumbo-served",
         )
     else:
         # The suite's SQLite database lives in memory; the server gets its own file.
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+        env = server_env(tmp_path, f"sqlite:///{tmp_path / 'served.sqlite3'}")
         assert manage(env, "migrate", "--noinput").returncode == 0
-    port = _free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "rumbo.cli", "serve", "--production", "--port", str(port),
-         "--workers", str(workers), "--threads", str(threads)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base}/cuenta/entrar/", server)
+    with production_server(env, workers, threads) as base:
         with urllib.request.urlopen(f"{base}/cuenta/entrar/", timeout=30) as response:  # noqa: S310
             assert response.headers["Server"].startswith("gunicorn")
             assert "script-src 'self'" in response.headers["Content-Security-Policy"]
@@ -201,12 +228,6 @@ def test_production_server_serves_with_bounded_database_connections(tmp_path):
         if vendor == "postgresql":
             peak = max(peak, _served_connections())
             assert 1 <= peak <= workers * threads, peak
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def _served_connections() -> int:
@@ -220,22 +241,8 @@ def _served_connections() -> int:
 def test_a_database_outage_answers_the_api_in_json(tmp_path):
     """The production server with its database unreachable (nothing listens on port 1):
     the API answers JSON 503 with Retry-After — never Django's HTML error page."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        RUMBO_DATA_DIR=str(tmp_path),
-        DATABASE_URL="postgres://postgres@127.0.0.1:1/rumbo?connect_timeout=2",
-    )
-    env.pop("DEBUG", None)
-    port = _free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "rumbo.cli", "serve", "--production", "--port", str(port),
-         "--workers", "1", "--threads", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base}/cuenta/entrar/", server)
+    env = server_env(tmp_path, "postgres://postgres@127.0.0.1:1/rumbo?connect_timeout=2")
+    with production_server(env, workers=1, threads=2) as base:
         request = urllib.request.Request(  # noqa: S310
             f"{base}/api/v1/institutions", headers={"Authorization": "Bearer rumbo_cualquiera"}
         )
@@ -246,9 +253,3 @@ def test_a_database_outage_answers_the_api_in_json(tmp_path):
         assert answer.value.headers["Retry-After"] == "30"
         body = json.loads(answer.value.read())
         assert body["message"].startswith("La base de datos no está disponible")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
