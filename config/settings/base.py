@@ -241,3 +241,22 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": RUMBO_EXPORT_TIMEOUT,
     }
 }
+
+# Mail (notifications, password reset): SMTP from the environment, with Django's names.
+# Without EMAIL_HOST, mail is printed to the console (the demo, a developer's machine).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rumbo <rumbo@localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+# The address pages link to in e-mails (notifications, password reset), e.g.
+# https://rumbo.iecm.mx — without it, links are relative to the request or omitted.
+RUMBO_BASE_URL = os.environ.get("RUMBO_BASE_URL", "").strip().rstrip("/")

@@ -100,6 +100,9 @@ class Role(models.TextChoices):
     ENLACE = "enlace", "Enlace de área"
     REVISOR = "revisor", "Revisor / validador"
     CONSULTA = "consulta", "Consulta"
+    # Oversight (contraloría interna, comisión): reads everything of its institution,
+    # evidence and the audit trail included; writes nothing.
+    FISCALIZACION = "fiscalizacion", "Fiscalización"
 
 
 class Membership(TimeStamped):
