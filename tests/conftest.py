@@ -214,3 +214,23 @@ def api(client: Client, tokens: dict[str, str]) -> Call:
         return getattr(client, method.lower())(f"{BASE}{path}", **kwargs)
 
     return call
+
+
+@pytest.fixture
+def smtp_server(settings):  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) that Django's SMTP backend sends to; read ``.messages``."""
+    from tests.smtp import SmtpInbox, start
+
+    inbox = SmtpInbox()
+    controller = start(inbox)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = inbox.host
+    settings.EMAIL_PORT = inbox.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield inbox
+    finally:
+        controller.stop()
