@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/rumbo demo
+	$(BIN)/rumbo demo --port $(PORT)
 	$(BIN)/rumbo serve --port $(PORT)
 
 test: setup

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from rumbo.imports.models import ImportRun, QualityFinding
 from rumbo.institutions.models import Membership
+from rumbo.monitoring.demo_window import OPEN_REASON
+from rumbo.monitoring.models import ProgressEntry, WindowExtension
 from rumbo.programs.models import Activity, AreaObjective
 from rumbo.strategy.models import StrategicPlan
 
@@ -15,11 +22,16 @@ from rumbo.strategy.models import StrategicPlan
 @pytest.mark.django_db(transaction=True)
 def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     out = io.StringIO()
-    call_command("rumbo_demo", stdout=out)
+    call_command("rumbo_demo", "--port", "8123", stdout=out)
     text = out.getvalue()
     for username in ("planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"):
         assert username in text
-    assert "http://127.0.0.1:8000/" in text
+    # The port served, in «tú»; never the default one when another was asked for.
+    assert "Entra en http://127.0.0.1:8123/ con cualquiera de ellos." in text
+    assert "127.0.0.1:8000" not in text and "Entre en" not in text
+    until = timezone.localdate() + timedelta(days=30)
+    # The simulated months end in October: November is the first without approvals.
+    assert f"Captura abierta en IEEM: noviembre 2024, hasta el {until:%d/%m/%Y}." in text
     counts = (
         Activity.objects.filter(program__institution__code="IEEM", program__year=2024).count(),
         AreaObjective.objects.filter(institution__code="IECM", year=2024).count(),
@@ -32,7 +44,9 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     assert user.check_password("rumbo-demo-2024")
     assert Membership.objects.get(user=user).area.name == "Secretaría Ejecutiva"
 
-    call_command("rumbo_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("rumbo_demo", stdout=out)
+    assert "Entra en http://127.0.0.1:8000/" in out.getvalue()  # the default port
     assert (
         Activity.objects.filter(program__institution__code="IEEM", program__year=2024).count(),
         AreaObjective.objects.filter(institution__code="IECM", year=2024).count(),
@@ -42,3 +56,34 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     assert Membership.objects.count() == memberships
     last_runs = ImportRun.objects.order_by("-created_at")[:4]
     assert all(not run.summary["created"] and not run.summary["updated"] for run in last_runs)
+    # The open month's prórroga was kept, not granted again.
+    extensions = WindowExtension.objects.filter(reason=OPEN_REASON, institution__code="IEEM")
+    assert [(e.year, e.month, e.area_id, e.until) for e in extensions] == [
+        (2024, 11, None, timezone.localdate() + timedelta(days=30))
+    ]
+    _enlace_captures_the_open_month()
+
+
+def _enlace_captures_the_open_month() -> None:
+    """enlace_se opens its area's November grid, finds it open, and saves a figure."""
+    client = Client()
+    assert client.login(username="enlace_se", password="rumbo-demo-2024")
+    grid = reverse("web:capture_grid", args=["IEEM", 2024, "SE", 11])
+    html = client.get(grid).content.decode()
+    until = timezone.localdate() + timedelta(days=30)
+    assert f"prorrogada hasta {until:%d/%m/%Y}" in html
+    assert f"(prórroga: {OPEN_REASON})" in html
+    fields = re.findall(r'name="avance-(\d+)"', html)
+    assert fields, "the November grid of SE offers no field to capture"
+    pk = fields[0]
+    data = {
+        "accion": "guardar",
+        f"avance-{pk}": "1",
+        f"justificacion-{pk}": "Prueba de captura en la demostración.",
+        f"comentario-{pk}": "",
+        f"version-{pk}": "",
+    }
+    response = client.post(grid, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = ProgressEntry.objects.get(activity_id=int(pk), month=11)
+    assert entry.achieved == 1

@@ -23,6 +23,7 @@ from rumbo.indicators.demo import demo_measurements_load
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
 from rumbo.monitoring.demo import demo_progress_load
+from rumbo.monitoring.demo_window import OpenMonth, demo_open_month
 from rumbo.opendata.demo import demo_publications_ensure
 from rumbo.programs.models import AnnualProgram
 
@@ -40,8 +41,16 @@ class Command(RumboCommand):
         parser.add_argument(
             "--samples", default=str(settings.SAMPLES_DIR), help="carpeta de documentos de muestra"
         )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help="puerto en el que servirás la demostración (el que muestra el aviso final)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not 1 <= options["port"] <= 65535:
+            raise CommandError(f"--port: {options['port']} no es un puerto (1 a 65535)")
         samples = Path(options["samples"])
         manifest_path = samples / "demo.json"
         if not manifest_path.exists():
@@ -67,13 +76,40 @@ class Command(RumboCommand):
         self._approval()
         for line in demo_publications_ensure(actor=actor):
             self.stdout.write(line)
+        opened = self._open_months(actor)
+        self._banner(password, rows, opened, options["port"])
+
+    def _banner(
+        self,
+        password: str,
+        rows: list[tuple[str, str, str, Area | None]],
+        opened: list[OpenMonth],
+        port: int,
+    ) -> None:
         self.stdout.write("")
         self.stdout.write(f"Usuarios de demostración (contraseña para todos: {password})")
         for username, code, role, area in rows:
             where = f" · {area.name}" if area else ""
             self.stdout.write(f"  {username:<16} {code:<5} {role}{where}")
         self.stdout.write("")
-        self.stdout.write("Entre en http://127.0.0.1:8000/ con cualquiera de ellos.")
+        for item in opened:
+            self.stdout.write(f"Captura abierta en {item.institution}: {item.label}.")
+        self.stdout.write(f"Entra en http://127.0.0.1:{port}/ con cualquiera de ellos.")
+
+    def _open_months(self, actor: Actor) -> list[OpenMonth]:
+        """One month of each simulated program open for capture by every area, so that an
+        enlace can try the capture at once (``rumbo.monitoring.demo_window``)."""
+        opened = []
+        for program in (
+            AnnualProgram.objects.select_related("institution")
+            .filter(progress_simulated=True)
+            .order_by("institution__code", "year")
+        ):
+            item = demo_open_month(program=program, actor=actor)
+            if item is not None:
+                self.stdout.write(item.to_text())
+                opened.append(item)
+        return opened
 
     def _users(
         self, manifest: dict[str, Any], actor: Actor
