@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from rumbo.institutions.forms import AreaChoiceField
 from rumbo.institutions.models import Area, Institution, Role
 
-from .throttle import Block, client_address, login_begin, login_succeeded
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+from .services import user_password_set_by_link
+from .throttle import Block, client_address, login_begin, login_succeeded, reset_request_allowed
+
+# What the login says, in Mexican Spanish and «tú» (Django's own translation is Spain's,
+# in «usted»). A wrong password and an unknown user read the same: no account is revealed.
+LOGIN_ERRORS: dict[str, str | StrPromise] = {
+    "invalid_login": "Usuario o contraseña incorrectos. Revisa mayúsculas y minúsculas.",
+    "inactive": "Tu cuenta está desactivada. Pide a Planeación de tu institución que la active.",
+}
+NEW_CREDENTIAL_HELP = (
+    "Al menos 8 caracteres. Que no sea solo números, ni una contraseña muy común, ni "
+    "parecida a tu usuario, tu nombre o tu correo."
+)
 
 
 class RoleForm(forms.Form):
@@ -83,9 +99,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     the password is not checked at all and ``block`` says until when.
     """
 
+    error_messages = LOGIN_ERRORS
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.block: Block | None = None
+        self.fields["username"].error_messages["required"] = "Escribe tu usuario."
+        self.fields["password"].error_messages["required"] = "Escribe tu contraseña."
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
@@ -105,3 +125,45 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     """The admin's login form (staff only) behind the same throttle."""
+
+
+class ResetRequestForm(PasswordResetForm):
+    """«¿Olvidaste tu contraseña?»: the address to send the link to. Whether an account has
+    it is never said; requests beyond the limit per address are dropped silently
+    (``throttle.reset_request_allowed``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Correo electrónico"
+        field.help_text = "El que registró Planeación en tu cuenta de Rumbo."
+        field.error_messages["required"] = "Escribe tu correo electrónico."
+        field.error_messages["invalid"] = (
+            "Escribe un correo electrónico válido, p. ej. ana@ieem.org.mx."
+        )
+
+    def get_users(self, email: str) -> Any:
+        if not reset_request_allowed(email):
+            return iter(())
+        return super().get_users(email)
+
+
+class ResetSetPasswordForm(SetPasswordForm):
+    """The new password chosen from the link; saved (and audited) by the service."""
+
+    error_messages: dict[str, str | StrPromise] = {  # Django's own attribute
+        "password_mismatch": "Las dos contraseñas no coinciden; escríbelas de nuevo."
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, first.help_text = "Contraseña nueva", NEW_CREDENTIAL_HELP
+        second.label, second.help_text = "Escríbela otra vez", ""
+        first.error_messages["required"] = "Escribe la contraseña nueva."
+        second.error_messages["required"] = "Escribe otra vez la contraseña nueva."
+
+    def save(self, commit: bool = True) -> User:
+        user: User = self.user  # type: ignore[assignment]  # the default User model
+        user_password_set_by_link(user=user, password=self.cleaned_data["new_password1"])
+        return user

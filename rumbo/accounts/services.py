@@ -8,6 +8,7 @@ Callers check the actor's permission (``rumbo.institutions.access``) before call
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -255,6 +256,29 @@ def user_set_password(
         after={"password": "cambiada"},
     )
     return password
+
+
+@transaction.atomic
+def user_password_set_by_link(*, user: User, password: str) -> None:
+    """The person sets their own password from the link mailed to them («¿Olvidaste tu
+    contraseña?»; the link's token was checked by the caller). Audited in each of their
+    institutions (never the password itself)."""
+    _password_check(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    actor = Actor(user=user, label=user.get_username())
+    institution_ids: Sequence[int | None] = sorted(
+        set(Membership.objects.filter(user=user).values_list("institution_id", flat=True))
+    )
+    for institution_id in institution_ids or [None]:
+        audit_record(
+            actor=actor,
+            institution_id=institution_id,
+            action="user.password_reset_by_link",
+            obj=user,
+            after={"password": "cambiada"},
+            reason="Con el enlace enviado a su correo («¿Olvidaste tu contraseña?»)",
+        )
 
 
 # --- memberships ---------------------------------------------------------------------------

@@ -36,11 +36,13 @@ Old attempts are pruned by `rumbo maintenance` after ``RUMBO_LOGIN_ATTEMPT_RETEN
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -57,6 +59,12 @@ MAX_FAILURES_PER_USERNAME = 20
 MAX_FAILURES_PER_ADDRESS = 30
 WINDOW = timedelta(minutes=15)
 KNOWN_ADDRESS_DAYS = 30
+
+# Password reset e-mails («¿Olvidaste tu contraseña?») per address and window: beyond it
+# requests are answered the same but no mail is sent (Django's cache; per process unless
+# a shared cache is configured).
+MAX_RESETS_PER_ADDRESS = 3
+RESET_WINDOW = timedelta(hours=1)
 
 BLOCKED_MESSAGE = "Demasiados intentos fallidos. Intenta de nuevo en {minutes} minuto{plural}."
 
@@ -215,3 +223,14 @@ def login_attempts_prune(*, dry_run: bool, now: datetime) -> list[Done]:
             f"intentos de inicio de sesión de más de {days} días borrados: {{n}}",
         )
     ]
+
+
+def reset_request_allowed(email: str, *, now: datetime | None = None) -> bool:
+    """Whether a reset e-mail may go to this address now (and count it if so)."""
+    now = now or timezone.now()
+    key = "rumbo:password-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    recent = [t for t in cache.get(key, []) if t > now - RESET_WINDOW]
+    if len(recent) >= MAX_RESETS_PER_ADDRESS:
+        return False
+    cache.set(key, [*recent, now], int(RESET_WINDOW.total_seconds()))
+    return True

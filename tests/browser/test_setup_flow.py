@@ -109,7 +109,9 @@ def test_six_bad_passwords_are_throttled(page, screenshot):
     )
     for _ in range(5):
         login(page, "planeacion", "no-es-la-clave")
-        expect(page.get_by_role("alert")).to_contain_text("Por favor")
+        expect(page.get_by_role("alert")).to_have_text(
+            "Usuario o contraseña incorrectos. Revisa mayúsculas y minúsculas."
+        )
     login(page, "planeacion", "no-es-la-clave")
     expect(page.get_by_role("alert")).to_have_text(
         "Demasiados intentos fallidos. Intenta de nuevo en 15 minutos."
