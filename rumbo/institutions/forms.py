@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from .letterhead import SIGNER_FIELDS, SIGNER_ROLES
 from .models import Area, Institution
 
 
@@ -43,6 +44,42 @@ class InstitutionForm(forms.Form):
             "short_name": institution.short_name,
             "web_domains": "\n".join(institution.web_domains or []),
         }
+
+
+class LetterheadForm(forms.Form):
+    """The reports' letterhead on the institution's edit page: logo and signers."""
+
+    logo = forms.FileField(
+        label="Logotipo",
+        required=False,
+        help_text="PNG o JPEG, hasta 1 MB. Va en el encabezado de los informes en PDF.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label="Quitar el logotipo actual", required=False)
+    prepared_by_name = forms.CharField(label="Elaboró: nombre", max_length=150, required=False)
+    prepared_by_position = forms.CharField(label="Elaboró: cargo", max_length=200, required=False)
+    reviewed_by_name = forms.CharField(label="Revisó: nombre", max_length=150, required=False)
+    reviewed_by_position = forms.CharField(label="Revisó: cargo", max_length=200, required=False)
+    authorized_by_name = forms.CharField(label="Autorizó: nombre", max_length=150, required=False)
+    authorized_by_position = forms.CharField(
+        label="Autorizó: cargo", max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not institution.logo:
+            del self.fields["remove_logo"]
+
+    @staticmethod
+    def initial_for(institution: Institution) -> dict[str, str]:
+        return {name: getattr(institution, name) for name in SIGNER_FIELDS}
+
+    def signer_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        """(role, name field, position field) for the page's table of signers."""
+        return [
+            (role, self[f"{prefix}_name"], self[f"{prefix}_position"])
+            for role, prefix in SIGNER_ROLES
+        ]
 
 
 class AreaForm(forms.Form):

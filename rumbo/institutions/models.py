@@ -20,6 +20,14 @@ class Institution(TimeStamped):
         blank=True,
         help_text="Dominios oficiales; un hipervínculo fuera de ellos es sospechoso.",
     )
+    # The reports' letterhead and signature block (rumbo/institutions/letterhead.py).
+    logo = models.FileField("logotipo", upload_to="institutions/logos/", blank=True)
+    prepared_by_name = models.CharField("elaboró (nombre)", max_length=150, blank=True)
+    prepared_by_position = models.CharField("elaboró (cargo)", max_length=200, blank=True)
+    reviewed_by_name = models.CharField("revisó (nombre)", max_length=150, blank=True)
+    reviewed_by_position = models.CharField("revisó (cargo)", max_length=200, blank=True)
+    authorized_by_name = models.CharField("autorizó (nombre)", max_length=150, blank=True)
+    authorized_by_position = models.CharField("autorizó (cargo)", max_length=200, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -119,6 +119,15 @@ def _agreement_file(d: Demo) -> int:
     return 2024
 
 
+def _logo(d: Demo) -> str:
+    """IEEM's logo (a real PNG's first bytes suffice to be served), stored without the
+    service."""
+    from django.core.files.base import ContentFile
+
+    d.institution.logo.save("ieem.png", ContentFile(b"\x89PNG\r\n\x1a\nlogo"), save=True)
+    return "IEEM"
+
+
 def _adjustment_document(d: Demo) -> int:
     from django.core.files.base import ContentFile
 
@@ -170,6 +179,7 @@ PAGES: dict[str, Page] = {
     "job_download": Page(_ieem(_planeacion_job), PLANEACION),
     "institution_create": Page(lambda d: [], PLANEACION | {"ajeno"}),
     "institution_edit": Page(_ieem(), PLANEACION),
+    "institution_logo": Page(lambda d: [_logo(d)], EVERYONE),
     "areas": Page(_ieem(), EVERYONE),
     "area_edit": Page(_ieem(lambda d: d.area_se.pk), PLANEACION),
     "units": Page(_ieem(), EVERYONE),

@@ -16,7 +16,12 @@ from .areas import (
     similarity,
     split_area_label,
 )
-from .institutions import institution_create, institution_update, web_domains_parse
+from .institutions import (
+    institution_create,
+    institution_letterhead_update,
+    institution_update,
+    web_domains_parse,
+)
 from .users import user_ensure
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "area_resolve_many",
     "area_update",
     "institution_create",
+    "institution_letterhead_update",
     "institution_update",
     "similarity",
     "split_area_label",

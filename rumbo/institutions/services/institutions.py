@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from rumbo.audit.services import Actor, audit_record
 from rumbo.core.text import clean
 
+from ..letterhead import LOGO_FORMATS, SIGNER_FIELDS, logo_check
 from ..models import Institution, Membership, Role
 
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
@@ -149,4 +153,70 @@ def institution_update(
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
+    return True
+
+
+def _letterhead_snapshot(institution: Institution) -> dict[str, Any]:
+    return {
+        "logo": institution.logo.name or None,
+        **{name: getattr(institution, name) for name in SIGNER_FIELDS},
+    }
+
+
+def _signer_fields(signers: Mapping[str, str]) -> dict[str, str]:
+    data: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name in SIGNER_FIELDS:
+        value = clean(signers.get(name) or "")
+        limit = getattr(Institution._meta.get_field(name), "max_length", 0) or 0
+        if len(value) > limit:
+            errors[name] = f"Admite hasta {limit} caracteres."
+        data[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@transaction.atomic
+def institution_letterhead_update(
+    *,
+    actor: Actor,
+    institution: Institution,
+    signers: Mapping[str, str],
+    logo: UploadedFile | File | None = None,
+    remove_logo: bool = False,
+) -> bool:
+    """The reports' letterhead: the signers (Elaboró, Revisó, Autorizó: name and position;
+    blank clears one) and the logo (a PNG or JPEG up to 1 MB, checked by its content;
+    ``remove_logo`` takes it away). Audited with before and after; True if anything changed.
+    A replaced or removed logo file is deleted once the change is committed."""
+    data = _signer_fields(signers)
+    fmt = logo_check(logo, size=getattr(logo, "size", None)) if logo is not None else None
+    before = _letterhead_snapshot(institution)
+    old_logo = institution.logo.name
+    for key, value in data.items():
+        setattr(institution, key, value)
+    if fmt is not None and logo is not None:
+        extension = LOGO_FORMATS[fmt][0]
+        name = f"{institution.code.lower()}-{secrets.token_hex(4)}.{extension}"
+        institution.logo.save(name, logo, save=False)
+    elif remove_logo:
+        institution.logo = None  # type: ignore[assignment]  # a FileField accepts None
+    after = _letterhead_snapshot(institution)
+    changed = [k for k in after if before[k] != after[k]]
+    if not changed:
+        return False
+    fields = [k for k in changed if k != "logo"] + (["logo"] if "logo" in changed else [])
+    institution.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=actor,
+        institution_id=institution.pk,
+        action="institution.letterhead_update",
+        obj=institution,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    if old_logo and old_logo != institution.logo.name:
+        storage = institution.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
     return True

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +22,9 @@ from ..access import (
     forget_grants,
     institution_for_user,
 )
-from ..forms import AreaForm, InstitutionForm
+from ..forms import AreaForm, InstitutionForm, LetterheadForm
+from ..letterhead import SIGNER_FIELDS
+from ..models import Institution
 from ..pages import institution_context
 from ..selectors import area_get, area_list
 
@@ -59,18 +62,16 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def institution_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Its names and domains, and the reports' letterhead (logo and signers)."""
     institution = institution_for_user(request.user, code, Capability.MANAGE_INSTITUTION)
-    form = InstitutionForm(
-        request.POST or None, initial=InstitutionForm.initial_for(institution), editing=True
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = InstitutionForm(data, initial=InstitutionForm.initial_for(institution), editing=True)
+    letterhead = LetterheadForm(
+        data, files, initial=LetterheadForm.initial_for(institution), institution=institution
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.institution_update(
-                actor=Actor.for_user(request.user), institution=institution, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        else:
+    if request.method == "POST" and form.is_valid() and letterhead.is_valid():
+        changed = _institution_save(request, institution, form, letterhead)
+        if changed is not None:
             messages.success(
                 request, "Se guardaron los datos." if changed else "No había cambios que guardar."
             )
@@ -78,9 +79,64 @@ def institution_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "web/setup_institution.html",
-        institution_context(request, institution, "institution", form=form, creating=False),
-        status=400 if form.errors else 200,
+        institution_context(
+            request, institution, "institution", form=form, letterhead=letterhead, creating=False
+        ),
+        status=400 if form.errors or letterhead.errors else 200,
     )
+
+
+def _institution_save(
+    request: HttpRequest,
+    institution: Institution,
+    form: InstitutionForm,
+    letterhead: LetterheadForm,
+) -> bool | None:
+    """Both services in one transaction; None (errors on the forms) when one refuses."""
+    actor = Actor.for_user(request.user)
+    signers = {k: v for k, v in letterhead.cleaned_data.items() if k in SIGNER_FIELDS}
+    try:
+        with transaction.atomic():
+            names = services.institution_update(
+                actor=actor, institution=institution, **form.cleaned_data
+            )
+            marks = services.institution_letterhead_update(
+                actor=actor,
+                institution=institution,
+                signers=signers,
+                logo=letterhead.cleaned_data.get("logo"),
+                remove_logo=bool(letterhead.cleaned_data.get("remove_logo")),
+            )
+    except ValidationError as exc:
+        institution.refresh_from_db()
+        errors = exc.message_dict
+        for target, keys in (
+            (letterhead, [k for k in errors if k in letterhead.fields]),
+            (form, [k for k in errors if k not in letterhead.fields]),
+        ):
+            if keys:
+                form_add_errors(target, ValidationError({k: errors[k] for k in keys}))
+        return None
+    return names or marks
+
+
+@login_required
+@require_http_methods(["GET"])
+def institution_logo(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The institution's logo, for any member (its edit page shows it)."""
+    institution = institution_for_user(request.user, code)
+    if not institution.logo:
+        raise Http404("La institución no tiene logotipo.")
+    try:
+        handle = institution.logo.open("rb")
+    except OSError:
+        raise Http404("No se encontró el archivo del logotipo.") from None
+    extension = institution.logo.name.rsplit(".", 1)[-1].lower()
+    content_type = "image/png" if extension == "png" else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Each report as HTML (the body its page shows) and as a PDF printed by WeasyPrint from
-that same body, with a header (institution, title, period) and a footer («Página X de Y»,
-generation time) on every page."""
+that same body, with a header (the institution's logo and name, title, period) and a footer
+(«Página X de Y», generation time) on every page, and the signature block (Elaboró, Revisó,
+Autorizó: ``rumbo.institutions.letterhead``) at the end."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
+from rumbo.institutions.letterhead import letterhead_for
 from rumbo.monitoring.simulated import progress_simulated_note
 
 from ..charts import month_bars_svg
@@ -73,5 +75,6 @@ def report_pdf(kind: str, report: Any) -> bytes:
     context = body_context(kind, report)
     context["orientation"] = ORIENTATION[kind]
     context["report_css"] = report_css()
+    context["letterhead"] = letterhead_for(report.header.institution)
     html = render_to_string("web/reports/pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -4,6 +4,7 @@ es-MX-friendly formats and the semáforo as text with a fill colour."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -17,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rumbo.core.exportfile import xlsx_defuse
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Light
+from rumbo.institutions.letterhead import Signer
 
 from ..common import ReportHeader
 
@@ -85,6 +87,19 @@ class SheetWriter:
         if bold:
             cell.font = BOLD
         self.next_row += 1
+
+    def signatures(self, signers: Iterable[Signer]) -> None:
+        """The signature block at the end of the sheet: each role, its name and position
+        (a line to sign on when the institution named no one)."""
+        self.blank()
+        self.note("Firmas", bold=True)
+        for signer in signers:
+            text = ", ".join(part for part in (signer.name, signer.position) if part)
+            role = self.ws.cell(row=self.next_row, column=1, value=signer.role)
+            role.font = BOLD
+            cell = self.ws.cell(row=self.next_row, column=2, value=text or "_" * 30)
+            cell.alignment = Alignment(wrap_text=False, vertical="top")
+            self.next_row += 1
 
     def blank(self) -> None:
         self.next_row += 1

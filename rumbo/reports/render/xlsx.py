@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_LABELS
+from rumbo.institutions.letterhead import signers_of
 from rumbo.monitoring.figures import LIGHTS, Summary
 from rumbo.monitoring.simulated import progress_simulated_note
 
@@ -27,6 +28,7 @@ from .sheet import (
 
 def monthly_xlsx(report: MonthlyReport) -> bytes:
     wb, ws = new_workbook("Avance")
+    signers = signers_of(report.header.institution)
     month = report.month_name
     columns = [
         Column("Clave", 12),
@@ -84,6 +86,7 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
             fill=None if a.official else PRELIMINARY_FILL,
             indent=line.depth,
         )
+    sheet.signatures(signers)
 
     summary = wb.create_sheet("Resumen")
     columns = [
@@ -203,6 +206,7 @@ def quarterly_xlsx(report: QuarterlyReport) -> bytes:
         )
     sheet.blank()
     sheet.row(["Semáforo", *[f"{light.label}: {n}" for light, n in report.lights.items]], bold=True)
+    sheet.signatures(signers_of(report.header.institution))
     return workbook_bytes(wb)
 
 
@@ -258,6 +262,7 @@ def program_xlsx(report: ProgramReport) -> bytes:
          report.annual_total, *(report.month_totals or [])],
         bold=True,
     )  # fmt: skip
+    sheet.signatures(signers_of(report.header.institution))
     return workbook_bytes(wb)
 
 
@@ -282,6 +287,7 @@ def mir_xlsx(report: MirReport) -> bytes:
             )
             label = f"{r.get_level_display()} {r.code}".strip()
             sheet.row([label, r.summary, indicators, r.verification, r.assumptions])
+    sheet.signatures(signers_of(report.header.institution))
 
     fichas = wb.create_sheet("Fichas técnicas")
     columns = [Column("Campo", 30), Column("Valor", 90, wrap=True)]
