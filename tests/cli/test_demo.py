@@ -11,12 +11,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rumbo.audit.models import AuditEvent
 from rumbo.imports.models import ImportRun, QualityFinding
-from rumbo.institutions.models import Membership
+from rumbo.institutions.models import Institution, Membership
 from rumbo.monitoring.demo_window import OPEN_REASON
 from rumbo.monitoring.models import ProgressEntry, WindowExtension
 from rumbo.programs.models import Activity, AreaObjective
 from rumbo.strategy.models import StrategicPlan
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo's logo is written there
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,6 +45,12 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     )
     assert counts == (318, 139, 2)
     findings = QualityFinding.objects.count()
+    ieem = Institution.objects.get(code="IEEM")
+    assert ieem.logo.name.endswith(".png")
+    with ieem.logo.open("rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert ieem.prepared_by_name == "Ana Ejemplo Ruiz (demostración)"
+    assert ieem.authorized_by_position == "Secretaria Ejecutiva"
     memberships = Membership.objects.count()
     user = get_user_model().objects.get(username="enlace_se")
     assert user.check_password("rumbo-demo-2024")
@@ -56,7 +68,8 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     assert Membership.objects.count() == memberships
     last_runs = ImportRun.objects.order_by("-created_at")[:4]
     assert all(not run.summary["created"] and not run.summary["updated"] for run in last_runs)
-    # The open month's prórroga was kept, not granted again.
+    # The letterhead was left as it was, and the open month's prórroga kept.
+    assert AuditEvent.objects.filter(action="institution.letterhead_update").count() == 1
     extensions = WindowExtension.objects.filter(reason=OPEN_REASON, institution__code="IEEM")
     assert [(e.year, e.month, e.area_id, e.until) for e in extensions] == [
         (2024, 11, None, timezone.localdate() + timedelta(days=30))

@@ -20,6 +20,7 @@ from rumbo.design.models import ProgramDesign
 from rumbo.design.services import program_from_design
 from rumbo.imports.registry import get_importer
 from rumbo.indicators.demo import demo_measurements_load
+from rumbo.institutions.demo import demo_letterhead_ensure
 from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
 from rumbo.monitoring.demo import demo_progress_load
@@ -76,6 +77,8 @@ class Command(RumboCommand):
         self._approval()
         for line in demo_publications_ensure(actor=actor):
             self.stdout.write(line)
+        ieem = Institution.objects.get(code=DEMO_PROGRESS[0])
+        self.stdout.write(demo_letterhead_ensure(institution=ieem, actor=actor))
         opened = self._open_months(actor)
         self._banner(password, rows, opened, options["port"])
 
