@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "rumbo.transparency",
     "rumbo.opendata",
     "rumbo.jobs",
+    "rumbo.worklist",
     "rumbo.api",
     "rumbo.web",
 ]
@@ -192,7 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "web:pending"  # «Mis pendientes»
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "es-mx"
