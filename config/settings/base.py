@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "rumbo.transparency",
     "rumbo.opendata",
     "rumbo.jobs",
+    "rumbo.worklist",
     "rumbo.api",
     "rumbo.web",
 ]
@@ -194,7 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # A password reset link («¿Olvidaste tu contraseña?») lasts one day, and serves once.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "web:pending"  # «Mis pendientes»
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "es-mx"

@@ -57,11 +57,11 @@ from rumbo.programs.versions import decimal_text, version_freeze
 
 from .models import (
     AdjustmentKind,
-    AdjustmentPolicy,
     AdjustmentRequest,
     AdjustmentState,
     DeciderRole,
 )
+from .selectors import decider_roles
 
 UNSET: Any = object()
 ACTIVITY_KINDS = {
@@ -479,8 +479,7 @@ def _audit(
 
 
 def decider_role(program: AnnualProgram) -> str:
-    policy = AdjustmentPolicy.objects.filter(institution_id=program.institution_id).first()
-    return policy.decider if policy else DeciderRole.PLANEACION.value
+    return decider_roles([program.institution_id])[program.institution_id]
 
 
 def can_decide(user: AbstractBaseUser | AnonymousUser, adjustment: AdjustmentRequest) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,6 +101,28 @@ def finding_open_counts(*, institution: Institution) -> dict[str, int]:
     return finding_severity_counts(
         QualityFinding.objects.filter(institution=institution, status=FindingStatus.OPEN)
     )
+
+
+def open_finding_counts_by_institution(
+    institution_ids: Iterable[int],
+) -> dict[int, dict[str, int]]:
+    """Institution id → its open findings as ``finding_severity_counts`` gives them
+    ({'error': n, 'warning': m, 'total': n + m}), for the institutions that have any, in
+    one query."""
+    rows = (
+        QualityFinding.objects.filter(
+            institution_id__in=set(institution_ids), status=FindingStatus.OPEN
+        )
+        .order_by()
+        .values_list("institution_id", "severity")
+        .annotate(n=Count("pk"))
+    )
+    out: dict[int, dict[str, int]] = {}
+    for institution_id, severity, n in rows:
+        counts = out.setdefault(institution_id, {s.value: 0 for s in Severity} | {"total": 0})
+        counts[severity] = n
+        counts["total"] += n
+    return out
 
 
 def finding_choices(*, institution: Institution) -> FindingChoices:

@@ -112,3 +112,18 @@ def areas_by_spelling(*, institution: Institution, labels: Iterable[str]) -> dic
 def area_choices(*, institution: Institution) -> QuerySet[Area]:
     """The institution's areas by name, to choose from in a form (one query when read)."""
     return Area.objects.filter(institution=institution).order_by("name")
+
+
+def memberships_of(user_id: int) -> list[Membership]:
+    """Every role the user holds, with its institution and area (one query): the pages
+    that span all of a person's institutions («Mis pendientes»)."""
+    return list(
+        Membership.objects.filter(user_id=user_id)
+        .select_related("institution", "area")
+        .order_by("institution__code", "role", "area__code")
+    )
+
+
+def areas_of(institution_ids: Iterable[int]) -> dict[int, Area]:
+    """Area id → area of those institutions (one query)."""
+    return {a.pk: a for a in Area.objects.filter(institution_id__in=set(institution_ids))}

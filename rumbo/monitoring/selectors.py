@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -21,6 +22,7 @@ from rumbo.programs.models import (
     MonthlyTarget,
     ProgramNode,
     activity_area_id,
+    node_area_id,
 )
 
 from .bands import bands_for_activities
@@ -282,3 +284,65 @@ def activity_in_institution(*, institution: Institution, year: int, key: str) ->
 def activity_bands_get(*, activity: Activity) -> ActivityBands | None:
     """The activity's own bands, if it has them."""
     return ActivityBands.objects.filter(activity=activity).first()
+
+
+# --- across institutions («Mis pendientes») -------------------------------------------------
+
+
+def programmed_area_months(program_ids: Iterable[int]) -> set[tuple[int, int, int]]:
+    """(program id, area id, month) where an activity of that area (its own, else its
+    node's) has a positive programmed quantity that month (two queries, whatever the
+    number of activities: the distinct combinations come from SQL)."""
+    ids = set(program_ids)
+    nodes = program_nodes(ids)
+    rows = (
+        MonthlyTarget.objects.filter(activity__program_id__in=ids, quantity__gt=0)
+        .order_by()
+        .values_list("activity__program_id", "activity__area_id", "activity__node_id", "month")
+        .distinct()
+    )
+    out: set[tuple[int, int, int]] = set()
+    for program_id, own_area_id, node_id, month in rows:
+        area_id = (
+            own_area_id if own_area_id is not None else node_area_id(nodes.get(node_id), nodes)
+        )
+        if area_id is not None:
+            out.add((program_id, area_id, month))
+    return out
+
+
+def captures_of(program_ids: Iterable[int]) -> dict[tuple[int, int, int], PeriodReport]:
+    """(program id, area id, month) → the capture of every area's month of those programs
+    (one query), with who decided it last."""
+    return {
+        (r.program_id, r.area_id, r.month): r
+        for r in PeriodReport.objects.filter(program_id__in=set(program_ids)).select_related(
+            "decided_by"
+        )
+    }
+
+
+def sent_captures(institution_ids: Iterable[int]) -> list[PeriodReport]:
+    """The captures of those institutions sent and waiting for review, oldest first (one
+    query), with their program, institution, area and sender."""
+    return list(
+        PeriodReport.objects.filter(
+            program__institution_id__in=set(institution_ids), state=PeriodState.SUBMITTED
+        )
+        .select_related("program__institution", "area", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def approved_captures_since(institution_ids: Iterable[int], since: datetime) -> list[PeriodReport]:
+    """The captures of those institutions approved after ``since`` (and still approved),
+    newest first (one query)."""
+    return list(
+        PeriodReport.objects.filter(
+            program__institution_id__in=set(institution_ids),
+            state=PeriodState.APPROVED,
+            decided_at__gt=since,
+        )
+        .select_related("program__institution", "area", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )

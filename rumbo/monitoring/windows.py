@@ -159,3 +159,14 @@ def window_text(window: WindowStatus) -> str:
             return f"prorrogada hasta {window.last_day:%d/%m/%Y}"
         return f"abierta hasta {window.last_day:%d/%m/%Y}"
     return f"cerrada el {window.last_day:%d/%m/%Y}"
+
+
+def deadline_text(window: WindowStatus) -> str:
+    """A month's deadline as a to-do list says it: «cierra el 10/12/2024», «cierra el
+    20/12/2024 (prórroga)», «abre el 01/12/2024» or «cerró el 10/12/2024»."""
+    if window.not_yet_open:
+        return f"abre el {window.opens:%d/%m/%Y}"
+    extended = window.extended_until is not None and window.extended_until > window.closes
+    if window.open:
+        return f"cierra el {window.last_day:%d/%m/%Y}" + (" (prórroga)" if extended else "")
+    return f"cerró el {window.last_day:%d/%m/%Y}"

@@ -18,11 +18,15 @@ def log_in(page, username: str) -> None:
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
-    # Planners land on their institutions (they may found new ones); others on theirs.
-    home = page.get_by_role("link", name="Instituto Electoral del Estado de México")
+    # Everyone lands on «Mis pendientes»; «Mis instituciones» leads to the institution
+    # (planners see the list, since they may found new ones; others go straight to theirs).
+    expect(page).to_have_url(re.compile(r"/pendientes/$"))
+    page.get_by_role("navigation", name="Navegación principal").get_by_role(
+        "link", name="Mis instituciones"
+    ).click()
     if username == "planeacion":
         expect(page.get_by_role("heading", name="Mis instituciones")).to_be_visible()
-        home.click()
+        page.get_by_role("link", name="Instituto Electoral del Estado de México").click()
     expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
 
 

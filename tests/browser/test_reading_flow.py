@@ -125,7 +125,7 @@ def log_in(page, username: str) -> None:
 def test_skip_link_is_the_first_stop_and_focus_is_visible(page, screenshot):
     build_demo()
     log_in(page, "consulta")
-    expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
+    expect(page).to_have_url(re.compile(r"/pendientes/$"))
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Saltar al contenido principal")
     expect(skip).to_be_focused()

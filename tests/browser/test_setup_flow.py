@@ -28,6 +28,10 @@ def test_start_from_scratch_and_give_a_liaison_access(page, browser, live_server
         role=Role.PLANEACION,
     )
     login(page, "fundadora", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/pendientes/$"))  # «Mis pendientes», the landing
+    page.get_by_role("navigation", name="Navegación principal").get_by_role(
+        "link", name="Mis instituciones"
+    ).click()
     expect(page.get_by_role("heading", name="Mis instituciones")).to_be_visible()
     page.get_by_role("link", name="Crear institución").click()
     expect(page).to_have_url(re.compile(r"/instituciones/nueva/$"))
@@ -95,7 +99,12 @@ def test_start_from_scratch_and_give_a_liaison_access(page, browser, live_server
     other = browser.new_context(base_url=live_server.url, locale="es-MX")
     liaison = other.new_page()
     login(liaison, "enlace_doe", password)
-    expect(liaison).to_have_url(re.compile(r"/i/IEPC/$"))
+    expect(liaison).to_have_url(re.compile(r"/pendientes/$"))
+    expect(liaison.get_by_text("No tienes capturas pendientes.")).to_be_visible()
+    liaison.get_by_role("navigation", name="Navegación principal").get_by_role(
+        "link", name="Mis instituciones"
+    ).click()
+    expect(liaison).to_have_url(re.compile(r"/i/IEPC/$"))  # its only institution
     expect(liaison.get_by_text("Enlace de área")).to_be_visible()
     screenshot("setup-10-enlace-entra", of=liaison)
     other.close()

@@ -32,10 +32,13 @@ def test_login_page_is_spanish_and_labelled(client):
     assert '<label for="id_password">Contraseña</label>' in html
 
 
-def test_login_with_the_form_lands_on_the_only_institution(client, demo):
+def test_login_with_the_form_lands_on_pending_and_home_leads_to_the_only_institution(client, demo):
     response = client.post(
         reverse("login"), {"username": "consulta", "password": PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == reverse("web:pending")
+    assert "<h1>Mis pendientes</h1>" in response.content.decode()
+    response = client.get(reverse("web:home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("web:institution", args=["IEEM"])
     assert "Instituto Electoral del Estado de México" in response.content.decode()
 

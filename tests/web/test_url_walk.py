@@ -170,6 +170,10 @@ def _se_observation(d: Demo) -> int:
 
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "pending": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "pending_count": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    # whoever approves captures somewhere (Planeación, Revisión); each capture is checked again
+    "pending_approve": Page(lambda d: [], {"planeacion", "revisor", "ajeno"}, "post"),
     "api_tokens": Page(lambda d: [], EVERYONE | {"ajeno"}),
     "api_token_revoke": Page(lambda d: [_enlace_se_token(d)], {"enlace_se"}, "post", denied=404),
     "institution": Page(_ieem(), EVERYONE),

@@ -1,6 +1,14 @@
 """Writes of the monitoring cycle: progress capture, period workflow, windows and bands."""
 
-from .periods import period_approve, period_reopen, period_return, period_submit
+from .periods import (
+    BatchRefused,
+    CaptureRef,
+    period_approve,
+    period_approve_many,
+    period_reopen,
+    period_return,
+    period_submit,
+)
 from .policy import (
     bands_clear_activity,
     bands_set_activity,
@@ -10,11 +18,14 @@ from .policy import (
 from .progress import ProgressRow, progress_save, progress_save_many
 
 __all__ = [
+    "BatchRefused",
+    "CaptureRef",
     "ProgressRow",
     "bands_clear_activity",
     "bands_set_activity",
     "bands_set_institution",
     "period_approve",
+    "period_approve_many",
     "period_reopen",
     "period_return",
     "period_submit",

@@ -11,21 +11,26 @@ bumps ``version`` and is audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from rumbo.audit.services import Actor, audit_record
+from rumbo.core.errors import Conflict, error_text
+from rumbo.core.periods import MONTH_NAMES
+from rumbo.institutions.access import can_view_institution
 from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, MonthlyTarget
 
 from ..bands import bands_for_activities
 from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition, period_content
-from ..errors import StaleVersion, WindowClosed
+from ..errors import MonitoringConflict, StaleVersion, WindowClosed
 from ..figures import capture_grade
 from ..models import PeriodReport, ProgressEntry
 from ..selectors import area_activities
@@ -262,3 +267,78 @@ def period_reopen(
         reason=text,
         comment=text,
     )
+
+
+# --- several captures at once ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptureRef:
+    """A capture as the page that offered it drew it: its id and the version it showed."""
+
+    report_id: int
+    version: int
+
+
+class BatchRefused(MonitoringConflict):
+    """One capture of a batch was refused, so none was moved; says which and why."""
+
+    default_message = "No se aprobó ninguna captura."
+
+    def __init__(self, *, label: str, reason: str) -> None:
+        self.label = label
+        self.reason = reason
+        super().__init__(f"No se aprobó ninguna captura: {label}: {reason}")
+
+
+def capture_label(report: PeriodReport) -> str:
+    """«Secretaría Ejecutiva (SE), noviembre 2024, IEEM»: a capture as a sentence names it."""
+    program, area = report.program, report.area
+    month = MONTH_NAMES[report.month - 1]
+    return f"{area.name} ({area.code}), {month} {program.year}, {program.institution.code}"
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return error_text(exc)
+    if isinstance(exc, Conflict):
+        return exc.message
+    return str(exc) or "no tienes permiso."
+
+
+@transaction.atomic
+def period_approve_many(
+    *, actor: Actor, user: AnyUser, captures: Sequence[CaptureRef], comment: str = ""
+) -> list[PeriodReport]:
+    """Approve several sent captures, all or none: each goes through ``period_approve`` (so
+    each is authorised, checked against the version the page showed and audited on its
+    own); the first refusal undoes the others and raises ``BatchRefused`` naming it."""
+    if not captures:
+        raise ValidationError({"captures": "Selecciona al menos una captura."})
+    versions = {c.report_id: c.version for c in captures}
+    reports = {
+        r.pk: r
+        for r in PeriodReport.objects.filter(pk__in=list(versions)).select_related(
+            "program__institution", "area"
+        )
+    }
+    approved = []
+    for report_id, version in versions.items():
+        report = reports.get(report_id)
+        if report is None or not can_view_institution(user, report.program.institution):
+            raise BatchRefused(label=f"la captura {report_id}", reason="no existe.")
+        try:
+            approved.append(
+                period_approve(
+                    actor=actor,
+                    user=user,
+                    program=report.program,
+                    area=report.area,
+                    month=report.month,
+                    comment=comment,
+                    version=version,
+                )
+            )
+        except (PermissionDenied, ValidationError, Conflict) as exc:
+            raise BatchRefused(label=capture_label(report), reason=_refusal(exc)) from exc
+    return approved

@@ -34,6 +34,8 @@ from ..models import (
     node_area,
     node_area_id,
 )
+from .across import programs_of as programs_of
+from .across import versions_approved_since as versions_approved_since
 from .observations import AreaObservations as AreaObservations
 from .observations import observation_get as observation_get
 from .observations import observation_list as observation_list

@@ -16,10 +16,12 @@ from rumbo.transparency import urls as transparency
 from rumbo.web.urls import (
     browse,
 )
+from rumbo.worklist import urls as worklist
 
 app_name = "web"
 urlpatterns = [
     *browse.urlpatterns,
+    *worklist.urlpatterns,
     *institutions.urlpatterns,
     *programs.urlpatterns,
     *adjustments.urlpatterns,
