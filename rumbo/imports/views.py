@@ -157,7 +157,7 @@ def finding_review_bulk_view(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     status = 200
     if not form.is_valid():
-        errors = [m for messages_ in form.errors.values() for m in messages_]
+        errors = [str(m) for messages_ in form.errors.values() for m in messages_]
         status = 400
     elif form.cleaned_data["confirmar"]:
         try:
@@ -196,6 +196,7 @@ def finding_review_bulk_view(request: HttpRequest, code: str) -> HttpResponse:
             hidden=_filter_pairs(filter_form),
             summary=_filter_summary(filter_form),
             count=count,
+            resolving=request.POST.get("accion") == FindingStatus.RESOLVED,
             errors=errors,
             back=_back_url(code, _filter_query(filter_form)),
         ),
