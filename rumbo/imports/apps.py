@@ -6,8 +6,9 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
-        # The program and activity pages (programs, below this app) show the open
-        # findings: they ask through programs' registry.
+        # The program page (programs, below this app) flags the activities with findings
+        # to attend, and the activity page lists its open ones: they ask through programs'
+        # registry.
         from rumbo.programs.pages import register_activity_content, register_finding_counts
 
         from .selectors import activity_open_findings, finding_counts_by_activity

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Severity
+from django.db.models import Q
+
+from .models import FindingStatus, Severity
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,15 @@ _CODES = [
 ]
 
 FINDING_CODES: dict[str, FindingCode] = {c.code: c for c in _CODES}
+
+
+# --- which findings still ask for action: the one rule ---------------------------------------
+#
+# A finding asks for action while it is open (nobody accepted or resolved it) and its
+# severity is «error». An «advertencia» only says how the importer read something doubtful
+# (a number glued to the text of another cell, a key out of format, a spelling of an area)
+# and is informative; accepted and resolved findings were reviewed. The program page's
+# «con hallazgos por atender» flag of an activity, its filter and its counts follow this
+# rule (``selectors.finding_counts_by_activity``, through ``programs.pages``).
+ACTION_SEVERITIES = (Severity.ERROR.value,)
+NEEDS_ACTION = Q(status=FindingStatus.OPEN, severity__in=ACTION_SEVERITIES)

@@ -66,3 +66,25 @@ class FindingReviewForm(forms.Form):
     )
     # The list's query string, to return to the same filters and page without JS.
     volver = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+BULK_CHOICES = [
+    (FindingStatus.ACCEPTED.value, "Aceptar"),
+    (FindingStatus.RESOLVED.value, "Resolver"),
+]
+
+
+class FindingBulkForm(forms.Form):
+    """Accept or resolve every open finding of the list's filters (POST, with the filters'
+    own fields beside it). ``esperados``: the count the page showed; ``confirmar``: the
+    second step, after the confirmation page. The service validates the comment."""
+
+    accion = forms.ChoiceField(label="Acción", choices=BULK_CHOICES)
+    comentario = forms.CharField(
+        label="Comentario para todos",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    esperados = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    confirmar = forms.BooleanField(required=False, widget=forms.HiddenInput)

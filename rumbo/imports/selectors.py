@@ -21,7 +21,7 @@ from rumbo.strategy.models import (
     SwotItem,
 )
 
-from .findings import FINDING_CODES
+from .findings import FINDING_CODES, NEEDS_ACTION
 from .models import FindingStatus, QualityFinding, Severity
 
 # Filter by the content type's natural key, not its id: one join, no ContentType cache,
@@ -88,13 +88,25 @@ def finding_get(*, institution: Institution, pk: int) -> QualityFinding | None:
 
 
 def finding_severity_counts(findings: QuerySet[QualityFinding]) -> dict[str, int]:
-    """{'error': n, 'warning': m, 'total': n + m} for a (filtered) queryset, in one query."""
-    rows = findings.order_by().values("severity").annotate(n=Count("pk"))
+    """{'error': n, 'warning': m, 'total': n + m, 'open': how many of them are open} for a
+    (filtered) queryset, in one query."""
+    rows = findings.order_by().values("severity", "status").annotate(n=Count("pk"))
     counts = {s.value: 0 for s in Severity}
+    counts["open"] = 0
     for row in rows:
-        counts[row["severity"]] = row["n"]
+        counts[row["severity"]] += row["n"]
+        if row["status"] == FindingStatus.OPEN:
+            counts["open"] += row["n"]
     counts["total"] = sum(counts[s.value] for s in Severity)
     return counts
+
+
+def finding_bulk_targets(
+    *, institution: Institution, filters: FindingFilters
+) -> QuerySet[QualityFinding]:
+    """What «aceptar / resolver los filtrados» acts on: the open findings among those the
+    filters select (reviewed ones keep their review)."""
+    return finding_list(institution=institution, filters=filters).filter(status=FindingStatus.OPEN)
 
 
 def finding_open_counts(*, institution: Institution) -> dict[str, int]:
@@ -230,12 +242,13 @@ def finding_object_links(findings: list[QualityFinding]) -> dict[int, ObjectLink
 
 
 def finding_counts_by_activity(*, institution: Institution, year: int) -> dict[int, int]:
-    """Open findings per activity of one program year: activity id → count (1 query)."""
+    """Findings that still ask for action (``findings.NEEDS_ACTION``) per activity of one
+    program year: activity id → count (1 query)."""
     rows = (
         QualityFinding.objects.filter(
             ACTIVITY_TYPE,
+            NEEDS_ACTION,
             institution=institution,
-            status=FindingStatus.OPEN,
             object_id__in=Activity.objects.filter(
                 program__institution=institution, program__year=year
             ).values("pk"),

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 
 from rumbo.core.models import TimeStamped
 from rumbo.core.semaforo import DEFAULT_BANDS, Bands
-from rumbo.institutions.models import Area, Institution
+from rumbo.institutions.models import Area, Institution, Role
 from rumbo.programs.models import Activity, AnnualProgram
 
 
@@ -265,3 +265,74 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- review as a conversation ---------------------------------------------------------------
+
+
+class MessageKind(models.TextChoices):
+    OBSERVATION = "observacion", "Observación"
+    ANSWER = "respuesta", "Respuesta"
+    RETURN = "devolucion", "Devolución"
+    APPROVAL = "aprobacion", "Aprobación"
+
+
+class PeriodMessage(models.Model):
+    """One post of the thread of an area's month: the reviewer's observations, the area's
+    answers, and the comments that came with returning or approving it
+    (``rumbo/monitoring/services/conversation.py``). Never edited nor deleted."""
+
+    period = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField("escribió", max_length=150)
+    # The role the author wrote with, as it was then (a membership may change later).
+    author_role = models.CharField("papel", max_length=20, choices=Role.choices)
+    kind = models.CharField("tipo", max_length=12, choices=MessageKind.choices)
+    text = models.TextField("texto")
+    created_at = models.DateTimeField("fecha", auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "created_at", "id"]
+        verbose_name = "mensaje de revisión de captura"
+        verbose_name_plural = "mensajes de revisión de capturas"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="period_message_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in MessageKind]),
+                name="period_message_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} de {self.author_label} · {self.period_id}"
+
+
+class PeriodSubmission(models.Model):
+    """What an area's month held when it was sent to review, each time (1, 2, 3…): the
+    reviewer sees what changed since the previous one (``rumbo/monitoring/submissions.py``).
+
+    ``values``: activity id (text) → {"key", "achieved" (decimal text or null), "comment",
+    "justification", "evidence" (how many files)}."""
+
+    period = models.ForeignKey(PeriodReport, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField("envío")
+    submitted_at = models.DateTimeField("enviado")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_label = models.CharField("envió", max_length=150)
+    values = models.JSONField("valores enviados", default=dict)
+
+    class Meta:
+        ordering = ["period", "number"]
+        verbose_name = "envío de captura"
+        verbose_name_plural = "envíos de capturas"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "number"], name="period_submission_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="period_submission_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Envío {self.number} · {self.period_id}"

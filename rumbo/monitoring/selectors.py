@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from rumbo.core.periods import MONTHS
 from rumbo.core.semaforo import DEFAULT_BANDS, Bands, Grade, grade
@@ -31,8 +31,10 @@ from .models import (
     ActivityBands,
     Evidence,
     MonitoringPolicy,
+    PeriodMessage,
     PeriodReport,
     PeriodState,
+    PeriodSubmission,
     ProgressEntry,
     WindowExtension,
 )
@@ -230,6 +232,34 @@ def activity_lean_get(*, program: AnnualProgram, key: str) -> Activity | None:
 
 def progress_entry_get(*, activity: Activity, month: int) -> ProgressEntry | None:
     return ProgressEntry.objects.filter(activity=activity, month=month).first()
+
+
+# --- the review's conversation and sends --------------------------------------------------
+
+
+def period_messages(*, period: PeriodReport) -> list[PeriodMessage]:
+    """The thread of an area's month, oldest first (one query)."""
+    return list(
+        PeriodMessage.objects.filter(period=period)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def latest_submissions(*, period: PeriodReport) -> list[PeriodSubmission]:
+    """The last two sends of an area's month, the newest first (one query)."""
+    return list(PeriodSubmission.objects.filter(period=period).order_by("-number")[:2])
+
+
+def evidence_counts(entry_ids: Iterable[int]) -> dict[int, int]:
+    """Entry id → how many evidence files it has (one query; none: absent)."""
+    rows = (
+        Evidence.objects.filter(entry_id__in=list(entry_ids))
+        .order_by()
+        .values("entry_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["entry_id"]: row["n"] for row in rows}
 
 
 # --- evidence -------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
     path(CAPTURE, capture.capture, name="capture"),
     path(f"{CAPTURE}<str:area>/<int:month>/", capture.capture_grid, name="capture_grid"),
     path(
+        f"{CAPTURE}<str:area>/<int:month>/mensajes/",
+        capture.capture_message,
+        name="capture_message",
+    ),
+    path(
         f"{CAPTURE}<str:area>/<int:month>/evidencia/<str:key>/",
         capture.capture_evidence,
         name="capture_evidence",

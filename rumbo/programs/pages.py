@@ -2,8 +2,9 @@
 
 An app above registers a provider in its ``AppConfig.ready`` (the pattern of
 ``rumbo.monitoring.cycle.register_period_content``); the pages call the registry:
-``imports`` gives the open quality findings of each activity (the program page) and of
-one (its page); ``monitoring`` an activity's progress month by month and its history.
+``imports`` gives the quality findings to attend of each activity (the program page's
+flag) and the open ones of one (its page); ``monitoring`` an activity's progress month by
+month and its history.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .models import Activity, AnnualProgram
 
 
 class FindingCounts(Protocol):
-    """Open findings per activity of one program year: activity id → count."""
+    """Findings to attend per activity of one program year: activity id → count (which
+    findings ask for action is the findings' owner's rule: ``imports.findings.NEEDS_ACTION``)."""
 
     def __call__(self, *, institution: Institution, year: int) -> Mapping[int, int]: ...
 
@@ -31,8 +33,8 @@ def register_finding_counts(provider: FindingCounts) -> None:
         _FINDING_COUNTS.append(provider)
 
 
-def open_finding_counts(*, institution: Institution, year: int) -> Counter[int]:
-    """Open findings per activity of the program year, from every registered app."""
+def finding_counts_to_attend(*, institution: Institution, year: int) -> Counter[int]:
+    """Findings to attend per activity of the program year, from every registered app."""
     counts: Counter[int] = Counter()
     for provider in _FINDING_COUNTS:
         counts.update(provider(institution=institution, year=year))

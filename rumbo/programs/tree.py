@@ -24,7 +24,6 @@ from rumbo.institutions.models import Area
 from rumbo.programs.access import can_access_activity, can_create_activity_in, editing_open
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, UnitOfMeasure
 from rumbo.programs.selectors import (
-    CALENDAR_OK,
     ActivityFacts,
     ActivityRow,
     OutlineNode,
@@ -41,16 +40,20 @@ class ProgramFilters:
     unit: int | None = None  # unit of measure id
     line: str = ""  # line of action code, or NO_LINE
     text: str = ""  # in the key or the description, ignoring case and accents
-    flagged: bool = False  # only activities with observations
+    flagged: bool = False  # only activities with findings to attend (``is_flagged``)
 
     @property
     def active(self) -> bool:
         return bool(self.area or self.unit or self.line or self.text or self.flagged)
 
 
-def has_observations(fact: ActivityFacts, open_findings: int) -> bool:
-    """An activity «con observaciones»: its calendar needs review or it has open findings."""
-    return fact.calendar_status != CALENDAR_OK or open_findings > 0
+def is_flagged(findings_to_attend: int) -> bool:
+    """An activity «con hallazgos por atender»: it has findings that still ask for action
+    (which ones: ``rumbo.imports.findings.NEEDS_ACTION``, counted by the registry of
+    ``programs.pages``). Its calendar's state is shown on its own, not in the flag: an
+    approved program's calendar changes only by adjustment, so a flag that included it
+    could not be cleared by reviewing."""
+    return findings_to_attend > 0
 
 
 def matching_activity_ids(
@@ -78,7 +81,7 @@ def matching_activity_ids(
             continue
         if filters.line and filters.line != NO_LINE and line_id is None:
             continue  # a line of another plan: nothing matches
-        if filters.flagged and not has_observations(fact, findings_by_activity.get(activity.pk, 0)):
+        if filters.flagged and not is_flagged(findings_by_activity.get(activity.pk, 0)):
             continue
         if needle and needle not in normalize(f"{activity.key} {activity.description}"):
             continue
@@ -90,7 +93,7 @@ def matching_activity_ids(
 class ActivityView:
     row: ActivityRow
     area: Area | None
-    open_findings: int
+    findings_to_attend: int
     calendar_status: str
     can_write: bool
 
@@ -100,7 +103,7 @@ class ActivityView:
 
     @property
     def flagged(self) -> bool:
-        return self.calendar_status != CALENDAR_OK or self.open_findings > 0
+        return is_flagged(self.findings_to_attend)
 
     @property
     def missing_months(self) -> int:
@@ -113,7 +116,7 @@ class NodeView:
     level_name: str
     heading_level: int
     area: Area | None
-    flagged_count: int  # activities with observations in the whole node
+    flagged_count: int  # activities with findings to attend in the whole node
     child_level_name: str  # "" when the next level down is the activities'
     expanded: bool  # rendered with its body; else collapsed, the body loads on demand
     can_add_activity: bool = False  # a leaf where this user may create an activity now
@@ -164,7 +167,7 @@ class ProgramPage:
     area_totals: list[AreaTotal]
     total_activities: int
     visible_activities: int
-    flagged_activities: int  # with observations, in the whole program
+    flagged_activities: int  # with findings to attend, in the whole program
     annual_total: Decimal
     unit_count: int
     one_unit: bool = False  # every activity of the program has the same unit
@@ -214,7 +217,7 @@ def program_page(
     flagged_total = 0
     for fact in outline.activities:
         activity = fact.activity
-        observed = has_observations(fact, findings_by_activity.get(activity.pk, 0))
+        observed = is_flagged(findings_by_activity.get(activity.pk, 0))
         summary = area_totals.setdefault(fact.area_id, AreaTotal(area=areas.get(fact.area_id or 0)))
         summary.annual_total += activity.annual_target or Decimal(0)
         summary.activity_count += 1
@@ -261,7 +264,7 @@ def program_page(
                 ActivityView(
                     row=row,
                     area=areas.get(fact.area_id or 0),
-                    open_findings=findings_by_activity.get(fact.activity.pk, 0),
+                    findings_to_attend=findings_by_activity.get(fact.activity.pk, 0),
                     calendar_status=fact.calendar_status,
                     can_write=editing
                     and can_access_activity(

@@ -66,7 +66,7 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     expect(page.locator("tr.activity")).to_have_count(1)
     expect(missing).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Se muestran 1 de 5 actividades")
-    page.get_by_label("Solo con observaciones").check()
+    page.get_by_label("Solo con hallazgos por atender").check()
     expect(page).to_have_url(re.compile(r"observaciones=on"))
     expect(page.locator("tr.activity")).to_have_count(1)
     page.get_by_label("Buscar clave o descripción").fill("")

@@ -61,7 +61,7 @@ def test_outline_lists_subprograms_collapsed_with_their_totals(as_user, demo):
     assert f'<a href="{section_url(demo.subprogram)}">Ver subprograma 01 completo' in html
     # Totals of the whole subprogram: 4,060 + 1 + 12 + 12, its months, count and flags.
     assert "SE · 4 actividades · total anual 4,085" in html
-    assert "2 con observaciones" in html
+    assert "2 con hallazgos por atender" in html
     totals = re.search(rf'<caption id="totales-{demo.subprogram.pk}">.*?</table>', html, re.S)
     assert totals
     assert cells(totals.group(0)) == [
@@ -208,9 +208,12 @@ def test_unknown_month_is_a_dash_and_the_row_is_flagged_with_text(as_user, demo)
     assert values[3 + 4] == "—sin dato"  # May: dash for sight, words for screen readers
     assert 'class="activity is-flagged"' in row
     assert "Calendario incompleto: falta 1 mes" in row
-    findings = reverse("web:findings", args=["IEEM"]) + f"?actividad={demo.activity_missing.pk}"
+    findings = (
+        reverse("web:findings", args=["IEEM"])
+        + f"?actividad={demo.activity_missing.pk}&amp;estado=open&amp;severidad=error"
+    )
     assert f'href="{findings}"' in row
-    assert "1 hallazgo abierto" in row
+    assert "1 hallazgo por atender" in row
 
 
 def test_months_that_do_not_add_up_are_flagged_with_their_sum(as_user, demo):
@@ -228,7 +231,8 @@ def test_an_unknown_annual_target_is_said_not_zero(as_user, demo):
     html = get(as_user("consulta"), section_url(demo.subprogram))
     row = row_html(html, demo.activity_fraction)
     assert cells(row)[2] == "Sin cantidad anual"
-    assert 'class="activity is-flagged"' in row
+    # Said in its own cell; the row is not flagged: no finding asks for action on it.
+    assert 'class="activity"' in row
     assert "total anual 4,084" in html  # the unknown target adds nothing
 
 

@@ -18,7 +18,7 @@ from rumbo.programs.models import (
     ProgramNode,
     ProgramState,
 )
-from tests.factories import InstitutionFactory, UserFactory
+from tests.factories import InstitutionFactory, QualityFindingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,11 @@ def built_program(request, django_db_setup, django_db_blocker) -> Iterator[bytes
     after them (as test_figures_agree does); each test runs in a savepoint within it."""
     with django_db_blocker.unblock(), transaction.atomic():
         institution = InstitutionFactory(code=f"S{request.param}", name="Institución sintética")
-        yield pickle.dumps(synthetic_program(institution=institution, activities=request.param))
+        built = synthetic_program(institution=institution, activities=request.param)
+        # One activity in ten with a finding to attend, for the «por atender» filter.
+        for activity in built.program.activities.order_by("pk")[::10]:
+            QualityFindingFactory(institution=institution, code="missing_months", concerns=activity)
+        yield pickle.dumps(built)
         transaction.set_rollback(True)
 
 

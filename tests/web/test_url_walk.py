@@ -243,6 +243,7 @@ PAGES: dict[str, Page] = {
         {"planeacion", "revisor"},
         "post",
     ),
+    "finding_review_bulk": Page(_ieem(), {"planeacion", "revisor"}, "post"),
     "users": Page(_ieem(), PLANEACION),
     "user_create": Page(_ieem(), PLANEACION),
     "user_detail": Page(_ieem(ENLACE_SE), PLANEACION),
@@ -260,6 +261,9 @@ PAGES: dict[str, Page] = {
     "evidence_download": Page(_ieem(_se_evidence), {"planeacion", "revisor", "enlace_se"}),
     "capture": Page(_ieem(YEAR), EVERYONE),
     "capture_grid": Page(_ieem(YEAR, lambda d: "SE", lambda d: 1), EVERYONE - {"enlace_otra"}),
+    "capture_message": Page(
+        _ieem(YEAR, lambda d: "SE", lambda d: 1), {"planeacion", "revisor", "enlace_se"}, "post"
+    ),
     "capture_evidence": Page(
         _ieem(YEAR, lambda d: "SE", lambda d: 1, SE_ACTIVITY),
         {"planeacion", "enlace_se"},

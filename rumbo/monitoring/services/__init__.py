@@ -1,5 +1,6 @@
 """Writes of the monitoring cycle: progress capture, period workflow, windows and bands."""
 
+from .conversation import period_message_post, thread_author
 from .periods import (
     BatchRefused,
     CaptureRef,
@@ -26,10 +27,12 @@ __all__ = [
     "bands_set_institution",
     "period_approve",
     "period_approve_many",
+    "period_message_post",
     "period_reopen",
     "period_return",
     "period_submit",
     "progress_save",
     "progress_save_many",
+    "thread_author",
     "window_extend",
 ]

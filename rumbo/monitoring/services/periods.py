@@ -32,9 +32,10 @@ from ..bands import bands_for_activities
 from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition, period_content
 from ..errors import MonitoringConflict, StaleVersion, WindowClosed
 from ..figures import capture_grade
-from ..models import PeriodReport, ProgressEntry
+from ..models import MessageKind, PeriodReport, ProgressEntry
 from ..selectors import area_activities
 from ..windows import window_for
+from .conversation import period_message_record, reviewer_role, submission_record
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -117,6 +118,13 @@ def _move(
     return report
 
 
+def _thread(
+    actor: Actor, user: AnyUser, report: PeriodReport, kind: MessageKind, text: str
+) -> None:
+    role = reviewer_role(user, report)
+    period_message_record(actor=actor, user=user, report=report, kind=kind, role=role, text=text)
+
+
 def _completeness_errors(program: AnnualProgram, area: Area, month: int) -> list[str]:
     activities = area_activities(program=program, area=area)
     ids = [a.pk for a in activities]
@@ -183,13 +191,15 @@ def period_submit(
     errors = _completeness_errors(program, area, month)
     if errors:
         raise ValidationError({"entries": errors})
-    return _move(
+    report = _move(
         actor=actor,
         user=user,
         report=report,
         transition=SUBMIT,
         submitted=True,
     )
+    submission_record(actor=actor, user=user, report=report)  # what was sent, for the diff
+    return report
 
 
 @transaction.atomic
@@ -207,14 +217,13 @@ def period_approve(
     APPROVE.require(user, program.institution, area)
     report = _check_state(APPROVE, _report(program, area, month))
     _check_version(report, version)
-    return _move(
-        actor=actor,
-        user=user,
-        report=report,
-        transition=APPROVE,
-        reason=(comment or "").strip(),
-        comment=(comment or "").strip(),
+    text = (comment or "").strip()
+    report = _move(
+        actor=actor, user=user, report=report, transition=APPROVE, reason=text, comment=text
     )
+    if text:  # the comment joins the month's thread
+        _thread(actor, user, report, MessageKind.APPROVAL, text)
+    return report
 
 
 @transaction.atomic
@@ -233,7 +242,7 @@ def period_return(
     text = _reason(reason)
     report = _check_state(RETURN, _report(program, area, month))
     _check_version(report, version)
-    return _move(
+    report = _move(
         actor=actor,
         user=user,
         report=report,
@@ -241,6 +250,8 @@ def period_return(
         reason=text,
         comment=text,
     )
+    _thread(actor, user, report, MessageKind.RETURN, text)  # the observations join the thread
+    return report
 
 
 @transaction.atomic

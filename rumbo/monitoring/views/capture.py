@@ -35,6 +35,7 @@ from ..selectors import activity_lean_get, evidence_of_entry, program_nodes, pro
 from ..services import (
     ProgressRow,
     period_approve,
+    period_message_post,
     period_reopen,
     period_return,
     period_submit,
@@ -235,6 +236,37 @@ def capture_grid(
             return _save(request, institution, program, the_area, month)
         return _workflow(request, action, institution, program, the_area, month)
     return render_grid(request, load_grid(request, institution, program, the_area, month))
+
+
+# --- the review's conversation -------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@explain_denial
+def capture_message(
+    request: HttpRequest, institution: Institution, program: AnnualProgram, area: str, month: int
+) -> HttpResponse:
+    """A post in the month's thread: an observation of the reviewer, an answer of the area."""
+    the_area = visible_area(request, institution, area)
+    month = valid_month(month)
+    text = request.POST.get("mensaje", "")
+    try:
+        message = period_message_post(
+            actor=Actor.for_user(request.user),
+            user=request.user,
+            program=program,
+            area=the_area,
+            month=month,
+            text=text,
+        )
+    except ValidationError as exc:
+        page = load_grid(request, institution, program, the_area, month)
+        return render_grid(
+            request, page, status=400, message_text=text, message_errors=error_messages(exc)
+        )
+    back = grid_url(institution, program, the_area, month)
+    return HttpResponseRedirect(f"{back}#mensaje-{message.pk}")
 
 
 # --- evidence ------------------------------------------------------------------------------

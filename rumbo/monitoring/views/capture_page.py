@@ -38,15 +38,19 @@ from rumbo.programs.selectors import program_get
 from ..cycle import APPROVE, REOPEN, SUBMIT, Transition, lock_message, period_content
 from ..errors import RowError, StaleVersion
 from ..forms.capture import ReasonForm, TypedRow, field_name, typed_rows
-from ..models import Evidence, PeriodReport
+from ..models import Evidence, PeriodMessage, PeriodReport
 from ..selectors import (
     AreaMonthGrid,
     GridRow,
     area_month_grid,
     evidence_by_entry,
+    latest_submissions,
+    period_messages,
     period_reports,
     program_nodes,
 )
+from ..services.conversation import Author, thread_author
+from ..submissions import PeriodChanges, RowChange, baseline, changes, snapshot_row
 from ..windows import WindowStatus, area_month_windows, window_text
 
 # --- refusals ------------------------------------------------------------------------------
@@ -161,6 +165,7 @@ class RowView:
     evidence: list[Evidence] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     conflict: StaleVersion | None = None
+    change: RowChange | None = None  # what differs from the earlier send (submissions.py)
 
     @property
     def key(self) -> str:
@@ -200,6 +205,7 @@ class GridPage:
     may_review: bool
     may_reopen: bool
     errors: list[str] = field(default_factory=list)
+    changes: PeriodChanges | None = None  # None: no earlier send to compare with
 
     @property
     def editable(self) -> bool:
@@ -298,7 +304,7 @@ def load_grid(
             )
         )
     user = request.user
-    return GridPage(
+    page = GridPage(
         institution=institution,
         program=program,
         area=area,
@@ -313,6 +319,37 @@ def load_grid(
         may_review=APPROVE.may(user, institution, area),  # approving and returning go together
         may_reopen=REOPEN.may(user, institution, area),
     )
+    page.changes = grid_changes(grid.period, rows)
+    return page
+
+
+def grid_changes(period: PeriodReport | None, rows: list[RowView]) -> PeriodChanges | None:
+    """What differs, row by row, from the earlier send (``submissions.baseline``); each
+    changed row gets its ``change`` (one query)."""
+    since = baseline(period, latest_submissions(period=period) if period is not None else [])
+    if since is None:
+        return None
+    now = {r.pk: snapshot_row(r.key, r.row.entry, len(r.evidence)) for r in rows}
+    found = changes(since, now)
+    for r in rows:
+        r.change = found.rows.get(r.pk)
+    return found
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The month's conversation as the page shows it, and how the user may write in it."""
+
+    messages: list[PeriodMessage]
+    author: Author | None  # None: the user reads only (or there is no capture yet)
+
+
+def grid_thread(request: HttpRequest, page: GridPage) -> Thread:
+    period = page.grid.period
+    if period is None:
+        return Thread(messages=[], author=None)
+    author = thread_author(request.user, page.program, page.area)
+    return Thread(messages=period_messages(period=period), author=author)
 
 
 def render_grid(
@@ -330,6 +367,7 @@ def render_grid(
         decided_by=period.decided_by if period and period.decided_by_id else None,
         period_history=list(object_history(period)) if period is not None else [],
         reason_form=extra.pop("reason_form", None) or ReasonForm(),
+        thread=grid_thread(request, page),
         # What the apps above add to the month (the MIR's due indicators), each shown by
         # its own partial: the capture cycle's registry, so this page imports none of them.
         period_contents=[

@@ -45,7 +45,7 @@ class ProgramFilterForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "p. ej. 010101 o informe"}),
     )
-    observaciones = forms.BooleanField(label="Solo con observaciones", required=False)
+    observaciones = forms.BooleanField(label="Solo con hallazgos por atender", required=False)
 
     def __init__(
         self,

@@ -28,7 +28,7 @@ from rumbo.programs import services
 from rumbo.programs.access import can_create_activities, can_observe, editing_open
 from rumbo.programs.forms.program import NodeForm, ProgramFilterForm
 from rumbo.programs.models import AnnualProgram, ProgramNode, ProgramState
-from rumbo.programs.pages import open_finding_counts
+from rumbo.programs.pages import finding_counts_to_attend
 from rumbo.programs.selectors import (
     activity_rows,
     node_get,
@@ -60,7 +60,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 def program_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     institution, program = _program(request, code, year, Capability.VIEW)
     outline = program_outline(program=program)
-    findings = open_finding_counts(institution=institution, year=year)
+    findings = finding_counts_to_attend(institution=institution, year=year)
     lines = list(line_of_action_list(institution=institution, year=year))
     areas = outline_areas(outline)
     form = ProgramFilterForm(
@@ -120,7 +120,7 @@ def program_section(request: HttpRequest, code: str, year: int, node_id: int) ->
     section = outline.outline_nodes.get(node_id)
     if section is None:
         raise Http404("No existe ese nivel en el programa.")
-    findings = open_finding_counts(institution=institution, year=year)
+    findings = finding_counts_to_attend(institution=institution, year=year)
     rows = activity_rows(program=program, node_ids=[n.node.pk for n in section.walk()])
     fragment = _wants_fragment(request)
     page = program_page(
