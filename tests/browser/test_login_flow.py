@@ -57,5 +57,5 @@ def test_a_wrong_password_then_a_reset_by_mail(page, smtp_server, screenshot):
     page.get_by_role("link", name="Iniciar sesión").click()
 
     login(page, "ana", NEW_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/i/IEEM/$"))
+    expect(page).to_have_url(re.compile(r"/pendientes/$"))
     screenshot("login-05-dentro")
