@@ -62,6 +62,7 @@ from .models import (
     AdjustmentState,
     DeciderRole,
 )
+from .notices import adjustment_decided_notify, adjustment_requested_notify
 
 UNSET: Any = object()
 ACTIVITY_KINDS = {
@@ -361,6 +362,9 @@ def adjustment_request(
         after=after,
         reason=adjustment.justification,
     )
+    adjustment_requested_notify(
+        actor=actor, adjustment=adjustment, decider_role=decider_role(program)
+    )
     return adjustment
 
 
@@ -533,6 +537,7 @@ def adjustment_reject(
     _audit(
         actor, locked, "adjustment.reject", before=None, after=None, reason=locked.decision_reason
     )
+    adjustment_decided_notify(actor=actor, adjustment=locked)
     return locked
 
 
@@ -575,6 +580,7 @@ def adjustment_approve(
         after={"versión": locked.version.number},
         reason=locked.decision_reason or locked.justification,
     )
+    adjustment_decided_notify(actor=actor, adjustment=locked)
     return locked
 
 
