@@ -11,6 +11,7 @@ late or twice sends nothing twice."""
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -40,12 +41,11 @@ def reminders_schedule(now: datetime | None = None) -> str:
 
     at = next_hour(now or timezone.now())
     job_id = reminders_job_id(at)
-    try:
+    # DuplicateJobError: another worker (or an earlier start) scheduled this hour already.
+    with suppress(DuplicateJobError):
         _queue().enqueue_at(
             at, TASK, job_id=job_id, unique=True, job_timeout=settings.RUMBO_EXPORT_TIMEOUT
         )
-    except DuplicateJobError:
-        pass  # another worker (or an earlier start) scheduled this hour already
     return job_id
 
 

@@ -75,10 +75,13 @@ def test_the_mail_leaves_after_the_commit_and_never_after_a_rollback(
     class Boom(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as rolled:
-        with pytest.raises(Boom), transaction.atomic():
-            tell([ana], key="prueba:2")
-            raise Boom
+    with (
+        django_capture_on_commit_callbacks(execute=True) as rolled,
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        tell([ana], key="prueba:2")
+        raise Boom
     assert rolled == []
     assert not Notification.objects.filter(key="prueba:2").exists()
     assert len(smtp_server.messages) == 1
