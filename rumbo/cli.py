@@ -38,6 +38,11 @@ COMMANDS = {
         "| revoke PREFIJO|--user USUARIO --all",
     ),
     "window": ("rumbo_window", "prórrogas de captura: window extend …"),
+    "notify": (
+        "rumbo_notify",
+        "avisos programados (ventanas de captura) y reintento de correos, para cron "
+        "[--date dd/mm/aaaa] [--dry-run]",
+    ),
     "worker": ("rumbo_worker", "atiende la cola de exportaciones largas (requiere REDIS_URL)"),
     "opendata": ("rumbo_opendata", "datos abiertos: list|publish|withdraw|export …"),
     "backup": (

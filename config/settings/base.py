@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "rumbo.core",
     "rumbo.audit",
     "rumbo.institutions",
+    "rumbo.notifications",
     "rumbo.strategy",
     "rumbo.programs",
     "rumbo.imports",

@@ -61,6 +61,7 @@ from .models import (
     AdjustmentState,
     DeciderRole,
 )
+from .notices import adjustment_decided_notify, adjustment_requested_notify
 from .selectors import decider_roles
 
 UNSET: Any = object()
@@ -361,6 +362,9 @@ def adjustment_request(
         after=after,
         reason=adjustment.justification,
     )
+    adjustment_requested_notify(
+        actor=actor, adjustment=adjustment, decider_role=decider_role(program)
+    )
     return adjustment
 
 
@@ -532,6 +536,7 @@ def adjustment_reject(
     _audit(
         actor, locked, "adjustment.reject", before=None, after=None, reason=locked.decision_reason
     )
+    adjustment_decided_notify(actor=actor, adjustment=locked)
     return locked
 
 
@@ -574,6 +579,7 @@ def adjustment_approve(
         after={"versión": locked.version.number},
         reason=locked.decision_reason or locked.justification,
     )
+    adjustment_decided_notify(actor=actor, adjustment=locked)
     return locked
 
 

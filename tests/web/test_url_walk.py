@@ -39,6 +39,7 @@ class Page:
     allowed: set[str]
     method: str = "get"
     denied: int = 403  # what the others get (404: the object is theirs only, unseen by others)
+    ok: int = 200  # what those allowed get (302: a page that sends on, like opening an aviso)
 
 
 def _ieem(*rest: Callable[[Demo], object]) -> Callable[[Demo], list[object]]:
@@ -155,6 +156,20 @@ def _enlace_se_token(d: Demo) -> int:
     ).pk
 
 
+def _enlace_se_notification(d: Demo) -> int:
+    """An aviso of enlace_se, stored without the service (no e-mail)."""
+    from rumbo.notifications.models import Notification
+
+    return Notification.objects.create(
+        recipient=d.users["enlace_se"],
+        institution=d.institution,
+        kind="capture_returned",
+        title="Captura devuelta: enero 2024 · SE",
+        url="/i/IEEM/programa/2024/captura/SE/1/",
+        key="walk",
+    ).pk
+
+
 def _se_observation(d: Demo) -> int:
     """An open observation of Planeación on an SE activity, stored without the service (no
     audit event)."""
@@ -176,6 +191,13 @@ PAGES: dict[str, Page] = {
     "pending_approve": Page(lambda d: [], {"planeacion", "revisor", "ajeno"}, "post"),
     "api_tokens": Page(lambda d: [], EVERYONE | {"ajeno"}),
     "api_token_revoke": Page(lambda d: [_enlace_se_token(d)], {"enlace_se"}, "post", denied=404),
+    "notifications": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "notifications_badge": Page(lambda d: [], EVERYONE | {"ajeno"}),
+    "notifications_mark_read": Page(lambda d: [], EVERYONE | {"ajeno"}, "post"),
+    "notifications_email": Page(lambda d: [], EVERYONE | {"ajeno"}, "post"),
+    "notification_open": Page(
+        lambda d: [_enlace_se_notification(d)], {"enlace_se"}, denied=404, ok=302
+    ),
     "institution": Page(_ieem(), EVERYONE),
     "jobs": Page(_ieem(), EVERYONE),
     "job_create": Page(_ieem(), EVERYONE, "post"),
@@ -376,7 +398,7 @@ def test_every_persona_on_every_page(client, demo, name, persona):
     elif page.method == "get":
         assert response.status_code in {200, 302}, (persona, url, response.status_code)
         if name != "home":
-            assert response.status_code == 200, (persona, url, response.status_code)
+            assert response.status_code == page.ok, (persona, url, response.status_code)
     else:
         # Allowed, but an empty POST is invalid input: refused with a message, never 403/500.
         assert response.status_code in {200, 302, 400}, (persona, url, response.status_code)
@@ -393,6 +415,6 @@ def test_unknown_query_parameters_are_ignored(client, demo, name):
     client.force_login(demo.users[persona])
     url = reverse(f"web:{name}", args=page.args(demo))
     plain = client.get(url)
-    assert plain.status_code == 200, (url, plain.status_code)
+    assert plain.status_code == page.ok, (url, plain.status_code)
     tagged = client.get(url, {"x": "1", "utm_source": "y"})
-    assert tagged.status_code == 200, (url, tagged.status_code)
+    assert tagged.status_code == page.ok, (url, tagged.status_code)

@@ -33,6 +33,7 @@ from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition, period_content
 from ..errors import MonitoringConflict, StaleVersion, WindowClosed
 from ..figures import capture_grade
 from ..models import MessageKind, PeriodReport, ProgressEntry
+from ..notices import period_notify
 from ..selectors import area_activities
 from ..windows import window_for
 from .conversation import period_message_record, reviewer_role, submission_record
@@ -49,11 +50,14 @@ def _report(program: AnnualProgram, area: Area, month: int) -> PeriodReport | No
         raise ValidationError({"area": "El área no pertenece a la institución del programa."})
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise ValidationError({"month": "El mes debe estar entre 1 y 12."})
-    return (
+    report = (
         PeriodReport.objects.select_for_update()
         .filter(program=program, area=area, month=month)
         .first()
     )
+    if report is not None:
+        report.program, report.area = program, area  # the same rows, already loaded
+    return report
 
 
 def _state_label(report: PeriodReport | None) -> str:
@@ -115,6 +119,7 @@ def _move(
         after=period_snapshot(report),
         reason=reason,
     )
+    period_notify(report=report, transition=transition.name, user=user)
     return report
 
 

@@ -8,6 +8,7 @@ from rumbo.indicators import urls as mir
 from rumbo.institutions import urls as institutions
 from rumbo.jobs import urls as jobs
 from rumbo.monitoring import urls as monitoring
+from rumbo.notifications import urls as notifications
 from rumbo.opendata import manage_urls as opendata
 from rumbo.programs import urls as programs
 from rumbo.reports import urls as reports
@@ -28,6 +29,7 @@ urlpatterns = [
     *plan.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,
+    *notifications.urlpatterns,
     *monitoring.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
