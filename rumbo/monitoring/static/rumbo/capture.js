@@ -88,7 +88,12 @@
     badge.className = "light light-" + light + " preview";
     badge.textContent = text;
     badge.title = "Vista previa; el sistema calcula el semáforo al guardar.";
-    if (just && (light === "amarillo" || light === "rojo")) just.hidden = false;
+    if (!just) return;
+    // Shown while the value needs it; hidden again only if the page loaded it hidden and
+    // nothing is written in it (typing 340 passes through a red 3 and 34).
+    var box = just.querySelector("textarea");
+    if (light === "amarillo" || light === "rojo") just.hidden = false;
+    else if (just.hasAttribute("data-optional") && box && box.value.trim() === "") just.hidden = true;
   }
 
   function move(index, step) {
@@ -137,6 +142,8 @@
   }
 
   inputs.forEach(function (input, index) {
+    var just = input.closest("[data-capture-row]").querySelector("[data-justification]");
+    if (just && just.hidden) just.setAttribute("data-optional", "");
     // A value typed before this script ran (slow network) gets its preview now.
     if (input.value !== input.defaultValue) preview(input);
     input.addEventListener("input", function () { preview(input); });
