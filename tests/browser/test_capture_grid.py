@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from rumbo.monitoring.models import Evidence, ProgressEntry, WindowExtension
 from tests.browser.test_capture_flow import log_in
-from tests.factories import build_demo
+from tests.factories import AreaFactory, build_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -298,3 +298,39 @@ def test_pasting_a_spreadsheet_column_fills_the_following_rows(page, world):
     expect(page.locator(".messages")).to_contain_text("Se guardaron los avances de enero 2024")
     saved = dict(ProgressEntry.objects.filter(month=1).values_list("activity__key", "achieved"))
     assert saved == {"010101": Decimal("1234.5"), "010102": Decimal(0), "010103": Decimal(1)}
+
+
+# The IEEM's thirteen areas, as the demo names them (the longest code included).
+AREA_CODES = ["CFDE", "CG", "DA", "DJC", "DPC", "DPP", "UTAPE", "UCS", "UIE", "UT", "UCTIGEVPRG"]
+
+
+def test_the_year_matrix_of_thirteen_areas_fits_1366(page, screenshot, world):
+    for code in AREA_CODES:  # with SE and DO, thirteen
+        AreaFactory(institution=world.institution, code=code, name=f"Área {code}")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, "revisor")
+    page.goto(reverse("web:capture", args=["IEEM", 2024]))
+    expect(page.locator("tbody tr")).to_have_count(13)
+    screenshot("rejilla-05-matriz-1366", full_page=False)
+    # Every month of every area within the screen, nothing to scroll in the page or the box.
+    fits_width(page, 1366)
+    scroller = page.locator(".capture-index-scroll")
+    assert scroller.evaluate("s => s.scrollWidth <= s.clientWidth")
+    for code in ("UCTIGEVPRG", "SE"):
+        last = box(page.locator(f"#captura-{code}-12"))
+        assert last["x"] + last["width"] <= 1366, (code, last)
+    expect(page.locator("#captura-UCTIGEVPRG-12")).to_contain_text("Sin captura")
+
+    # On a phone the months scroll inside the box, the area's code pinned on the left.
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits_width(page, 390)
+    hidden = scroller.evaluate("s => s.scrollWidth - s.clientWidth")
+    assert hidden > 100
+    scroller.evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+    page.wait_for_function(
+        "h => document.querySelector('.capture-index-scroll').scrollLeft >= h - 1", arg=hidden
+    )
+    area = page.locator("tbody tr", has=page.locator("#captura-UCTIGEVPRG-1")).locator("th")
+    assert abs(box(area)["x"] - box(scroller)["x"]) <= 2
+    expect(area).to_have_text("UCTIGEVPRG")
+    screenshot("rejilla-06-matriz-390", full_page=False)

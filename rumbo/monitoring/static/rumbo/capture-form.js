@@ -99,7 +99,11 @@
       headers: { "HX-Request": "true", "X-CSRFToken": token() },
     }).then(function (response) {
       return response.text().then(function (html) {
-        if (!swap(row, html)) {
+        if (swap(row, html)) {
+          // The pressed button was replaced: keep the focus in the row, on its file input.
+          var again = row.querySelector("[data-evidence-body] input[type=file]");
+          if (again) again.focus({ preventScroll: true });
+        } else {
           show(region, "error", key + ": no se pudo completar (respuesta " + response.status +
             "). Lo que escribiste sigue en la página: guárdalo y vuelve a intentarlo.");
         }
