@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -126,9 +127,18 @@ def test_the_index_shows_states_and_windows(demo, as_user, january_open):
         program=demo.program, area=demo.area_se, month=2, state=PeriodState.APPROVED
     )
     html = as_user("planeacion").get(INDEX).content.decode()
-    assert "Ventana prorrogada hasta 31/12/2099" in html
-    assert "Ventana cerrada el 10/03/2024" in html  # February: closes on 10 March
-    assert "Aprobado" in html and "Sin captura" in html
+    # Each area is a row, each month a cell: the cell reads its state and its window.
+    assert index_cell(html, "SE", 1) == "Sin captura SE, enero Ventana prorrogada hasta 31/12/2099"
+    # February: closes on 10 March.
+    assert index_cell(html, "SE", 2) == "Aprobado SE, febrero Ventana cerrada el 10/03/2024"
+    assert index_cell(html, "DO", 2) == "Sin captura DO, febrero Ventana cerrada el 10/03/2024"
+
+
+def index_cell(html: str, area: str, month: int) -> str:
+    """The text of the index's cell of ``area`` × ``month``, tags removed."""
+    found = re.search(rf'<td[^>]*id="captura-{area}-{month}">(.*?)</td>', html, re.S)
+    assert found is not None, f"no cell {area}-{month}"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
 
 
 def test_unknown_area_or_month_is_404(demo, as_user):
@@ -396,3 +406,127 @@ def test_the_grid_shows_the_history_of_the_capture(demo):
     assert "Devolvió la captura con observaciones" in html
     assert "Falta la evidencia de enero" in html
     assert report.pk
+
+
+# --- messages beside their row; evidence answered in place ----------------------------------
+# The grid speaks beside each row: what was saved, attached, removed or refused; and the
+# evidence answers the page's script with the row's part only (nothing else reloads).
+
+FRAGMENT = {"HTTP_HX_REQUEST": "true"}
+
+
+def region(html: str, region_id: str) -> str:
+    """The text of the element ``id=region_id`` (a row's message region), tags removed."""
+    found = re.search(rf'<div[^>]*id="{region_id}"[^>]*>(.*?)</div>', html, re.S)
+    assert found is not None, f"no element {region_id}"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def top_messages(html: str) -> str:
+    found = re.search(r'<div class="messages"[^>]*>(.*?)</div>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split()) if found else ""
+
+
+def upload(name: str, content: bytes) -> dict[str, object]:
+    return {"archivo": SimpleUploadedFile(name, content)}
+
+
+def test_saving_says_saved_beside_each_changed_row(demo, as_user, january_open):
+    enlace = as_user("enlace_se")
+    response = enlace.post(GRID, values(demo, **COMPLETE), follow=True)
+    html = response.content.decode()
+    assert "Se guardaron los avances de enero 2024 (3 actividades)" in top_messages(html)
+    assert region(html, "mensajes-010101") == "Guardado."
+    assert region(html, "mensajes-010103") == "Guardado."
+    assert region(html, "mensajes-010102") == ""  # left blank: nothing saved there
+    assert "Guardado." not in top_messages(html)
+    # Shown once: the next visit is quiet.
+    assert region(enlace.get(GRID).content.decode(), "mensajes-010101") == ""
+
+
+def test_without_script_the_evidence_message_is_beside_its_row(demo, as_user, january_open):
+    enlace = as_user("enlace_se")
+    enlace.post(GRID, values(demo, **COMPLETE))
+    response = enlace.post(evidence_url("010103"), upload("oficio.pdf", pdf_bytes()))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#fila-010103")
+    html = enlace.get(GRID).content.decode()
+    assert region(html, "evidencia-mensajes-010103") == "010103: se adjuntó oficio.pdf."
+    assert region(html, "evidencia-mensajes-010101") == ""
+    assert "oficio.pdf" not in top_messages(html)
+
+    enlace.post(evidence_url("010101"), upload("nota.txt", b"hola"))
+    html = enlace.get(GRID).content.decode()
+    assert region(html, "evidencia-mensajes-010101").startswith(
+        "010101: El archivo nota.txt no es de un tipo aceptado"
+    )
+
+
+def test_the_script_gets_the_rows_evidence_only(demo, as_user, january_open):
+    enlace = as_user("enlace_se")
+    enlace.post(GRID, values(demo, **COMPLETE))
+    response = enlace.post(evidence_url("010103"), upload("oficio.pdf", pdf_bytes()), **FRAGMENT)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and 'id="captura"' not in html  # the row's part, not the page
+    evidence = Evidence.objects.get()
+    assert evidence.entry.activity.key == "010103"
+    assert reverse("web:evidence_download", args=["IEEM", evidence.pk]) in html
+    assert 'aria-label="Quitar oficio.pdf"' in html
+    assert 'name="archivo" form="evidencia-010103"' in html  # a fresh file input
+    assert region(html.replace("<div data-evidence-messages>", '<div id="m">'), "m") == (
+        "010103: se adjuntó oficio.pdf."
+    )
+    # Nothing was queued for the next page: the script showed it already.
+    assert region(enlace.get(GRID).content.decode(), "evidencia-mensajes-010103") == ""
+
+
+def test_the_script_hears_why_a_file_is_refused(demo, as_user, january_open):
+    enlace = as_user("enlace_se")
+    response = enlace.post(evidence_url("010101"), upload("oficio.pdf", pdf_bytes()), **FRAGMENT)
+    assert response.status_code == 400  # no progress saved yet for 010101
+    html = response.content.decode()
+    assert "010101: guarda primero el avance del mes para adjuntarle evidencia." in html
+    assert "Guarda el avance de esta fila para adjuntarle evidencia." in html
+
+    enlace.post(GRID, values(demo, **COMPLETE))
+    response = enlace.post(evidence_url("010101"), upload("nota.txt", b"hola"), **FRAGMENT)
+    assert response.status_code == 400
+    assert "010101: El archivo nota.txt no es de un tipo aceptado" in response.content.decode()
+    response = enlace.post(evidence_url("010101"), {}, **FRAGMENT)
+    assert response.status_code == 400
+    assert "010101: Elige un archivo." in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_the_script_removes_evidence_in_place(demo, as_user, january_open):
+    enlace = as_user("enlace_se")
+    enlace.post(GRID, values(demo, **COMPLETE))
+    enlace.post(evidence_url("010101"), upload("oficio.pdf", pdf_bytes()))
+    evidence = Evidence.objects.get()
+    response = enlace.post(evidence_url("010101"), {"quitar": evidence.pk}, **FRAGMENT)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "010101: se quitó oficio.pdf." in html
+    assert "Quitar oficio.pdf" not in html
+    assert not Evidence.objects.exists()
+    response = enlace.post(evidence_url("010101"), {"quitar": evidence.pk}, **FRAGMENT)
+    assert response.status_code == 400
+    assert "010101: esa evidencia ya no existe." in response.content.decode()
+
+
+def test_a_refused_save_marks_its_typed_rows_unsaved(demo, as_user, january_open):
+    """Sent back with errors, what was typed is on the page but not stored: the page's
+    script must count it among the changes leaving would lose."""
+    enlace = as_user("enlace_se")
+    response = enlace.post(GRID, values(demo, a010101="abc", a010103="1"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert unsaved_rows(html) == ["010101", "010103"]
+    assert unsaved_rows(enlace.get(GRID).content.decode()) == []
+
+
+def unsaved_rows(html: str) -> list[str]:
+    rows = re.findall(r'<tr id="fila-(\d+)"([^>]*)>', html)
+    assert rows, "no rows"
+    return [key for key, attributes in rows if re.search(r"\sdata-unsaved\b", attributes)]

@@ -42,13 +42,17 @@ from ..services import (
     progress_save_many,
 )
 from .capture_page import (
+    EVIDENCE_TAG,
+    ROW_TAG,
     GridPage,
+    RowMessage,
     capture_index,
     explain_denial,
     grid_url,
     load_grid,
     month_label,
     render_grid,
+    row_tag,
     valid_month,
     visible_area,
 )
@@ -60,10 +64,8 @@ from .capture_page import (
 @require_http_methods(["GET", "HEAD"])
 @explain_denial
 def capture(request: HttpRequest, institution: Institution, program: AnnualProgram) -> HttpResponse:
-    areas, months = capture_index(request, institution, program)
-    context = institution_context(
-        request, institution, "program", program=program, areas=areas, months=months
-    )
+    rows = capture_index(request, institution, program)
+    context = institution_context(request, institution, "program", program=program, rows=rows)
     return render(request, "web/capture.html", context)
 
 
@@ -119,6 +121,9 @@ def _save(
         else:
             page.errors.append("No se guardó nada: revisa las filas marcadas.")
         return render_grid(request, page, status=409 if conflicts else 400)
+    keys = {t.grid_row.activity.pk: t.key for t in chosen}
+    for entry in saved:
+        messages.success(request, "Guardado.", extra_tags=row_tag(ROW_TAG, keys[entry.activity_id]))
     messages.success(
         request,
         f"Se guardaron los avances de {month_label(month)} {program.year} "
@@ -290,31 +295,77 @@ def _evidence_activity(
     return activity
 
 
-def _evidence_remove(request: HttpRequest, actor: Actor, entry: ProgressEntry, key: str) -> None:
-    """Removes the evidence named by ``quitar``, saying what happened in a flash message."""
+def _evidence_remove(request: HttpRequest, actor: Actor, entry: ProgressEntry, key: str) -> str:
+    """Removes the evidence named by ``quitar``: what was removed (``ValidationError`` if gone)."""
     remove = request.POST.get("quitar", "")
     evidence_id = whole_number(remove)
     evidence = evidence_of_entry(entry=entry, pk=evidence_id) if evidence_id is not None else None
     if evidence is None:
-        messages.error(request, f"{key}: esa evidencia ya no existe.")
-        return
+        raise ValidationError("esa evidencia ya no existe.")
     evidence_remove(actor=actor, user=request.user, evidence=evidence)
-    messages.success(request, f"{key}: se quitó {evidence.original_name}.")
+    return f"{key}: se quitó {evidence.original_name}."
 
 
-def _evidence_add(request: HttpRequest, actor: Actor, entry: ProgressEntry, key: str) -> None:
-    """Attaches the uploaded file, saying what happened (or what was wrong) in flash messages."""
+def _evidence_add(request: HttpRequest, actor: Actor, entry: ProgressEntry, key: str) -> str:
+    """Attaches the uploaded file; what was attached (``ValidationError`` saying why not)."""
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{key}: {error}")
-        return
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
     upload = form.cleaned_data["archivo"]
     added = evidence_add(
         actor=actor, user=request.user, entry=entry, upload=upload, name=upload.name
     )
-    messages.success(request, f"{key}: se adjuntó {added.original_name}.")
+    return f"{key}: se adjuntó {added.original_name}."
+
+
+def _evidence_change(request: HttpRequest, activity: Activity, month: int) -> list[RowMessage]:
+    """Adds or removes the row's evidence: what happened, or why nothing did, as messages."""
+    key = activity.key
+    entry = progress_entry_get(activity=activity, month=month)
+    if entry is None:
+        return [
+            RowMessage(
+                "error", f"{key}: guarda primero el avance del mes para adjuntarle evidencia."
+            )
+        ]
+    actor = Actor.for_user(request.user)
+    try:
+        if "quitar" in request.POST:
+            done = _evidence_remove(request, actor, entry, key)
+        else:
+            done = _evidence_add(request, actor, entry, key)
+    except ValidationError as exc:
+        return [RowMessage("error", f"{key}: {m}") for m in error_messages(exc)]
+    except MonitoringConflict as exc:
+        return [RowMessage("error", f"{key}: {exc.message}")]
+    return [RowMessage("success", done)]
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """A request of the page's script (htmx's header), answered with the changed part only."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _evidence_reply(
+    request: HttpRequest, page: GridPage, key: str, replies: list[RowMessage]
+) -> HttpResponse:
+    """The row's evidence cell as it is now and what happened: the script swaps them in
+    place, so what is typed in the other rows stays on the page."""
+    row = page.row(key)
+    if row is None:
+        raise Http404("No existe esa actividad en el programa.")
+    ok = all(r.level == "success" for r in replies)
+    context = {
+        "institution": page.institution,
+        "program": page.program,
+        "page": page,
+        "r": row,
+        "replies": replies,
+    }
+    return render(request, "web/_capture_evidence_reply.html", context, status=200 if ok else 400)
+
+
+_LEVELS = {"success": messages.SUCCESS, "error": messages.ERROR}
 
 
 @login_required
@@ -331,22 +382,16 @@ def capture_evidence(
     the_area = visible_area(request, institution, area)
     month = valid_month(month)
     activity = _evidence_activity(request, program, the_area, key)
-    back = grid_url(institution, program, the_area, month) + f"#fila-{activity.key}"
-    entry = progress_entry_get(activity=activity, month=month)
-    if entry is None:
-        messages.error(
-            request, f"{activity.key}: guarda primero el avance del mes para adjuntarle evidencia."
+    replies = _evidence_change(request, activity, month)
+    if wants_fragment(request):
+        page = load_grid(request, institution, program, the_area, month)
+        return _evidence_reply(request, page, activity.key, replies)
+    for reply in replies:
+        messages.add_message(
+            request,
+            _LEVELS[reply.level],
+            reply.text,
+            extra_tags=row_tag(EVIDENCE_TAG, activity.key),
         )
-        return HttpResponseRedirect(back)
-    actor = Actor.for_user(request.user)
-    try:
-        if "quitar" in request.POST:
-            _evidence_remove(request, actor, entry, activity.key)
-        else:
-            _evidence_add(request, actor, entry, activity.key)
-    except ValidationError as exc:
-        for message in error_messages(exc):
-            messages.error(request, f"{activity.key}: {message}")
-    except MonitoringConflict as exc:
-        messages.error(request, f"{activity.key}: {exc.message}")
+    back = grid_url(institution, program, the_area, month) + f"#fila-{activity.key}"
     return HttpResponseRedirect(back)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -129,26 +131,42 @@ class IndexCell:
 
 def capture_index(
     request: HttpRequest, institution: Institution, program: AnnualProgram
-) -> tuple[list[Area], list[tuple[int, list[IndexCell]]]]:
-    """The areas the user may see and, per month, a cell per area (four queries)."""
+) -> list[tuple[Area, list[IndexCell]]]:
+    """Per area the user may see, a cell per month (four queries): an area a row, so that
+    the twelve months fit the page's width as compact columns."""
     areas = visible_areas(request, institution, list(area_search(institution=institution)))
     ids = [a.pk for a in areas]
     reports = period_reports(program=program, area_ids=ids)
     windows = area_month_windows(institution=institution, year=program.year, area_ids=ids)
-    months = [
+    return [
         (
-            month,
+            a,
             [
                 IndexCell(a, month, reports.get((a.pk, month)), windows[(a.pk, month)])
-                for a in areas
+                for month in MONTHS
             ],
         )
-        for month in MONTHS
+        for a in areas
     ]
-    return areas, months
 
 
 # --- the grid ------------------------------------------------------------------------------
+
+# A flash message about one row carries the row's key in its extra tags, and the grid shows
+# it beside that row instead of at the top of the page: «fila:<key>» for its figures
+# (saved), «evidencia:<key>» for its evidence (attached, removed, refused and why).
+ROW_TAG = "fila"
+EVIDENCE_TAG = "evidencia"
+
+
+def row_tag(kind: str, key: str) -> str:
+    return f"{kind}:{key}"
+
+
+@dataclass(frozen=True)
+class RowMessage:
+    level: str  # a message level's tag: success, error, info
+    text: str
 
 
 @dataclass
@@ -166,6 +184,11 @@ class RowView:
     errors: dict[str, list[str]] = field(default_factory=dict)
     conflict: StaleVersion | None = None
     change: RowChange | None = None  # what differs from the earlier send (submissions.py)
+    messages: list[RowMessage] = field(default_factory=list)
+    evidence_messages: list[RowMessage] = field(default_factory=list)
+    # Shown from a POST that was not saved, and different from what is stored: the page's
+    # script counts it among the changes that leaving the page would lose.
+    unsaved: bool = False
 
     @property
     def key(self) -> str:
@@ -250,6 +273,27 @@ class GridPage:
     def url(self) -> str:
         return grid_url(self.institution, self.program, self.area, self.grid.month)
 
+    def row(self, key: str) -> RowView | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def route_messages(self, request: HttpRequest) -> list[Message]:
+        """Puts each flash message tagged with a row of the page beside that row; returns
+        the others, for the top of the page."""
+        by_key = {r.key: r for r in self.rows}
+        top = []
+        for message in get_messages(request):
+            kind, _, key = (message.extra_tags or "").partition(":")
+            row = by_key.get(key)
+            if row is None or kind not in (ROW_TAG, EVIDENCE_TAG):
+                top.append(message)
+                continue
+            if kind == EVIDENCE_TAG and not row.may_see_evidence:
+                top.append(message)
+                continue
+            shown = RowMessage(message.level_tag or "info", message.message)
+            (row.messages if kind == ROW_TAG else row.evidence_messages).append(shown)
+        return top
+
     def attach_errors(self, errors: list[RowError]) -> None:
         """Each service error on its row and field (a row's stale version as its conflict);
         an error of no row of the page goes to the page's list."""
@@ -291,16 +335,23 @@ def load_grid(
         row.activity.program = program  # the same object: no query per row in the access checks
         entry = row.entry
         t = typed_by_pk.get(row.activity.pk)
+        stored = (
+            format_mx(row.achieved),
+            entry.comment if entry else "",
+            entry.justification if entry else "",
+        )
+        shown = (t.achieved, t.comment, t.justification) if t else stored
         rows.append(
             RowView(
                 row=row,
                 may_capture=can_capture(request.user, row.activity, nodes),
                 may_see_evidence=can_view_evidence(request.user, row.activity, nodes),
-                achieved=t.achieved if t else format_mx(row.achieved),
-                comment=t.comment if t else (entry.comment if entry else ""),
-                justification=t.justification if t else (entry.justification if entry else ""),
+                achieved=shown[0],
+                comment=shown[1],
+                justification=shown[2],
                 version=(t.version if t else row.version),
                 evidence=evidence.get(entry.pk, []) if entry else [],
+                unsaved=shown != stored,
             )
         )
     user = request.user
@@ -356,12 +407,14 @@ def render_grid(
     request: HttpRequest, page: GridPage, status: int = 200, **extra: Any
 ) -> HttpResponse:
     period = page.grid.period
+    page_messages = page.route_messages(request)
     context = institution_context(
         request,
         page.institution,
         "program",
         program=page.program,
         page=page,
+        page_messages=page_messages,
         period=period,
         submitted_by=period.submitted_by if period and period.submitted_by_id else None,
         decided_by=period.decided_by if period and period.decided_by_id else None,

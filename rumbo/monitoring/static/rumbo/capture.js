@@ -1,6 +1,7 @@
 /* Capture grid: a live semáforo preview, keyboard moves between rows, pasting a column.
  *
- * Progressive enhancement only: the form works without this file. The semáforo drawn
+ * Progressive enhancement only: the form works without this file (capture-form.js keeps
+ * what is typed: unsaved rows, evidence without reloading). The semáforo drawn
  * here is a PREVIEW computed from the row's data attributes (cumulative programmed,
  * cumulative achieved before this month, band edges), all sent by the server. The
  * server grades again when saving — its grade is the authoritative one, shown after
@@ -87,7 +88,12 @@
     badge.className = "light light-" + light + " preview";
     badge.textContent = text;
     badge.title = "Vista previa; el sistema calcula el semáforo al guardar.";
-    if (just && (light === "amarillo" || light === "rojo")) just.hidden = false;
+    if (!just) return;
+    // Shown while the value needs it; hidden again only if the page loaded it hidden and
+    // nothing is written in it (typing 340 passes through a red 3 and 34).
+    var box = just.querySelector("textarea");
+    if (light === "amarillo" || light === "rojo") just.hidden = false;
+    else if (just.hasAttribute("data-optional") && box && box.value.trim() === "") just.hidden = true;
   }
 
   function move(index, step) {
@@ -95,7 +101,49 @@
     if (next) { next.focus(); next.select(); }
   }
 
+  // A column copied from a spreadsheet: one value a line (the first cell of each line), or
+  // one line of tab-separated cells; it fills this row and the following ones. Each value
+  // goes in as typed (es-MX 1,234.5): the server parses it when saving.
+  function pastedValues(text) {
+    var lines = String(text).replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+    if (lines.length === 1) return lines[0].split("\t").map(function (v) { return v.trim(); });
+    return lines.map(function (line) { return line.split("\t")[0].trim(); });
+  }
+
+  function say(input, text) {
+    var region = input.closest("[data-capture-row]").querySelector("[data-row-messages]");
+    if (!region) return;
+    var p = document.createElement("p");
+    p.className = "row-message row-message-info";
+    p.textContent = text;
+    region.replaceChildren(p);
+  }
+
+  function pasteColumn(event, index) {
+    var text = (event.clipboardData || window.clipboardData).getData("text");
+    if (!/[\t\n]/.test(text.replace(/[\r\n]+$/, ""))) return; // one value: the browser pastes it
+    event.preventDefault();
+    var values = pastedValues(text);
+    var filled = 0;
+    values.forEach(function (value, offset) {
+      var target = inputs[index + offset];
+      if (!target) return;
+      target.value = value;
+      // As if typed: the preview and the count of unsaved rows (capture-form.js) follow.
+      target.dispatchEvent(new Event("input", { bubbles: true }));
+      filled += 1;
+    });
+    var last = inputs[index + filled - 1].closest("[data-capture-row]").getAttribute("data-key");
+    var first = inputs[index].closest("[data-capture-row]").getAttribute("data-key");
+    var rows = filled === 1 ? "en la fila " + first : "en las filas " + first + " a " + last;
+    var note = "Se pegaron " + filled + " valor" + (filled === 1 ? "" : "es") + " " + rows + ".";
+    if (filled < values.length) note += " " + (values.length - filled) + " no cupieron: no hay más filas.";
+    say(inputs[index], note + " Falta guardar.");
+  }
+
   inputs.forEach(function (input, index) {
+    var just = input.closest("[data-capture-row]").querySelector("[data-justification]");
+    if (just && just.hidden) just.setAttribute("data-optional", "");
     // A value typed before this script ran (slow network) gets its preview now.
     if (input.value !== input.defaultValue) preview(input);
     input.addEventListener("input", function () { preview(input); });
@@ -103,18 +151,6 @@
       if (event.key === "Enter" || event.key === "ArrowDown") { event.preventDefault(); move(index, 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); move(index, -1); }
     });
-    input.addEventListener("paste", function (event) {
-      var text = (event.clipboardData || window.clipboardData).getData("text");
-      if (!/[\t\r\n]/.test(text.trim())) return; // a single value: the browser pastes it
-      event.preventDefault();
-      var values = text.replace(/\r/g, "").split(/[\t\n]+/).map(function (v) { return v.trim(); });
-      while (values.length && values[values.length - 1] === "") values.pop();
-      values.forEach(function (value, offset) {
-        var target = inputs[index + offset];
-        if (!target) return;
-        target.value = value;
-        preview(target);
-      });
-    });
+    input.addEventListener("paste", function (event) { pasteColumn(event, index); });
   });
 })();
