@@ -6,6 +6,11 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # The program and activity pages (programs, below this app) show the open
         # findings: they ask through programs' registry.
         from rumbo.programs.pages import register_activity_content, register_finding_counts
