@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "rumbo"
 SINKS = {"audit_record", "Change", "AuditEvent"}
+# audit_record_many stores each Change's own action: the Changes are scanned themselves.
+PASSED_ON = {"change.action"}
 
 
 def _strategy_actions(verb: str) -> list[str]:
@@ -180,6 +182,8 @@ class _Scanner:
                 if sink == "Change" and call.args:
                     values.append(call.args[0])
                 for value in values:
+                    if ast.unparse(value) in PASSED_ON:
+                        continue
                     for action in self.resolve(path, value):
                         self.scan.actions[action].add(self.where(path, call))
         return self.scan
