@@ -42,6 +42,9 @@ WIDTHS = [17, 28, 34, 22, 40, 14, 60, 36, 30, 30]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000  # events formatted at once (one query per kind of object each)
 PDF_CSS = "institutions/audit_log_pdf.css"
+# A PDF is for reading: beyond this many events the page asks to narrow the filters or to
+# download the spreadsheet (WeasyPrint takes about a second per hundred rows).
+PDF_MAX_EVENTS = 1000
 
 
 def views_in_chunks(events: Iterable[AuditEvent]) -> Iterator[EventView]:

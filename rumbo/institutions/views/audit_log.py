@@ -18,7 +18,7 @@ from rumbo.audit.forms import AuditFilterForm
 from rumbo.audit.selectors import institution_log
 
 from ..access import Capability, institution_for_user
-from ..audit_export import audit_csv, audit_pdf, audit_xlsx
+from ..audit_export import PDF_MAX_EVENTS, audit_csv, audit_pdf, audit_xlsx
 from ..pages import institution_context
 
 EVENTS_PER_PAGE = 50
@@ -45,13 +45,16 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
     events = institution_log(institution_id=institution.pk, **_filters(form))
     valid = not form.errors
     export = request.GET.get("formato")
+    too_many = 0  # a PDF asked for more events than it prints
     if valid and export in {"csv", "xlsx", "pdf"}:
         everything = events.iterator(chunk_size=2000)
         if export == "csv":
             return audit_csv(institution.code, everything)
         if export == "xlsx":
             return audit_xlsx(institution.code, everything)
-        return audit_pdf(institution, everything, form.description())
+        too_many = events.count()
+        if too_many <= PDF_MAX_EVENTS:
+            return audit_pdf(institution, everything, form.description())
     if not valid:
         events = events.none()
     page = Paginator(events, EVENTS_PER_PAGE, allow_empty_first_page=True).get_page(
@@ -61,7 +64,14 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "web/audit_log.html",
         institution_context(
-            request, institution, "audit", form=form, page=page, rows=event_views(page)
+            request,
+            institution,
+            "audit",
+            form=form,
+            page=page,
+            rows=event_views(page),
+            pdf_too_many=too_many,
+            pdf_max=PDF_MAX_EVENTS,
         ),
         status=200 if valid else 400,
     )
