@@ -17,7 +17,7 @@ from rumbo.audit.services import Actor
 from tests.console import migrate, migrate_once
 from tests.factories import Demo, build_demo
 
-PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"]
+PERSONAS = ["planeacion", "enlace_se", "enlace_otra", "revisor", "consulta", "fiscalizacion"]
 
 
 # ---------------------------------------------------------------------------------------

@@ -743,6 +743,9 @@ def build_demo() -> Demo:
         "consulta": MembershipFactory(
             user=UserFactory(username="consulta"), institution=ieem, role=Role.CONSULTA
         ).user,
+        "fiscalizacion": MembershipFactory(
+            user=UserFactory(username="fiscalizacion"), institution=ieem, role=Role.FISCALIZACION
+        ).user,
         "ajeno": MembershipFactory(
             user=UserFactory(username="ajeno"), institution=other, role=Role.PLANEACION
         ).user,

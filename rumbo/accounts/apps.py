@@ -7,6 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "cuentas"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # `rumbo maintenance` prunes old login attempts.
         from rumbo.core.maintenance import register_task
 

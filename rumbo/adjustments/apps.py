@@ -5,3 +5,9 @@ class AdjustmentsConfig(AppConfig):
     name = "rumbo.adjustments"
     label = "adjustments"
     verbose_name = "adecuaciones programáticas"
+
+    def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()

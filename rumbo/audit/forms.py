@@ -53,6 +53,25 @@ class AuditFilterForm(forms.Form):
     accion = forms.ChoiceField(label="Acción", required=False, choices=ACTIONS)
     objeto = forms.CharField(label="Objeto contiene", required=False, max_length=200)
 
+    def description(self) -> str:
+        """The filters in use, in words («Desde 01/02/2024 · Acción: Avances»), for a
+        download that must say what it holds."""
+        if not (self.is_bound and self.is_valid()):
+            return "Sin filtros"
+        data = self.cleaned_data
+        parts = []
+        if data["desde"]:
+            parts.append(f"Desde {data['desde']:%d/%m/%Y}")
+        if data["hasta"]:
+            parts.append(f"Hasta {data['hasta']:%d/%m/%Y}")
+        if data["actor"]:
+            parts.append(f"Quién: {data['actor']}")
+        if data["accion"]:
+            parts.append(f"Acción: {dict(self.ACTIONS)[data['accion']]}")
+        if data["objeto"]:
+            parts.append(f"Objeto contiene: {data['objeto']}")
+        return " · ".join(parts) or "Sin filtros"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("desde"), data.get("hasta")

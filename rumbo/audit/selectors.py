@@ -21,7 +21,7 @@ def object_history(obj: models.Model) -> QuerySet[AuditEvent]:
     content_type = ContentType.objects.get_for_model(type(obj))
     return (
         AuditEvent.objects.filter(content_type=content_type, object_id=obj.pk)
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-created_at", "-id")
     )
 
@@ -55,4 +55,4 @@ def institution_log(
         events = events.filter(action__startswith=action_prefix.strip())
     if object_text.strip():
         events = events.filter(object_repr__icontains=object_text.strip())
-    return events.select_related("content_type").order_by("-created_at", "-id")
+    return events.select_related("content_type", "actor").order_by("-created_at", "-id")

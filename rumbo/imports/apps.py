@@ -6,6 +6,11 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # The program page (programs, below this app) flags the activities with findings
         # to attend, and the activity page lists its open ones: they ask through programs'
         # registry.

@@ -7,6 +7,11 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "MIR e indicadores"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # The month's due indicators are part of an area's monthly capture: the capture
         # cycle (monitoring, below this app) asks for them through its registry.
         from rumbo.monitoring.cycle import register_period_content

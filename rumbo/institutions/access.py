@@ -110,6 +110,10 @@ class Capability(StrEnum):
     MANAGE_MONITORING = "manage_monitoring"  # capture windows, semáforo bands, reopening
     PUBLISH_OPEN_DATA = "publish_open_data"  # publish or withdraw program years and MIRs
     EDIT_TRANSPARENCY = "edit_transparency"  # correct imported transparency rows (fr. IV)
+    # reads beyond VIEW: the audit log (and its exports), and every activity's evidence
+    # (an Enlace also sees its own area's: rumbo.programs.access.can_view_evidence)
+    VIEW_AUDIT = "view_audit"
+    VIEW_EVIDENCE = "view_evidence"
 
 
 _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
@@ -123,6 +127,13 @@ _CAPABILITY_ROLES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_MONITORING: frozenset({Role.PLANEACION.value}),
     Capability.PUBLISH_OPEN_DATA: frozenset({Role.PLANEACION.value}),
     Capability.EDIT_TRANSPARENCY: frozenset({Role.PLANEACION.value}),
+    # Fiscalización (oversight) reads what Planeación and Revisión read; Consulta does not.
+    Capability.VIEW_AUDIT: frozenset(
+        {Role.PLANEACION.value, Role.REVISOR.value, Role.FISCALIZACION.value}
+    ),
+    Capability.VIEW_EVIDENCE: frozenset(
+        {Role.PLANEACION.value, Role.REVISOR.value, Role.FISCALIZACION.value}
+    ),
 }
 
 _DENIED_MESSAGES: dict[Capability, str] = {
@@ -138,11 +149,23 @@ _DENIED_MESSAGES: dict[Capability, str] = {
     Capability.EDIT_TRANSPARENCY: (
         "Solo Planeación puede corregir las filas de los formatos de transparencia."
     ),
+    Capability.VIEW_AUDIT: (
+        "Solo Planeación, Revisión y Fiscalización pueden consultar la bitácora."
+    ),
+    Capability.VIEW_EVIDENCE: (
+        "Solo Planeación, Revisión, Fiscalización y el enlace del área pueden consultar las "
+        "evidencias."
+    ),
 }
 
 
+def grant_can(grant: Grant, capability: Capability) -> bool:
+    """Whether a grant (``grant_of``) holds the capability: the one place roles map to it."""
+    return bool(grant.roles & _CAPABILITY_ROLES[capability])
+
+
 def can(user: AnyUser, institution: Institution, capability: Capability) -> bool:
-    return bool(grant_of(user, institution.pk).roles & _CAPABILITY_ROLES[capability])
+    return grant_can(grant_of(user, institution.pk), capability)
 
 
 def require(user: AnyUser, institution: Institution, capability: Capability) -> None:

@@ -16,7 +16,7 @@ class InstitutionOut(Schema):
 class InstitutionDetailOut(InstitutionOut):
     web_domains: list[str]
     roles: list[str] = Field(
-        description="Roles del usuario: planeacion, enlace, revisor, consulta."
+        description="Roles del usuario: planeacion, enlace, revisor, consulta, fiscalizacion."
     )
     capabilities: list[str] = Field(description="Lo que el usuario puede hacer aquí.")
 

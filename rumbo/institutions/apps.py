@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class InstitutionsConfig(AppConfig):
     name = "rumbo.institutions"
     label = "institutions"
+
+    def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()

@@ -7,6 +7,11 @@ class JobsConfig(AppConfig):
     verbose_name = "exportaciones en segundo plano"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # `rumbo backup` carries the finished exports (their jobs link to them).
         from rumbo.core.backup import register_file_root
 

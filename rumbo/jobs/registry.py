@@ -28,6 +28,7 @@ class ExportKind:
     describe: Callable[[dict[str, Any]], str]
     params: tuple[str, ...]  # accepted parameter names (besides institution)
     fixed: tuple[tuple[str, Any], ...] = ()  # arguments the kind always passes
+    title: str = ""  # what it is, for people (the bitácora's «Tipo»)
 
     def load(self) -> Callable[..., ExportFile]:
         module, _, attr = self.builder.partition(":")
@@ -50,6 +51,7 @@ def _report(kind: str, title: str, params: tuple[str, ...], period: Callable) ->
         describe=lambda p: f"{title} {period(p)} {_fmt(p)}",
         params=params,
         fixed=(("kind", kind),),
+        title=title,
     )
 
 
@@ -66,6 +68,7 @@ KINDS: dict[str, ExportKind] = {
             builder="rumbo.programs.exports:build_program_export",
             describe=lambda p: f"Programa anual {p.get('year')} {_fmt(p)}",
             params=("year", "fmt"),
+            title="Programa anual",
         ),
         _report(
             "monthly",
@@ -91,6 +94,7 @@ KINDS: dict[str, ExportKind] = {
             builder="rumbo.transparency.generate:build_sipot",
             describe=_sipot_label,
             params=("format_id", "year", "quarter", "fmt"),
+            title="Formato de transparencia",
         ),
     ]
 }

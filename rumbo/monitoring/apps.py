@@ -7,6 +7,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = "seguimiento"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # The activity page (programs, below this app) shows its progress and history: it
         # asks through programs' registry.
         from rumbo.programs.pages import register_activity_content

@@ -32,6 +32,6 @@ def activity_history(*, activity: Activity) -> QuerySet[AuditEvent]:
             | Q(content_type=entry_type, object_id__in=entry_ids)
             | Q(content_type=observation_type, object_id__in=observation_ids)
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-created_at", "-id")
     )

@@ -26,7 +26,9 @@ from django.core.exceptions import PermissionDenied
 
 from rumbo.institutions.access import (
     AnyUser,
+    Capability,
     Grant,
+    grant_can,
     grant_of,
     is_own_enlace,
     planeacion_or_own_enlace,
@@ -82,11 +84,12 @@ def can_capture(
 def can_view_evidence(
     user: AnyUser, activity: Activity, nodes: dict[int, ProgramNode] | None = None
 ) -> bool:
-    """Evidence files: Planeación, Revisor and the activity's own Enlace; not Consulta."""
+    """Evidence files: whoever holds ``Capability.VIEW_EVIDENCE`` (Planeación, Revisor,
+    Fiscalización) and the activity's own Enlace; not Consulta."""
     grant = grant_of(user, activity.program.institution_id)
-    if Role.REVISOR in grant.roles:
+    if grant_can(grant, Capability.VIEW_EVIDENCE):
         return True
-    return planeacion_or_own_enlace(grant, lambda: activity_area_id(activity, nodes))
+    return is_own_enlace(grant, lambda: activity_area_id(activity, nodes))
 
 
 # --- who edits activities, by the program's state (see the module's table) -------------------

@@ -6,6 +6,11 @@ class ProgramsConfig(AppConfig):
     label = "programs"
 
     def ready(self) -> None:
+        # The bitácora's labels of this app's actions and fields (rumbo.audit.labels).
+        from .audit_labels import register as register_audit_labels
+
+        register_audit_labels()
+
         # The areas page (institutions, below this app) counts what hangs from each area.
         from rumbo.institutions.selectors import register_area_use
 

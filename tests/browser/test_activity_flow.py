@@ -96,8 +96,8 @@ def test_planeacion_spreads_the_annual_target_and_sees_the_history(page, screens
     history = page.locator(".history")
     expect(history).to_contain_text("Cambió el calendario")
     expect(history).to_contain_text("Las sesiones se concentran en el proceso electoral")
-    expect(history).to_contain_text("Mayo: — → 0")
-    expect(history).to_contain_text("Julio: 1 → 2")
+    expect(history).to_contain_text("Meta de mayo: — → 0")
+    expect(history).to_contain_text("Meta de julio: 1 → 2")
     screenshot("actividad-06-historial")
 
 
@@ -128,7 +128,7 @@ def test_liaison_may_change_only_its_own_area(page, screenshot):
     page.get_by_role("button", name="Guardar").click()
     expect(page).to_have_url(re.compile(r"/actividad/020101/$"))
     history = page.locator(".history")
-    expect(history).to_contain_text("Abril: 1 → 0")
-    expect(history).to_contain_text("Mayo: 0 → 1")
+    expect(history).to_contain_text("Meta de abril: 1 → 0")
+    expect(history).to_contain_text("Meta de mayo: 0 → 1")
     expect(history).to_contain_text("enlace_otra")
     screenshot("enlace-04-historial")

@@ -16,7 +16,16 @@ def test_institution_shows_roles_and_capabilities(api) -> None:
     body = api("get", "/institutions/IEEM", user="revisor").json()
     assert body["code"] == "IEEM"
     assert body["roles"] == ["revisor"]
-    assert body["capabilities"] == ["review_findings", "review_progress", "view"]
+    assert body["capabilities"] == [
+        "review_findings",
+        "review_progress",
+        "view",
+        "view_audit",
+        "view_evidence",
+    ]
+    oversight = api("get", "/institutions/IEEM", user="fiscalizacion").json()
+    assert oversight["roles"] == ["fiscalizacion"]
+    assert oversight["capabilities"] == ["view", "view_audit", "view_evidence"]
 
 
 @pytest.mark.parametrize(

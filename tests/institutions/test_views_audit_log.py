@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 from datetime import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from rumbo.audit.models import AuditEvent
-from rumbo.audit.services import Actor, audit_record
+from rumbo.audit.services import Actor, Change, audit_record, audit_record_many
+from rumbo.institutions.audit_export import HEADERS
+from rumbo.jobs.models import ExportJob, JobState
+from rumbo.jobs.services import export_request
+from rumbo.monitoring.models import PeriodReport, ProgressEntry
 from tests.factories import Demo
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +54,7 @@ def _url(**params: str) -> str:
     [
         ("planeacion", 200),
         ("revisor", 200),
+        ("fiscalizacion", 200),
         ("enlace_se", 403),
         ("enlace_otra", 403),
         ("consulta", 403),
@@ -54,17 +62,23 @@ def _url(**params: str) -> str:
     ],
 )
 def test_who_may_read_the_log(demo: Demo, as_user, persona, status) -> None:
-    assert as_user(persona).get(_url()).status_code == status
-    assert as_user(persona).get(_url(formato="csv")).status_code == status
+    client = as_user(persona)
+    for fmt in ("", "csv", "xlsx", "pdf"):
+        response = client.get(_url(formato=fmt) if fmt else _url())
+        assert response.status_code == status, fmt
+    home = client.get(reverse("web:institution", args=["IEEM"])).content.decode()
+    assert (reverse("web:audit_log", args=["IEEM"]) in home) == (status == 200)
 
 
-def test_log_shows_only_this_institution_with_changes(demo: Demo, as_user) -> None:
-    _event(
-        demo,
-        "progress.update",
-        "010101 · 3",
-        before={"achieved": "5", "comment": "igual"},
-        after={"achieved": "7", "comment": "igual"},
+def test_log_shows_only_this_institution_in_words(demo: Demo, as_user) -> None:
+    entry = ProgressEntry.objects.create(activity=demo.activity_full, month=11, achieved=2)
+    audit_record(
+        actor=Actor.for_user(demo.users["enlace_se"]),
+        institution_id=demo.institution.pk,
+        action="progress.update",
+        obj=entry,
+        before={"achieved": "20.0000", "comment": "igual"},
+        after={"achieved": "2", "comment": "igual"},
         reason="Corrección de cifra",
     )
     audit_record(
@@ -73,13 +87,70 @@ def test_log_shows_only_this_institution_with_changes(demo: Demo, as_user) -> No
         action="plan.update",
         obj=None,
     )
-    page = as_user("revisor").get(_url())
+    page = as_user("fiscalizacion").get(_url())
     text = page.content.decode()
-    assert "010101 · 3" in text
     assert "Corrección de cifra" in text
-    rows = page.context["rows"]
-    assert len(rows) == 1
-    assert [(c.name, c.before, c.after) for c in rows[0][1]] == [("achieved", "5", "7")]
+    (view,) = page.context["rows"]
+    assert view.action == "Corrigió el avance del mes"
+    assert [(c.label, c.before, c.after) for c in view.changes] == [
+        ("Cantidad alcanzada", "20", "2")
+    ]
+    assert view.object_label == "010101 · noviembre"
+    assert view.object_type == "Avance mensual"
+    activity_url = reverse("web:activity", args=["IEEM", 2024, "010101"])
+    assert view.url == activity_url
+    assert f'href="{activity_url}"' in text
+    assert "progress.update" not in text and "achieved" not in text
+    # a deleted object keeps its recorded name and loses its link
+    entry.delete()
+    (view,) = as_user("fiscalizacion").get(_url()).context["rows"]
+    assert view.url == "" and view.object_label.startswith("010101")
+
+
+def test_cli_actor_in_words(demo: Demo, as_user) -> None:
+    _event(demo, "activity.create", "010101", who="cli:root")
+    (view,) = as_user("planeacion").get(_url()).context["rows"]
+    assert view.who == "Línea de comandos (root)"
+    assert view.action == "Creó la actividad"
+
+
+def test_an_export_shows_its_state_now(demo: Demo, as_user, settings, tmp_path) -> None:
+    settings.DATA_DIR = tmp_path
+    done = export_request(
+        user=demo.users["planeacion"],
+        institution=demo.institution,
+        kind="program",
+        params={"year": 2024, "fmt": "csv"},
+    )
+    assert done.state == JobState.DONE
+    waiting = ExportJob.objects.create(
+        institution=demo.institution,
+        requested_by=demo.users["revisor"],
+        kind="program",
+        params={"year": 2024, "fmt": "xlsx"},
+        label="Programa anual 2024 (XLSX)",
+    )
+    audit_record(
+        actor=Actor.for_user(demo.users["revisor"]),
+        institution_id=demo.institution.pk,
+        action="export.request",
+        obj=waiting,
+        after={"kind": "program", "params": {"year": 2024, "fmt": "xlsx"}, "background": True},
+    )
+    views = as_user("fiscalizacion").get(_url()).context["rows"]
+    states = {v.object_label: v.state for v in views if v.event.action == "export.request"}
+    assert states == {"Programa anual 2024 (CSV)": "Listo", "Programa anual 2024 (XLSX)": "En cola"}
+    ExportJob.objects.filter(pk=waiting.pk).update(state=JobState.FAILED)
+    views = as_user("fiscalizacion").get(_url()).context["rows"]
+    states = {v.object_label: v.state for v in views if v.event.action == "export.request"}
+    assert states["Programa anual 2024 (XLSX)"] == "Falló"
+    (request,) = [v for v in views if v.object_label == "Programa anual 2024 (CSV)"]
+    assert [(c.label, c.after) for c in request.changes] == [
+        ("Tipo", "Programa anual"),
+        ("Parámetros", "Año: 2024\nFormato de archivo: CSV"),
+        ("En segundo plano", "No"),
+    ]
+    assert request.url == ""  # an export's page is its requester's only
 
 
 def test_filters_by_date_actor_action_and_object(demo: Demo, as_user) -> None:
@@ -91,7 +162,7 @@ def test_filters_by_date_actor_action_and_object(demo: Demo, as_user) -> None:
     def keys(**params: str) -> list[str]:
         response = client.get(_url(**params))
         assert response.status_code == 200
-        return [event.object_repr for event, _ in response.context["rows"]]
+        return [view.event.object_repr for view in response.context["rows"]]
 
     assert keys() == ["010102", "SE · enero", "010101 · enero"]
     assert keys(desde="20/02/2024", hasta="20/02/2024") == ["SE · enero"]
@@ -106,23 +177,68 @@ def test_filters_by_date_actor_action_and_object(demo: Demo, as_user) -> None:
     assert "anterior a la inicial" in reversed_range.content.decode()
 
 
-def test_pages_cost_constant_queries(demo: Demo, as_user, django_assert_max_num_queries) -> None:
-    client = as_user("planeacion")
+def _mixed_events(demo: Demo, rounds: range) -> None:
+    """Per round: five kinds of object, linked or not, with actors and an export."""
+    for i in rounds:
+        entry = ProgressEntry.objects.create(
+            activity=demo.activity_full if i < 12 else demo.activity_fraction,
+            month=1 + i % 12,
+            achieved=2,
+        )
+        report = (
+            PeriodReport.objects.create(program=demo.program, area=demo.area_otra, month=1 + i % 12)
+            if i < 12
+            else PeriodReport.objects.filter(program=demo.program).first()
+        )
+        job = ExportJob.objects.create(
+            institution=demo.institution,
+            requested_by=demo.users["planeacion"],
+            kind="program",
+            params={"year": 2024, "fmt": "csv"},
+            label=f"Programa anual 2024 ({i})",
+        )
+        actor = Actor.for_user(demo.users["revisor"])
+        changes = [
+            Change("progress.update", entry, {"achieved": "20.0000"}, {"achieved": "2"}),
+            Change("period.approve", report, {"state": "enviado"}, {"state": "aprobado"}),
+            Change("export.request", job, None, {"kind": "program", "params": {"year": 2024}}),
+            Change(
+                "activity.update",
+                demo.activity_otra,
+                {"annual_target": "1"},
+                {"annual_target": "3"},
+            ),
+            Change("plan.update", demo.plan_new, {"name": "a"}, {"name": "b"}),
+        ]
+        audit_record_many(actor=actor, institution_id=demo.institution.pk, changes=changes)
+        audit_record(
+            actor=Actor.cli(), institution_id=demo.institution.pk, action="create", obj=None
+        )
+
+
+def test_the_page_runs_constant_queries(demo: Demo, as_user, django_assert_num_queries) -> None:
+    """6 events of six kinds (progress, a month's capture, an export, an activity, a plan,
+    a command) or a full page of 50: the same queries — session, user, grants, count, the
+    page with its actors and content types, one per kind of object to link or to state."""
+    client = as_user("fiscalizacion")
     client.get(_url())  # warm the session and content-type caches
-    for i in range(3):
-        _event(demo, "progress.update", f"a{i}", before={"x": i}, after={"x": i + 1})
-    with django_assert_max_num_queries(12) as few:  # session, user, grants, count, page
-        client.get(_url())
-    for i in range(120):
-        _event(demo, "progress.update", f"b{i}", before={"x": i}, after={"x": i + 1})
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(_url(pagina="2"))
-    assert response.context["page"].paginator.num_pages == 3
-    assert len(response.context["rows"]) == 50
+    _mixed_events(demo, range(1))
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(_url())
+    assert len(response.context["rows"]) == 6
+    assert len(small.captured_queries) <= 14
+    _mixed_events(demo, range(1, 10))  # 60 events: a full page of 50
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(_url())
+    rows = response.context["rows"]
+    assert len(rows) == 50
+    assert {v.state for v in rows if v.event.action == "export.request"} == {"En cola"}
+    linked = {v.event.action for v in rows if v.url}
+    assert linked == {"progress.update", "period.approve", "activity.update", "plan.update"}
 
 
-def test_csv_export_has_bom_accents_and_the_filtered_rows(demo: Demo, as_user) -> None:
-    _event(demo, "progress.update", "Sesión ordinaria", reason="Corrección", after={"a": "ñ"})
+def test_csv_export_has_bom_accents_and_the_filtered_rows_in_words(demo: Demo, as_user) -> None:
+    _event(demo, "progress.update", "Sesión ordinaria", reason="Corrección", after={"comment": "ñ"})
     _event(demo, "bands.set_activity", "Otra", reason="x")
     response = as_user("planeacion").get(_url(formato="csv", accion="progress."))
     assert response["Content-Type"].startswith("text/csv")
@@ -130,20 +246,85 @@ def test_csv_export_has_bom_accents_and_the_filtered_rows(demo: Demo, as_user) -
     body = response.content
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Fecha", "Quién", "Acción", "Tipo", "Objeto"]
+    assert rows[0] == HEADERS
     assert len(rows) == 2
-    assert rows[1][2] == "progress.update"
-    assert rows[1][4] == "Sesión ordinaria"
-    assert rows[1][5] == "Corrección"
-    assert rows[1][8] == '{"a": "ñ"}'
+    assert rows[1][1:8] == [
+        "planeacion",
+        "Corrigió el avance del mes",
+        "Actividad",
+        "Sesión ordinaria",
+        "",
+        "Comentario: — → ñ",
+        "Corrección",
+    ]
+    assert rows[1][9] == '{"comment": "ñ"}'
 
 
-def test_xlsx_export_reopens_with_openpyxl(demo: Demo, as_user) -> None:
-    _event(demo, "period.return", "SE · marzo", reason="Falta justificación")
-    response = as_user("revisor").get(_url(formato="xlsx"))
+def _three_events(demo: Demo) -> None:
+    entry = ProgressEntry.objects.create(activity=demo.activity_full, month=11, achieved=2)
+    audit_record(
+        actor=Actor.for_user(demo.users["enlace_se"]),
+        institution_id=demo.institution.pk,
+        action="progress.update",
+        obj=entry,
+        before={"achieved": "20.0000"},
+        after={"achieved": "2"},
+        reason="Eran dos informes",
+    )
+    _event(demo, "period.return", "SE · marzo", who="cli:root", reason="Falta justificación")
+    _event(demo, "bands.set_activity", "010101", when=(2024, 3, 1, 12))
+
+
+def test_xlsx_export_reopens_with_openpyxl_in_words(demo: Demo, as_user) -> None:
+    _three_events(demo)
+    response = as_user("fiscalizacion").get(_url(formato="xlsx", desde="01/01/2025"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    sheet = book["Bitácora"]
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "Fecha"
-    assert values[1][2:6] == ("period.return", "actividad", "SE · marzo", "Falta justificación")
+    values = list(book["Bitácora"].iter_rows(values_only=True))
+    assert list(values[0]) == HEADERS
+    assert len(values) == 3  # from 2025 on: not the bands of March 2024
+    period, progress = values[1], values[2]
+    user = demo.users["enlace_se"]
+    assert progress[1:8] == (
+        f"{user.get_full_name()} (enlace_se)" if user.get_full_name() else "enlace_se",
+        "Corrigió el avance del mes",
+        "Avance mensual",
+        "010101 · noviembre",
+        None,
+        "Cantidad alcanzada: 20 → 2",
+        "Eran dos informes",
+    )
+    assert period[1:4] == (
+        "Línea de comandos (root)",
+        "Devolvió la captura con observaciones",
+        "Actividad",
+    )
+    assert period[7] == "Falta justificación"
+
+
+def test_pdf_export_reads_in_words(demo: Demo, as_user, tmp_path) -> None:
+    _three_events(demo)
+    response = as_user("fiscalizacion").get(_url(formato="pdf", desde="01/01/2000"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    path = tmp_path / "bitacora.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = " ".join(text.split())
+    for shown in (
+        "Bitácora de cambios",
+        "Instituto Electoral",
+        "Desde 01/01/2000",
+        "3 eventos",
+        "Corrigió el avance del mes",
+        "Cantidad alcanzada: 20 → 2",
+        "010101 · noviembre",
+        "Línea de comandos (root)",
+        "Devolvió la captura con observaciones",
+        "Página 1 de 1",
+    ):
+        assert shown in text, shown
+    assert "progress.update" not in text and "achieved" not in text

@@ -73,7 +73,7 @@ def test_planeacion_writes_an_observation_en_revision_and_it_is_audited(demo):
     changes = {c.label: (c.before, c.after) for c in entry.changes}
     assert changes["Observación"] == ("—", "Revisa noviembre:\nfaltan 10 informes.")
     assert changes["Actividad"] == ("—", "010101")
-    assert changes["Estado"] == ("—", "abierta")
+    assert changes["Estado"] == ("—", "Abierta")
     assert len(changes) == 3
 
 
@@ -184,7 +184,7 @@ def test_planeacion_marks_it_atendida_once_and_then_it_is_closed(demo):
     (entry,) = history_entries([event])
     assert entry.action == "Marcó atendida la observación de revisión"
     assert [(c.label, c.before, c.after) for c in entry.changes] == [
-        ("Estado", "abierta", "atendida")
+        ("Estado", "Abierta", "Atendida")
     ]
     with pytest.raises(Conflict, match="ya estaba atendida"):
         observation_resolve(actor=actor(demo, "planeacion"), observation=observation)

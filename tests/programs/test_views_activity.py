@@ -331,7 +331,7 @@ def test_save_writes_through_the_service_and_audits(as_user, demo):
     assert "Se guardó el calendario de 010103." in page
     assert "Calendario completo" in page
     assert "Cambió el calendario" in page
-    assert "Mayo: — → 1" in page
+    assert "Meta de mayo: — → 1" in page
     assert "Se recuperó mayo del original" in page
 
 

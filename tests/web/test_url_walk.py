@@ -28,7 +28,9 @@ from tests.factories import Demo
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {"planeacion", "enlace_se", "enlace_otra", "revisor", "consulta"}
+# fiscalizacion (oversight) reads everything consulta reads, plus evidence and the
+# bitácora; it is in no set of a writing page.
+EVERYONE = {"planeacion", "enlace_se", "enlace_otra", "revisor", "consulta", "fiscalizacion"}
 PLANEACION = {"planeacion"}
 ALL_PERSONAS = [*sorted(EVERYONE), "ajeno"]  # ajeno: planeación of another institution
 
@@ -280,7 +282,9 @@ PAGES: dict[str, Page] = {
     ),
     "user_set_active": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
     "user_password_reset": Page(_ieem(ENLACE_SE), PLANEACION, "post"),
-    "evidence_download": Page(_ieem(_se_evidence), {"planeacion", "revisor", "enlace_se"}),
+    "evidence_download": Page(
+        _ieem(_se_evidence), {"planeacion", "revisor", "enlace_se", "fiscalizacion"}
+    ),
     "capture": Page(_ieem(YEAR), EVERYONE),
     "capture_grid": Page(_ieem(YEAR, lambda d: "SE", lambda d: 1), EVERYONE - {"enlace_otra"}),
     "capture_message": Page(
@@ -294,7 +298,7 @@ PAGES: dict[str, Page] = {
     "monitoring_settings": Page(_ieem(), PLANEACION),
     "window_extensions": Page(_ieem(), PLANEACION),
     "activity_bands": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
-    "audit_log": Page(_ieem(), {"planeacion", "revisor"}),
+    "audit_log": Page(_ieem(), {"planeacion", "revisor", "fiscalizacion"}),
     "dashboard": Page(_ieem(YEAR), EVERYONE),
     "dashboard_area": Page(_ieem(YEAR, lambda d: d.area_otra.code), EVERYONE),
     "dashboard_node": Page(_ieem(YEAR, lambda d: d.subprogram.pk), EVERYONE),
