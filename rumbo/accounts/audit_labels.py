@@ -12,6 +12,7 @@ def register() -> None:
             "user.activate": "Activó el usuario",
             "user.deactivate": "Desactivó el usuario",
             "user.password_reset": "Restableció la contraseña",
+            "user.password_reset_by_link": "Cambió su contraseña con el enlace enviado por correo",
             "membership.delete": "Quitó un rol",
             "token.create": "Creó un token de la API",
             "token.revoke": "Revocó un token de la API",

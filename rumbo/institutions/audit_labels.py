@@ -20,6 +20,7 @@ def register() -> None:
             "area.create": "Creó el área",
             "area.update": "Modificó el área",
             "membership.create": "Asignó un rol",
+            "institution.letterhead_update": "Cambió el membrete y las firmas de los informes",
         }
     )
     register_fields(
@@ -29,6 +30,13 @@ def register() -> None:
             "alias": "Otra forma de escribir el nombre",
             "short_name": "Siglas",
             "web_domains": "Dominios web",
+            "logo": "Logotipo",
+            "prepared_by_name": "Elaboró (nombre)",
+            "prepared_by_position": "Elaboró (cargo)",
+            "reviewed_by_name": "Revisó (nombre)",
+            "reviewed_by_position": "Revisó (cargo)",
+            "authorized_by_name": "Autorizó (nombre)",
+            "authorized_by_position": "Autorizó (cargo)",
         }
     )
     register_values("role", dict(Role.choices))

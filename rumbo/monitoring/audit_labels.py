@@ -11,10 +11,11 @@ from rumbo.audit.labels import (
     register_object_pages,
     register_object_url,
     register_value_kind,
+    register_values,
 )
 from rumbo.core.periods import MONTH_NAMES
 
-from .models import Evidence, PeriodReport, ProgressEntry
+from .models import Evidence, MessageKind, PeriodReport, ProgressEntry
 
 
 def progress_entry_pages(ids: list[int]) -> dict[int, ObjectPage]:
@@ -45,6 +46,7 @@ def register() -> None:
             "period.approve": "Aprobó la captura",
             "period.return": "Devolvió la captura con observaciones",
             "period.reopen": "Reabrió la captura",
+            "period.message": "Escribió en la conversación de la captura",
             "window.extend": "Concedió una prórroga de captura",
             "bands.set_institution": "Cambió el semáforo de la institución",
             "bands.set_activity": "Fijó el semáforo propio de la actividad",
@@ -54,6 +56,12 @@ def register() -> None:
             "program.simulated": "Cargó avances simulados (demostración)",
         }
     )
+    # A post of a capture's conversation (recorded on the capture).
+    register_fields(
+        {"text": "Mensaje", "kind": "Tipo de mensaje", "role": "Rol de quien escribe"},
+        model="monitoring.periodreport",
+    )
+    register_values("kind", dict(MessageKind.choices))
     # "policy.update" is also the strategy's (a política general): this one is the
     # institution's monitoring policy.
     register_actions(
