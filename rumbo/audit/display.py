@@ -49,6 +49,15 @@ class FieldChange:
     label: str
     before: str
     after: str
+    # A creation's value: «Campo: valor», no «— →» (there was nothing before).
+    created: bool = False
+
+    @property
+    def text(self) -> str:
+        """«Campo: antes → después», or «Campo: valor» for a creation's value."""
+        if self.created:
+            return f"{self.label}: {self.after}"
+        return f"{self.label}: {self.before} → {self.after}"
 
 
 @dataclass
@@ -235,8 +244,9 @@ def field_changes(
     after: Mapping[str, Any] | None,
     model: type[models.Model] | None = None,
 ) -> list[FieldChange]:
-    """Per changed key, before → after (all of a creation's, a deletion's); the calendar
-    month by month («Meta de mayo: — → 1»)."""
+    """Per changed key, before → after (a deletion's values → «—»); a creation's values
+    alone, its empty ones left out; the calendar month by month («Meta de mayo: — → 1»)."""
+    created = not isinstance(before, Mapping)
     old_values = before if isinstance(before, Mapping) else {}
     new_values = after if isinstance(after, Mapping) else {}
     keys = [*old_values, *(k for k in new_values if k not in old_values)]
@@ -247,12 +257,13 @@ def field_changes(
             continue
         if key == MONTHS_KEY:
             changes.extend(_month_changes(old, new))
-        else:
-            changes.append(
-                FieldChange(
-                    field_text(key, model), value_text(old, key, model), value_text(new, key, model)
-                )
-            )
+            continue
+        shown = value_text(new, key, model)
+        if created and shown == NOTHING:
+            continue
+        changes.append(
+            FieldChange(field_text(key, model), value_text(old, key, model), shown, created)
+        )
     return changes
 
 
@@ -316,4 +327,4 @@ def event_views(events: Iterable[AuditEvent], *, link: bool = True) -> list[Even
 
 def changes_text(view: EventView) -> str:
     """The changes as lines «Campo: antes → después» (exports)."""
-    return "\n".join(f"{c.label}: {c.before} → {c.after}" for c in view.changes)
+    return "\n".join(c.text for c in view.changes)

@@ -15,7 +15,7 @@ from rumbo.audit.labels import (
 )
 from rumbo.core.periods import MONTH_NAMES
 
-from .models import Evidence, MessageKind, PeriodReport, ProgressEntry
+from .models import Evidence, MessageKind, PeriodReport, PeriodState, ProgressEntry
 
 
 def progress_entry_pages(ids: list[int]) -> dict[int, ObjectPage]:
@@ -34,6 +34,22 @@ def progress_entry_pages(ids: list[int]) -> dict[int, ObjectPage]:
             label=f"{key} · {MONTH_NAMES[month - 1]}",
         )
         for pk, code, year, key, month in rows
+    }
+
+
+def period_report_pages(ids: list[int]) -> dict[int, ObjectPage]:
+    """An area's month: its capture page, named «Captura SE · enero 2024» (the recorded name
+    carries the state of that moment). One query."""
+    rows = PeriodReport.objects.filter(pk__in=ids).values_list(
+        "pk", "program__institution__code", "program__year", "area__code", "month", "state"
+    )
+    return {
+        pk: ObjectPage(
+            url=reverse("web:capture_grid", args=[code, year, area, month]),
+            label=f"Captura {area} · {MONTH_NAMES[month - 1]} {year}",
+            state=PeriodState(state).label,
+        )
+        for pk, code, year, area, month, state in rows
     }
 
 
@@ -56,6 +72,7 @@ def register() -> None:
             "program.simulated": "Cargó avances simulados (demostración)",
         }
     )
+    register_fields({"entry": "Avance mensual (número interno)"}, model="monitoring.evidence")
     # A post of a capture's conversation (recorded on the capture).
     register_fields(
         {"text": "Mensaje", "kind": "Tipo de mensaje", "role": "Rol de quien escribe"},
@@ -99,11 +116,4 @@ def register() -> None:
         "entry__activity__program__year",
         "entry__activity__key",
     )
-    register_object_url(
-        PeriodReport,
-        "web:capture_grid",
-        "program__institution__code",
-        "program__year",
-        "area__code",
-        "month",
-    )
+    register_object_pages("monitoring.periodreport", period_report_pages)

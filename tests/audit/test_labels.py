@@ -121,3 +121,16 @@ def test_a_datetime_in_local_time() -> None:
     moment = datetime(2024, 12, 1, 6, 30, tzinfo=ZoneInfo("UTC"))
     # Mexico City is UTC-6 (no daylight saving since 2022)
     assert display.value_text(moment.isoformat(), "published_at") == "01/12/2024 00:30"
+
+
+def test_a_creation_lists_its_values_alone_and_an_update_its_changes() -> None:
+    from rumbo.audit.display import field_changes
+
+    created = field_changes(None, {"achieved": "20.0000", "comment": "", "month": 5})
+    assert [c.text for c in created] == ["Cantidad alcanzada: 20", "Mes: mayo"]
+    changed = field_changes(
+        {"achieved": "20.0000", "comment": ""}, {"achieved": "2", "comment": ""}
+    )
+    assert [c.text for c in changed] == ["Cantidad alcanzada: 20 → 2"]
+    deleted = field_changes({"achieved": "2"}, None)
+    assert [c.text for c in deleted] == ["Cantidad alcanzada: 2 → —"]
