@@ -16,6 +16,7 @@ from rumbo.imports.models import ImportRun, QualityFinding
 from rumbo.institutions.models import Institution, Membership
 from rumbo.monitoring.demo_window import OPEN_REASON
 from rumbo.monitoring.models import ProgressEntry, WindowExtension
+from rumbo.notifications.models import Notification
 from rumbo.programs.models import Activity, AreaObjective
 from rumbo.strategy.models import StrategicPlan
 
@@ -51,6 +52,11 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
     assert ieem.prepared_by_name == "Ana Ejemplo Ruiz (demostración)"
     assert ieem.authorized_by_position == "Secretaria Ejecutiva"
+    # The simulated history told the revisor of every sent month: read, so the header's
+    # count starts at zero for a newcomer (the avisos are still listed).
+    revisor = get_user_model().objects.get(username="revisor")
+    assert Notification.objects.filter(recipient=revisor).count() > 100
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
     memberships = Membership.objects.count()
     user = get_user_model().objects.get(username="enlace_se")
     assert user.check_password("rumbo-demo-2024")

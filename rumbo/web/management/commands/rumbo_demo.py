@@ -25,6 +25,7 @@ from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
 from rumbo.monitoring.demo import demo_progress_load
 from rumbo.monitoring.demo_window import OpenMonth, demo_open_month
+from rumbo.notifications.services import notifications_read_all
 from rumbo.opendata.demo import demo_publications_ensure
 from rumbo.programs.models import AnnualProgram
 
@@ -75,12 +76,22 @@ class Command(RumboCommand):
         rows = self._users(manifest, actor)
         self._simulated(manifest, actor)
         self._approval()
+        self._history_avisos_read(rows)
         for line in demo_publications_ensure(actor=actor):
             self.stdout.write(line)
         ieem = Institution.objects.get(code=DEMO_PROGRESS[0])
         self.stdout.write(demo_letterhead_ensure(institution=ieem, actor=actor))
         opened = self._open_months(actor)
         self._banner(password, rows, opened, options["port"])
+
+    def _history_avisos_read(self, rows: list[tuple[str, str, str, Area | None]]) -> None:
+        """The simulated months and adjustments went through the real services, which told
+        the demo users (126 avisos for the revisor): that history is marked read, so the
+        count in the header means what a newcomer does from here on."""
+        users = get_user_model().objects.filter(username__in=[row[0] for row in rows])
+        marked = sum(notifications_read_all(user=user) for user in users)
+        if marked:
+            self.stdout.write(f"Avisos de la historia simulada marcados como leídos: {marked}.")
 
     def _banner(
         self,
