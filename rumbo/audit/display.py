@@ -246,7 +246,7 @@ def field_changes(
 ) -> list[FieldChange]:
     """Per changed key, before → after (a deletion's values → «—»); a creation's values
     alone, its empty ones left out; the calendar month by month («Meta de mayo: — → 1»)."""
-    created = not isinstance(before, Mapping)
+    created = not isinstance(before, Mapping) or not before
     old_values = before if isinstance(before, Mapping) else {}
     new_values = after if isinstance(after, Mapping) else {}
     keys = [*old_values, *(k for k in new_values if k not in old_values)]
