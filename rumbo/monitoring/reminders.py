@@ -28,10 +28,10 @@ from rumbo.institutions.models import Area
 from rumbo.notifications.models import Notification, NotificationKind
 from rumbo.notifications.recipients import area_enlaces
 from rumbo.notifications.services import email_owed, email_retry, notify
-from rumbo.programs.models import AnnualProgram, MonthlyTarget, activity_area_id
+from rumbo.programs.models import AnnualProgram
 
 from .models import PeriodReport, PeriodState, WindowExtension
-from .selectors import policy_for, program_nodes
+from .selectors import policy_for, programmed_area_months
 from .windows import WindowStatus, extensions_for, window_status
 
 WARN_DAYS = 3
@@ -114,16 +114,12 @@ def _program_months(today: date) -> list[tuple[AnnualProgram, set[int]]]:
 
 
 def _areas_programmed(program: AnnualProgram, months: set[int]) -> dict[int, set[int]]:
-    """Month → ids of the areas with an activity programmed (quantity > 0) that month."""
-    nodes = program_nodes([program.pk])
+    """Month → ids of the areas with an activity programmed (quantity > 0) that month (the
+    rule «Mis pendientes» uses too: ``selectors.programmed_area_months``)."""
     areas: dict[int, set[int]] = defaultdict(set)
-    targets = MonthlyTarget.objects.filter(
-        activity__program=program, month__in=months, quantity__gt=0
-    ).select_related("activity")
-    for target in targets:
-        area_id = activity_area_id(target.activity, nodes)
-        if area_id is not None:
-            areas[target.month].add(area_id)
+    for _, area_id, month in programmed_area_months([program.pk]):
+        if month in months:
+            areas[month].add(area_id)
     return areas
 
 
