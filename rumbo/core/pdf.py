@@ -155,12 +155,12 @@ class _Printer:
             raise ChromiumUnavailable(str(self.start_error)) from self.start_error
         job = _Job(html, base)
         self.jobs.put(job)
-        timeout = int(getattr(settings, "RUMBO_PDF_TIMEOUT", 120))
+        timeout = float(getattr(settings, "RUMBO_PDF_TIMEOUT", 120))
         try:
             return job.future.result(timeout=timeout)
         except FutureTimeout:
             self.abandon()
-            raise PdfError(f"the PDF took more than {timeout} s") from None
+            raise PdfError(f"the PDF took more than {timeout:g} s") from None
 
     def abandon(self) -> None:
         """Stop taking jobs (the next PDF starts a new printer); close when idle."""
