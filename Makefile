@@ -6,7 +6,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: setup demo test test-fast lint format bench clean migrations-check
+.PHONY: system-packages setup demo test test-fast lint format bench clean migrations-check
+
+# Chromium prints the PDFs (rumbo/core/pdf.py: chromium-headless-shell) and runs the browser
+# tests (chromium); poppler-utils reads PDFs in the tests. Installed with apt when missing
+# and we are root; otherwise the PDFs fall back to WeasyPrint and the browser tests skip.
+SYSTEM_PACKAGES := chromium chromium-headless-shell poppler-utils fonts-dejavu-core
+
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromium-headless-shell ] \
+	  || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y $(SYSTEM_PACKAGES) >/dev/null \
+	      || { apt-get update >/dev/null && apt-get install -y $(SYSTEM_PACKAGES) >/dev/null; } \
+	      || echo "apt-get could not install $(SYSTEM_PACKAGES)" >&2; \
+	  else \
+	    echo "Install $(SYSTEM_PACKAGES) (apt-get install, as root): PDFs print with Chromium" >&2; \
+	  fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +33,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: setup
+demo: setup system-packages
 	$(BIN)/rumbo demo --port $(PORT)
 	$(BIN)/rumbo serve --port $(PORT)
 
-test: setup
+test: setup system-packages
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: setup

@@ -107,6 +107,9 @@ def main() -> int:
     results.update(sipot_results)
     report_results, report_sizes = bench_reports(f"BENCH{RUNS - 1}")
     results.update(report_results)
+    from bench.pdf import lines, measure
+
+    pdf_lines = lines(measure(f"BENCH{RUNS - 1}"))
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
@@ -151,6 +154,9 @@ def main() -> int:
         "  monthly report, IEEM demo 2024-10: "
         + " · ".join(f"{name} {size:,} bytes" for name, size in report_sizes.items())
     )
+    for text, ok in pdf_lines:
+        print(text)
+        failed |= not ok
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
         teardown_databases(old_config, verbosity=0)

@@ -235,6 +235,11 @@ LOGGING = {
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 RUMBO_EXPORT_QUEUE = "exports"
 RUMBO_EXPORT_TIMEOUT = int(os.environ.get("RUMBO_EXPORT_TIMEOUT", "1800"))
+# PDFs (rumbo/core/pdf.py, docs/reports.md): the Chromium that prints them (a path; empty:
+# /usr/bin/chromium-headless-shell, else /usr/bin/chromium, else WeasyPrint) and how long
+# one PDF may take before it fails.
+RUMBO_CHROMIUM = os.environ.get("RUMBO_CHROMIUM", "").strip()
+RUMBO_PDF_TIMEOUT = env_int("RUMBO_PDF_TIMEOUT", 120)
 RUMBO_EXPORT_RETENTION_DAYS = int(os.environ.get("RUMBO_EXPORT_RETENTION_DAYS", "7"))
 # Login attempts kept (a record of attacks; a user's «known» addresses), pruned by
 # `rumbo maintenance` (docs/security.md).

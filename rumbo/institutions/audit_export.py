@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from rumbo.audit.display import EventView, changes_text, event_views
 from rumbo.audit.models import AuditEvent
 from rumbo.core.exportfile import attachment, safe_csv_writer, xlsx_safe_row
+from rumbo.core.pdf import css_string, html_to_pdf
 
 from .models import Institution
 
@@ -116,21 +117,29 @@ def _pdf_css() -> str:
     return Path(str(path)).read_text(encoding="utf-8")
 
 
-def audit_pdf(institution: Institution, events: Iterable[AuditEvent], filters: str) -> HttpResponse:
-    """The filtered bitácora printed by WeasyPrint (landscape, letter), its stylesheet a
-    static file (no inline style anywhere)."""
-    from weasyprint import CSS, HTML
+def _pdf_page_texts(institution: Institution, generated: str) -> str:
+    """The texts of the header and footer on every page (CSS strings, escaped)."""
+    header = css_string(f"{institution.name}\nBitácora de cambios")
+    footer = css_string(f"Generado el {generated}")
+    return f"@page {{ @top-left {{ content: {header}; }} @bottom-left {{ content: {footer}; }} }}"
 
+
+def audit_pdf(institution: Institution, events: Iterable[AuditEvent], filters: str) -> HttpResponse:
+    """The filtered bitácora printed by ``rumbo.core.pdf`` (landscape, letter), its
+    stylesheet a static file (no inline style anywhere)."""
+    generated = f"{timezone.localtime():%d/%m/%Y %H:%M}"
     html = render_to_string(
         "web/audit_log_pdf.html",
         {
             "institution": institution,
             "views": list(views_in_chunks(events)),
             "filters": filters,
-            "generated": f"{timezone.localtime():%d/%m/%Y %H:%M}",
+            "generated": generated,
         },
     )
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(string=_pdf_css())]
+    pdf = html_to_pdf(
+        html,
+        base_url=settings.BASE_DIR,
+        stylesheets=[_pdf_css(), _pdf_page_texts(institution, generated)],
     )
     return _download(pdf, "application/pdf", filename(institution.code, "pdf"))

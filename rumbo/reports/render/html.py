@@ -1,10 +1,12 @@
-"""Each report as HTML (the body its page shows) and as a PDF printed by WeasyPrint from
-that same body, with a header (the institution's logo and name, title, period) and a footer
-(«Página X de Y», generation time) on every page, and the signature block (Elaboró, Revisó,
-Autorizó: ``rumbo.institutions.letterhead``) at the end."""
+"""Each report as HTML (the body its page shows) and as a PDF printed from that same body
+(``rumbo.core.pdf``: Chromium, WeasyPrint without it), with a header (the institution's logo
+and name, title, period) and a footer («Página X de Y», generation time) on every page as
+``@page`` margin boxes, and the signature block (Elaboró, Revisó, Autorizó:
+``rumbo.institutions.letterhead``) at the end."""
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from rumbo.core.pdf import css_string, html_to_pdf
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.institutions.letterhead import letterhead_for
 from rumbo.monitoring.simulated import progress_simulated_note
@@ -69,12 +72,36 @@ def report_css() -> str:
     return Path(str(path)).read_text(encoding="utf-8")
 
 
-def report_pdf(kind: str, report: Any) -> bytes:
-    from weasyprint import HTML
+def logo_box(logo_data_uri: str) -> str:
+    """The logo as an SVG ``data:`` URI 30 × 17 mm that keeps its proportions: a margin
+    box prints an image at its own size, so the box gives it the size."""
+    if not logo_data_uri:
+        return ""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="30mm" height="17mm" viewBox="0 0 300 170">'
+        f'<image width="300" height="170" preserveAspectRatio="xMinYMax meet" '
+        f'href="{logo_data_uri}" xlink:href="{logo_data_uri}"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
+
+def report_pdf_html(kind: str, report: Any) -> str:
+    """The HTML the PDF is printed from (its header and footer as CSS strings)."""
     context = body_context(kind, report)
     context["orientation"] = ORIENTATION[kind]
     context["report_css"] = report_css()
-    context["letterhead"] = letterhead_for(report.header.institution)
-    html = render_to_string("web/reports/pdf.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    letterhead = letterhead_for(report.header.institution)
+    context["letterhead"] = letterhead
+    context["logo_box"] = logo_box(letterhead.logo_data_uri)
+    context["header_css"] = {
+        "institution": css_string(report.header.institution.name),
+        "title": css_string(report.header.title),
+        "period": css_string(report.header.period),
+        "generated": css_string(f"Generado el {report.header.generated_label}"),
+    }
+    return render_to_string("web/reports/pdf.html", context)
+
+
+def report_pdf(kind: str, report: Any) -> bytes:
+    return html_to_pdf(report_pdf_html(kind, report), base_url=settings.BASE_DIR)
