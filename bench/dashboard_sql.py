@@ -16,7 +16,7 @@ floats inside SQL, so a percentage may differ from the Decimal one in its last c
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -55,18 +55,17 @@ ent AS (
     WHERE a.program_id = %(program)s
 ),
 prog AS (
-    SELECT a.id, mo.m,
-        SUM(CASE WHEN t.month <= mo.m THEN t.quantity END) AS prog_to,
-        SUM(CASE WHEN t.month = mo.m THEN t.quantity END) AS tgt_m
-    FROM acts a CROSS JOIN months mo LEFT JOIN tgt t ON t.activity_id = a.id
-    GROUP BY a.id, mo.m
+    SELECT a.id, mo.m, t.quantity AS tgt_m,
+        SUM(t.quantity) OVER (PARTITION BY a.id ORDER BY mo.m) AS prog_to,
+        SUM(t.quantity) OVER (PARTITION BY a.id) AS annual
+    FROM acts a CROSS JOIN months mo
+    LEFT JOIN tgt t ON t.activity_id = a.id AND t.month = mo.m
 ),
 done AS (
-    SELECT a.id, mo.m,
-        COALESCE(SUM(CASE WHEN e.month <= mo.m THEN e.achieved END), 0) AS ach_to,
-        SUM(CASE WHEN e.month = mo.m THEN 1 ELSE 0 END) AS has_m
-    FROM acts a CROSS JOIN months mo LEFT JOIN ent e ON e.activity_id = a.id
-    GROUP BY a.id, mo.m
+    SELECT a.id, mo.m, CASE WHEN e.activity_id IS NULL THEN 0 ELSE 1 END AS has_m,
+        COALESCE(SUM(e.achieved) OVER (PARTITION BY a.id ORDER BY mo.m), 0) AS ach_to
+    FROM acts a CROSS JOIN months mo
+    LEFT JOIN ent e ON e.activity_id = a.id AND e.month = mo.m
 ),
 st AS (
     SELECT r.area_id, mo.m,
@@ -78,13 +77,12 @@ st AS (
 ),
 base AS (
     SELECT a.id, a.area_id, a.root_id, a.yl, a.gl, a.gh, a.yh, p.m, p.prog_to, p.tgt_m,
-        ann.prog_to AS annual, d.has_m,
+        p.annual, d.has_m,
         CASE WHEN st.captured = 1 THEN d.ach_to END AS ach_to,
         CASE WHEN st.captured = 1 AND st.approved = p.m THEN 'oficial'
              WHEN st.captured = 1 THEN 'preliminar' ELSE 'pendiente' END AS state
     FROM acts a
     JOIN prog p ON p.id = a.id
-    JOIN prog ann ON ann.id = a.id AND ann.m = 12
     JOIN done d ON d.id = a.id AND d.m = p.m
     LEFT JOIN st ON st.area_id = a.area_id AND st.m = p.m
 ),
@@ -189,7 +187,7 @@ def _dec(value: Any) -> Decimal | None:
     """A SQL number as the Decimal the dashboard shows (two decimals), or None."""
     if value is None:
         return None
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _params(program_id: int, month: int) -> dict[str, object]:
@@ -217,7 +215,9 @@ def dashboard_sql(program_id: int, month: int) -> dict[str, Any]:
 
 def _on_track(green: int, lights: tuple[int, ...]) -> Decimal | None:
     graded = sum(lights[:3])
-    return None if not graded else (Decimal(green) * 100 / graded).quantize(Decimal("0.01"))
+    if not graded:
+        return None
+    return (Decimal(green) * 100 / graded).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _assemble(rows: list[tuple], captures: list[tuple], month: int) -> dict[str, Any]:
