@@ -7,6 +7,16 @@ median seconds over several runs and the peak memory of the process.
 The program page is timed in-process through ``django.test.Client`` (server time: URL
 resolution, middleware, queries and template rendering; no network), logged in as a
 Planeación user, for the imported IEEM 2024 program and for a synthetic 3,000-activity one.
+
+Each figure is judged by its ratio to a baseline measured in the same run, interleaved
+(``bench/common.py`` defines the format and prints the closing table): the dashboard's data
+against the hand-written SQL returning the same figures (``bench/dashboard_sql.py``). Figures
+without a baseline keep their absolute budget but are marked informative: on a shared
+machine an absolute time says little. ``bench/pdf.py``, ``bench/exports.py`` (when present)
+add their own measurements through ``measure()``; ``bench/national.py`` adds the
+national-shape comparison when PostgreSQL answers at ``RUMBO_BENCH_PG`` (default
+postgres://postgres@127.0.0.1:5432) unless ``RUMBO_BENCH_NATIONAL=0`` (``=1`` makes it
+required). The process exits 1 when a judged figure is «OVER».
 """
 
 from __future__ import annotations
@@ -23,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
+from bench.common import Measurement, interleaved, measurement, table  # noqa: E402
+
+# Absolute budgets (seconds): printed as informative, never judged (see the docstring).
 BUDGET = {
     "import": 2.0,
     "export_json": 1.0,
@@ -40,6 +53,8 @@ BUDGET = {
 }
 RUNS = 5
 PAGE_RUNS = 25
+DASHBOARD_SQL_RATIO = 1.5  # the dashboard's data against the SQL returning its figures
+OPTIONAL_MODULES = ("exports",)  # bench/pdf.py runs inside the run (it needs its data)
 
 
 def main() -> int:
@@ -99,7 +114,7 @@ def main() -> int:
 
     page_results, page_sizes = bench_program_pages(f"BENCH{RUNS - 1}")
     results.update(page_results)
-    dashboard_results, dashboard_sizes = bench_dashboards(f"BENCH{RUNS - 1}")
+    dashboard_results, dashboard_sizes, dashboard_ratios = bench_dashboards(f"BENCH{RUNS - 1}")
     results.update(dashboard_results)
     mir_results, mir_sizes = bench_mir_pages()
     results.update(mir_results)
@@ -107,59 +122,45 @@ def main() -> int:
     results.update(sipot_results)
     report_results, report_sizes = bench_reports(f"BENCH{RUNS - 1}")
     results.update(report_results)
-    from bench.pdf import lines, measure
+    # The PDFs need this run's database (the imported sample): measured here, not with
+    # the optional modules that run after it is gone.
+    from bench.pdf import lines as pdf_lines
+    from bench.pdf import measure as pdf_measure
 
-    pdf_lines = lines(measure(f"BENCH{RUNS - 1}"))
+    pdf_measured = pdf_measure(f"BENCH{RUNS - 1}")
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
-    failed = False
-    for name, values in results.items():
-        median = statistics.median(values)
-        budget = BUDGET.get(name)
-        verdict = ""
-        if budget is not None:
-            ok = median < budget
-            failed |= not ok
-            verdict = f"  (budget {budget:.1f} s: {'ok' if ok else 'OVER'})"
-        if name.startswith(("program", "dashboard", "mir", "indicator", "design")):
-            if budget is not None:
-                verdict = (
-                    f"  (budget {budget * 1000:.0f} ms: {'ok' if median < budget else 'OVER'})"
-                )
-            print(
-                f"  {name:<22} median {median * 1000:.1f} ms  min {min(values) * 1000:.1f} ms"
-                f"{verdict}"
-            )
-            continue
-        print(f"  {name:<22} median {median:.3f} s  min {min(values):.3f} s{verdict}")
+    measured = [
+        measurement(
+            name,
+            statistics.median(values),
+            budget_seconds=BUDGET.get(name),
+            baseline="none (absolute, informative)",
+            informative=True,
+        )
+        for name, values in results.items()
+    ]
+    measured += dashboard_ratios
+    measured += pdf_measured
     print(f"  export sizes: JSON {sizes['json']:,} bytes · XLSX {sizes['xlsx']:,} bytes")
-    print(
-        f"  program page ({PAGE_RUNS} renders each): HTML "
-        + " · ".join(f"{name} {size:,} bytes" for name, size in page_sizes.items())
-    )
-    print(
-        f"  dashboards ({PAGE_RUNS} renders each): HTML "
-        + " · ".join(f"{name} {size:,} bytes" for name, size in dashboard_sizes.items())
-    )
-    print(
-        f"  design and MIR pages ({PAGE_RUNS} renders each): HTML "
-        + " · ".join(f"{name} {size:,} bytes" for name, size in mir_sizes.items())
-    )
-    print(
-        "  transparency formats: "
-        + " · ".join(f"{name} {size:,} bytes" for name, size in sipot_sizes.items())
-    )
-    print(
-        "  monthly report, IEEM demo 2024-10: "
-        + " · ".join(f"{name} {size:,} bytes" for name, size in report_sizes.items())
-    )
-    for text, ok in pdf_lines:
-        print(text)
-        failed |= not ok
+    for label, group in (
+        ("program page", page_sizes),
+        ("dashboards", dashboard_sizes),
+        ("design and MIR pages", mir_sizes),
+        ("transparency formats", sipot_sizes),
+        ("monthly report, IEEM demo 2024-10", report_sizes),
+    ):
+        print(f"  {label}: " + " · ".join(f"{name} {size:,} bytes" for name, size in group.items()))
+    for text, _ in pdf_lines(pdf_measured):
+        print(text)  # the PDFs' memory and engine, beside the table's times
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
     if old_config is not None:
         teardown_databases(old_config, verbosity=0)
+        old_config = None
+    measured += optional_measurements()
+    text, failed = table(measured)
+    print(text)
     return 1 if failed else 0
 
 
@@ -230,7 +231,9 @@ def bench_program_pages(code: str) -> tuple[dict[str, list[float]], dict[str, in
     return results, sizes
 
 
-def bench_dashboards(code: str) -> tuple[dict[str, list[float]], dict[str, int]]:
+def bench_dashboards(
+    code: str,
+) -> tuple[dict[str, list[float]], dict[str, int], list[Measurement]]:
     """Time the dashboard of the imported IEEM program with the demo's simulated progress
     (January–October, through the services, as ``rumbo demo`` loads it) and of the synthetic
     3,000-activity program with progress in all twelve months (bulk inserts)."""
@@ -258,7 +261,59 @@ def bench_dashboards(code: str) -> tuple[dict[str, list[float]], dict[str, int]]
     for name, url in pages.items():
         label = "IEEM demo" if name == "dashboard" else f"3,000 × 12 ({entries:,} entries)"
         results[name], sizes[label] = time_get(client, url)
-    return results, sizes
+    ratios = dashboard_against_sql(imported, 10, "IEEM demo") + dashboard_against_sql(
+        synthetic, 12, "3,000 × 12"
+    )
+    return results, sizes, ratios
+
+
+def dashboard_against_sql(program, month: int, label: str) -> list[Measurement]:  # type: ignore[no-untyped-def]
+    """The dashboard's data beside the hand-written SQL returning the same figures, timed
+    in turn within each round (``bench/common.py``)."""
+    from bench.dashboard_sql import dashboard_sql
+    from rumbo.monitoring.dashboard import program_dashboard
+
+    times = interleaved(
+        {
+            "data": lambda: program_dashboard(program=program, month=month),
+            "sql": lambda: dashboard_sql(program.pk, month),
+        },
+        PAGE_RUNS // 2,
+    )
+    return [
+        measurement(
+            f"dashboard data vs SQL ({label})",
+            times["data"],
+            baseline_seconds=times["sql"],
+            baseline="hand-written SQL, same figures",
+            budget_ratio=DASHBOARD_SQL_RATIO,
+        )
+    ]
+
+
+def optional_measurements() -> list[Measurement]:
+    """``measure()`` of bench/pdf.py and bench/exports.py when they exist, and of
+    bench/national.py when PostgreSQL answers (``RUMBO_BENCH_NATIONAL``: 0 skips, 1
+    requires). They run after the run's own database is gone."""
+    import importlib
+
+    out: list[Measurement] = []
+    for name in OPTIONAL_MODULES:
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except ImportError:
+            continue
+        out += module.measure()
+    from bench import national
+
+    wanted = os.environ.get("RUMBO_BENCH_NATIONAL", "")
+    if wanted == "0":
+        print("  national-shape comparison skipped (RUMBO_BENCH_NATIONAL=0)")
+    elif wanted == "1" or national.reachable():
+        out += national.measure()
+    else:
+        print(f"  national-shape comparison skipped: no PostgreSQL at {national.SERVER}")
+    return out
 
 
 def bench_mir_pages() -> tuple[dict[str, list[float]], dict[str, int]]:

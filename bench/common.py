@@ -1,0 +1,125 @@
+"""The one format of a bench measurement, and the table that judges it.
+
+Every bench module (``bench/run.py``'s own sections, ``bench/national.py`` and any
+``bench/<name>.py`` exposing ``measure() -> list[dict]``) returns measurements as dicts:
+
+- ``name``: what was measured (one line of the table);
+- ``seconds``: its median time, in seconds;
+- ``baseline_seconds``: the median of its baseline measured in the same run, interleaved
+  round by round (the hand-written SQL for a dashboard, the raw data build for an export,
+  the one-institution database for a national-shape one), or None;
+- ``baseline``: a few words naming that baseline (optional);
+- ``budget_ratio``: the largest ``seconds / baseline_seconds`` allowed (optional);
+- ``budget_seconds``: the largest ``seconds`` allowed (optional; for a figure without a
+  baseline);
+- ``informative``: True when the figure is printed but judges nothing (optional).
+
+A measurement with a ratio budget is judged by the ratio only: on a shared machine both
+sides slow down together, so the ratio still means something when the absolute time does
+not. One with only ``budget_seconds`` is judged by time; ``informative`` ones never fail.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Measurement = dict[str, Any]
+
+
+def median_seconds(fn: Callable[[], object], runs: int) -> float:
+    """The median of ``runs`` timed calls of ``fn`` (after one untimed warm-up)."""
+    fn()
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median seconds of each of ``fns``, timed in turn within every round (one warm-up
+    round first), so that a busy spell of the machine falls on all of them alike."""
+    timings: dict[str, list[float]] = {name: [] for name in fns}
+    for round_ in range(runs + 1):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            if round_:
+                timings[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def measurement(
+    name: str,
+    seconds: float,
+    *,
+    baseline_seconds: float | None = None,
+    baseline: str = "",
+    budget_ratio: float | None = None,
+    budget_seconds: float | None = None,
+    informative: bool = False,
+) -> Measurement:
+    return {
+        "name": name,
+        "seconds": seconds,
+        "baseline_seconds": baseline_seconds,
+        "baseline": baseline,
+        "budget_ratio": budget_ratio,
+        "budget_seconds": budget_seconds,
+        "informative": informative,
+    }
+
+
+def ratio(m: Measurement) -> float | None:
+    base = m.get("baseline_seconds")
+    return m["seconds"] / base if base else None
+
+
+def verdict(m: Measurement) -> str:
+    """«ok», «OVER» or «info» (informative, or nothing to judge by)."""
+    if m.get("informative"):
+        return "info"
+    r = ratio(m)
+    if m.get("budget_ratio") is not None and r is not None:
+        return "ok" if r <= m["budget_ratio"] else "OVER"
+    if m.get("budget_seconds") is not None:
+        return "ok" if m["seconds"] <= m["budget_seconds"] else "OVER"
+    return "info"
+
+
+def _time(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def table(measurements: Iterable[Measurement]) -> tuple[str, bool]:
+    """The closing table (one line per measurement) and whether any is «OVER»."""
+    rows = list(measurements)
+    width = max([len(m["name"]) for m in rows] + [20])
+    lines = [
+        f"  {'measurement':<{width}} {'time':>10} {'baseline':>10} {'ratio':>6}"
+        f" {'budget':>9}  verdict  baseline is",
+    ]
+    over = False
+    for m in rows:
+        r = ratio(m)
+        if m.get("budget_ratio") is not None:
+            budget = f"≤{m['budget_ratio']:.2f}×"
+        elif m.get("budget_seconds") is not None:
+            budget = "≤" + _time(m["budget_seconds"])
+        else:
+            budget = "—"
+        v = verdict(m)
+        over |= v == "OVER"
+        lines.append(
+            f"  {m['name']:<{width}} {_time(m['seconds']):>10}"
+            f" {_time(m.get('baseline_seconds')):>10}"
+            f" {(f'{r:.2f}×' if r is not None else '—'):>6} {budget:>9}  {v:<7}"
+            f"  {m.get('baseline') or ''}"
+        )
+    return "\n".join(lines), over
