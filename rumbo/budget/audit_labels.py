@@ -8,9 +8,7 @@ from .models import MOMENT_LABELS
 
 
 def register() -> None:
-    register_fields(
-        {**MOMENT_LABELS, "key": "Clave", "month": "Mes"}, model="budget.budgetline"
-    )
+    register_fields({**MOMENT_LABELS, "key": "Clave", "month": "Mes"}, model="budget.budgetline")
     register_fields({"key": "Clave", "name": "Nombre"}, model="budget.specificitem")
     register_fields({"key": "Clave", "name": "Nombre"}, model="budget.fundingsource")
     register_value_kind("number", MOMENT_LABELS)

@@ -116,8 +116,10 @@ def demo_budget_csv(
     """The simulated budget file of ``program`` (see the module doc)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([HEADERS[f] for f in ("key", "item", "source", "month", "moment", "amount")]
-                    + [HEADERS["item_name"]])
+    writer.writerow(
+        [HEADERS[f] for f in ("key", "item", "source", "month", "moment", "amount")]
+        + [HEADERS["item_name"]]
+    )
     weights = _weights(program)
     for node in ProgramNode.objects.filter(program=program, depth=1).order_by("order", "key"):
         annual = Decimal(150_000 + _hash(node.key) % 2_850_000)
@@ -129,13 +131,25 @@ def demo_budget_csv(
                 min(physical.get((node.key, m), FALLBACK_PHYSICAL), Decimal(1))
                 for m in range(1, last_month + 1)
             ]
-            moments = {"aprobado": approved, "modificado": approved,
-                       **_spent(approved, phys, last_month)}
+            moments = {
+                "aprobado": approved,
+                "modificado": approved,
+                **_spent(approved, phys, last_month),
+            }
             for moment, values in moments.items():
                 for month, value in enumerate(values, 1):
                     if value:
-                        writer.writerow([node.key, key, SOURCE, month, moment, f"{value:,.2f}",
-                                         f"{name} {LABEL}"])
+                        writer.writerow(
+                            [
+                                node.key,
+                                key,
+                                SOURCE,
+                                month,
+                                moment,
+                                f"{value:,.2f}",
+                                f"{name} {LABEL}",
+                            ]
+                        )
     return out.getvalue()
 
 

@@ -47,9 +47,7 @@ _CODES = [
     FindingCode("year_inconsistent", Severity.ERROR, "Ejercicio distinto entre las filas"),
     FindingCode("number_format", Severity.ERROR, "Cifra ilegible en una columna numérica"),
     # The budget import (rumbo.budget.importer, docs/budget.md).
-    FindingCode(
-        "budget_item_unknown", Severity.WARNING, "Partida específica nueva en el catálogo"
-    ),
+    FindingCode("budget_item_unknown", Severity.WARNING, "Partida específica nueva en el catálogo"),
     FindingCode("budget_key_unknown", Severity.ERROR, "Clave programática que no existe"),
     FindingCode(
         "budget_accrued_over_modified",

@@ -7,8 +7,12 @@ import pytest
 
 from rumbo.budget.services import cog_load
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
-from tests.factories import ActivityFactory, AnnualProgramFactory, InstitutionFactory
-from tests.factories import ProgramNodeFactory
+from tests.factories import (
+    ActivityFactory,
+    AnnualProgramFactory,
+    InstitutionFactory,
+    ProgramNodeFactory,
+)
 
 
 @dataclass

@@ -27,9 +27,7 @@ def test_each_suspicious_kind_once_per_series_at_its_first_month(world, tmp_path
             "0101,21102,11,1,aprobado,7",  # row 11: a partida new to the institution
         ],
     )
-    report = import_budget(
-        path, institution_code="PRB", year=2024, through=2, actor=Actor.cli()
-    )
+    report = import_budget(path, institution_code="PRB", year=2024, through=2, actor=Actor.cli())
     found = sorted(
         QualityFinding.objects.values_list("code", "source_line", "object_label", "message")
     )

@@ -88,9 +88,7 @@ def test_the_cli_lists_every_error_with_file_row_and_column(world, tmp_path):
     path = write_csv(tmp_path, "malo.csv", ["0101,21101,11,0,aprobado,5", "0101,21101,11,1,x,5"])
     err = io.StringIO()
     with pytest.raises(CommandError, match="2 error"):
-        call_command(
-            "rumbo_import_presupuesto", path, institution="PRB", year="2024", stderr=err
-        )
+        call_command("rumbo_import_presupuesto", path, institution="PRB", year="2024", stderr=err)
     lines = err.getvalue().splitlines()
     assert lines[0].startswith("malo.csv, fila 2, columna «Mes»: «0» no es un mes")
     assert lines[1].startswith("malo.csv, fila 3, columna «Momento»: «x» no es un momento")

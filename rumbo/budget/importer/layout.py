@@ -65,8 +65,10 @@ class RowError:
 
     def text(self, file: str) -> str:
         where = f"{file}, fila {self.row}" if self.row else file
-        return f"{where}, columna «{self.column}»: {self.message}" if self.column else (
-            f"{where}: {self.message}"
+        return (
+            f"{where}, columna «{self.column}»: {self.message}"
+            if self.column
+            else (f"{where}: {self.message}")
         )
 
 

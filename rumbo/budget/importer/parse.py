@@ -22,7 +22,9 @@ from .read import Table
 
 _HEADER_KEYS = {normalize(header): field for field, header, _ in COLUMNS}
 # «Clave» alone and «Fuente de financiamiento» are read too.
-_HEADER_KEYS.update({"clave": "key", "fuente de financiamiento": "source", "partida especifica": "item"})
+_HEADER_KEYS.update(
+    {"clave": "key", "fuente de financiamiento": "source", "partida especifica": "item"}
+)
 _MONTHS = {normalize(name): n for n, name in enumerate(MONTH_NAMES, 1)}
 _MONTHS.update({normalize(name)[:3]: n for n, name in enumerate(MONTH_NAMES, 1)})
 _MOMENTS = {normalize(m): m for m in MOMENTS}
@@ -32,14 +34,13 @@ _ITEM_RE = re.compile(r"^[1-9]\d{4}$")
 _DECIMAL_COMMA_RE = re.compile(
     r"^\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?$|^\d{1,3}(?:\.\d{3})+,\d+$|^\d+,\d{1,2}$"
 )
-_MAX_INTEGER_DIGITS = AMOUNT_DIGITS - AMOUNT_PLACES
+_MAX_AMOUNT = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_PLACES)
+CENT = Decimal("0.01")
 EXAMPLE = "1,234,567.89"
 
 
-def parse_amount(text: str) -> Decimal | str:
-    """An importe in pesos as es-MX writes it («1,234,567.89», «1234567.89», «$ 1,200»), or
-    the reason it is not one."""
-    value = text.strip().removeprefix("$").strip()
+def _amount_shape(text: str, value: str) -> str:
+    """Why ``value`` (``text`` without its «$») is not written as es-MX pesos, or ""."""
     if not value:
         return f"está vacío; se esperaba un importe en pesos (p. ej. {EXAMPLE})"
     if value.startswith("-") or (value.startswith("(") and value.endswith(")")):
@@ -49,23 +50,34 @@ def parse_amount(text: str) -> Decimal | str:
             f"«{text}» usa coma decimal (o punto de miles); en es-MX se escribe con punto "
             f"decimal y comas de miles: {EXAMPLE}"
         )
+    return ""
+
+
+def parse_amount(text: str) -> Decimal | str:
+    """An importe in pesos as es-MX writes it («1,234,567.89», «1234567.89», «$ 1,200»), or
+    the reason it is not one."""
+    value = text.strip().removeprefix("$").strip()
+    if reason := _amount_shape(text, value):
+        return reason
     amount = parse_number(value)
     if amount is None:
         return f"«{text}» no es un importe; se esperaba p. ej. {EXAMPLE}"
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -AMOUNT_PLACES and amount != amount.quantize(
-        Decimal("0.01")
-    ):
+    if amount != amount.quantize(CENT):
         return (
             f"«{text}» tiene más de dos decimales; los importes van en pesos y centavos (si "
             f"el punto separa miles, en es-MX se escribe con coma: {EXAMPLE})"
         )
-    if amount >= Decimal(10) ** _MAX_INTEGER_DIGITS:
-        return f"«{text}» pasa del máximo de {format_mx(Decimal(10) ** _MAX_INTEGER_DIGITS)} pesos"
-    return amount.quantize(Decimal("0.01"))
+    if amount >= _MAX_AMOUNT:
+        return f"«{text}» pasa del máximo de {format_mx(_MAX_AMOUNT)} pesos"
+    return amount.quantize(CENT)
+
+
+_DIGIT_MONTHS = {str(n): n for n in range(1, 13)} | {f"{n:02d}": n for n in range(1, 10)}
 
 
 def parse_month(text: str) -> int | str:
+    if text in _DIGIT_MONTHS:  # the usual case, without normalising
+        return _DIGIT_MONTHS[text]
     key = normalize(text)
     if key.isdigit() and 1 <= int(key) <= 12:
         return int(key)
@@ -75,7 +87,7 @@ def parse_month(text: str) -> int | str:
 
 
 def parse_moment(text: str) -> str:
-    return _MOMENTS.get(normalize(text), "")
+    return _MOMENTS.get(text) or _MOMENTS.get(normalize(text), "")
 
 
 class _Rows:
@@ -109,39 +121,61 @@ class _Rows:
             self.error(line, "month", month)
         moment = parse_moment(cells["moment"])
         if not moment:
-            self.error(line, "moment", f"«{cells['moment']}» no es un momento; se esperaba "
-                       + ", ".join(MOMENTS))
+            self.error(
+                line,
+                "moment",
+                f"«{cells['moment']}» no es un momento; se esperaba " + ", ".join(MOMENTS),
+            )
         amount = parse_amount(cells["amount"])
         if isinstance(amount, str):
             self.error(line, "amount", amount)
         if self.total > before:
             return
         assert isinstance(month, int) and isinstance(amount, Decimal)  # noqa: S101 - narrowed above
-        self._add(BudgetRow(line, cells["key"], item, source, month, moment, amount,
-                            cells.get("item_name", "")))
+        self._add(
+            BudgetRow(
+                line, cells["key"], item, source, month, moment, amount, cells.get("item_name", "")
+            )
+        )
 
     def _item(self, line: int, text: str) -> str:
         if not _ITEM_RE.match(text):
-            self.error(line, "item", f"«{text}» no es una partida específica; se esperaban 5 "
-                       "dígitos (p. ej. 21101: la partida genérica 211 y su número)")
+            self.error(
+                line,
+                "item",
+                f"«{text}» no es una partida específica; se esperaban 5 "
+                "dígitos (p. ej. 21101: la partida genérica 211 y su número)",
+            )
         elif text[:3] not in self.generics:
-            self.error(line, "item", f"la partida genérica {text[:3]} de «{text}» no existe en "
-                       "el Clasificador por Objeto del Gasto del CONAC")
+            self.error(
+                line,
+                "item",
+                f"la partida genérica {text[:3]} de «{text}» no existe en "
+                "el Clasificador por Objeto del Gasto del CONAC",
+            )
         return text
 
     def _source(self, line: int, text: str) -> str:
         if text not in self.sources:
             known = ", ".join(sorted(self.sources)) or "ninguna"
-            self.error(line, "source", f"la fuente «{text}» no está en el catálogo de la "
-                       f"institución; se esperaba una de: {known}")
+            self.error(
+                line,
+                "source",
+                f"la fuente «{text}» no está en el catálogo de la "
+                f"institución; se esperaba una de: {known}",
+            )
         return text
 
     def _add(self, row: BudgetRow) -> None:
         key = (row.key, row.item, row.source, row.month, row.moment)
         first = self.seen.setdefault(key, row.line)
         if first != row.line:
-            self.error(row.line, "moment", f"repite la clave, partida, fuente, mes y momento de "
-                       f"la fila {first}; se esperaba una sola fila por cada uno")
+            self.error(
+                row.line,
+                "moment",
+                f"repite la clave, partida, fuente, mes y momento de "
+                f"la fila {first}; se esperaba una sola fila por cada uno",
+            )
             return
         self.rows.append(row)
 
@@ -169,9 +203,19 @@ def _header(table: Table) -> tuple[int, dict[str, int]]:
         missing = [HEADERS[f] for f in REQUIRED if f not in columns]
         if missing:
             found = " · ".join(c for c in cells if c) or "nada"
-            raise BudgetFileError(table.name, [RowError(line, "", (
-                f"faltan las columnas {', '.join(missing)}; el encabezado dice «{found}» y se "
-                "esperaba " + " · ".join(HEADERS[f] for f in REQUIRED)))])
+            raise BudgetFileError(
+                table.name,
+                [
+                    RowError(
+                        line,
+                        "",
+                        (
+                            f"faltan las columnas {', '.join(missing)}; el encabezado dice "
+                            f"«{found}» y se esperaba " + " · ".join(HEADERS[f] for f in REQUIRED)
+                        ),
+                    )
+                ],
+            )
         return index, columns
     raise BudgetFileError(table.name, [RowError(None, "", "no tiene encabezado ni filas")])
 

@@ -24,21 +24,33 @@ SHEET = "Presupuesto"
 TEXT_COLUMNS = ("A", "B", "C")  # clave, partida, fuente: keep their leading zeros
 INSTRUCTIONS = [
     ("Columna", "Qué se espera"),
-    ("Clave programática", "Clave del subprograma, proyecto o actividad tal como está en el "
-     "programa anual (p. ej. 0101 o 010101), escrita como texto para conservar los ceros."),
-    ("Partida", "Partida específica de 5 dígitos del Clasificador por Objeto del Gasto "
-     "(p. ej. 21101: partida genérica 211). Una partida nueva se agrega al catálogo de la "
-     "institución y queda como hallazgo por revisar."),
+    (
+        "Clave programática",
+        "Clave del subprograma, proyecto o actividad tal como está en el "
+        "programa anual (p. ej. 0101 o 010101), escrita como texto para conservar los ceros.",
+    ),
+    (
+        "Partida",
+        "Partida específica de 5 dígitos del Clasificador por Objeto del Gasto "
+        "(p. ej. 21101: partida genérica 211). Una partida nueva se agrega al catálogo de la "
+        "institución y queda como hallazgo por revisar.",
+    ),
     ("Fuente", "Clave de la fuente de financiamiento (hoja «Fuentes»)."),
     ("Mes", "Número del 1 al 12 (o el nombre del mes)."),
     ("Momento", "Uno de: " + ", ".join(MOMENTS) + "."),
-    ("Importe", f"Pesos con punto decimal y comas de miles (p. ej. {EXAMPLE}); 0 o más, "
-     "hasta dos decimales. Es lo registrado en ese mes, no el acumulado."),
+    (
+        "Importe",
+        f"Pesos con punto decimal y comas de miles (p. ej. {EXAMPLE}); 0 o más, "
+        "hasta dos decimales. Es lo registrado en ese mes, no el acumulado.",
+    ),
     ("Nombre de la partida", "Opcional: el nombre con el que se agrega una partida nueva."),
     ("", ""),
-    ("Reglas", "Una fila por clave, partida, fuente, mes y momento. El archivo es todo el "
-     "presupuesto del ejercicio: lo que ya no aparezca se elimina. Un momento que no venga "
-     "para una clave y mes vale 0. Ante cualquier error no se guarda nada."),
+    (
+        "Reglas",
+        "Una fila por clave, partida, fuente, mes y momento. El archivo es todo el "
+        "presupuesto del ejercicio: lo que ya no aparezca se elimina. Un momento que no venga "
+        "para una clave y mes vale 0. Ante cualquier error no se guarda nada.",
+    ),
 ]
 
 

@@ -9,7 +9,6 @@ bitácora. A momento the file does not give for a key and month is 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -63,7 +62,9 @@ def _program(table: Table, institution_code: str, year: int) -> AnnualProgram:
 
 
 def _source_keys(institution: Institution) -> set[str]:
-    stored = set(FundingSource.objects.filter(institution=institution).values_list("key", flat=True))
+    stored = set(
+        FundingSource.objects.filter(institution=institution).values_list("key", flat=True)
+    )
     return stored or {key for key, _ in funding_source_defaults()}
 
 
@@ -163,7 +164,11 @@ class _Writer:
         return {s.key: s for s in made}
 
     def _items(self) -> dict[str, SpecificItem]:
-        stored = {i.key: i for i in SpecificItem.objects.filter(institution=self.institution).select_related("generic")
+        stored = {
+            i.key: i
+            for i in SpecificItem.objects.filter(institution=self.institution).select_related(
+                "generic"
+            )
         }
         names: dict[str, str] = {}
         for row in self.rows:
@@ -210,9 +215,7 @@ class _Writer:
         syncer = Syncer(
             BudgetLine,
             label=LINE_LABEL,
-            scope=BudgetLine.objects.filter(program=self.program).select_related(
-                "program", "node", "activity", "item", "source"
-            ),
+            scope=BudgetLine.objects.filter(program=self.program),
             key=lambda line: (
                 line.node_id,
                 line.activity_id,
@@ -237,16 +240,21 @@ class _Writer:
                     source.pk,
                     month,
                 )
+                # Compared by ids (no related row loaded); the instances are attached after,
+                # so the bitácora's label of each line costs no query.
                 values: dict[str, Any] = {
-                    "program": self.program,
-                    "node": target.node,
-                    "activity": target.activity,
-                    "item": item,
-                    "source": source,
+                    "program_id": self.program.pk,
+                    "node_id": natural[0],
+                    "activity_id": natural[1],
+                    "item_id": item.pk,
+                    "source_id": source.pk,
                     "month": month,
                     **{m: amounts.get(m, ZERO) for m in MOMENTS},
                 }
-                out[(series_key, month)] = syncer.sync(natural, values)
+                line = syncer.sync(natural, values)
+                line.program, line.node, line.activity = self.program, target.node, target.activity
+                line.item, line.source = item, source
+                out[(series_key, month)] = line
         syncer.flush()
         syncer.delete_unseen()
         return out
@@ -295,5 +303,3 @@ class _Writer:
 
 def _label(line: BudgetLine) -> str:
     return f"{line.key} · mes {line.month}"
-
-

@@ -62,9 +62,7 @@ class Command(RumboCommand):
         except BudgetFileError as exc:
             for line in exc.lines(exc.file):
                 self.stderr.write(line)
-            raise CommandError(
-                f"{exc.file}: {exc.total} error(es); no se guardó nada"
-            ) from None
+            raise CommandError(f"{exc.file}: {exc.total} error(es); no se guardó nada") from None
         if options["format"] == "json":
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
