@@ -29,6 +29,7 @@ from rumbo.imports.base import ImportReport
 from rumbo.programs.models import AnnualProgram, MonthlyTarget, ProgramNode
 
 from .importer import HEADERS, import_budget
+from .services import cog_load
 
 LABEL = "(simulado para demostración)"
 CENT = Decimal("0.01")
@@ -161,7 +162,10 @@ def demo_budget_load(
     folder: Path,
     actor: Actor,
 ) -> ImportReport:
-    """Write the simulated file into ``folder`` and import it (idempotent)."""
+    """Write the simulated file into ``folder`` and import it (idempotent). The classifier
+    is synced first (``rumbo budget load-cog``): a database emptied since its migration
+    ran has none."""
+    cog_load()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / file_name(program)
     path.write_text(demo_budget_csv(program, physical, last_month), encoding="utf-8")
