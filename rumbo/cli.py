@@ -15,7 +15,7 @@ COMMANDS = {
     "serve": ("rumbo_serve", "sirve la aplicación web [--port N] [--production [--workers N]]"),
     "import": (
         "rumbo_import",
-        "importa paa|pgd|sipot-objetivos|diseno ARCHIVO --institution CLAVE",
+        "importa paa|pgd|sipot-objetivos|diseno|presupuesto ARCHIVO --institution CLAVE",
     ),
     "export": (
         "rumbo_export",
@@ -58,6 +58,7 @@ COMMANDS = {
         "mantenimiento para cron: intentos de inicio de sesión, exportaciones y archivos "
         "huérfanos [--dry-run]",
     ),
+    "budget": ("rumbo_budget", "presupuesto: budget load-cog (Clasificador por Objeto del Gasto)"),
     "program": (
         "rumbo_program",
         "programa anual: program copy --institution CLAVE --from AAAA --to AAAA "
@@ -65,6 +66,8 @@ COMMANDS = {
         "[--design ID] [--dry-run]",
     ),
 }
+# `rumbo import KIND` runs the app's own command when one owns KIND (its own options).
+SUBCOMMANDS = {("import", "presupuesto"): "rumbo_import_presupuesto"}
 
 
 def usage() -> str:
@@ -91,6 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     if name not in COMMANDS:
         sys.stderr.write(f"rumbo: error: comando desconocido {name!r}\n\n{usage()}\n")
         sys.exit(2)
+    if rest and (name, rest[0]) in SUBCOMMANDS:
+        execute_from_command_line(["rumbo", SUBCOMMANDS[(name, rest[0])], *rest[1:]])
+        return
     execute_from_command_line(["rumbo", COMMANDS[name][0], *rest])
 
 

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "rumbo.strategy",
     "rumbo.programs",
     "rumbo.imports",
+    "rumbo.budget",
     "rumbo.monitoring",
     "rumbo.design",
     "rumbo.indicators",

@@ -199,7 +199,8 @@ class ImportReport:
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value else str(value)
+        # «900», never «9E+2» (what str() of a normalised 900 gives).
+        return f"{value.normalize():f}" if value == value else str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

@@ -46,6 +46,20 @@ _CODES = [
     FindingCode("date_out_of_period", Severity.ERROR, "Fecha fuera del periodo o del ejercicio"),
     FindingCode("year_inconsistent", Severity.ERROR, "Ejercicio distinto entre las filas"),
     FindingCode("number_format", Severity.ERROR, "Cifra ilegible en una columna numérica"),
+    # The budget import (rumbo.budget.importer, docs/budget.md).
+    FindingCode("budget_item_unknown", Severity.WARNING, "Partida específica nueva en el catálogo"),
+    FindingCode("budget_key_unknown", Severity.ERROR, "Clave programática que no existe"),
+    FindingCode(
+        "budget_accrued_over_modified",
+        Severity.ERROR,
+        "Devengado acumulado mayor que el modificado acumulado",
+    ),
+    FindingCode(
+        "budget_paid_over_exercised", Severity.ERROR, "Pagado acumulado mayor que el ejercido"
+    ),
+    FindingCode(
+        "budget_after_closed_month", Severity.WARNING, "Gasto en un mes posterior al último cerrado"
+    ),
 ]
 
 FINDING_CODES: dict[str, FindingCode] = {c.code: c for c in _CODES}

@@ -42,3 +42,11 @@ class MonitoringConfig(AppConfig):
         from .evidence_maintenance import evidence_maintenance
 
         register_task("evidence", evidence_maintenance)
+
+        # The budget import flags spending after the last closed month: a month is closed
+        # when a capture of it is approved (rumbo.budget.closing).
+        from rumbo.budget.closing import register_closed_month
+
+        from .selectors import last_approved_month
+
+        register_closed_month(last_approved_month)

@@ -376,3 +376,15 @@ def approved_captures_since(institution_ids: Iterable[int], since: datetime) -> 
         .select_related("program__institution", "area", "decided_by")
         .order_by("-decided_at", "-pk")
     )
+
+
+def last_approved_month(program: AnnualProgram) -> int | None:
+    """The last month of ``program`` with an approved capture (any area's); ``None`` when
+    none is approved. The budget import calls it the last closed month
+    (``rumbo.budget.closing``)."""
+    return (
+        PeriodReport.objects.filter(program=program, state=PeriodState.APPROVED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.db import transaction
 
 from rumbo.adjustments.demo import demo_approval_ensure
 from rumbo.audit.services import Actor, audit_record
+from rumbo.budget.demo import demo_budget_load
 from rumbo.core.errors import error_text
 from rumbo.core.management.base import RumboCommand
 from rumbo.core.text import normalize
@@ -25,9 +28,10 @@ from rumbo.institutions.models import Area, Institution, Role
 from rumbo.institutions.services import user_ensure
 from rumbo.monitoring.demo import demo_progress_load
 from rumbo.monitoring.demo_window import OpenMonth, demo_open_month
+from rumbo.monitoring.figures import Summary, program_figures
 from rumbo.notifications.services import notifications_read_all
 from rumbo.opendata.demo import demo_publications_ensure
-from rumbo.programs.models import AnnualProgram
+from rumbo.programs.models import AnnualProgram, ProgramNode
 
 # institution, year, last simulated month (the last month of every simulated program)
 DEMO_PROGRESS = ("IEEM", 2024, 10)
@@ -76,6 +80,7 @@ class Command(RumboCommand):
         rows = self._users(manifest, actor)
         self._simulated(manifest, actor)
         self._approval()
+        self._budget(actor)  # after the adjustments: their calendars are the budget's
         self._history_avisos_read(rows)
         for line in demo_publications_ensure(actor=actor):
             self.stdout.write(line)
@@ -176,6 +181,22 @@ class Command(RumboCommand):
         )
         self.stdout.write(result.to_text(*DEMO_PROGRESS))
 
+    def _budget(self, actor: Actor) -> None:
+        """IEEM 2024's simulated budget, its devengado following each proyecto's physical
+        progress (``rumbo.budget.demo``), loaded through the budget import (idempotent)."""
+        program = AnnualProgram.objects.select_related("institution").get(
+            institution__code=DEMO_PROGRESS[0], year=DEMO_PROGRESS[1]
+        )
+        last = DEMO_PROGRESS[2]
+        report = demo_budget_load(
+            program=program,
+            physical=_physical_progress(program, last),
+            last_month=last,
+            folder=Path(settings.DATA_DIR) / "demo",
+            actor=actor,
+        )
+        self.stdout.write(report.to_text())
+
     def _frozen(self, item: dict[str, Any]) -> bool:
         """An approved program is not imported again (its targets change only through
         adjustment requests): say so and skip it."""
@@ -275,3 +296,19 @@ class Command(RumboCommand):
                 after=after,
                 reason="Datos de la demostración",
             )
+
+
+def _physical_progress(program: AnnualProgram, last_month: int) -> dict[tuple[str, int], Decimal]:
+    """Each node's average compliance to date (0..1, unit-free: ``rumbo.monitoring.figures``)
+    by month, for the activities hanging from it."""
+    figures = program_figures(program=program, month=last_month)
+    keys = dict(ProgramNode.objects.filter(program=program).values_list("pk", "key"))
+    out: dict[tuple[str, int], Decimal] = {}
+    for month in range(1, last_month + 1):
+        summaries: dict[int, Summary] = defaultdict(Summary)
+        for row in figures.at(month):
+            summaries[row.activity.node_id].add(row.figure)
+        for node_id, summary in summaries.items():
+            if summary.average_compliance is not None:
+                out[(keys[node_id], month)] = summary.average_compliance / 100
+    return out

@@ -1,0 +1,305 @@
+"""Write a parsed budget file: one transaction (``rumbo.imports.base.run_import``).
+
+The file is the whole budget of the program year: its rows create or update the lines
+they name (``Syncer``: bulk, a constant number of queries), the lines it no longer names
+are deleted, and a re-import of the same file changes nothing and records nothing in the
+bitácora. A momento the file does not give for a key and month is 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rumbo.audit.services import Actor, Change
+from rumbo.core.errors import ImportFailure
+from rumbo.core.numbers import format_mx
+from rumbo.imports.base import (
+    FindingDraft,
+    ImportReport,
+    SourceText,
+    Syncer,
+    run_import,
+)
+from rumbo.institutions.models import Institution
+from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
+
+from ..catalog import funding_source_defaults
+from ..closing import last_closed_month
+from ..models import MOMENTS, BudgetLine, FundingSource, GenericItem, SpecificItem
+from .checks import Series, SeriesKey, series_of, suspicions
+from .layout import KIND, BudgetRow
+from .parse import parse_budget
+from .read import Table, read_table
+
+LINE_LABEL = "renglón del presupuesto"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Target:
+    node: ProgramNode
+    activity: Activity | None
+
+
+def _program(table: Table, institution_code: str, year: int) -> AnnualProgram:
+    code = institution_code.strip().upper()
+    program = (
+        AnnualProgram.objects.select_related("institution")
+        .filter(institution__code=code, year=year)
+        .first()
+    )
+    if program is None:
+        raise ImportFailure(
+            table.name,
+            f"no existe el programa anual {year} de la institución {code}; impórtalo antes "
+            "(rumbo import paa) o revisa --institution y --year",
+        )
+    return program
+
+
+def _source_keys(institution: Institution) -> set[str]:
+    stored = set(
+        FundingSource.objects.filter(institution=institution).values_list("key", flat=True)
+    )
+    return stored or {key for key, _ in funding_source_defaults()}
+
+
+def import_budget(
+    path: str | Path,
+    *,
+    institution_code: str,
+    year: int,
+    dry_run: bool = False,
+    through: int | None = None,
+    actor: Actor,
+) -> ImportReport:
+    """Import a budget file (docs/budget.md); ``BudgetFileError`` lists every bad row and
+    nothing is written; ``through`` is the last closed month (else ``rumbo.budget.closing``)."""
+    table = read_table(path)
+    if through is not None and not 1 <= through <= 12:
+        raise ImportFailure("--through", f"{through} no es un mes (1 a 12)")
+    program = _program(table, institution_code, year)
+    generics = {g.key: g for g in GenericItem.objects.all()}
+    if not generics:
+        raise ImportFailure(
+            table.name, "falta el Clasificador por Objeto del Gasto; ejecuta rumbo budget load-cog"
+        )
+    rows = parse_budget(table, generics=generics, sources=_source_keys(program.institution))
+    source = SourceText(name=table.name, lines=[], sha256=table.sha256, encoding=table.encoding)
+
+    def apply(institution: Institution, report: ImportReport, changes: list[Change]) -> None:
+        _Writer(program, rows, generics, report, changes, table.name).write(through)
+
+    return run_import(
+        kind=KIND,
+        source=source,
+        institution_code=program.institution.code,
+        year=year,
+        dry_run=dry_run,
+        actor=actor,
+        apply=apply,
+    )
+
+
+class _Writer:
+    def __init__(
+        self,
+        program: AnnualProgram,
+        rows: list[BudgetRow],
+        generics: dict[str, GenericItem],
+        report: ImportReport,
+        changes: list[Change],
+        file: str,
+    ) -> None:
+        self.program = program
+        self.institution = program.institution
+        self.rows = rows
+        self.generics = generics
+        self.report = report
+        self.changes = changes
+        self.file = file
+
+    def write(self, through: int | None) -> None:
+        sources = self._sources()
+        items = self._items()
+        series = series_of(self.rows)
+        targets = self._targets(series)
+        lines = self._lines(series, targets, items, sources)
+        self._unknown_keys(series, targets)
+        self._unreviewed_items(items)
+        closed = through if through is not None else last_closed_month(self.program)
+        self.report.extra["ultimo_mes_cerrado"] = closed
+        if closed is None:
+            self.report.notes.append(
+                "no hay mes cerrado (ninguna captura aprobada ni --through): no se revisó el "
+                "gasto posterior al cierre"
+            )
+        known = {k: s for k, s in series.items() if k[0] in targets}
+        for found in suspicions(known, closed=closed):
+            line = known[found.series].lines[(found.month, found.moment)]
+            obj = lines[(found.series, found.month)]
+            self.report.findings.append(
+                FindingDraft(found.code, line, found.message, _label(obj), obj=obj)
+            )
+
+    # --- catalogues ---------------------------------------------------------------------
+
+    def _sources(self) -> dict[str, FundingSource]:
+        stored = {s.key: s for s in FundingSource.objects.filter(institution=self.institution)}
+        if stored:
+            return stored
+        made = FundingSource.objects.bulk_create(
+            FundingSource(institution=self.institution, key=key, name=name)
+            for key, name in funding_source_defaults()
+        )
+        for source in made:
+            self.changes.append(
+                Change("create", source, None, {"key": source.key, "name": source.name})
+            )
+        self.report.created["fuente de financiamiento"] += len(made)
+        return {s.key: s for s in made}
+
+    def _items(self) -> dict[str, SpecificItem]:
+        stored = {
+            i.key: i
+            for i in SpecificItem.objects.filter(institution=self.institution).select_related(
+                "generic"
+            )
+        }
+        names: dict[str, str] = {}
+        for row in self.rows:
+            if row.item not in stored:
+                names.setdefault(row.item, row.item_name)
+                names[row.item] = names[row.item] or row.item_name
+        made = SpecificItem.objects.bulk_create(
+            SpecificItem(
+                institution=self.institution,
+                generic=self.generics[key[:3]],
+                key=key,
+                name=name,
+                unreviewed=True,
+            )
+            for key, name in names.items()
+        )
+        for item in made:
+            self.changes.append(Change("create", item, None, {"key": item.key, "name": item.name}))
+            stored[item.key] = item
+        if made:
+            self.report.created["partida específica"] += len(made)
+        return stored
+
+    # --- lines --------------------------------------------------------------------------
+
+    def _targets(self, series: dict[SeriesKey, Series]) -> dict[str, Target]:
+        """The node (or activity) of each key of the file that the program has."""
+        keys = {key for key, _, _ in series}
+        nodes = {n.key: n for n in ProgramNode.objects.filter(program=self.program, key__in=keys)}
+        targets = {key: Target(node, None) for key, node in nodes.items()}
+        for activity in Activity.objects.filter(program=self.program, key__in=keys).select_related(
+            "node"
+        ):
+            targets.setdefault(activity.key, Target(activity.node, activity))
+        return targets
+
+    def _lines(
+        self,
+        series: dict[SeriesKey, Series],
+        targets: dict[str, Target],
+        items: dict[str, SpecificItem],
+        sources: dict[str, FundingSource],
+    ) -> dict[tuple[SeriesKey, int], BudgetLine]:
+        syncer = Syncer(
+            BudgetLine,
+            label=LINE_LABEL,
+            scope=BudgetLine.objects.filter(program=self.program),
+            key=lambda line: (
+                line.node_id,
+                line.activity_id,
+                line.item_id,
+                line.source_id,
+                line.month,
+            ),
+            report=self.report,
+            changes=self.changes,
+        )
+        out = {}
+        for series_key, one in series.items():
+            target = targets.get(series_key[0])
+            if target is None:
+                continue
+            item, source = items[series_key[1]], sources[series_key[2]]
+            for month, amounts in sorted(one.months.items()):
+                natural = (
+                    target.node.pk,
+                    target.activity.pk if target.activity else None,
+                    item.pk,
+                    source.pk,
+                    month,
+                )
+                # Compared by ids (no related row loaded); the instances are attached after,
+                # so the bitácora's label of each line costs no query.
+                values: dict[str, Any] = {
+                    "program_id": self.program.pk,
+                    "node_id": natural[0],
+                    "activity_id": natural[1],
+                    "item_id": item.pk,
+                    "source_id": source.pk,
+                    "month": month,
+                    **{m: amounts.get(m, ZERO) for m in MOMENTS},
+                }
+                line = syncer.sync(natural, values)
+                line.program, line.node, line.activity = self.program, target.node, target.activity
+                line.item, line.source = item, source
+                out[(series_key, month)] = line
+        syncer.flush()
+        syncer.delete_unseen()
+        return out
+
+    # --- findings without amounts -------------------------------------------------------
+
+    def _unknown_keys(self, series: dict[SeriesKey, Series], targets: dict[str, Target]) -> None:
+        missing: dict[str, list[BudgetRow]] = defaultdict(list)
+        for row in self.rows:
+            if row.key not in targets:
+                missing[row.key].append(row)
+        for key, rows in missing.items():
+            approved = sum((r.amount for r in rows if r.moment == "aprobado"), ZERO)
+            self.report.findings.append(
+                FindingDraft(
+                    "budget_key_unknown",
+                    rows[0].line,
+                    f"La clave «{key}» no es de ningún subprograma, proyecto ni actividad del "
+                    f"programa {self.program.year}; sus {len(rows)} filas no se guardaron "
+                    f"(aprobado ${format_mx(approved, 2)}).",
+                    key,
+                )
+            )
+
+    def _unreviewed_items(self, items: dict[str, SpecificItem]) -> None:
+        first_line: dict[str, int] = {}
+        for row in self.rows:
+            first_line.setdefault(row.item, row.line)
+        # Their findings are re-evaluated whatever file raised them (imports.finding_sync).
+        self.report.evaluated[SpecificItem].update(items[key].pk for key in first_line)
+        for key, line in first_line.items():
+            item = items[key]
+            if item.unreviewed:
+                self.report.findings.append(
+                    FindingDraft(
+                        "budget_item_unknown",
+                        line,
+                        f"La partida {key} no estaba en el catálogo de partidas específicas de "
+                        f"la institución; se agregó bajo la genérica {key[:3]} "
+                        f"({item.generic.name}) y falta revisarla.",
+                        str(item),
+                        obj=item,
+                    )
+                )
+
+
+def _label(line: BudgetLine) -> str:
+    return f"{line.key} · mes {line.month}"
