@@ -218,3 +218,15 @@ def test_constant_queries(anon, compared: Demo, django_assert_num_queries, extra
     with django_assert_num_queries(2):
         response = anon.get(reverse("opendata:comparison", args=[2024]))
     assert response.content.decode().count("data-institution=") == 1 + extra
+
+
+def test_the_bench_measures_the_current_database(compared: Demo) -> None:
+    """``bench/comparison.py``'s ``measure()`` runs on any set-up database (here the test
+    one) and reads what the API answers."""
+    from bench.comparison import measure
+
+    results = measure(rounds=1)
+    assert [r["name"] for r in results] == ["comparison_data", "comparison_api"]
+    for r in results:
+        assert (r["year"], r["institutions"], r["rows"], r["budget_seconds"]) == (2024, 1, 12, 0.3)
+        assert r["seconds"] > 0 and r["baseline_seconds"] > 0
