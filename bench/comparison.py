@@ -82,7 +82,7 @@ def _data(year: int) -> dict[str, Any]:
 
 def _api(client: Any, year: int) -> bytes:
     response = client.get(f"/api/v1/open/comparison/{year}")
-    assert response.status_code == 200, response.status_code  # noqa: S101 - a bench's sanity check
+    assert response.status_code == 200, response.status_code
     return response.content
 
 

@@ -60,10 +60,10 @@ def public_comparison(*, year: int) -> list[ComparedInstitution]:
         )
     )
     out: dict[str, ComparedInstitution] = {}
-    for code, name, short_name, simulated, *figures in rows:
+    for code, name, short_name, simulated, month, average, on_track, timely, complete in rows:
         if code not in out:
             out[code] = ComparedInstitution(code, name, short_name, simulated)
-        out[code].months.append(ComparedMonth(*figures))
+        out[code].months.append(ComparedMonth(month, average, on_track, timely, complete))
     return list(out.values())
 
 
