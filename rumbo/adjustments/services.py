@@ -35,6 +35,7 @@ from rumbo.institutions.access import (
     require_capture_indicator,
     user_roles,
 )
+from rumbo.monitoring.changes import figures_changed
 from rumbo.monitoring.models import PeriodReport, PeriodState
 from rumbo.programs.access import access_activity
 from rumbo.programs.models import (
@@ -571,6 +572,7 @@ def adjustment_approve(
         adjustment_id=locked.pk,
     )
     locked.save()
+    figures_changed(program_ids=[program.pk])  # targets of approved months' figures
     _audit(
         actor,
         locked,

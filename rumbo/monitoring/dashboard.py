@@ -43,7 +43,7 @@ from .figures import (
 )
 from .models import PeriodReport, PeriodState, ProgressEntry
 from .selectors import policy_for
-from .windows import window_dates
+from .windows import sent_on_time, window_dates
 
 
 def default_month(*, year: int, today: date | None = None) -> int:
@@ -235,7 +235,7 @@ def _capture_issues(
         _, closes = window_dates(year=program.year, month=report["month"], close_day=close_day)
         sent = report["submitted_at"]
         sent_on = timezone.localdate(sent) if sent else None
-        late = sent_on is not None and sent_on > closes
+        late = sent_on is not None and not sent_on_time(sent_on=sent_on, closes=closes)
         returned = report["state"] == PeriodState.RETURNED
         if sent_on is not None:
             figures_of_area.submitted += 1

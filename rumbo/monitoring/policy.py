@@ -13,6 +13,7 @@ from rumbo.audit.services import Actor, audit_record
 from rumbo.core.text import whole_number
 from rumbo.institutions.models import Institution
 
+from .changes import figures_changed
 from .models import MonitoringPolicy
 
 CLOSE_DAY_RANGE = (1, 28)
@@ -75,6 +76,8 @@ def policy_update(
     policy.close_day = values["close_day"]
     policy.evidence_max_mb = values["evidence_max_mb"]
     policy.save()
+    if created or before["close_day"] != policy.close_day:  # which captures were on time
+        figures_changed(institution_id=institution.pk)
     audit_record(
         actor=actor,
         institution_id=institution.pk,

@@ -59,6 +59,13 @@ def window_dates(*, year: int, month: int, close_day: int) -> tuple[date, date]:
     return opens, opens.replace(day=close_day)
 
 
+def sent_on_time(*, sent_on: date, closes: date) -> bool:
+    """A capture is on time when sent (local date) on or before its window's closing day;
+    an extension keeps the window open but does not make a later capture on time (the
+    dashboard's timeliness and the open-data comparison's)."""
+    return sent_on <= closes
+
+
 def window_status(
     *,
     policy: MonitoringPolicy,

@@ -11,3 +11,10 @@ class OpenDataConfig(AppConfig):
         from .audit_labels import register as register_audit_labels
 
         register_audit_labels()
+
+        # The comparison's summary follows every change of the approved figures.
+        from rumbo.monitoring.changes import register_figures_listener
+
+        from .summary import summary_refresh
+
+        register_figures_listener(summary_refresh)

@@ -55,3 +55,39 @@ class Publication(models.Model):
     def __str__(self) -> str:
         what = "programa" if self.kind == PublicationKind.PROGRAM else f"MIR {self.mir_id}"
         return f"Publicación {self.program_id} · {what}"
+
+
+class ProgramMonthSummary(models.Model):
+    """The national comparison's four figures of a published program year at one month
+    (``rumbo/opendata/summary.py`` computes them from ``rumbo.monitoring.figures``; docs/
+    open-data.md defines them). Twelve rows per published program, none for the others;
+    every figure of a month without an approved capture is null. Rewritten in the same
+    transaction as every event that changes them (``rumbo.monitoring.changes``, publishing
+    and withdrawing); ``rumbo opendata rebuild-summary`` rebuilds it from scratch."""
+
+    program = models.ForeignKey(
+        AnnualProgram, on_delete=models.CASCADE, related_name="open_month_summaries"
+    )
+    month = models.PositiveSmallIntegerField("mes")
+    average_compliance = models.DecimalField(
+        "cumplimiento promedio", max_digits=7, decimal_places=2, null=True
+    )
+    on_track_share = models.DecimalField("en meta", max_digits=7, decimal_places=2, null=True)
+    timeliness = models.DecimalField("puntualidad", max_digits=7, decimal_places=2, null=True)
+    completeness = models.DecimalField("completitud", max_digits=7, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = "resumen mensual de un programa publicado"
+        verbose_name_plural = "resúmenes mensuales de programas publicados"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "month"], name="program_month_summary_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="program_month_summary_month_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Resumen {self.program_id} · {self.month:02d}"

@@ -19,6 +19,7 @@ from rumbo.institutions.access import Capability, require
 from rumbo.programs.models import AnnualProgram
 
 from .models import Publication, PublicationKind
+from .summary import summary_refresh
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -93,6 +94,8 @@ def publication_publish(
         ],
         reason=text,
     )
+    if mir is None:
+        summary_refresh([program.pk])  # the comparison shows the year from now on
     return publication
 
 
@@ -131,4 +134,6 @@ def publication_withdraw(
         actor=who, institution_id=program.institution_id, changes=changes, reason=text
     )
     Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
+    if mir is None:
+        summary_refresh([program.pk])  # and leaves the comparison
     return len(doomed)

@@ -11,6 +11,9 @@ YEAR = "<str:code>/<int:year>/"
 urlpatterns = [
     path("", views.index, name="index"),
     path("diccionario/<slug:dataset>.<slug:fmt>", views.dictionary, name="dictionary"),
+    # Before «<code>/<year>/»: «comparativo» is not an institution's code.
+    path("comparativo/", views.comparison_latest, name="comparison_latest"),
+    path("comparativo/<int:year>/", views.comparison, name="comparison"),
     path("<str:code>/", views.institution, name="institution"),
     path(YEAR, views.program, name="program"),
     path(f"{YEAR}avance/", views.progress, name="progress"),

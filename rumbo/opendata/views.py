@@ -8,8 +8,11 @@ a 404 — the same answer as a URL that never existed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from rumbo.core.exportfile import ExportFile, attachment
@@ -29,6 +32,8 @@ from .selectors import (
     PublicIndicator,
     PublicProgram,
     PublicProgress,
+    comparison_years,
+    public_comparison,
     public_indicators,
     public_institution,
     public_institutions,
@@ -190,3 +195,75 @@ def dictionary(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     if dataset not in DATASETS or fmt not in DICTIONARY_FORMATS:
         raise Http404(NOT_PUBLISHED)
     return _download(build_open_dictionary(dataset=dataset, fmt=fmt))
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    """One of the comparison's figures as the page offers it (docs/open-data.md)."""
+
+    key: str  # the ComparedMonth attribute (the API's field)
+    slug: str  # ?cifra=
+    label: str
+    explanation: str
+
+
+COMPARED_FIGURES = (
+    ComparedFigure(
+        "average_compliance",
+        "cumplimiento",
+        "Cumplimiento promedio",
+        "El promedio del cumplimiento acumulado de las actividades con cifras oficiales"
+        " (alcanzado ÷ programado de enero al mes), cada una con tope de 100 % para que lo"
+        " que una rebasa no compense el atraso de otra.",
+    ),
+    ComparedFigure(
+        "on_track_share",
+        "en-meta",
+        "Actividades en meta",
+        "De las actividades calificadas en el semáforo del mes, las que están en verde.",
+    ),
+    ComparedFigure(
+        "timeliness",
+        "puntualidad",
+        "Puntualidad",
+        "De las capturas aprobadas del mes (una por área), las enviadas a más tardar el día"
+        " en que cerraba su periodo de captura; una prórroga no cuenta como a tiempo.",
+    ),
+    ComparedFigure(
+        "completeness",
+        "completitud",
+        "Completitud",
+        "De las actividades con meta programada en el mes, las que tienen cifra oficial"
+        " (su área tiene aprobadas las capturas de enero a ese mes).",
+    ),
+)
+
+
+@require_safe
+def comparison_latest(request: HttpRequest) -> HttpResponse:
+    """The newest year some institution publishes (this year when none does yet)."""
+    years = comparison_years()
+    return redirect("opendata:comparison", years[0] if years else timezone.localdate().year)
+
+
+@require_safe
+def comparison(request: HttpRequest, year: int) -> HttpResponse:
+    if not 1990 <= year <= 2100:
+        raise Http404(NOT_PUBLISHED)
+    chosen = next(
+        (f for f in COMPARED_FIGURES if f.slug == request.GET.get("cifra")), COMPARED_FIGURES[0]
+    )
+    institutions = public_comparison(year=year)
+    rows = [(inst, [getattr(m, chosen.key) for m in inst.months]) for inst in institutions]
+    return render(
+        request,
+        "opendata/comparison.html",
+        _context(
+            year=year,
+            years=comparison_years(),
+            figures=COMPARED_FIGURES,
+            chosen=chosen,
+            rows=rows,
+            simulated=[inst for inst in institutions if inst.simulated],
+        ),
+    )

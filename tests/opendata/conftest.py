@@ -21,6 +21,7 @@ from rumbo.design.models import ProgramDesign
 from rumbo.indicators.models import Indicator, Level, Mir, MirRow
 from rumbo.monitoring.models import Evidence, PeriodReport, PeriodState, ProgressEntry
 from rumbo.opendata.models import Publication, PublicationKind
+from rumbo.opendata.summary import summary_rebuild
 from rumbo.programs.lifecycle import program_approve
 from rumbo.programs.models import AnnualProgram, ProgramNode
 from tests.factories import Demo, QualityFindingFactory, measure_indicator
@@ -149,6 +150,7 @@ def world(demo: Demo) -> World:
     AnnualProgram.objects.create(
         institution=demo.other_institution, year=2024, name=f"{MARK}-programa-iecm"
     )
+    summary_rebuild()  # published and approved above without the services
     return World(demo=demo, unpublished_mir=mir, unpublished_indicator=indicator)
 
 

@@ -27,12 +27,14 @@ API_URLS = [
     f"{API}/IEEM/programs/2024/progress",
     f"{API}/IEEM/programs/2024/indicators",
     f"{API}/IEEM/programs/2024/datasets",
+    "/api/v1/open/comparison/2024",
 ]
 
 
 def public_urls() -> list[str]:
     urls = [reverse("opendata:index"), reverse("opendata:institution", args=["IEEM"])]
     urls += [reverse(f"opendata:{name}", args=IEEM) for name in PAGES]
+    urls += [reverse("opendata:comparison", args=[2024])]
     urls += [
         reverse("opendata:dataset", args=[*IEEM, ds, fmt]) for ds in DATASETS for fmt in FORMATS
     ]

@@ -49,6 +49,10 @@ PINNED = {
     "/api/v1/open/institutions/IEEM/programs/2024/progress": PROGRESS,
     "/api/v1/open/institutions/IEEM/programs/2024/indicators": INDICATORS,
     "/api/v1/open/institutions/IEEM/programs/2024/datasets": 2,
+    # The national comparison reads the program × month summary once (the page once more:
+    # the years it offers), whatever the number of institutions (test_comparison.py).
+    "/datos/comparativo/2024/": 2,
+    "/api/v1/open/comparison/2024": 1,
 }
 
 

@@ -29,6 +29,7 @@ from rumbo.institutions.models import Area
 from rumbo.programs.models import AnnualProgram, MonthlyTarget
 
 from ..bands import bands_for_activities
+from ..changes import figures_changed, figures_changes_batched
 from ..cycle import APPROVE, REOPEN, RETURN, SUBMIT, Transition, period_content
 from ..errors import MonitoringConflict, StaleVersion, WindowClosed
 from ..figures import capture_grade
@@ -110,6 +111,8 @@ def _move(
     else:
         report.decided_at, report.decided_by_id = now, user_id
     report.save()
+    if APPROVE.target in (report.state, before["state"]):  # approved figures changed
+        figures_changed(program_ids=[report.program_id])
     audit_record(
         actor=actor,
         institution_id=report.program.institution_id,
@@ -338,6 +341,17 @@ def period_approve_many(
             "program__institution", "area"
         )
     }
+    with figures_changes_batched():  # each program's figures told once, at the end
+        return _approve_each(actor, user, reports, versions, comment)
+
+
+def _approve_each(
+    actor: Actor,
+    user: AnyUser,
+    reports: dict[int, PeriodReport],
+    versions: dict[int, int],
+    comment: str,
+) -> list[PeriodReport]:
     approved = []
     for report_id, version in versions.items():
         report = reports.get(report_id)

@@ -20,6 +20,7 @@ from rumbo.core.semaforo import EDGES, Bands
 from rumbo.institutions.models import Area, Institution
 from rumbo.programs.models import Activity
 
+from ..changes import figures_changed
 from ..models import ActivityBands, BandFields, MonitoringPolicy, WindowExtension
 
 OverrideT = TypeVar("OverrideT", bound=BandFields)
@@ -164,6 +165,7 @@ def bands_set_institution(
     before = None if created else bands_snapshot(policy.bands)
     bands_apply(policy, bands)
     policy.save()
+    figures_changed(institution_id=institution.pk)  # the semáforo of every program
     audit_record(
         actor=actor,
         institution_id=institution.pk,
@@ -174,6 +176,11 @@ def bands_set_institution(
         reason=(reason or "").strip(),
     )
     return policy
+
+
+def _activity_figures_changed(owner: models.Model) -> None:
+    if isinstance(owner, Activity):  # an indicator's bands grade no activity
+        figures_changed(program_ids=[owner.program_id])
 
 
 @transaction.atomic
@@ -202,6 +209,7 @@ def bands_override_set(
     for name, value in {**_edge_values(bands), "reason": text}.items():
         setattr(override, name, value)
     override.save()
+    _activity_figures_changed(owner)
     audit_record(
         actor=actor,
         institution_id=institution_id,
@@ -231,6 +239,7 @@ def bands_override_clear(
         return False
     before = bands_snapshot(override.bands)
     override.delete()
+    _activity_figures_changed(owner)
     audit_record(
         actor=actor,
         institution_id=institution_id,

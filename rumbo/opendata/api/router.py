@@ -29,6 +29,7 @@ from rumbo.opendata.exports import (
 from rumbo.opendata.selectors import (
     ActivityOriginal,
     PublicProgram,
+    public_comparison,
     public_indicators,
     public_institution,
     public_institutions,
@@ -40,6 +41,7 @@ from rumbo.opendata.selectors import (
 from rumbo.programs.selectors import TreeNode
 
 from .schemas import (
+    ComparisonOut,
     OpenDatasetsOut,
     OpenIndicatorsOut,
     OpenInstitutionOut,
@@ -335,4 +337,37 @@ def open_datasets(request: HttpRequest, code: CodePath, year: YearPath) -> Any:
         "licence": licence_dict(),
         "simulated": any(simulated.values()),
         **version_metadata(public),
+    }
+
+
+@router.get(
+    "/open/comparison/{year}",
+    auth=None,
+    response={200: ComparisonOut, 422: ValidationErrorOut},
+    summary="Comparativo nacional: cifras mensuales de cada institución que publica el ejercicio",
+    operation_id=OPERATION_ID.format("open_comparison"),
+)
+def open_comparison(request: HttpRequest, year: YearPath) -> Any:
+    """Compliance, activities on track, timeliness and completeness of each month, from
+    approved captures only (docs/open-data.md, «Comparativo nacional»); an institution
+    that does not publish the year is absent, a month without approved captures is null."""
+    return {
+        "year": year,
+        "institutions": [
+            {
+                "code": inst.code,
+                "name": inst.name,
+                "months": [
+                    {
+                        "month": m.month,
+                        "average_compliance": to_json_number(m.average_compliance),
+                        "on_track_share": to_json_number(m.on_track_share),
+                        "timeliness": to_json_number(m.timeliness),
+                        "completeness": to_json_number(m.completeness),
+                    }
+                    for m in inst.months
+                ],
+            }
+            for inst in public_comparison(year=year)
+        ],
     }

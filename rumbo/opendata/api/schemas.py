@@ -257,3 +257,44 @@ class OpenDatasetsOut(Schema):
     version: int | None = Field(None, description=VERSION)
     version_label: str = Field("", description=VERSION_LABEL)
     version_since: date | None = Field(None, description=VERSION_SINCE)
+
+
+PERCENT_OR_NULL = " En porcentaje, dos decimales; null si el mes aún no tiene capturas aprobadas."
+
+
+class ComparisonMonthOut(Schema):
+    month: int = Field(description="Mes (1–12).")
+    average_compliance: Number | None = Field(
+        description=(
+            "Cumplimiento promedio de las actividades con cifras oficiales (alcanzado acumulado"
+            " ÷ programado acumulado, cada una con tope de 100 %)." + PERCENT_OR_NULL
+        )
+    )
+    on_track_share: Number | None = Field(
+        description="Actividades en verde entre las calificadas." + PERCENT_OR_NULL
+    )
+    timeliness: Number | None = Field(
+        description=(
+            "Capturas del mes (de las áreas con cifras oficiales) enviadas a más tardar el día"
+            " de cierre de su periodo; null también si ninguna tiene fecha de envío."
+            + PERCENT_OR_NULL
+        )
+    )
+    completeness: Number | None = Field(
+        description=(
+            "Actividades con meta programada en el mes que tienen cifra oficial." + PERCENT_OR_NULL
+        )
+    )
+
+
+class ComparisonInstitutionOut(Schema):
+    code: str
+    name: str
+    months: list[ComparisonMonthOut] = Field(description="Los 12 meses del ejercicio.")
+
+
+class ComparisonOut(Schema):
+    year: int
+    institutions: list[ComparisonInstitutionOut] = Field(
+        description="Cada institución que publica su programa del ejercicio, por clave."
+    )

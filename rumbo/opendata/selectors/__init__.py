@@ -17,6 +17,12 @@ from .baseline import (
     adjusted_row,
     public_originals,
 )
+from .comparison import (
+    ComparedInstitution,
+    ComparedMonth,
+    comparison_years,
+    public_comparison,
+)
 from .indicators import IndicatorPeriod, PublicIndicator, public_indicators
 from .overview import MirChoice, ProgramChoice, publication_overview
 from .progress import (
@@ -39,6 +45,8 @@ from .publications import (
 __all__ = [
     "ActivityOriginal",
     "AdjustedRow",
+    "ComparedInstitution",
+    "ComparedMonth",
     "IndicatorPeriod",
     "MirChoice",
     "ProgramChoice",
@@ -52,6 +60,8 @@ __all__ = [
     "PublicProgress",
     "TargetCell",
     "adjusted_row",
+    "comparison_years",
+    "public_comparison",
     "public_indicators",
     "public_institution",
     "public_institutions",

@@ -11,7 +11,13 @@ from decimal import Decimal
 from rumbo.core.periods import MONTH_LABELS, MONTHS
 from rumbo.core.semaforo import Bands, Grade
 from rumbo.institutions.models import Area
-from rumbo.monitoring.figures import ActivityRow, FigureState, Summary, program_figures
+from rumbo.monitoring.figures import (
+    ActivityRow,
+    FigureState,
+    ProgramFigures,
+    Summary,
+    program_figures,
+)
 from rumbo.monitoring.selectors import policy_for
 from rumbo.programs.models import Activity
 
@@ -112,6 +118,12 @@ class PublicProgress:
         return published[-1] if published else None
 
 
+def is_public(row: ActivityRow, data: ProgramFigures) -> bool:
+    """An activity's figure at a month is public when it is official (every capture of its
+    area up to that month approved) and its area is the institution's."""
+    return row.figure.state is FigureState.OFFICIAL and row.area_id in data.areas
+
+
 def public_progress(public: PublicProgram) -> PublicProgress:
     """The official figures of every month (a constant number of queries whatever the
     size)."""
@@ -129,9 +141,9 @@ def public_progress(public: PublicProgram) -> PublicProgress:
         by_area: dict[int, Summary] = defaultdict(Summary)
         for r in by_month[m]:
             f = r.figure
-            if f.state is not FigureState.OFFICIAL or r.area_id not in data.areas:
+            if not is_public(r, data):
                 continue
-            area = data.areas[r.area_id]
+            area = data.areas[r.area_id]  # type: ignore[index]  # is_public: a known area
             month_areas.add(area.pk)
             summary.add(f, r.unit)
             by_area[area.pk].add(f, r.unit)

@@ -24,16 +24,20 @@ from ...datasets import DATASETS, FORMATS
 from ...exports import build_open_dataset
 from ...selectors import public_institutions, public_program
 from ...services import publication_publish, publication_withdraw
+from ...summary import summary_rebuild
 
 
 class Command(RumboCommand):
     help = (
         "Datos abiertos: list (lo publicado), publish y withdraw (--institution --year "
-        "[--mir ID] --user USUARIO --reason TEXTO), export (--dataset --format -o ARCHIVO)."
+        "[--mir ID] --user USUARIO --reason TEXTO), export (--dataset --format -o ARCHIVO), "
+        "rebuild-summary (recalcula el resumen del comparativo nacional)."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["list", "publish", "withdraw", "export"])
+        parser.add_argument(
+            "action", choices=["list", "publish", "withdraw", "export", "rebuild-summary"]
+        )
         parser.add_argument("--institution", help="clave de la institución")
         parser.add_argument("--year", help="ejercicio AAAA")
         parser.add_argument("--mir", type=int, help="id de la MIR (publish/withdraw)")
@@ -52,6 +56,12 @@ class Command(RumboCommand):
                     public = public_program(code=inst.code, year=year)
                     mirs = ", ".join(m.title for m in public.mirs) if public else ""
                     self.stdout.write(f"{inst.code} {year}" + (f" · MIR: {mirs}" if mirs else ""))
+            return
+        if action == "rebuild-summary":
+            count = summary_rebuild()
+            self.stdout.write(
+                f"Resumen del comparativo recalculado: {count:,} programas publicados."
+            )
             return
         code = self._required(options, "institution").strip().upper()
         year = positive_year(self._required(options, "year"))
