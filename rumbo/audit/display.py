@@ -192,7 +192,9 @@ def _date_text(value: str) -> str | None:
 
 
 def _mapping_text(value: Mapping[str, Any], model: type[models.Model] | None) -> str:
-    lines = [f"{field_text(k, model)}: {value_text(v, k, model)}" for k, v in value.items()]
+    """«Campo: valor» lines in the order of their labels (PostgreSQL's jsonb keeps no order
+    of its own: the same event must read the same on either database)."""
+    lines = sorted(f"{field_text(k, model)}: {value_text(v, k, model)}" for k, v in value.items())
     return "\n".join(lines) if lines else NOTHING
 
 
