@@ -108,6 +108,10 @@ def main() -> int:
     report_results, report_sizes = bench_reports(f"BENCH{RUNS - 1}")
     results.update(report_results)
 
+    from bench.exports import measure as measure_exports
+    from bench.exports import report as report_exports
+
+    export_lines, exports_ok = report_exports(measure_exports())
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
     failed = False
@@ -152,6 +156,8 @@ def main() -> int:
         + " · ".join(f"{name} {size:,} bytes" for name, size in report_sizes.items())
     )
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
+    print("\n".join(export_lines))
+    failed |= not exports_ok
     if old_config is not None:
         teardown_databases(old_config, verbosity=0)
     return 1 if failed else 0

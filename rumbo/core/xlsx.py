@@ -48,8 +48,10 @@ class XlsxStyles:
     def __contains__(self, name: str) -> bool:
         return name in self._arrays
 
-    def cell(self, sheet: Any, value: Any, style: str | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
+    def cell(self, sheet: Any, value: Any, style: str | None = None) -> Any:
+        cell: Any = WriteOnlyCell(sheet, value=value)
         if style is not None:
-            cell._style = copy(self._arrays[style])  # noqa: SLF001 - what `cell.style = name` sets
+            # What `cell.style = name` sets (a copy of the style's array); shared here, as a
+            # write-only cell is written once and never restyled.
+            cell._style = self._arrays[style]
         return xlsx_defuse_cell(cell)

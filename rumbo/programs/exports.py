@@ -165,9 +165,7 @@ HEADER_STYLE = NamedStyle(
     fill=PatternFill("solid", fgColor="1F4E5A"),
     alignment=Alignment(wrap_text=True, vertical="center"),
 )
-QUANTITY_STYLE = NamedStyle(
-    name="Rumbo · cantidad", font=DEFAULT_FONT, number_format="#,##0.####"
-)
+QUANTITY_STYLE = NamedStyle(name="Rumbo · cantidad", font=DEFAULT_FONT, number_format="#,##0.####")
 PROGRAM_WIDTHS = {2: 40, 4: 32, 6: 40, 7: 11, 8: 60, 9: 16, 10: 12, 23: 40, 24: 20, 25: 16}
 QUANTITY_COLUMNS = range(9, 22)  # Cantidad anual … Dic (0-based)
 
