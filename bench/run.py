@@ -129,6 +129,10 @@ def main() -> int:
 
     pdf_measured = pdf_measure(f"BENCH{RUNS - 1}")
 
+    from bench.exports import measure as measure_exports
+    from bench.exports import report as report_exports
+
+    export_lines, exports_ok = report_exports(measure_exports())
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rumbo bench · database: {connection.vendor} · {RUNS} runs · sample {sample.name}")
     measured = [
@@ -155,6 +159,8 @@ def main() -> int:
     for text, _ in pdf_lines(pdf_measured):
         print(text)  # the PDFs' memory and engine, beside the table's times
     print(f"  peak memory (max RSS of the process): {peak_mib:.1f} MiB")
+    print("\n".join(export_lines))
+    failed |= not exports_ok
     if old_config is not None:
         teardown_databases(old_config, verbosity=0)
         old_config = None

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 
 from rumbo.adjustments.api import router as adjustments_router
 from rumbo.core.api import errors
+from rumbo.core.api.renderer import Renderer
 from rumbo.design.api import router as designs_router
 from rumbo.imports.api import router as findings_router
 from rumbo.indicators.api import router as mirs_router
@@ -31,10 +31,6 @@ class RumboAPI(NinjaAPI):
     def _get_urls(self) -> list[Any]:
         # The docs page's Swagger UI files, served here (no CDN: see docs.py).
         return [*asset_urls(), *super()._get_urls()]
-
-
-class Renderer(JSONRenderer):
-    json_dumps_params = {"ensure_ascii": False}  # «Planeación», not «Planeaci\u00f3n»
 
 
 api = RumboAPI(

@@ -88,12 +88,17 @@ def xlsx_safe_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     row: list[Any] = []
     for value in values:
         if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            row.append(cell)
+            row.append(xlsx_defuse_cell(WriteOnlyCell(sheet, value=value)))
         else:
             row.append(value)
     return row
+
+
+def xlsx_defuse_cell(cell: Any) -> Any:
+    """The cell (write-only or not) as text if openpyxl took its text for a formula."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def attachment(name: str) -> str:

@@ -20,22 +20,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import DEFAULT_FONT, Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_defuse
+from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_safe_row
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import MONTH_LABELS
+from rumbo.core.xlsx import XlsxStyles
 from rumbo.institutions.models import Area, Institution
 
 from .models import AnnualProgram, AreaObjective
-from .selectors import (
-    ActivityRow,
-    TreeNode,
-    area_objective_list,
-    program_get,
-    program_tree,
-)
+from .selectors import area_objective_list, program_get
+from .selectors.tree_data import ActivityData, NodeData, program_tree_data
 from .versions import baseline_targets, to_decimal
 
 
@@ -43,19 +39,19 @@ def _area(area: Area | None) -> dict[str, str] | None:
     return {"code": area.code, "name": area.name} if area else None
 
 
-def _activity_dict(row: ActivityRow, baseline: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    a = row.activity
+def _activity_dict(a: ActivityData, baseline: dict[str, dict[str, Any]]) -> dict[str, Any]:
     original = baseline.get(a.key)
     return {
         "key": a.key,
         "description": a.description,
-        "unit": a.unit.name if a.unit else None,
+        "unit": a.unit,
         "annual_target": to_json_number(a.annual_target),
-        "monthly_targets": [to_json_number(m) for m in row.months],
+        "monthly_targets": [to_json_number(m) for m in a.months],
         "beneficiaries": [
-            {"description": b.description, "quantity": b.quantity} for b in row.beneficiaries
+            {"description": description, "quantity": quantity}
+            for description, quantity in a.beneficiaries
         ],
-        "lines_of_action": row.line_codes,
+        "lines_of_action": a.line_codes,
         "original_annual_target": _number(original["annual_target"]) if original else None,
         "original_monthly_targets": (
             [_number(m) for m in original["monthly_targets"]] if original else None
@@ -67,7 +63,7 @@ def _number(text: str | None) -> int | float | None:
     return to_json_number(to_decimal(text))
 
 
-def _leaf_groups(node: TreeNode) -> Iterable[TreeNode]:
+def _leaf_groups(node: NodeData) -> Iterable[NodeData]:
     """The nodes directly holding activities under a top-level node, in order."""
     if node.activities or not node.children:
         yield node
@@ -76,7 +72,9 @@ def _leaf_groups(node: TreeNode) -> Iterable[TreeNode]:
 
 
 def program_to_dict(program: AnnualProgram) -> dict[str, Any]:
-    roots = program_tree(program=program)
+    """The public JSON of the program (module docstring), from plain rows (6 queries, plus
+    the institution's when the program does not carry it)."""
+    roots = program_tree_data(program=program)
     baseline = baseline_targets(program)
     subprograms = []
     for root in roots:
@@ -86,17 +84,18 @@ def program_to_dict(program: AnnualProgram) -> dict[str, Any]:
                 continue
             projects.append(
                 {
-                    "key": group.node.key,
-                    "name": group.node.name,
-                    "activities": [_activity_dict(r, baseline) for r in group.activities],
+                    "key": group.key,
+                    "name": group.name,
+                    "activities": [_activity_dict(a, baseline) for a in group.activities],
                 }
             )
+        code_name = root.area
         subprograms.append(
             {
-                "key": root.node.key,
-                "name": root.node.name,
-                "area": _area(root.node.area),
-                "objective": root.node.objective,
+                "key": root.key,
+                "name": root.name,
+                "area": {"code": code_name[0], "name": code_name[1]} if code_name else None,
+                "objective": root.objective,
                 "projects": projects,
             }
         )
@@ -160,48 +159,53 @@ def program_to_csv(program: AnnualProgram) -> str:
     return buffer.getvalue()
 
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E5A")
+HEADER_STYLE = NamedStyle(
+    name="Rumbo · encabezado",
+    font=Font(bold=True, color="FFFFFF"),
+    fill=PatternFill("solid", fgColor="1F4E5A"),
+    alignment=Alignment(wrap_text=True, vertical="center"),
+)
+QUANTITY_STYLE = NamedStyle(name="Rumbo · cantidad", font=DEFAULT_FONT, number_format="#,##0.####")
+PROGRAM_WIDTHS = {2: 40, 4: 32, 6: 40, 7: 11, 8: 60, 9: 16, 10: 12, 23: 40, 24: 20, 25: 16}
+QUANTITY_COLUMNS = range(9, 22)  # Cantidad anual … Dic (0-based)
 
 
-def _write_sheet(
-    ws: Any, columns: list[str], rows: Iterable[list[Any]], widths: dict[int, int]
-) -> None:
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        ws.append(row)
+def _program_sheet(wb: Workbook, styles: XlsxStyles, rows: list[list[Any]]) -> None:
+    """«Programa»: a styled header, one row per activity, quantities formatted even
+    where unknown (an empty cell keeps the format); filter, frozen header, widths."""
+    ws = wb.create_sheet("Programa")
+    for idx in range(1, len(PROGRAM_COLUMNS) + 1):
+        ws.column_dimensions[get_column_letter(idx)].width = PROGRAM_WIDTHS.get(idx, 12)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
-    for idx in range(1, len(columns) + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = widths.get(idx, 12)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(PROGRAM_COLUMNS))}{len(rows) + 1}"
+    header, quantity = styles.add(HEADER_STYLE), styles.add(QUANTITY_STYLE)
+    ws.append([styles.cell(ws, title, header) for title in PROGRAM_COLUMNS])
+    for row in rows:
+        cells = xlsx_safe_row(ws, row)
+        for i in QUANTITY_COLUMNS:
+            cells[i] = styles.cell(ws, row[i], quantity)
+        ws.append(cells)
 
 
 def program_to_xlsx(program: AnnualProgram) -> bytes:
+    """The program as a workbook (write-only: rows streamed, styles named once)."""
     data = program_to_dict(program)
-    wb = Workbook()
-    ws = wb.create_sheet("Programa", 0)
-    wb.remove(wb.worksheets[1])
-    ws.title = "Programa"
-    widths = {2: 40, 4: 32, 6: 40, 7: 11, 8: 60, 9: 16, 10: 12, 23: 40, 24: 20, 25: 16}
-    _write_sheet(ws, PROGRAM_COLUMNS, _program_rows(data), widths)
-    first_number, last_number = 10, 22  # Cantidad anual … Dic
-    for row in ws.iter_rows(min_row=2, min_col=first_number, max_col=last_number):
-        for cell in row:
-            cell.number_format = "#,##0.####"
+    wb = Workbook(write_only=True)
+    styles = XlsxStyles(wb)
+    _program_sheet(wb, styles, list(_program_rows(data)))
     info = wb.create_sheet("Información")
-    info.append(["Institución", program.institution.name or program.institution.code])
-    info.append(["Ejercicio", program.year])
-    info.append(["Programa", program.name])
-    info.append(["Niveles", " → ".join(program.level_names)])
-    info.append(["Nota", "Una celda mensual vacía significa un valor desconocido, no cero."])
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 80
+    for row in (
+        ["Institución", program.institution.name or program.institution.code],
+        ["Ejercicio", program.year],
+        ["Programa", program.name],
+        ["Niveles", " → ".join(program.level_names)],
+        ["Nota", "Una celda mensual vacía significa un valor desconocido, no cero."],
+    ):
+        info.append(xlsx_safe_row(info, row))
     buffer = io.BytesIO()
-    xlsx_defuse(wb).save(buffer)
+    wb.save(buffer)
     return buffer.getvalue()
 
 

@@ -11,13 +11,12 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import DEFAULT_FONT, Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from rumbo.core.exportfile import xlsx_defuse
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Light
+from rumbo.core.xlsx import XlsxStyles
 from rumbo.institutions.letterhead import Signer
 
 from ..common import ReportHeader
@@ -25,6 +24,7 @@ from ..common import ReportHeader
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00##"
 PERCENT = "0.00%"
+GENERAL = "General"
 LIGHT_FILLS = {
     Light.GREEN: PatternFill("solid", fgColor="C8E6C9"),
     Light.YELLOW: PatternFill("solid", fgColor="FFF59D"),
@@ -62,31 +62,86 @@ class Percent:
 CellValue = str | int | float | Decimal | None | LightCell | Percent
 
 
-class SheetWriter:
-    """Writes one sheet: ``title_block`` then ``header`` then ``row`` as many times."""
+FILL_NAMES = {
+    id(GROUP_FILL): "grupo",
+    id(PRELIMINARY_FILL): "preliminar",
+    **{id(fill): light.value for light, fill in LIGHT_FILLS.items()},
+}
+FORMAT_NAMES = {INTEGER: "entero", DECIMAL: "decimal", PERCENT: "porcentaje"}
+HEADER_STYLE = NamedStyle(
+    name="Rumbo · encabezado",
+    font=Font(bold=True, color="FFFFFF"),
+    fill=HEADER_FILL,
+    alignment=Alignment(wrap_text=True, vertical="center"),
+)
+TITLE_STYLES = [
+    NamedStyle(name="Rumbo · institución", font=Font(bold=True, size=14)),
+    NamedStyle(name="Rumbo · título", font=Font(bold=True, size=12)),
+    None,
+    NamedStyle(name="Rumbo · generado", font=Font(italic=True, color="555555")),
+    NamedStyle(name="Rumbo · versión", font=Font(italic=True, color="555555")),
+]
+NOTE_STYLE = NamedStyle(name="Rumbo · nota", font=BOLD)
+SIGNER_STYLE = NamedStyle(
+    name="Rumbo · firma", font=DEFAULT_FONT, alignment=Alignment(wrap_text=False, vertical="top")
+)
 
-    def __init__(self, ws: Worksheet, report: ReportHeader, columns: list[Column]) -> None:
+
+class ReportWorkbook(Workbook):  # type: ignore[misc]  # openpyxl is untyped
+    """A write-only workbook that knows its sheet writers and its named styles."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+        self.styles = XlsxStyles(self)
+        self.writers: list[SheetWriter] = []
+
+
+class SheetWriter:
+    """Writes one sheet: ``title_block`` then ``header`` then ``row`` as many times.
+
+    The sheet is write-only: the rows before ``header`` wait (the frozen panes must be set
+    before the first row is written), the rest go straight to the file. Every cell refers
+    to a named style registered once per workbook: one per look (number format, fill,
+    bold, alignment), named after it («Rumbo · negrita, grupo, entero, sangría 1»)."""
+
+    def __init__(self, ws: Any, report: ReportHeader, columns: list[Column]) -> None:
         self.ws, self.columns = ws, columns
+        self.book: ReportWorkbook = ws.parent
+        self.book.writers.append(self)
+        self._pending: list[list[Any]] | None = []
         self.next_row = 1
-        for text, font in (
-            (report.institution.name, Font(bold=True, size=14)),
-            (report.title, Font(bold=True, size=12)),
-            (report.period, None),
-            (f"Generado el {report.generated_label}", Font(italic=True, color="555555")),
-            *([(report.version, Font(italic=True, color="555555"))] if report.version else []),
-        ):
-            cell = ws.cell(row=self.next_row, column=1, value=text)
-            if font is not None:
-                cell.font = font
-            self.next_row += 1
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = col.width
+        texts = [
+            report.institution.name,
+            report.title,
+            report.period,
+            f"Generado el {report.generated_label}",
+            *([report.version] if report.version else []),
+        ]
+        for text, style in zip(texts, TITLE_STYLES, strict=False):
+            self._write([self._cell(text, style)])
+
+    def _cell(self, value: Any, style: NamedStyle | None) -> Any:
+        styles = self.book.styles
+        return styles.cell(self.ws, value, styles.add(style) if style is not None else None)
+
+    def _write(self, cells: list[Any]) -> None:
+        self.next_row += 1
+        if self._pending is not None:
+            self._pending.append(cells)
+        else:
+            self.ws.append(cells)
+
+    def flush(self) -> None:
+        """Write the rows held until now; from here on rows go straight to the file."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            for cells in pending:
+                self.ws.append(cells)
 
     def note(self, text: str, *, bold: bool = False) -> None:
-        cell = self.ws.cell(row=self.next_row, column=1, value=text)
-        if bold:
-            cell.font = BOLD
-        self.next_row += 1
+        self._write([self._cell(text, NOTE_STYLE if bold else None)])
 
     def signatures(self, signers: Iterable[Signer]) -> None:
         """The signature block at the end of the sheet: each role, its name and position
@@ -95,26 +150,20 @@ class SheetWriter:
         self.note("Firmas", bold=True)
         for signer in signers:
             text = ", ".join(part for part in (signer.name, signer.position) if part)
-            role = self.ws.cell(row=self.next_row, column=1, value=signer.role)
-            role.font = BOLD
-            cell = self.ws.cell(row=self.next_row, column=2, value=text or "_" * 30)
-            cell.alignment = Alignment(wrap_text=False, vertical="top")
-            self.next_row += 1
+            self._write(
+                [self._cell(signer.role, NOTE_STYLE), self._cell(text or "_" * 30, SIGNER_STYLE)]
+            )
 
     def blank(self) -> None:
-        self.next_row += 1
+        self._write([])
 
     def header(self, *, freeze: bool = True) -> int:
         self.blank()
         row = self.next_row
-        for i, col in enumerate(self.columns, start=1):
-            cell = self.ws.cell(row=row, column=i, value=col.title)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        self._write([self._cell(col.title, HEADER_STYLE) for col in self.columns])
         if freeze:
             self.ws.freeze_panes = f"A{row + 1}"
-        self.next_row += 1
+        self.flush()
         return row
 
     def row(
@@ -126,44 +175,76 @@ class SheetWriter:
         indent: int = 0,
     ) -> int:
         r = self.next_row
-        for i, value in enumerate(values, start=1):
-            cell: Any = self.ws.cell(row=r, column=i)
-            if isinstance(value, LightCell):
-                cell.value = value.text
-                cell.fill = LIGHT_FILLS[value.light]
-            elif isinstance(value, Percent):
-                cell.value = None if value.value is None else float(value.value / 100)
-                cell.number_format = PERCENT
-            elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-                number = to_json_number(Decimal(str(value)))
-                cell.value = number
-                cell.number_format = INTEGER if isinstance(number, int) else DECIMAL
-            else:
-                cell.value = value
-            if fill is not None and not isinstance(value, LightCell):
-                cell.fill = fill
-            if bold:
-                cell.font = BOLD
-            if self.columns[i - 1].wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
-            elif indent and i == 1:
-                cell.alignment = Alignment(indent=indent, vertical="top")
-            else:
-                cell.alignment = TOP
-        self.next_row += 1
+        cells = []
+        for i, value in enumerate(values):
+            light_fill = LIGHT_FILLS[value.light] if isinstance(value, LightCell) else None
+            number_format, value = _cell_value(value)
+            style = self._style(
+                number_format=number_format,
+                fill=light_fill if light_fill is not None else fill,
+                bold=bold,
+                wrap=self.columns[i].wrap,
+                indent=indent if self.columns[i].wrap or i == 0 else 0,
+            )
+            cells.append(self._cell(value, style))
+        self._write(cells)
         return r
 
+    def _style(
+        self, *, number_format: str, fill: PatternFill | None, bold: bool, wrap: bool, indent: int
+    ) -> NamedStyle:
+        key = (number_format, id(fill) if fill is not None else None, bold, wrap, indent)
+        found = _DATA_STYLES.get(key)
+        if found is None:
+            parts = [
+                *(["negrita"] if bold else []),
+                *([FILL_NAMES[id(fill)]] if fill is not None else []),
+                *([FORMAT_NAMES[number_format]] if number_format in FORMAT_NAMES else []),
+                *(["ajustado"] if wrap else []),
+                *([f"sangría {indent}"] if indent else []),
+            ]
+            if wrap:
+                alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
+            elif indent:
+                alignment = Alignment(indent=indent, vertical="top")
+            else:
+                alignment = TOP
+            found = _DATA_STYLES[key] = NamedStyle(
+                name="Rumbo · " + (", ".join(parts) or "dato"),
+                font=BOLD if bold else DEFAULT_FONT,
+                fill=fill if fill is not None else PatternFill(),
+                alignment=alignment,
+                number_format=number_format,
+            )
+        return found
 
-def new_workbook(first_title: str) -> tuple[Workbook, Worksheet]:
-    """A workbook and its first sheet, titled."""
-    wb = Workbook()
-    ws = wb.worksheets[0]
-    ws.title = first_title
-    return wb, ws
+
+_DATA_STYLES: dict[tuple[Any, ...], NamedStyle] = {}
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
-    """The file; a text that starts with «=» stays text, never a formula (xlsx_defuse)."""
+def _cell_value(value: CellValue) -> tuple[str, Any]:
+    """The number format and the value a cell holds."""
+    if isinstance(value, LightCell):
+        return GENERAL, value.text
+    if isinstance(value, Percent):
+        return PERCENT, None if value.value is None else float(value.value / 100)
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        number = to_json_number(Decimal(str(value)))
+        return (INTEGER if isinstance(number, int) else DECIMAL), number
+    return GENERAL, value
+
+
+def new_workbook(first_title: str) -> tuple[ReportWorkbook, Any]:
+    """A write-only workbook and its first sheet, titled."""
+    wb = ReportWorkbook()
+    return wb, wb.create_sheet(first_title)
+
+
+def workbook_bytes(wb: ReportWorkbook) -> bytes:
+    """The file. Every text cell was defused as it was made (``XlsxStyles.cell``): a text
+    that starts with «=» stays text, never a formula."""
+    for writer in wb.writers:
+        writer.flush()
     buffer = BytesIO()
-    xlsx_defuse(wb).save(buffer)
+    wb.save(buffer)
     return buffer.getvalue()
