@@ -1,20 +1,22 @@
 """The CONAC classifiers shipped with the app: reading the data files and syncing them.
 
 ``data/cog_conac.csv`` (Clasificador por Objeto del Gasto: capítulo, concepto, partida
-genérica) is the same for every institution: a migration loads it and ``rumbo budget
-load-cog`` syncs it again after the file is corrected. ``data/fuentes_conac.csv`` is the
+genérica) is the same for every institution: the first budget import (or ``rumbo demo``)
+loads it — not a migration, so `rumbo init` leaves the empty database `rumbo restore`
+needs — and ``rumbo budget load-cog`` syncs it again after the file is corrected. ``data/fuentes_conac.csv`` is the
 default set of fuentes de financiamiento an institution starts with
 (``services.funding_sources_ensure``).
 
-``cog_sync`` takes the model classes so that the migration can pass its historical ones.
+``cog_sync`` takes the model classes (a data migration could pass its historical ones).
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from rumbo.core.spreadsheets import delimited_rows
 
 DATA = Path(__file__).resolve().parent / "data"
 COG_FILE = DATA / "cog_conac.csv"
@@ -25,11 +27,10 @@ def _rows(path: Path) -> list[tuple[str, str]]:
     lines = [
         line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
     ]
-    reader = csv.reader(lines)
-    header = next(reader)
-    if header != ["clave", "nombre"]:
+    rows = [cells for _, cells in delimited_rows(path.name, "\n".join(lines), delimiter=",")]
+    if not rows or rows[0] != ["clave", "nombre"]:
         raise ValueError(f"{path.name}: se esperaba el encabezado clave,nombre")
-    return [(key.strip(), name.strip()) for key, name in reader]
+    return [(key.strip(), name.strip()) for key, name in rows[1:]]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ Re-running imports the same file: nothing changes.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from collections import defaultdict
@@ -25,6 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from rumbo.audit.services import Actor
+from rumbo.core.exportfile import safe_csv_writer
 from rumbo.imports.base import ImportReport
 from rumbo.programs.models import AnnualProgram, MonthlyTarget, ProgramNode
 
@@ -116,7 +116,7 @@ def demo_budget_csv(
 ) -> str:
     """The simulated budget file of ``program`` (see the module doc)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv_writer(out, lineterminator="\n")
     writer.writerow(
         [HEADERS[f] for f in ("key", "item", "source", "month", "moment", "amount")]
         + [HEADERS["item_name"]]

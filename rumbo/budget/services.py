@@ -11,5 +11,5 @@ from .models import Chapter, Concept, GenericItem
 @transaction.atomic
 def cog_load() -> dict[str, int]:
     """Sync CONAC's classifier (the same for every institution: it is reference data, like
-    a migration's, so it is not an institution's audited change)."""
+    shipped with Rumbo, so it is not an institution's audited change)."""
     return cog_sync(Chapter, Concept, GenericItem)

@@ -30,6 +30,7 @@ from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from ..catalog import funding_source_defaults
 from ..closing import last_closed_month
 from ..models import MOMENTS, BudgetLine, FundingSource, GenericItem, SpecificItem
+from ..services import cog_load
 from .checks import Series, SeriesKey, series_of, suspicions
 from .layout import KIND, BudgetRow
 from .parse import parse_budget
@@ -85,9 +86,10 @@ def import_budget(
     program = _program(table, institution_code, year)
     generics = {g.key: g for g in GenericItem.objects.all()}
     if not generics:
-        raise ImportFailure(
-            table.name, "falta el Clasificador por Objeto del Gasto; ejecuta rumbo budget load-cog"
-        )
+        # The classifier is reference data shipped with Rumbo, loaded on first use (not by
+        # a migration: `rumbo init` leaves an empty database, which `rumbo restore` needs).
+        cog_load()
+        generics = {g.key: g for g in GenericItem.objects.all()}
     rows = parse_budget(table, generics=generics, sources=_source_keys(program.institution))
     source = SourceText(name=table.name, lines=[], sha256=table.sha256, encoding=table.encoding)
 
