@@ -161,18 +161,7 @@ def program_dashboard(
     if month is None:
         month = dashboard_month(program=program, today=today)
     data = program_figures(program=program, month=max(month, 1), area=area, node=node)
-    by_area: dict[int | None, AreaFigures] = {}
-    by_root: dict[int, Summary] = defaultdict(Summary)
-    for r in data.rows:
-        figures_of_area = _area_figures(by_area, data.areas, r.area_id)
-        if month:
-            figures_of_area.summary.add(r.figure, r.unit)
-            by_root[data.root_of(r.activity.node_id)].add(r.figure, r.unit)
-        else:  # before any window opens nothing is graded: every figure is pending
-            figures_of_area.summary.add_pending()
-        expected, reported = data.reporting(r.activity, month)
-        figures_of_area.expected += expected
-        figures_of_area.reported += reported
+    by_area, by_root = _group(data, month)
     # The whole set is its areas together (before the capture issues add areas that
     # have no activity in scope).
     summary = Summary()
@@ -195,6 +184,30 @@ def program_dashboard(
         subprograms=subprograms,
         simulated_calendars=sum(r.activity.calendar_simulated for r in data.rows),
     )
+
+
+def _group(
+    data: ProgramFigures, month: int
+) -> tuple[dict[int | None, AreaFigures], dict[int, Summary]]:
+    """The activities' figures at ``month`` summarised per area (with completeness) and per
+    subprogram. Each activity is added once, to the summary of its area and subprogram
+    together, which then joins both (sums of Decimals: exact in any order)."""
+    by_area: dict[int | None, AreaFigures] = {}
+    by_pair: dict[tuple[int | None, int], Summary] = defaultdict(Summary)
+    for r in data.rows:
+        figures_of_area = _area_figures(by_area, data.areas, r.area_id)
+        if month:
+            by_pair[r.area_id, data.root_of(r.activity.node_id)].add(r.figure, r.unit)
+        else:  # before any window opens nothing is graded: every figure is pending
+            figures_of_area.summary.add_pending()
+        expected, reported = data.reporting(r.activity, month)
+        figures_of_area.expected += expected
+        figures_of_area.reported += reported
+    by_root: dict[int, Summary] = defaultdict(Summary)
+    for (area_id, root_id), pair in by_pair.items():
+        by_area[area_id].summary.merge(pair)
+        by_root[root_id].merge(pair)
+    return by_area, dict(by_root)
 
 
 def _area_figures(
