@@ -34,8 +34,15 @@ The **projection by the calendar** keeps each activity's compliance to date for 
 the year: projected achieved = achieved to date × annual programmed ÷ programmed to date,
 against the annual target; an aggregate's projection is the capped mean of its
 activities' projected compliance. Month by month (the dashboard's curve), each activity
-adds its capped compliance × what its calendar still programs
-(``ProgramFigures.projected_year_share``).
+adds its capped compliance × what its calendar still programs (``ProgramFigures.ahead``).
+
+**Month by month.** The figures of every month up to M (the dashboard's and the monthly
+report's series) are computed in one pass over activities × months
+(``month_summaries``): each activity's programmed and achieved to date are cumulative
+series built once (``programmed_series``, ``achieved_series``) and its area's states
+another (``figure_states``), and each month is graded and averaged through the same
+functions as a single figure (``grade``, ``capped_compliance``, ``year_share``,
+``capped_year_share``, ``Summary``), each distinct input once per call.
 """
 
 from __future__ import annotations
