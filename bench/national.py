@@ -492,8 +492,11 @@ def _calls(dbname: str) -> dict[str, Callable[[], object]]:
 def compare(dbs: Databases, rounds: int = ROUNDS) -> dict[str, dict[str, float]]:
     """Median seconds of every call on both databases, interleaved: each round runs every
     call on the national database, then on the single one (the connection switches once
-    per side per round, outside the timings)."""
+    per side per round, outside the timings; each call starts from the same state of the
+    garbage collector: ``bench.common.settle``)."""
     import statistics
+
+    from bench.common import settle
 
     sides = {"national": dbs.national, "single": dbs.single}
     timings: dict[str, dict[str, list[float]]] = {s: {} for s in sides}
@@ -501,6 +504,7 @@ def compare(dbs: Databases, rounds: int = ROUNDS) -> dict[str, dict[str, float]]
         for side, db in sides.items():
             calls = _calls(db)
             for name, fn in calls.items():
+                settle()
                 start = time.perf_counter()
                 fn()
                 if round_:

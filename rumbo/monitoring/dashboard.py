@@ -8,7 +8,7 @@ quantities measured in different units. Shown on the page:
 - Per month: the calendar's pace (programmed to date as a share of each activity's year,
   averaged), what was achieved as a share of the year (averaged, capped), the average
   compliance and the share on track; from the dashboard month on, the projection by the
-  calendar (``ProgramFigures.projected_year_share``), over the activities whose figures
+  calendar (``ProgramFigures.ahead``), over the activities whose figures
   are known at the dashboard month.
 - Completeness (per area): activity-months with a positive target up to the dashboard
   month that have an entry / all such activity-months.
@@ -161,23 +161,12 @@ def program_dashboard(
     if month is None:
         month = dashboard_month(program=program, today=today)
     data = program_figures(program=program, month=max(month, 1), area=area, node=node)
+    by_area, by_root = _group(data, month)
+    # The whole set is its areas together (before the capture issues add areas that
+    # have no activity in scope).
     summary = Summary()
-    by_area: dict[int | None, AreaFigures] = {}
-    by_root: dict[int, Summary] = defaultdict(Summary)
-    for r in data.rows:
-        figures_of_area = _area_figures(by_area, data.areas, r.area_id)
-        if month:
-            summary.add(r.figure, r.unit)
-            figures_of_area.summary.add(r.figure, r.unit)
-            by_root[data.root_of(r.activity.node_id)].add(r.figure, r.unit)
-        else:  # before any window opens nothing is graded: every figure is pending
-            summary.add_pending()
-            figures_of_area.summary.add_pending()
-        for m in range(1, month + 1):
-            target = data.target(r.activity, m)
-            if target is not None and target > 0:
-                figures_of_area.expected += 1
-                figures_of_area.reported += int(data.has_entry(r.activity, m))
+    for figures_of_area in by_area.values():
+        summary.merge(figures_of_area.summary)
     captures = _capture_issues(program, month, area, node, by_area, data.areas)
     subprograms = []
     if node is None:
@@ -195,6 +184,30 @@ def program_dashboard(
         subprograms=subprograms,
         simulated_calendars=sum(r.activity.calendar_simulated for r in data.rows),
     )
+
+
+def _group(
+    data: ProgramFigures, month: int
+) -> tuple[dict[int | None, AreaFigures], dict[int, Summary]]:
+    """The activities' figures at ``month`` summarised per area (with completeness) and per
+    subprogram. Each activity is added once, to the summary of its area and subprogram
+    together, which then joins both (sums of Decimals: exact in any order)."""
+    by_area: dict[int | None, AreaFigures] = {}
+    by_pair: dict[tuple[int | None, int], Summary] = defaultdict(Summary)
+    for r in data.rows:
+        figures_of_area = _area_figures(by_area, data.areas, r.area_id)
+        if month:
+            by_pair[r.area_id, data.root_of(r.activity.node_id)].add(r.figure, r.unit)
+        else:  # before any window opens nothing is graded: every figure is pending
+            figures_of_area.summary.add_pending()
+        expected, reported = data.reporting(r.activity, month)
+        figures_of_area.expected += expected
+        figures_of_area.reported += reported
+    by_root: dict[int, Summary] = defaultdict(Summary)
+    for (area_id, root_id), pair in by_pair.items():
+        by_area[area_id].summary.merge(pair)
+        by_root[root_id].merge(pair)
+    return by_area, dict(by_root)
 
 
 def _area_figures(
@@ -260,12 +273,15 @@ def _capture_issues(
 
 
 def _month_figures(data: ProgramFigures, month: int, summary: Summary) -> list[MonthFigures]:
-    """Up to the dashboard month, each month's own figures; after it, the calendar's pace
-    and the projection of the activities known at the dashboard month."""
+    """Up to the dashboard month, each month's own figures (one pass over the activities'
+    months: ``ProgramFigures.month_summaries``); after it, the calendar's pace and the
+    projection of the activities known at the dashboard month (``ProgramFigures.ahead``)."""
+    earlier = data.month_summaries(month - 1) if month > 1 else []
+    ahead = data.ahead(data.rows, month, known_only=bool(month), projected=bool(month))
     months = []
     for m in MONTHS:
         if m <= month:
-            at = summary if m == month else data.summary(data.at(m))
+            at = summary if m == month else earlier[m]
             months.append(
                 MonthFigures(
                     month=m,
@@ -277,14 +293,15 @@ def _month_figures(data: ProgramFigures, month: int, summary: Summary) -> list[M
                 )
             )
             continue
+        expected, projected = ahead[m]
         months.append(
             MonthFigures(
                 month=m,
-                expected_share=data.expected_year_share(data.rows, m, known_only=bool(month)),
+                expected_share=expected,
                 achieved_share=None,
                 average_compliance=None,
                 on_track=None,
-                projected_share=data.projected_year_share(data.rows, m) if month else None,
+                projected_share=projected,
             )
         )
     return months

@@ -34,14 +34,22 @@ The **projection by the calendar** keeps each activity's compliance to date for 
 the year: projected achieved = achieved to date × annual programmed ÷ programmed to date,
 against the annual target; an aggregate's projection is the capped mean of its
 activities' projected compliance. Month by month (the dashboard's curve), each activity
-adds its capped compliance × what its calendar still programs
-(``ProgramFigures.projected_year_share``).
+adds its capped compliance × what its calendar still programs (``ProgramFigures.ahead``).
+
+**Month by month.** The figures of every month up to M (the dashboard's and the monthly
+report's series) are computed in one pass over activities × months
+(``month_summaries``): each activity's programmed and achieved to date are cumulative
+series built once (``programmed_series``, ``achieved_series``) and its area's states
+another (``figure_states``), and each month is graded and averaged through the same
+functions as a single figure (``grade``, ``capped_compliance``, ``year_share``,
+``capped_year_share``, ``Summary``), each distinct input once per call.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -181,6 +189,31 @@ def capture_grade(
     return grade(programmed=programmed_to(month, targets), achieved=done, bands=bands)
 
 
+def capped_compliance(figure_grade: Grade) -> Decimal | None:
+    """The compliance that enters an average: the percent, at most ``COMPLIANCE_CAP``;
+    a graded figure without a ratio (descending, nothing incurred) counts as the cap;
+    None when grey."""
+    if figure_grade.light is Light.GREY:
+        return None
+    if figure_grade.ratio is None:
+        return COMPLIANCE_CAP
+    return min(figure_grade.ratio, COMPLIANCE_CAP)
+
+
+def year_share(annual: Decimal | None, value: Decimal | None) -> Decimal | None:
+    """``value`` as a percent of the year's programmed ``annual`` (None without a year or
+    a value)."""
+    if not annual or value is None:
+        return None
+    return ratio(annual, value)
+
+
+def capped_year_share(annual: Decimal | None, value: Decimal | None) -> Decimal | None:
+    """``year_share`` at most ``COMPLIANCE_CAP`` (what was achieved of the year)."""
+    share = year_share(annual, value)
+    return None if share is None else min(share, COMPLIANCE_CAP)
+
+
 @dataclass(frozen=True, slots=True)
 class ActivityFigure:
     """The figures of one activity at one month."""
@@ -217,28 +250,18 @@ class ActivityFigure:
 
     @property
     def capped_percent(self) -> Decimal | None:
-        """The compliance that enters an average: the percent, at most ``COMPLIANCE_CAP``;
-        a graded figure without a ratio (descending, nothing incurred) counts as the cap."""
-        if not self.graded:
-            return None
-        if self.grade.ratio is None:
-            return COMPLIANCE_CAP
-        return min(self.grade.ratio, COMPLIANCE_CAP)
+        """The compliance that enters an average (``capped_compliance``)."""
+        return capped_compliance(self.grade)
 
     @property
     def expected_year_share(self) -> Decimal | None:
         """Programmed to date as a percent of the year's programmed (the calendar's pace)."""
-        if not self.annual_programmed or self.programmed_to_date is None:
-            return None
-        return ratio(self.annual_programmed, self.programmed_to_date)
+        return year_share(self.annual_programmed, self.programmed_to_date)
 
     @property
     def achieved_year_share(self) -> Decimal | None:
         """Achieved to date as a percent of the year's programmed, at most the cap."""
-        if not self.annual_programmed or self.achieved_to_date is None:
-            return None
-        share = ratio(self.annual_programmed, self.achieved_to_date)
-        return None if share is None else min(share, COMPLIANCE_CAP)
+        return capped_year_share(self.annual_programmed, self.achieved_to_date)
 
     @property
     def projected_percent(self) -> Decimal | None:
@@ -372,21 +395,16 @@ class Summary:
     _achieved: list[Decimal] = field(default_factory=list)
 
     def add(self, figure: ActivityFigure, unit: str = "") -> None:
-        # The calendar's pace and what was achieved are averaged over the same activities:
-        # those whose figures are not pending.
         done = figure.achieved_to_date
-        if done is not None:
-            expected = figure.expected_year_share
-            if expected is not None:
-                self._expected.append(expected)
-            achieved = figure.achieved_year_share
-            if achieved is not None:
-                self._achieved.append(achieved)
-        self.lights[figure.grade.light] += 1
-        self.states[figure.state] += 1
         capped = figure.capped_percent
+        self._tally(
+            figure.grade.light,
+            figure.state,
+            capped,
+            figure.expected_year_share if done is not None else None,
+            figure.achieved_year_share if done is not None else None,
+        )
         if capped is not None:
-            self._capped.append(capped)
             projected = figure.projected_percent
             if projected is not None:
                 self._projected.append(min(projected, COMPLIANCE_CAP))
@@ -397,6 +415,26 @@ class Summary:
             total.activities += 1
             total.programmed_to_date += figure.programmed_to_date
             total.achieved_to_date += done
+
+    def _tally(
+        self,
+        light: Light,
+        state: FigureState,
+        capped: Decimal | None,
+        expected: Decimal | None,
+        achieved: Decimal | None,
+    ) -> None:
+        """Count one activity's figure: its light, its state, its capped compliance and —
+        for a figure that is not pending — the calendar's pace and what was achieved as
+        shares of its year (both averaged over the same activities)."""
+        self.lights[light] += 1
+        self.states[state] += 1
+        if capped is not None:
+            self._capped.append(capped)
+        if expected is not None:
+            self._expected.append(expected)
+        if achieved is not None:
+            self._achieved.append(achieved)
 
     def add_pending(self) -> None:
         """An activity whose month has not been captured (nothing to grade yet)."""
@@ -478,6 +516,92 @@ class Summary:
         return present[0] if len(present) == 1 else None
 
 
+# --------------------------------------------------------------------------- month by month
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySeries:
+    """What one activity's figures at every month are built from, each series indexed by
+    month 0..12: programmed to date (``programmed_series``), achieved to date
+    (``achieved_series``) and its area's states (``figure_states``), with its bands."""
+
+    programmed: Sequence[Decimal | None]
+    achieved: Sequence[Decimal]
+    states: Sequence[FigureState]
+    bands: Bands = DEFAULT_BANDS
+
+
+def activity_series(
+    *,
+    targets: Mapping[int, Decimal],
+    achieved: Mapping[int, Decimal],
+    captures: Mapping[int, str],
+    bands: Bands = DEFAULT_BANDS,
+) -> ActivitySeries:
+    """The series of an activity from its monthly targets, its entries and its area's
+    captures (the same inputs as ``activity_figure``)."""
+    return ActivitySeries(
+        programmed_series(targets), achieved_series(achieved), figure_states(captures), bands
+    )
+
+
+def month_summaries(activities: Iterable[ActivitySeries], until: int) -> list[Summary]:
+    """The summary of a set of activities at every month 1..``until`` (index M; index 0
+    is empty), in one pass over activities × months.
+
+    Each activity's cumulative sums are carried forward in its series, so a month costs one
+    grade and two shares instead of the activity's figures rebuilt from January. The
+    definitions are those of ``activity_figure`` and ``Summary.add``, through the same
+    functions (``grade``, ``capped_compliance``, ``year_share``, ``capped_year_share``):
+    lights, states, average compliance, share on track, the calendar's pace and what was
+    achieved of the year. Quantities per unit and projections are not counted (a month's
+    own ``Summary`` from ``ProgramFigures.summary`` has them).
+
+    Grades and shares are pure functions of their inputs, so each distinct input is
+    computed once per call (calendars repeat: the IEEM demo's 2,862 activity-months have
+    about 500 distinct ones)."""
+    out = [Summary() for _ in range(until + 1)]
+    months = range(1, until + 1)
+    share_of = functools.cache(year_share)
+    capped_share_of = functools.cache(capped_year_share)
+    graders: dict[Bands, Callable[[Decimal | None, Decimal], tuple[Light, Decimal | None]]] = {}
+    grey, pending = Light.GREY, FigureState.PENDING
+    for activity in activities:
+        annual = activity.programmed[12]
+        grader = graders.get(activity.bands)
+        if grader is None:
+            grader = graders[activity.bands] = _grader(activity.bands)
+        for m in months:
+            state = activity.states[m]
+            if state is pending:
+                # Achieved is unknown: grey (sin dato), nothing averaged.
+                out[m]._tally(grey, state, None, None, None)
+                continue
+            to_date = activity.programmed[m]
+            done = activity.achieved[m]
+            light, capped = grader(to_date, done)
+            out[m]._tally(
+                light, state, capped, share_of(annual, to_date), capped_share_of(annual, done)
+            )
+    return out
+
+
+def _grader(
+    bands: Bands,
+) -> Callable[[Decimal | None, Decimal], tuple[Light, Decimal | None]]:
+    """The light and capped compliance (``capped_compliance``) of programmed and achieved
+    to date with ``bands``, each distinct pair graded once."""
+
+    @functools.cache
+    def light_and_capped(
+        programmed: Decimal | None, achieved: Decimal
+    ) -> tuple[Light, Decimal | None]:
+        figure_grade = grade(programmed=programmed, achieved=achieved, bands=bands)
+        return figure_grade.light, capped_compliance(figure_grade)
+
+    return light_and_capped
+
+
 # ------------------------------------------------------------------------- reading a program
 
 
@@ -523,42 +647,80 @@ class ProgramFigures:
         area_id = next(r.area_id for r in self.rows if r.activity.pk == activity.pk)
         return [self._figure(activity, area_id, m) for m in range(1, 13)]
 
-    def expected_year_share(
-        self, rows: Iterable[ActivityRow], later: int, *, known_only: bool = True
-    ) -> Decimal | None:
-        """The calendar's pace at a ``later`` month for the activities of ``rows`` whose
-        figures are known (the same set as their achieved share; every one of them with
-        ``known_only`` False, before anything is captured)."""
-        values = []
+    def month_summaries(
+        self, until: int, rows: Iterable[ActivityRow] | None = None
+    ) -> list[Summary]:
+        """The summaries of the activities of ``rows`` (default: all) at every month
+        1..``until`` (``month_summaries``; no query)."""
+        chosen = self.rows if rows is None else rows
+        return month_summaries((self.series(r) for r in chosen), until)
+
+    def series(self, row: ActivityRow) -> ActivitySeries:
+        """The series of one of the activities (no query)."""
+        pk = row.activity.pk
+        return ActivitySeries(
+            self._series(row.activity),
+            self._done[pk],
+            self._area_states(row.area_id),
+            self._bands.get(pk, DEFAULT_BANDS),
+        )
+
+    def ahead(
+        self,
+        rows: Iterable[ActivityRow],
+        after: int,
+        *,
+        known_only: bool = True,
+        projected: bool = True,
+    ) -> dict[int, tuple[Decimal | None, Decimal | None]]:
+        """For every month after ``after``: the calendar's pace and the projected share of
+        the year of the activities of ``rows``, from their figures at this month, in one
+        pass (no query).
+
+        The calendar's pace: each activity's programmed to date at that month as a share of
+        its year, over the activities whose figures are known now (the same set as their
+        achieved share; every activity with ``known_only`` False, before anything is
+        captured). The projected share (None unless ``projected``): the year share each
+        activity whose figures are known reaches if it keeps its compliance to date
+        (capped at ``COMPLIANCE_CAP``; an activity with nothing programmed yet is taken to
+        follow its calendar) over what the calendar still programs until then, each
+        capped; both averaged."""
+        later = range(after + 1, 13)
+        paces: dict[int, list[Decimal]] = {m: [] for m in later}
+        reached: dict[int, list[Decimal]] = {m: [] for m in later}
         for r in rows:
             f = r.figure
-            if (known_only and f.achieved_to_date is None) or not f.annual_programmed:
+            annual = f.annual_programmed
+            known = f.achieved_to_date is not None
+            if not annual or (known_only and not known):
                 continue
-            share = ratio(
-                f.annual_programmed,
-                self._series(r.activity)[later] or ZERO,
+            series = self._series(r.activity)
+            for m in later:
+                pace = year_share(annual, series[m] or ZERO)
+                if pace is not None:
+                    paces[m].append(pace)
+            if projected and f.achieved_to_date is not None:
+                self._reached(f, f.achieved_to_date, series, reached)
+        return {m: (_mean(paces[m]), _mean(reached[m]) if projected else None) for m in later}
+
+    @staticmethod
+    def _reached(
+        f: ActivityFigure,
+        done: Decimal,
+        series: list[Decimal | None],
+        out: dict[int, list[Decimal]],
+    ) -> None:
+        """``ahead``'s projected share of one activity (achieved to date ``done``) at each
+        later month of ``out``."""
+        capped = f.capped_percent
+        pace = (capped if capped is not None else HUNDRED) / HUNDRED
+        now = f.programmed_to_date or ZERO
+        for m, values in out.items():
+            share = capped_year_share(
+                f.annual_programmed, done + pace * ((series[m] or ZERO) - now)
             )
             if share is not None:
                 values.append(share)
-        return _mean(values)
-
-    def projected_year_share(self, rows: Iterable[ActivityRow], later: int) -> Decimal | None:
-        """The year share the activities of ``rows`` reach at a ``later`` month if each keeps
-        its compliance to date (capped at ``COMPLIANCE_CAP``; an activity with nothing
-        programmed yet is taken to follow its calendar) over what the calendar still
-        programs until then; each activity's share capped, then averaged."""
-        values = []
-        for r in rows:
-            f = r.figure
-            if f.achieved_to_date is None or not f.annual_programmed:
-                continue
-            pace = (f.capped_percent if f.capped_percent is not None else HUNDRED) / HUNDRED
-            ahead = self._series(r.activity)[later] or ZERO
-            reached = f.achieved_to_date + pace * (ahead - (f.programmed_to_date or ZERO))
-            share = ratio(f.annual_programmed, reached)
-            if share is not None:
-                values.append(min(share, COMPLIANCE_CAP))
-        return _mean(values)
 
     def _series(self, activity: Activity) -> list[Decimal | None]:
         pk = activity.pk
@@ -567,18 +729,33 @@ class ProgramFigures:
             self._done[pk] = achieved_series(self._achieved.get(pk, {}))
         return self._programmed[pk]
 
+    def _area_states(self, area_id: int | None) -> list[FigureState]:
+        states = self._states.get(area_id)
+        if states is None:
+            states = self._states[area_id] = figure_states(self.captures.get(area_id, {}))
+        return states
+
     def target(self, activity: Activity, month: int) -> Decimal | None:
         return self._targets.get(activity.pk, {}).get(month)
 
     def has_entry(self, activity: Activity, month: int) -> bool:
         return month in self._achieved.get(activity.pk, {})
 
+    def reporting(self, activity: Activity, month: int) -> tuple[int, int]:
+        """The activity's months 1..``month`` with a positive target, and how many of them
+        have an entry (no query)."""
+        entries = self._achieved.get(activity.pk, {})
+        expected = reported = 0
+        for m, quantity in self._targets.get(activity.pk, {}).items():
+            if m <= month and quantity > 0:
+                expected += 1
+                reported += m in entries
+        return expected, reported
+
     def _figure(self, activity: Activity, area_id: int | None, month: int) -> ActivityFigure:
         pk = activity.pk
         programmed = self._series(activity)
-        states = self._states.get(area_id)
-        if states is None:
-            states = self._states[area_id] = figure_states(self.captures.get(area_id, {}))
+        states = self._area_states(area_id)
         return _activity_figure(
             month,
             self._targets.get(pk, {}),

@@ -31,7 +31,7 @@ from rumbo.monitoring.figures import (
     programmed_series,
 )
 from rumbo.monitoring.models import ProgressEntry
-from rumbo.programs.models import AnnualProgram, ProgramNode
+from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.versions import baseline_months
 
 from .common import (
@@ -221,9 +221,14 @@ def monthly_report(
     program = program_for(inst, year)
     scope_area = area_get(inst, area)
     figures = program_figures(program=program, month=month, area=scope_area)
+    # The entries of the program's activities (a subquery on the entry's own column) in no
+    # particular order: Meta.ordering would join the program and institution to sort.
     justifications = dict(
-        ProgressEntry.objects.filter(activity__program=program, month=month)
+        ProgressEntry.objects.filter(
+            activity_id__in=Activity.objects.filter(program=program).values("pk"), month=month
+        )
         .exclude(justification="")
+        .order_by()
         .values_list("activity_id", "justification")
     )
 
@@ -274,8 +279,9 @@ def monthly_report(
     for s in areas:
         totals.merge(s.summary)
     chart = []
+    earlier = figures.month_summaries(month - 1)  # every month before, in one pass
     for m in range(1, month + 1):
-        at = figures.summary(figures.at(m)) if m != month else totals
+        at = earlier[m] if m != month else totals
         chart.append(
             MonthBar(
                 month=m,
