@@ -3,9 +3,9 @@
 ``data/cog_conac.csv`` (Clasificador por Objeto del Gasto: capítulo, concepto, partida
 genérica) is the same for every institution: the first budget import (or ``rumbo demo``)
 loads it — not a migration, so `rumbo init` leaves the empty database `rumbo restore`
-needs — and ``rumbo budget load-cog`` syncs it again after the file is corrected. ``data/fuentes_conac.csv`` is the
-default set of fuentes de financiamiento an institution starts with
-(``services.funding_sources_ensure``).
+needs — and ``rumbo budget load-cog`` syncs it again after the file is corrected.
+``data/fuentes_conac.csv`` is the default set of fuentes de financiamiento an institution
+starts with (``services.funding_sources_ensure``).
 
 ``cog_sync`` takes the model classes (a data migration could pass its historical ones).
 """
