@@ -11,11 +11,11 @@ functions do): ``measure()`` adds its own institution and program.
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+
+from bench.common import median_seconds
 
 CODE = "EXP1200"
 ACTIVITIES = 1200
@@ -28,16 +28,6 @@ BUDGETS: dict[str, tuple[float, float]] = {
     "program_export_xlsx": (1.000, 10.0),  # ~30,000 cells through openpyxl
     "monthly_xlsx": (0.400, 3.0),
 }
-
-
-def _median(fn: Callable[[], Any], runs: int) -> float:
-    fn()  # warm-up
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def _export(build: Callable[..., Any], fmt: str) -> None:
@@ -101,8 +91,10 @@ def measure(runs: int = RUNS) -> list[dict[str, Any]]:
         assert response.status_code == 200, response.status_code
         json.loads(response.content)
 
-    tree_baseline = _median(tree_reads, runs)
-    monthly_baseline = _median(lambda: monthly_report(institution=CODE, year=2024, month=10), runs)
+    tree_baseline = median_seconds(tree_reads, runs)
+    monthly_baseline = median_seconds(
+        lambda: monthly_report(institution=CODE, year=2024, month=10), runs
+    )
     timed: dict[str, tuple[Callable[[], Any], float]] = {
         "api_program_tree": (api, tree_baseline),
         **{
@@ -116,7 +108,7 @@ def measure(runs: int = RUNS) -> list[dict[str, Any]]:
     }
     results = []
     for name, (fn, baseline) in timed.items():
-        seconds = _median(fn, runs)
+        seconds = median_seconds(fn, runs)
         budget_seconds, budget_ratio = BUDGETS[name]
         results.append(
             {

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench.common import median_seconds
 
 RUNS = 5
 # The targets on a quiet machine: the 22-page monthly report under 1.5 s, a
@@ -80,15 +80,6 @@ class PeakSampler:
         self._thread.join()
 
 
-def _median(fn: Callable[[], Any], runs: int = RUNS) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 def _synthetic_1200() -> str:
     from bench.synthetic import synthetic_program
     from rumbo.institutions.models import Institution
@@ -106,9 +97,9 @@ def _pair(name: str, args: dict[str, Any]) -> dict[str, Any]:
 
     kind = args["kind"]
     data_args = {k: v for k, v in args.items() if k != "fmt"}
-    html = _median(lambda: report_pdf_html(kind, report_data(**data_args)))
+    html = median_seconds(lambda: report_pdf_html(kind, report_data(**data_args)), RUNS)
     with PeakSampler() as sampler:
-        seconds = _median(lambda: build_report(**args))
+        seconds = median_seconds(lambda: build_report(**args), RUNS)
     return {
         "name": name,
         "seconds": seconds,

@@ -28,6 +28,8 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
@@ -559,3 +561,18 @@ __all__ = [
     "size_refusal",
     "xlsx_sheet",
 ]
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: a float written with its shortest exact digits (1234.5, not
+    1234.500000001 unless the sheet holds that), dates dd/mm/aaaa."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        dec = Decimal(repr(value))
+        return f"{dec.normalize():f}" if dec != dec.to_integral_value() else str(int(dec))
+    return str(value).replace("\u00a0", " ").strip()

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from rumbo.core.errors import ImportFailure
 from rumbo.core.spreadsheets import (
     SpreadsheetCorrupt,
     SpreadsheetRefused,
+    cell_text,
     delimited_rows,
     size_refusal,
     xlsx_sheet,
@@ -35,21 +34,6 @@ class Table:
     sha256: str
     encoding: str  # "" for an XLSX
     rows: list[tuple[int, list[str]]]
-
-
-def cell_text(value: object) -> str:
-    """A cell as text: a float written with its shortest exact digits (1234.5, not
-    1234.500000001 unless the sheet holds that), dates dd/mm/aaaa."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        dec = Decimal(repr(value))
-        return f"{dec.normalize():f}" if dec != dec.to_integral_value() else str(int(dec))
-    return str(value).replace("\u00a0", " ").strip()
 
 
 def _xlsx(name: str, raw: bytes) -> list[tuple[int, list[str]]]:

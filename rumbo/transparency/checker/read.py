@@ -8,12 +8,11 @@ Row numbers are what the user sees: the spreadsheet row for XLSX, the line for t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 
 from rumbo.core.spreadsheets import (
     SpreadsheetCorrupt,
     SpreadsheetRefused,
+    cell_text,
     delimited_rows,
     size_check,
     xlsx_sheet,
@@ -33,17 +32,6 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        dec = Decimal(repr(value))
-        return f"{dec.normalize():f}" if dec != dec.to_integral_value() else str(int(dec))
-    return str(value).replace("\u00a0", " ").strip()
-
-
 def _xlsx(name: str, raw: bytes) -> Table:
     try:
         sheet = xlsx_sheet(name, raw)  # the first worksheet, within the upload limits
@@ -55,7 +43,7 @@ def _xlsx(name: str, raw: bytes) -> Table:
         raise UnreadableFile(f"{name}: el libro no tiene hojas")
     rows = []
     for number, values in enumerate(sheet.rows, 1):
-        cells = [_text(v) for v in values]
+        cells = [cell_text(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()
         rows.append((number, cells))
