@@ -89,10 +89,18 @@ def test_planning_user_reads_program_plan_and_findings(page, screenshot):
     for label in ["Fortalezas", "Oportunidades", "Debilidades", "Amenazas"]:
         expect(foda.get_by_role("heading", name=label)).to_be_visible()
     expect(foda).to_contain_text("Personal con experiencia en procesos electorales.")
-    # 2×2: Fortalezas and Oportunidades side by side, Debilidades below Fortalezas.
+    # 2×2: Fortalezas and Oportunidades side by side, Debilidades below Fortalezas. The
+    # three boxes are read in one go, once the page has settled: read one by one, a late
+    # change above them (the header's counts arrive after the page) moved one between reads.
+    page.wait_for_load_state("networkidle")
     boxes = {
-        label: foda.get_by_role("region", name=label).bounding_box()
-        for label in ["Fortalezas", "Oportunidades", "Debilidades"]
+        label: {"x": x, "y": y}
+        for label, x, y in foda.locator(".swot-quadrant").evaluate_all(
+            """quadrants => quadrants.map(q => {
+                const box = q.getBoundingClientRect();
+                return [q.querySelector("h3, h2").textContent.trim(), box.x, box.y];
+            })"""
+        )
     }
     assert boxes["Fortalezas"]["y"] == boxes["Oportunidades"]["y"]
     assert boxes["Debilidades"]["x"] == boxes["Fortalezas"]["x"]
