@@ -1,0 +1,226 @@
+"""Every financial figure of a program year: one definition.
+
+This module is the only place that totals the momentos contables of budget lines or
+computes a financial percentage. Every face of the budget — the physical-financial figures
+(``rumbo.monitoring.physical_financial``), its report (page, XLSX, PDF), the dashboards,
+the API, the open-data budget dataset and the transparency format of fr. XXI — reads it.
+
+Definitions (``docs/budget.md`` states them in Spanish with a worked example):
+
+- A line's momento in month M is the amount *recorded in M*; a momento **to month M** is
+  the sum of months 1..M; **annual** is the sum of months 1..12; a **quarter** Q is the sum
+  of its three months.
+- A node's figures include its own lines, its descendants' lines and the lines of its
+  activities (a line of an activity belongs to the activity's node too).
+- **Avance financiero** at M: devengado to M ÷ modificado to M (the budget's own calendar:
+  what was planned to be spent by then) × 100; and **share of the year**: devengado to M ÷
+  annual modificado × 100. Both ``None`` when the divisor is not positive. Rounded once by
+  ``rumbo.core.semaforo.round_percent``; amounts are never rounded (Decimal pesos).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from rumbo.core.semaforo import round_percent
+from rumbo.programs.models import AnnualProgram, ProgramNode
+
+from .models import MOMENTS, BudgetLine
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class Moments:
+    """The six momentos contables del egreso, in pesos."""
+
+    aprobado: Decimal = ZERO
+    modificado: Decimal = ZERO
+    comprometido: Decimal = ZERO
+    devengado: Decimal = ZERO
+    ejercido: Decimal = ZERO
+    pagado: Decimal = ZERO
+
+    def add(self, other: Moments | Mapping[str, Decimal]) -> None:
+        amounts = other.as_dict() if isinstance(other, Moments) else other
+        for moment in MOMENTS:
+            setattr(self, moment, getattr(self, moment) + (amounts.get(moment) or ZERO))
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, m) for m in MOMENTS)
+
+
+def financial_percent(accrued: Decimal, modified: Decimal) -> Decimal | None:
+    """Devengado ÷ modificado × 100, rounded once; None when modificado is not positive."""
+    if modified <= 0:
+        return None
+    return round_percent(accrued / modified * HUNDRED)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """One budget line as read for figures (no model instance)."""
+
+    node_id: int
+    activity_id: int | None
+    item: str  # partida específica «21101»
+    generic: str  # «211»
+    concept: str  # «2100»
+    chapter: str  # «2000»
+    source: str  # fuente «11»
+    month: int
+    amounts: dict[str, Decimal]
+
+
+QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
+
+
+@dataclass
+class BudgetFigures:
+    """The budget lines of one program year, read once; every total is computed from them
+    without another query."""
+
+    program: AnnualProgram
+    nodes: dict[int, ProgramNode]
+    rows: list[LineRow]
+    _ancestors: dict[int, list[int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def has_budget(self) -> bool:
+        return bool(self.rows)
+
+    def ancestors(self, node_id: int) -> list[int]:
+        """``node_id`` and every node above it."""
+        chain = self._ancestors.get(node_id)
+        if chain is None:
+            chain, node = [], self.nodes.get(node_id)
+            while node is not None:
+                chain.append(node.pk)
+                node = self.nodes.get(node.parent_id) if node.parent_id else None
+            self._ancestors[node_id] = chain
+        return chain
+
+    def select(
+        self,
+        *,
+        node_id: int | None = None,
+        chapter: str | None = None,
+        months: Iterable[int] | None = None,
+        activity_id: int | None = None,
+    ) -> list[LineRow]:
+        """The lines of a node's subtree (or all), of one chapter, of some months."""
+        wanted = set(months) if months is not None else None
+        out = []
+        for r in self.rows:
+            if wanted is not None and r.month not in wanted:
+                continue
+            if chapter is not None and r.chapter != chapter:
+                continue
+            if activity_id is not None and r.activity_id != activity_id:
+                continue
+            if node_id is not None and node_id not in self.ancestors(r.node_id):
+                continue
+            out.append(r)
+        return out
+
+    def total(self, rows: Iterable[LineRow]) -> Moments:
+        out = Moments()
+        for r in rows:
+            out.add(r.amounts)
+        return out
+
+    def to_month(self, month: int, **where: object) -> Moments:
+        """Momentos to month ``month`` (1..M) of the lines ``where`` selects."""
+        return self.total(self.select(months=range(1, month + 1), **where))  # type: ignore[arg-type]
+
+    def annual(self, **where: object) -> Moments:
+        return self.total(self.select(**where))  # type: ignore[arg-type]
+
+    def quarter(self, quarter: int, **where: object) -> Moments:
+        return self.total(self.select(months=QUARTER_MONTHS[quarter], **where))  # type: ignore[arg-type]
+
+    def by_node_to_month(self, month: int) -> dict[int, Moments]:
+        """Every node's momentos to ``month`` (its subtree's lines), in one pass."""
+        out: dict[int, Moments] = defaultdict(Moments)
+        for r in self.rows:
+            if r.month <= month:
+                for node_id in self.ancestors(r.node_id):
+                    out[node_id].add(r.amounts)
+        return dict(out)
+
+    def by_node_annual(self) -> dict[int, Moments]:
+        return self.by_node_to_month(12)
+
+    def by_activity_to_month(self, month: int) -> dict[int, Moments]:
+        out: dict[int, Moments] = defaultdict(Moments)
+        for r in self.rows:
+            if r.activity_id is not None and r.month <= month:
+                out[r.activity_id].add(r.amounts)
+        return dict(out)
+
+    def financial(self, month: int, node_id: int | None = None) -> FinancialFigure:
+        """The avance financiero of a node (or the program) at ``month``."""
+        return financial_figure(self.to_month(month, node_id=node_id), self.annual(node_id=node_id))
+
+
+@dataclass(frozen=True)
+class FinancialFigure:
+    to_date: Moments
+    annual: Moments
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Devengado to date ÷ modificado to date (against the budget's calendar)."""
+        return financial_percent(self.to_date.devengado, self.to_date.modificado)
+
+    @property
+    def year_share(self) -> Decimal | None:
+        """Devengado to date ÷ annual modificado."""
+        return financial_percent(self.to_date.devengado, self.annual.modificado)
+
+
+def financial_figure(to_date: Moments, annual: Moments) -> FinancialFigure:
+    return FinancialFigure(to_date, annual)
+
+
+def budget_figures(program: AnnualProgram) -> BudgetFigures:
+    """Read a program year's budget lines and nodes: two queries."""
+    nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program).order_by()}
+    values = (
+        BudgetLine.objects.filter(program=program)
+        .order_by()
+        .values_list(
+            "node_id",
+            "activity_id",
+            "item__key",
+            "item__generic__key",
+            "item__generic__concept__key",
+            "item__generic__concept__chapter__key",
+            "source__key",
+            "month",
+            *MOMENTS,
+        )
+    )
+    rows = [
+        LineRow(
+            node_id=v[0],
+            activity_id=v[1],
+            item=v[2],
+            generic=v[3],
+            concept=v[4],
+            chapter=v[5],
+            source=v[6],
+            month=v[7],
+            amounts={m: (Decimal(a) if a is not None else ZERO) for m, a in zip(MOMENTS, v[8:])},
+        )
+        for v in values
+    ]
+    return BudgetFigures(program, nodes, rows)
