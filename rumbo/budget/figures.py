@@ -219,7 +219,10 @@ def budget_figures(program: AnnualProgram) -> BudgetFigures:
             chapter=v[5],
             source=v[6],
             month=v[7],
-            amounts={m: (Decimal(a) if a is not None else ZERO) for m, a in zip(MOMENTS, v[8:])},
+            amounts={
+                m: (Decimal(a) if a is not None else ZERO)
+                for m, a in zip(MOMENTS, v[8:], strict=True)
+            },
         )
         for v in values
     ]
