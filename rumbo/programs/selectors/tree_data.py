@@ -25,6 +25,8 @@ class ActivityData:
     months: list[Decimal | None]  # January … December; None: unknown
     beneficiaries: list[tuple[str, str]]  # (description, quantity) in their order
     line_codes: list[str]  # sorted
+    unit_id: int | None = None  # what ``adds_up`` compares (None: no unit)
+    area: str | None = None  # its own area's code (not the inherited one)
 
 
 @dataclass(slots=True)
@@ -60,9 +62,12 @@ def program_tree_data(*, program: AnnualProgram) -> list[NodeData]:
     activities = (
         Activity.objects.filter(program=program)
         .order_by("order", "key")
-        .values_list("pk", "node_id", "key", "description", "unit__name", "annual_target")
-    )
-    for pk, node_id, key, description, unit, annual_target in activities:
+        .values_list(
+            "pk", "node_id", "key", "description", "unit__name", "annual_target", "unit_id",
+            "area__code",
+        )
+    )  # fmt: skip
+    for pk, node_id, key, description, unit, annual_target, unit_id, area in activities:
         holder = by_id.get(node_id)
         if holder is None:
             continue
@@ -75,6 +80,8 @@ def program_tree_data(*, program: AnnualProgram) -> list[NodeData]:
                 months=months.get(pk) or [None] * 12,
                 beneficiaries=beneficiaries.get(pk, []),
                 line_codes=sorted(lines.get(pk, [])),
+                unit_id=unit_id,
+                area=area,
             )
         )
     return roots

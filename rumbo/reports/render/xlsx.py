@@ -230,7 +230,7 @@ def program_xlsx(report: ProgramReport) -> bytes:
                 [
                     line.node.key,
                     f"{line.level_name}: {line.node.name}",
-                    line.node.area.code if line.node.area else "",
+                    line.area_code,
                     line.unit_note,
                     line.annual_total,
                     *(line.month_totals or []),
@@ -243,14 +243,13 @@ def program_xlsx(report: ProgramReport) -> bytes:
         row = line.row
         if row is None:  # pragma: no cover - a line is a node or an activity
             continue
-        a = row.activity
         sheet.row(
             [
-                a.key,
-                a.description,
-                a.area.code if a.area else "",
-                a.unit.name if a.unit else "",
-                a.annual_target,
+                row.key,
+                row.description,
+                line.area_code,
+                row.unit or "",
+                row.annual_target,
                 *row.months,
                 line.beneficiaries,
                 line.lines_of_action,
