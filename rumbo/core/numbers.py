@@ -72,10 +72,10 @@ def to_json_number(value: Decimal | None) -> int | float | None:
     """A Decimal as the JSON number a user expects: 12 not 12.0000, 0.25 not '0.25'."""
     if value is None:
         return None
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return int(normalized)
-    return float(normalized)
+    whole = int(value)  # exact for a whole Decimal; cheaper than normalize() (exports call
+    if whole == value:  # this once per number: 28,800 times for a 1,200-activity program)
+        return whole
+    return float(value)
 
 
 def format_mx(value: Decimal | int | float | None, places: int | None = None) -> str:

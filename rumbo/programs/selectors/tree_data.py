@@ -67,7 +67,7 @@ def program_tree_data(*, program: AnnualProgram) -> list[NodeData]:
             "area__code",
         )
     )  # fmt: skip
-    for pk, node_id, key, description, unit, annual_target, unit_id, area in activities:
+    for pk, node_id, key, description, unit, annual_target, unit_id, area_code in activities:
         holder = by_id.get(node_id)
         if holder is None:
             continue
@@ -81,7 +81,7 @@ def program_tree_data(*, program: AnnualProgram) -> list[NodeData]:
                 beneficiaries=beneficiaries.get(pk, []),
                 line_codes=sorted(lines.get(pk, [])),
                 unit_id=unit_id,
-                area=area,
+                area=area_code,
             )
         )
     return roots
