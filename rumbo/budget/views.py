@@ -81,6 +81,10 @@ def _upload_page(
     )
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def _automatic(program: AnnualProgram) -> str:
     closed = last_closed_month(program)
     return f"hoy, {MONTH_NAMES[closed - 1]}" if closed else "hoy no hay mes cerrado"
@@ -198,8 +202,11 @@ def budget_upload_apply(request: HttpRequest, code: str, year: int) -> HttpRespo
     findings = len(report.findings)
     messages.success(
         request,
-        f"Presupuesto aplicado desde «{name}»: {created:,} renglón(es) nuevo(s), "
-        f"{updated:,} modificado(s) y {deleted:,} eliminado(s); {findings:,} hallazgo(s).",
+        f"Presupuesto aplicado desde «{name}»: "
+        f"{_count(created, 'renglón nuevo', 'renglones nuevos')}, "
+        f"{_count(updated, 'modificado', 'modificados')} y "
+        f"{_count(deleted, 'eliminado', 'eliminados')}; "
+        f"{_count(findings, 'hallazgo', 'hallazgos')}.",
     )
     return upload_url
 
