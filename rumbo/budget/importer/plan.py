@@ -127,6 +127,8 @@ def stored_fingerprint(program: AnnualProgram) -> str:
 
 @dataclass(frozen=True)
 class MomentChange:
+    """A momento before and after: of one line, or of the year's total."""
+
     moment: str
     before: Decimal
     after: Decimal
@@ -134,6 +136,10 @@ class MomentChange:
     @property
     def label(self) -> str:
         return MOMENT_LABELS[self.moment]
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
 
 
 def _pesos(value: Decimal) -> str:
@@ -181,21 +187,6 @@ class LineDiff:
         return f"{self.label} · {self.month_name}: {parts or 'en ceros'}"
 
 
-@dataclass(frozen=True)
-class TotalChange:
-    moment: str
-    before: Decimal
-    after: Decimal
-
-    @property
-    def label(self) -> str:
-        return MOMENT_LABELS[self.moment]
-
-    @property
-    def delta(self) -> Decimal:
-        return self.after - self.before
-
-
 @dataclass
 class BudgetDiff:
     """What importing a file would change, computed before anything is written."""
@@ -218,9 +209,9 @@ class BudgetDiff:
         )
 
     @property
-    def totals(self) -> list[TotalChange]:
+    def totals(self) -> list[MomentChange]:
         before, after = self.before.as_dict(), self.after.as_dict()
-        return [TotalChange(m, before[m], after[m]) for m in MOMENTS]
+        return [MomentChange(m, before[m], after[m]) for m in MOMENTS]
 
     def to_dict(self) -> dict[str, object]:
         return {
