@@ -58,6 +58,16 @@ class Moments:
         return not any(getattr(self, m) for m in MOMENTS)
 
 
+def total_of(amounts: Iterable[Mapping[str, Decimal]]) -> Moments:
+    """The momentos of several lines added up (each a mapping momento → pesos; a momento
+    missing is 0): the one sum of amounts, for stored lines and for lines a file would
+    store (the budget upload's totals before and after)."""
+    out = Moments()
+    for one in amounts:
+        out.add(one)
+    return out
+
+
 def financial_percent(accrued: Decimal, modified: Decimal) -> Decimal | None:
     """Devengado ÷ modificado × 100, rounded once; None when modificado is not positive."""
     if modified <= 0:
@@ -132,10 +142,7 @@ class BudgetFigures:
         return out
 
     def total(self, rows: Iterable[LineRow]) -> Moments:
-        out = Moments()
-        for r in rows:
-            out.add(r.amounts)
-        return out
+        return total_of(r.amounts for r in rows)
 
     def to_month(self, month: int, **where: object) -> Moments:
         """Momentos to month ``month`` (1..M) of the lines ``where`` selects."""

@@ -132,29 +132,48 @@ def findings_review_many(
             )
         if not findings:
             raise ValidationError({"status": "El filtro no selecciona hallazgos abiertos."})
-        who = actor.user if actor.user is not None and actor.user.pk else None
-        now = timezone.now()
-        before = {f.pk: finding_snapshot(f) for f in findings}
-        QualityFinding.objects.filter(pk__in=[f.pk for f in findings]).update(
-            status=status,
-            resolved_by=who,
-            resolved_at=now,
-            resolution_comment=comment,
-            updated_at=now,
-        )
-        after = {
-            "status": status,
-            "resolved_by": who.get_username() if who is not None else None,
-            "resolved_at": now.isoformat(),
-            "resolution_comment": comment,
-        }
-        audit_record_many(
-            actor=actor,
-            institution_id=institution.pk,
-            changes=[
-                Change(action=f"finding.{status}", obj=f, before=before[f.pk], after=after)
-                for f in findings
-            ],
-            reason=comment,
+        findings_close(
+            actor=actor, institution=institution, findings=findings, status=status, comment=comment
         )
     return len(findings)
+
+
+def findings_close(
+    *,
+    actor: Actor,
+    institution: Institution,
+    findings: list[QualityFinding],
+    status: str,
+    comment: str,
+) -> None:
+    """Accept or resolve the given open findings (already locked by the caller, inside its
+    transaction) with one comment: one update, one audit event each. Callers authorise:
+    ``findings_review_many`` and the services that settle what a finding asked for (a
+    partida marked reviewed: ``rumbo.budget.services``)."""
+    if not findings:
+        return
+    who = actor.user if actor.user is not None and actor.user.pk else None
+    now = timezone.now()
+    before = {f.pk: finding_snapshot(f) for f in findings}
+    QualityFinding.objects.filter(pk__in=[f.pk for f in findings]).update(
+        status=status,
+        resolved_by=who,
+        resolved_at=now,
+        resolution_comment=comment,
+        updated_at=now,
+    )
+    after = {
+        "status": status,
+        "resolved_by": who.get_username() if who is not None else None,
+        "resolved_at": now.isoformat(),
+        "resolution_comment": comment,
+    }
+    audit_record_many(
+        actor=actor,
+        institution_id=institution.pk,
+        changes=[
+            Change(action=f"finding.{status}", obj=f, before=before[f.pk], after=after)
+            for f in findings
+        ],
+        reason=comment,
+    )

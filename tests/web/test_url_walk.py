@@ -185,6 +185,30 @@ def _se_observation(d: Demo) -> int:
     ).pk
 
 
+def _specific_item(d: Demo) -> int:
+    """A partida específica of IEEM, stored without the service (no audit event)."""
+    from rumbo.budget.models import GenericItem, SpecificItem
+    from rumbo.budget.services import cog_load
+
+    cog_load()
+    return SpecificItem.objects.create(
+        institution=d.institution,
+        generic=GenericItem.objects.get(key="211"),
+        key="21101",
+        name="Materiales y útiles de oficina",
+        unreviewed=True,
+    ).pk
+
+
+def _funding_source(d: Demo) -> int:
+    """A fuente de financiamiento of IEEM, stored without the service (no audit event)."""
+    from rumbo.budget.models import FundingSource
+
+    return FundingSource.objects.create(
+        institution=d.institution, key="11", name="Recursos fiscales"
+    ).pk
+
+
 PAGES: dict[str, Page] = {
     "home": Page(lambda d: [], EVERYONE | {"ajeno"}),
     "pending": Page(lambda d: [], EVERYONE | {"ajeno"}),
@@ -240,6 +264,14 @@ PAGES: dict[str, Page] = {
     "adjustment_decide": Page(_ieem(YEAR, _se_adjustment), PLANEACION, "post"),
     "program_upload": Page(_ieem(YEAR), PLANEACION),
     "program_upload_confirm": Page(_ieem(YEAR), PLANEACION, "post"),
+    "budget_template": Page(_ieem(YEAR), EVERYONE),
+    "budget_upload": Page(_ieem(YEAR), PLANEACION),
+    "budget_upload_apply": Page(_ieem(YEAR), PLANEACION, "post"),
+    "budget_items": Page(_ieem(), EVERYONE),
+    "budget_items_review": Page(_ieem(), PLANEACION, "post"),
+    "budget_item_edit": Page(_ieem(_specific_item), PLANEACION),
+    "budget_source_create": Page(_ieem(), PLANEACION, "post"),
+    "budget_source_edit": Page(_ieem(_funding_source), PLANEACION),
     "plan_create": Page(_ieem(), PLANEACION),
     "plan": Page(_ieem(lambda d: d.plan_new.pk), EVERYONE),
     "plan_edit": Page(_ieem(lambda d: d.plan_new.pk), PLANEACION),

@@ -65,10 +65,16 @@ def read_table(path: str | Path) -> Table:
     p = Path(path)
     if not p.is_file():
         raise ImportFailure(str(path), "el archivo no existe")
-    name = p.name
     if reason := size_refusal(p.stat().st_size, BUDGET_LIMITS):
+        raise ImportFailure(p.name, f"el archivo {reason}")
+    return table_from_bytes(p.name, p.read_bytes())
+
+
+def table_from_bytes(name: str, raw: bytes) -> Table:
+    """The rows of a budget file already in memory (an upload kept between the web page's
+    preview and its confirmation); ``name`` is the file's name as the user chose it."""
+    if reason := size_refusal(len(raw), BUDGET_LIMITS):
         raise ImportFailure(name, f"el archivo {reason}")
-    raw = p.read_bytes()
     if not raw.strip():
         raise ImportFailure(name, f"el archivo está vacío; se esperaba {KIND_LABEL}")
     sha = hashlib.sha256(raw).hexdigest()

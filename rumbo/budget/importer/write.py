@@ -25,25 +25,27 @@ from rumbo.imports.base import (
     run_import,
 )
 from rumbo.institutions.models import Institution
-from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
+from rumbo.programs.models import AnnualProgram
 
 from ..catalog import funding_source_defaults
 from ..closing import last_closed_month
-from ..models import MOMENTS, BudgetLine, FundingSource, GenericItem, SpecificItem
-from ..services import cog_load
+from ..models import BudgetLine, FundingSource, GenericItem, SpecificItem
+from ..services import cog_load, funding_sources_seed
 from .checks import Series, SeriesKey, series_of, suspicions
 from .layout import KIND, BudgetRow
 from .parse import parse_budget
+from .plan import (
+    BudgetDiff,
+    Target,
+    budget_diff,
+    planned_lines,
+    program_targets,
+    stored_fingerprint,
+)
 from .read import Table, read_table
 
 LINE_LABEL = "renglón del presupuesto"
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Target:
-    node: ProgramNode
-    activity: Activity | None
 
 
 def _program(table: Table, institution_code: str, year: int) -> AnnualProgram:
@@ -69,18 +71,31 @@ def _source_keys(institution: Institution) -> set[str]:
     return stored or {key for key, _ in funding_source_defaults()}
 
 
-def import_budget(
-    path: str | Path,
-    *,
-    institution_code: str,
-    year: int,
-    dry_run: bool = False,
-    through: int | None = None,
-    actor: Actor,
-) -> ImportReport:
-    """Import a budget file (docs/budget.md); ``BudgetFileError`` lists every bad row and
-    nothing is written; ``through`` is the last closed month (else ``rumbo.budget.closing``)."""
-    table = read_table(path)
+class StalePreview(ImportFailure):
+    """The stored budget changed between a preview and its confirmation: nothing written."""
+
+    MESSAGE = "El presupuesto cambió desde la vista previa; vuelve a cargar el archivo"
+
+    def __init__(self, file: str) -> None:
+        super().__init__(file, self.MESSAGE)
+
+
+@dataclass
+class _Prepared:
+    """A file read and checked against its program, before anything is written."""
+
+    table: Table
+    program: AnnualProgram
+    generics: dict[str, GenericItem]
+    rows: list[BudgetRow]
+    series: dict[SeriesKey, Series]
+    targets: dict[str, Target]
+
+
+def _prepare(
+    source: str | Path | Table, *, institution_code: str, year: int, through: int | None
+) -> _Prepared:
+    table = source if isinstance(source, Table) else read_table(source)
     if through is not None and not 1 <= through <= 12:
         raise ImportFailure("--through", f"{through} no es un mes (1 a 12)")
     program = _program(table, institution_code, year)
@@ -91,45 +106,107 @@ def import_budget(
         cog_load()
         generics = {g.key: g for g in GenericItem.objects.all()}
     rows = parse_budget(table, generics=generics, sources=_source_keys(program.institution))
+    series = series_of(rows)
+    targets = program_targets(program, (key for key, _, _ in series))
+    return _Prepared(table, program, generics, rows, series, targets)
+
+
+def _run(
+    prepared: _Prepared,
+    *,
+    dry_run: bool,
+    through: int | None,
+    actor: Actor,
+    expected: str | None = None,
+) -> ImportReport:
+    table, program = prepared.table, prepared.program
     source = SourceText(name=table.name, lines=[], sha256=table.sha256, encoding=table.encoding)
 
     def apply(institution: Institution, report: ImportReport, changes: list[Change]) -> None:
-        _Writer(program, rows, generics, report, changes, table.name).write(through)
+        if expected is not None:
+            # The program's row locked first: two confirmations of one preview run one at
+            # a time, and the second sees the lines the first wrote.
+            AnnualProgram.objects.select_for_update().filter(pk=program.pk).first()
+            if stored_fingerprint(program) != expected:
+                raise StalePreview(table.name)
+        _Writer(prepared, report, changes).write(through)
 
     return run_import(
         kind=KIND,
         source=source,
         institution_code=program.institution.code,
-        year=year,
+        year=program.year,
         dry_run=dry_run,
         actor=actor,
         apply=apply,
     )
 
 
+def import_budget(
+    source: str | Path | Table,
+    *,
+    institution_code: str,
+    year: int,
+    dry_run: bool = False,
+    through: int | None = None,
+    actor: Actor,
+    expected_fingerprint: str | None = None,
+) -> ImportReport:
+    """Import a budget file (a path, or a ``Table`` already read) (docs/budget.md);
+    ``BudgetFileError`` lists every bad row and nothing is written; ``through`` is the last
+    closed month (else ``rumbo.budget.closing``). With ``expected_fingerprint`` (a preview's
+    ``BudgetDiff.fingerprint``) it writes only if the stored lines are still those the
+    preview compared (else ``StalePreview``, nothing written)."""
+    prepared = _prepare(source, institution_code=institution_code, year=year, through=through)
+    return _run(
+        prepared, dry_run=dry_run, through=through, actor=actor, expected=expected_fingerprint
+    )
+
+
+@dataclass
+class BudgetPreview:
+    """A dry run of a file: what the import would report (counts, findings) and change."""
+
+    report: ImportReport
+    diff: BudgetDiff
+
+
+def preview_budget(
+    source: str | Path | Table,
+    *,
+    institution_code: str,
+    year: int,
+    through: int | None = None,
+    actor: Actor,
+) -> BudgetPreview:
+    """The import's dry run (rolled back: nothing stays written) and its differences with
+    the stored budget (``plan.budget_diff``, read before the dry run)."""
+    prepared = _prepare(source, institution_code=institution_code, year=year, through=through)
+    diff = budget_diff(
+        program=prepared.program,
+        rows=prepared.rows,
+        series=prepared.series,
+        targets=prepared.targets,
+    )
+    report = _run(prepared, dry_run=True, through=through, actor=actor)
+    return BudgetPreview(report, diff)
+
+
 class _Writer:
-    def __init__(
-        self,
-        program: AnnualProgram,
-        rows: list[BudgetRow],
-        generics: dict[str, GenericItem],
-        report: ImportReport,
-        changes: list[Change],
-        file: str,
-    ) -> None:
-        self.program = program
-        self.institution = program.institution
-        self.rows = rows
-        self.generics = generics
+    def __init__(self, prepared: _Prepared, report: ImportReport, changes: list[Change]) -> None:
+        self.program = prepared.program
+        self.institution = prepared.program.institution
+        self.rows = prepared.rows
+        self.series = prepared.series
+        self.targets = prepared.targets
+        self.generics = prepared.generics
         self.report = report
         self.changes = changes
-        self.file = file
 
     def write(self, through: int | None) -> None:
         sources = self._sources()
         items = self._items()
-        series = series_of(self.rows)
-        targets = self._targets(series)
+        series, targets = self.series, self.targets
         lines = self._lines(series, targets, items, sources)
         self._unknown_keys(series, targets)
         self._unreviewed_items(items)
@@ -154,10 +231,7 @@ class _Writer:
         stored = {s.key: s for s in FundingSource.objects.filter(institution=self.institution)}
         if stored:
             return stored
-        made = FundingSource.objects.bulk_create(
-            FundingSource(institution=self.institution, key=key, name=name)
-            for key, name in funding_source_defaults()
-        )
+        made = funding_sources_seed(institution=self.institution)
         for source in made:
             self.changes.append(
                 Change("create", source, None, {"key": source.key, "name": source.name})
@@ -196,17 +270,6 @@ class _Writer:
 
     # --- lines --------------------------------------------------------------------------
 
-    def _targets(self, series: dict[SeriesKey, Series]) -> dict[str, Target]:
-        """The node (or activity) of each key of the file that the program has."""
-        keys = {key for key, _, _ in series}
-        nodes = {n.key: n for n in ProgramNode.objects.filter(program=self.program, key__in=keys)}
-        targets = {key: Target(node, None) for key, node in nodes.items()}
-        for activity in Activity.objects.filter(program=self.program, key__in=keys).select_related(
-            "node"
-        ):
-            targets.setdefault(activity.key, Target(activity.node, activity))
-        return targets
-
     def _lines(
         self,
         series: dict[SeriesKey, Series],
@@ -229,34 +292,31 @@ class _Writer:
             changes=self.changes,
         )
         out = {}
-        for series_key, one in series.items():
-            target = targets.get(series_key[0])
-            if target is None:
-                continue
+        for planned in planned_lines(series, targets):
+            target, series_key, month = planned.target, planned.series, planned.month
             item, source = items[series_key[1]], sources[series_key[2]]
-            for month, amounts in sorted(one.months.items()):
-                natural = (
-                    target.node.pk,
-                    target.activity.pk if target.activity else None,
-                    item.pk,
-                    source.pk,
-                    month,
-                )
-                # Compared by ids (no related row loaded); the instances are attached after,
-                # so the bitácora's label of each line costs no query.
-                values: dict[str, Any] = {
-                    "program_id": self.program.pk,
-                    "node_id": natural[0],
-                    "activity_id": natural[1],
-                    "item_id": item.pk,
-                    "source_id": source.pk,
-                    "month": month,
-                    **{m: amounts.get(m, ZERO) for m in MOMENTS},
-                }
-                line = syncer.sync(natural, values)
-                line.program, line.node, line.activity = self.program, target.node, target.activity
-                line.item, line.source = item, source
-                out[(series_key, month)] = line
+            natural = (
+                target.node.pk,
+                target.activity.pk if target.activity else None,
+                item.pk,
+                source.pk,
+                month,
+            )
+            # Compared by ids (no related row loaded); the instances are attached after,
+            # so the bitácora's label of each line costs no query.
+            values: dict[str, Any] = {
+                "program_id": self.program.pk,
+                "node_id": natural[0],
+                "activity_id": natural[1],
+                "item_id": item.pk,
+                "source_id": source.pk,
+                "month": month,
+                **planned.amounts,
+            }
+            line = syncer.sync(natural, values)
+            line.program, line.node, line.activity = self.program, target.node, target.activity
+            line.item, line.source = item, source
+            out[(series_key, month)] = line
         syncer.flush()
         syncer.delete_unseen()
         return out

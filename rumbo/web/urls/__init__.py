@@ -2,6 +2,7 @@
 
 from rumbo.accounts import urls as users
 from rumbo.adjustments import urls as adjustments
+from rumbo.budget import urls as budget
 from rumbo.design import urls as design
 from rumbo.imports import urls as findings
 from rumbo.indicators import urls as mir
@@ -26,6 +27,7 @@ urlpatterns = [
     *institutions.urlpatterns,
     *programs.urlpatterns,
     *adjustments.urlpatterns,
+    *budget.urlpatterns,
     *plan.urlpatterns,
     *findings.urlpatterns,
     *users.urlpatterns,

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from rumbo.audit.services import Actor
-from rumbo.budget.importer import BudgetFileError, import_budget, template_xlsx
+from rumbo.budget.importer import BudgetFileError, import_budget, preview_budget, template_xlsx
 from rumbo.core.management.base import RumboCommand, positive_year
 from rumbo.programs.models import AnnualProgram
 
@@ -50,23 +50,34 @@ class Command(RumboCommand):
             return
         if not options["file"] or not options["institution"] or not options["year"]:
             raise CommandError("se necesitan ARCHIVO, --institution CLAVE y --year AAAA")
+        arguments = {
+            "institution_code": options["institution"],
+            "year": positive_year(options["year"]),
+            "through": options["through"],
+            "actor": Actor.cli(),
+        }
+        diff = None
         try:
-            report = import_budget(
-                options["file"],
-                institution_code=options["institution"],
-                year=positive_year(options["year"]),
-                dry_run=options["dry_run"],
-                through=options["through"],
-                actor=Actor.cli(),
-            )
+            if options["dry_run"]:
+                # The dry run also says what would change, line by line (the web preview's
+                # differences: rumbo.budget.importer.plan).
+                preview = preview_budget(options["file"], **arguments)
+                report, diff = preview.report, preview.diff
+            else:
+                report = import_budget(options["file"], **arguments)
         except BudgetFileError as exc:
             for line in exc.lines(exc.file):
                 self.stderr.write(line)
             raise CommandError(f"{exc.file}: {exc.total} error(es); no se guardó nada") from None
         if options["format"] == "json":
-            self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            out = report.to_dict()
+            if diff is not None:
+                out["diff"] = diff.to_dict()
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(report.to_text())
+            if diff is not None:
+                self.stdout.write("\n".join(diff.lines()))
 
     def _template(self, options: dict[str, Any]) -> None:
         program = None
