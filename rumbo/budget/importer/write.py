@@ -17,6 +17,7 @@ from typing import Any
 from rumbo.audit.services import Actor, Change
 from rumbo.core.errors import ImportFailure
 from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.imports.base import (
     FindingDraft,
     ImportReport,
@@ -29,21 +30,17 @@ from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 
 from ..catalog import funding_source_defaults
 from ..closing import last_closed_month
+from ..figures import MovementKey, movement_totals
+from ..keys import Target, resolve_keys
 from ..models import MOMENTS, BudgetLine, FundingSource, GenericItem, SpecificItem
 from ..services import cog_load
 from .checks import Series, SeriesKey, series_of, suspicions
-from .layout import KIND, BudgetRow
+from .layout import HEADERS, KIND, BudgetFileError, BudgetRow, RowError
 from .parse import parse_budget
 from .read import Table, read_table
 
 LINE_LABEL = "renglón del presupuesto"
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Target:
-    node: ProgramNode
-    activity: Activity | None
 
 
 def _program(table: Table, institution_code: str, year: int) -> AnnualProgram:
@@ -107,6 +104,19 @@ def import_budget(
     )
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """A line to store: its natural key (ids and month), values and related rows."""
+
+    natural: MovementKey
+    values: dict[str, Any]
+    node: ProgramNode
+    activity: Activity | None
+    item: SpecificItem
+    source: FundingSource
+    series: SeriesKey | None  # the file's series, None for a line only adecuaciones keep
+
+
 class _Writer:
     def __init__(
         self,
@@ -142,7 +152,8 @@ class _Writer:
             )
         known = {k: s for k, s in series.items() if k[0] in targets}
         for found in suspicions(known, closed=closed):
-            line = known[found.series].lines[(found.month, found.moment)]
+            rows = known[found.series].lines
+            line = rows.get((found.month, found.moment)) or min(rows.values())
             obj = lines[(found.series, found.month)]
             self.report.findings.append(
                 FindingDraft(found.code, line, found.message, _label(obj), obj=obj)
@@ -198,14 +209,7 @@ class _Writer:
 
     def _targets(self, series: dict[SeriesKey, Series]) -> dict[str, Target]:
         """The node (or activity) of each key of the file that the program has."""
-        keys = {key for key, _, _ in series}
-        nodes = {n.key: n for n in ProgramNode.objects.filter(program=self.program, key__in=keys)}
-        targets = {key: Target(node, None) for key, node in nodes.items()}
-        for activity in Activity.objects.filter(program=self.program, key__in=keys).select_related(
-            "node"
-        ):
-            targets.setdefault(activity.key, Target(activity.node, activity))
-        return targets
+        return resolve_keys(self.program, {key for key, _, _ in series})
 
     def _lines(
         self,
@@ -214,6 +218,20 @@ class _Writer:
         items: dict[str, SpecificItem],
         sources: dict[str, FundingSource],
     ) -> dict[tuple[SeriesKey, int], BudgetLine]:
+        """Create or update the file's lines, delete those it no longer names. A line's
+        modificado is the file's plus what the approved adecuaciones moved
+        (``movement_totals``), so a re-import keeps them; a key × month the file does not
+        name but an adecuación moved keeps a line with that modificado. The file's series
+        get the stored modificado, so its findings judge what is stored. A modificado that
+        would be negative refuses the file (nothing written)."""
+        moved = movement_totals(self.program)
+        planned, negative = self._planned(series, targets, items, sources, moved)
+        for one in self._moved_only(moved):
+            planned.append(one)
+            if one.values["modificado"] < 0:
+                negative.append(_dropped(one))
+        if negative:
+            raise BudgetFileError(self.file, negative)
         syncer = Syncer(
             BudgetLine,
             label=LINE_LABEL,
@@ -229,37 +247,90 @@ class _Writer:
             changes=self.changes,
         )
         out = {}
+        for one in planned:
+            line = syncer.sync(one.natural, one.values)
+            # Compared by ids (no related row loaded); the instances are attached after, so
+            # the bitácora's label of each line costs no query.
+            line.program, line.node, line.activity = self.program, one.node, one.activity
+            line.item, line.source = one.item, one.source
+            if one.series is not None:
+                out[(one.series, one.natural[4])] = line
+        syncer.flush()
+        syncer.delete_unseen()
+        return out
+
+    def _planned(
+        self,
+        series: dict[SeriesKey, Series],
+        targets: dict[str, Target],
+        items: dict[str, SpecificItem],
+        sources: dict[str, FundingSource],
+        moved: dict[MovementKey, Decimal],
+    ) -> tuple[list[_Planned], list[RowError]]:
+        """The lines of the file's keys (``moved`` loses what they take)."""
+        planned: list[_Planned] = []
+        negative: list[RowError] = []
+        by_key: dict[tuple, list[int]] = defaultdict(list)
+        for k in moved:
+            by_key[k[:4]].append(k[4])
         for series_key, one in series.items():
             target = targets.get(series_key[0])
             if target is None:
                 continue
             item, source = items[series_key[1]], sources[series_key[2]]
-            for month, amounts in sorted(one.months.items()):
-                natural = (
-                    target.node.pk,
-                    target.activity.pk if target.activity else None,
-                    item.pk,
-                    source.pk,
-                    month,
+            ids = (*target.ids, item.pk, source.pk)
+            for month in sorted(set(one.months) | set(by_key.get(ids, []))):
+                natural = (*ids, month)
+                amounts = one.months[month]
+                file_modified = amounts.get("modificado", ZERO)
+                added = moved.pop(natural, ZERO)
+                if added:
+                    amounts["modificado"] = file_modified + added
+                    if file_modified + added < 0:
+                        negative.append(_negative(one, series_key, month, file_modified, added))
+                values = self._values(natural, {**amounts, "modificado": file_modified + added})
+                planned.append(
+                    _Planned(
+                        natural, values, target.node, target.activity, item, source, series_key
+                    )
                 )
-                # Compared by ids (no related row loaded); the instances are attached after,
-                # so the bitácora's label of each line costs no query.
-                values: dict[str, Any] = {
-                    "program_id": self.program.pk,
-                    "node_id": natural[0],
-                    "activity_id": natural[1],
-                    "item_id": item.pk,
-                    "source_id": source.pk,
-                    "month": month,
-                    **{m: amounts.get(m, ZERO) for m in MOMENTS},
-                }
-                line = syncer.sync(natural, values)
-                line.program, line.node, line.activity = self.program, target.node, target.activity
-                line.item, line.source = item, source
-                out[(series_key, month)] = line
-        syncer.flush()
-        syncer.delete_unseen()
-        return out
+        return planned, negative
+
+    def _values(self, natural: tuple, amounts: dict[str, Decimal]) -> dict[str, Any]:
+        return {
+            "program_id": self.program.pk,
+            "node_id": natural[0],
+            "activity_id": natural[1],
+            "item_id": natural[2],
+            "source_id": natural[3],
+            "month": natural[4],
+            **{m: amounts.get(m, ZERO) for m in MOMENTS},
+        }
+
+    def _moved_only(self, moved: dict[MovementKey, Decimal]) -> list[_Planned]:
+        """The lines of key × months the file does not name but adecuaciones moved: only
+        their modificado (a net zero needs no line)."""
+        moved = {k: v for k, v in moved.items() if v}
+        if not moved:
+            return []
+        nodes = {n.pk: n for n in ProgramNode.objects.filter(pk__in={k[0] for k in moved})}
+        activities = {
+            a.pk: a for a in Activity.objects.filter(pk__in={k[1] for k in moved if k[1]})
+        }
+        items = {i.pk: i for i in SpecificItem.objects.filter(pk__in={k[2] for k in moved})}
+        sources = {s.pk: s for s in FundingSource.objects.filter(pk__in={k[3] for k in moved})}
+        return [
+            _Planned(
+                natural,
+                self._values(natural, {"modificado": amount}),
+                nodes[natural[0]],
+                activities.get(natural[1]) if natural[1] else None,
+                items[natural[2]],
+                sources[natural[3]],
+                None,
+            )
+            for natural, amount in sorted(moved.items(), key=lambda kv: kv[0])
+        ]
 
     # --- findings without amounts -------------------------------------------------------
 
@@ -301,6 +372,33 @@ class _Writer:
                         obj=item,
                     )
                 )
+
+
+def _negative(
+    one: Series, series_key: SeriesKey, month: int, file_modified: Decimal, added: Decimal
+) -> RowError:
+    row = one.lines.get((month, "modificado")) or min(one.lines.values())
+    return RowError(
+        row,
+        HEADERS["amount"],
+        f"el modificado de {' · '.join(series_key)} en {MONTH_NAMES[month - 1]} "
+        f"(${format_mx(file_modified, 2)}) más las adecuaciones aprobadas en Rumbo "
+        f"(${format_mx(added, 2)}) quedaría negativo; si el sistema financiero ya registra "
+        "esas adecuaciones, el archivo debe dar el modificado sin ellas (o la institución "
+        "registra una adecuación que las compense)",
+    )
+
+
+def _dropped(one: _Planned) -> RowError:
+    key = one.activity.key if one.activity else one.node.key
+    return RowError(
+        None,
+        "",
+        f"el archivo ya no trae {key} · {one.item.key} · {one.source.key} en "
+        f"{MONTH_NAMES[one.natural[4] - 1]}, y las adecuaciones aprobadas en Rumbo le "
+        f"restaron ${format_mx(-one.values['modificado'], 2)}: su modificado quedaría "
+        "negativo; el archivo debe traer ese renglón",
+    )
 
 
 def _label(line: BudgetLine) -> str:
