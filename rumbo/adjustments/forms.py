@@ -200,6 +200,9 @@ class BudgetAdjustmentForm(forms.Form):
         super().__init__(data, files)
         # a preview needs none; the request's service asks for it (a clear message)
         self.fields["justification"].required = False
+        self.fields[
+            "justification"
+        ].help_text = "Por qué se mueve el presupuesto: queda en la solicitud y en la bitácora."
         self.kind = kind
         sides = {
             AdjustmentKind.AMPLIACION: [("a", "A (se da)")],

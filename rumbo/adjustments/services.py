@@ -390,8 +390,15 @@ def _budget_request(
     require_open(program)
     rows = list(proposal.movements or [])
     area_code = budget_area(actor.user, program, rows)
-    _require_justification(justification)
-    before, after = budget_propose(program, proposal.kind, rows)
+    errors: dict[str, list[str]] = {}
+    if not clean(justification):
+        errors["justification"] = ["Escribe la justificación de la adecuación."]
+    try:
+        before, after = budget_propose(program, proposal.kind, rows)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:  # every reason at once: the rows' and the justification's
+        raise ValidationError(errors)
     return Proposal(kind=proposal.kind), area_code, before, after
 
 
