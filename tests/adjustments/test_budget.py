@@ -17,7 +17,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from rumbo.adjustments.budget import BudgetRow
 from rumbo.adjustments.models import AdjustmentPolicy, AdjustmentRequest, AdjustmentState
@@ -28,62 +27,15 @@ from rumbo.adjustments.services import (
     adjustment_request,
 )
 from rumbo.audit.models import AuditEvent
-from rumbo.audit.services import Actor
-from rumbo.budget.importer import BudgetFileError, import_budget
+from rumbo.budget.importer import BudgetFileError
 from rumbo.budget.models import BudgetLine, BudgetMovement
-from rumbo.budget.services import cog_load
 from rumbo.core.errors import Conflict
 from rumbo.programs.models import ProgramState
 from tests.factories import AnnualProgramFactory
 
+from .budget_world import BUDGET, actor, load, modified
+
 pytestmark = pytest.mark.django_db
-
-HEADER = "Clave programática,Partida,Fuente,Mes,Momento,Importe"
-BUDGET = [
-    '0101,21101,11,3,aprobado,"10,000.00"',
-    '0101,21101,11,3,modificado,"10,000.00"',
-    '0101,21101,11,3,devengado,"4,000.00"',
-    '0101,33401,11,3,aprobado,"5,000.00"',
-    '0101,33401,11,3,modificado,"5,000.00"',
-    '0201,21101,11,3,aprobado,"8,000.00"',
-    '0201,21101,11,3,modificado,"8,000.00"',
-]
-
-
-def load(tmp_path, rows=BUDGET, name="presupuesto.csv"):
-    path = tmp_path / name
-    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-    return import_budget(
-        str(path), institution_code="IEEM", year=2024, actor=Actor.cli(), through=3
-    )
-
-
-@pytest.fixture
-def budget(demo, tmp_path):
-    cog_load()
-    load(tmp_path)
-    return demo
-
-
-def actor(demo, name):
-    return Actor.for_user(demo.users[name])
-
-
-def modified(key: str, item: str, month: int = 3, source: str = "11") -> Decimal | None:
-    """The stored modificado, read with plain SQL (no code under test)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT l.modificado FROM budget_budgetline l
-               JOIN programs_programnode n ON n.id = l.node_id
-               LEFT JOIN programs_activity a ON a.id = l.activity_id
-               JOIN budget_specificitem i ON i.id = l.item_id
-               JOIN budget_fundingsource f ON f.id = l.source_id
-               WHERE COALESCE(a.key, n.key) = %s AND i.key = %s AND f.key = %s
-                 AND l.month = %s AND (a.id IS NULL) = %s""",
-            [key, item, source, month, len(key) == 4],
-        )
-        row = cursor.fetchone()
-    return None if row is None else Decimal(str(row[0])).quantize(Decimal("0.01"))
 
 
 def ask(demo, who, kind, rows, justification="Se necesita para la capacitación."):
