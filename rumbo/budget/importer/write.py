@@ -136,6 +136,10 @@ class _Writer:
         self.file = file
 
     def write(self, through: int | None) -> None:
+        # One writer of the program's budget at a time: an adecuación being approved
+        # (rumbo.budget.movements locks the same row) is either in the totals read below
+        # or waits for this import.
+        AnnualProgram.objects.select_for_update().filter(pk=self.program.pk).first()
         sources = self._sources()
         items = self._items()
         series = series_of(self.rows)
