@@ -30,6 +30,7 @@ from rumbo.audit.models import AuditEvent
 from rumbo.budget.importer import BudgetFileError
 from rumbo.budget.models import BudgetLine, BudgetMovement
 from rumbo.core.errors import Conflict
+from rumbo.notifications.models import Notification
 from rumbo.programs.models import ProgramState
 from tests.factories import AnnualProgramFactory
 
@@ -348,3 +349,20 @@ def test_an_import_that_would_leave_modificado_negative_is_refused(budget, tmp_p
     assert error.row == 6 and error.column == "Importe"
     assert "quedaría negativo" in error.message
     assert modified("0101", "33401") == Decimal("0.00")  # nothing written
+
+
+# --- avisos and «Mis pendientes», as for the other kinds ---------------------------------
+
+
+def test_the_decider_is_told_and_the_requester_learns_the_decision(budget, client):
+    adj = ask(budget, "enlace_se", "traspaso", TRASPASO)
+    told = Notification.objects.get(recipient=budget.users["planeacion"])
+    assert told.title == f"Adecuación por decidir: folio {adj.number}, presupuesto de 0101"
+    assert "(traspaso presupuestal) del presupuesto de 0101 (área SE)" in told.body
+    client.force_login(budget.users["planeacion"])
+    page = client.get("/pendientes/").content.decode()
+    assert f"Adecuación {adj.number} · presupuesto de 0101" in page
+    adjustment_approve(actor=actor(budget, "planeacion"), adjustment=adj)
+    decided = Notification.objects.get(recipient=budget.users["enlace_se"])
+    assert decided.title == f"Adecuación aprobada: folio {adj.number}, presupuesto de 0101"
+    assert "ya se aplicó al modificado del presupuesto 2024." in decided.body
