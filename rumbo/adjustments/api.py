@@ -34,6 +34,7 @@ from .api_schemas import (
     VersionDetailOut,
     VersionOut,
 )
+from .budget import BudgetRow
 from .models import AdjustmentRequest
 from .selectors import adjustment_get, adjustment_list
 from .services import Proposal, adjustment_approve, adjustment_reject, adjustment_request
@@ -155,6 +156,12 @@ def _proposal(program: AnnualProgram, payload: AdjustmentIn) -> Proposal:
     proposal.targets = data.get("targets")
     proposal.key = data.get("key") or ""
     proposal.area_code = data.get("area") or ""
+    if payload.movements is not None:
+        default = "a" if payload.kind == "ampliacion" else "de"
+        proposal.movements = [
+            BudgetRow(m.side or default, m.key, m.item, m.source, m.month, m.amount)
+            for m in payload.movements
+        ]
     if data.get("node"):
         proposal.node = ProgramNode.objects.filter(program=program, key=data["node"]).first()
         if proposal.node is None:
@@ -165,13 +172,16 @@ def _proposal(program: AnnualProgram, payload: AdjustmentIn) -> Proposal:
 @router.post(
     f"{PROGRAM}/adjustments",
     response={201: AdjustmentOut, **responses(conflict=True)},
-    summary="Solicita una adecuación programática de un programa aprobado",
+    summary="Solicita una adecuación programática o presupuestaria",
     description=(
         "Un enlace solicita para las actividades de su área; Planeación, para cualquiera. "
         "`kind`: calendario (12 meses en `monthly_targets`), meta_anual (`annual_target`), "
         "alta (`key`, `node`, `description`, `unit`, `area`, metas), baja, descripcion "
-        "(`description` y/o `unit`), meta_indicador (`indicator` y `targets`). No cambia "
-        "nada hasta que alguien con la autoridad, distinto de quien solicita, la aprueba."
+        "(`description` y/o `unit`), meta_indicador (`indicator` y `targets`); las "
+        "adecuaciones presupuestarias ampliacion, reduccion y traspaso llevan `movements` "
+        "(clave, partida, fuente, mes, importe positivo y, en un traspaso, el lado «de» o "
+        "«a»; lo que se quita = lo que se da). No cambia nada hasta que alguien con la "
+        "autoridad, distinto de quien solicita, la aprueba."
     ),
 )
 def adjustment_create(
@@ -220,7 +230,10 @@ def adjustment_detail(request: HttpRequest, code: CodePath, year: YearPath, id: 
 @router.post(
     f"{PROGRAM}/adjustments/{{id}}/approve",
     response={200: AdjustmentOut, **responses(conflict=True)},
-    summary="Aprueba una solicitud: se aplica y crea la versión siguiente del programa",
+    summary=(
+        "Aprueba una solicitud: se aplica (la programática crea la versión siguiente del "
+        "programa; la presupuestaria mueve el modificado)"
+    ),
 )
 def adjustment_approve_api(
     request: HttpRequest, code: CodePath, year: YearPath, id: IdPath, payload: DecisionIn

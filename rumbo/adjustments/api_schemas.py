@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -10,7 +11,36 @@ from pydantic import ConfigDict
 
 from rumbo.core.api.schemas import Number, Text
 
-Kind = Literal["calendario", "meta_anual", "alta", "baja", "descripcion", "meta_indicador"]
+Kind = Literal[
+    "calendario",
+    "meta_anual",
+    "alta",
+    "baja",
+    "descripcion",
+    "meta_indicador",
+    "ampliacion",
+    "reduccion",
+    "traspaso",
+]
+
+
+class MovementIn(Schema):
+    """One movement of an adecuación presupuestaria (ampliacion, reduccion, traspaso)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    side: Literal["de", "a"] | None = Field(
+        None,
+        description="«de»: se quita del modificado; «a»: se da. Por omisión, «a» en una "
+        "ampliación y «de» en una reducción; obligatorio en un traspaso.",
+    )
+    key: Text = Field(max_length=30, description="Clave programática (nivel o actividad).")
+    item: Text = Field(max_length=5, description="Partida específica (p. ej. 21101).")
+    source: Text = Field(max_length=10, description="Fuente de financiamiento (p. ej. 11).")
+    month: int = Field(ge=1, le=12, description="Mes, 1 a 12.")
+    amount: Decimal = Field(
+        gt=0, description="Importe en pesos, positivo, con dos decimales a lo más."
+    )
 
 
 class ApproveIn(Schema):
@@ -50,6 +80,11 @@ class AdjustmentIn(Schema):
     key: Text | None = Field(None, max_length=30, description="Clave de la actividad nueva (alta).")
     node: Text | None = Field(None, max_length=30, description="Clave del nivel (alta).")
     area: Text | None = Field(None, max_length=20, description="Siglas del área (alta).")
+    movements: list[MovementIn] | None = Field(
+        None,
+        max_length=200,
+        description="Movimientos de una ampliacion, reduccion o traspaso presupuestal.",
+    )
     justification: Text = Field(max_length=4000)
 
 

@@ -18,6 +18,8 @@ def register() -> None:
     )
     # the adjustment's summary is written with Spanish keys
     register_fields({"estado": "Estado", "tipo": "Tipo", "versión": "Versión", "folio": "Folio"})
+    # a budget request's before/after (budget.py)
+    register_fields({"movimientos": "Movimientos", "quita": "Se quita", "da": "Se da"})
     register_object_url(
         AdjustmentRequest,
         "web:adjustment_detail",

@@ -1,5 +1,6 @@
-"""Adjustment requests (solicitudes de adecuación programática): the only way to change
-the targets of an approved program. An enlace requests for its own area, Planeación for
+"""Adjustment requests (solicitudes de adecuación): the only way to change the targets of
+an approved program, and — the budget kinds (ampliación, reducción, traspaso) — the
+budget's modificado. An enlace requests for its own area, Planeación for
 any; someone with the authority who is not the requester decides; approved, the change is
 applied and the program's next version frozen (``services.py``)."""
 
@@ -22,6 +23,15 @@ class AdjustmentKind(models.TextChoices):
     BAJA = "baja", "Baja de actividad"
     DESCRIPCION = "descripcion", "Cambio de unidad o descripción"
     META_INDICADOR = "meta_indicador", "Ajuste de meta de indicador"
+    # adecuaciones presupuestarias: they move the budget's modificado (rumbo.budget.movements)
+    AMPLIACION = "ampliacion", "Ampliación presupuestal"
+    REDUCCION = "reduccion", "Reducción presupuestal"
+    TRASPASO = "traspaso", "Traspaso presupuestal"
+
+
+BUDGET_KINDS = frozenset(
+    {AdjustmentKind.AMPLIACION, AdjustmentKind.REDUCCION, AdjustmentKind.TRASPASO}
+)
 
 
 class AdjustmentState(models.TextChoices):
@@ -87,11 +97,32 @@ class AdjustmentRequest(TimeStamped):
         return f"Adecuación {self.number} ({self.program})"
 
     @property
+    def is_budget(self) -> bool:
+        return self.kind in BUDGET_KINDS
+
+    @property
+    def budget_keys(self) -> list[str]:
+        """The claves a budget request moves, in its order, once each."""
+        keys = [m.get("clave", "") for m in (self.after or {}).get("movimientos", [])]
+        return list(dict.fromkeys(k for k in keys if k))
+
+    @property
     def subject(self) -> str:
-        """What it changes, as a person reads it: «actividad 010501» or «indicador …»."""
+        """What it changes, as a person reads it: «actividad 010501», «indicador …» or
+        «presupuesto de 0101 y 0102» (no query)."""
         if self.kind == AdjustmentKind.META_INDICADOR:
             return f"indicador «{self.indicator_name}»"
+        if self.is_budget:
+            keys = self.budget_keys
+            listed = ", ".join(keys[:-1]) + f" y {keys[-1]}" if len(keys) > 1 else "".join(keys)
+            return f"presupuesto de {listed}"
         return f"actividad {self.activity_key}"
+
+    @property
+    def subject_phrase(self) -> str:
+        """«de la actividad 010501», «del indicador …», «del presupuesto de 0101»."""
+        article = "de la" if self.subject.startswith("actividad") else "del"
+        return f"{article} {self.subject}"
 
 
 class DeciderRole(models.TextChoices):

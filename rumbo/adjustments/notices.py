@@ -42,7 +42,7 @@ def adjustment_requested_notify(
         title=f"Adecuación por decidir: folio {adjustment.number}, {adjustment.subject}",
         body=(
             f"{_who(actor)} solicitó la adecuación {adjustment.number} "
-            f"({adjustment.get_kind_display().lower()}) de la {adjustment.subject}{area} "
+            f"({adjustment.get_kind_display().lower()}) {adjustment.subject_phrase}{area} "
             f"del programa {program.year}.\n\nJustificación: {adjustment.justification}\n\n"
             "Revísala y apruébala o recházala."
         ),
@@ -57,11 +57,16 @@ def adjustment_decided_notify(*, actor: Actor, adjustment: AdjustmentRequest) ->
     if requester is None or (actor.user is not None and actor.user.pk == requester.pk):
         return
     program = adjustment.program
-    what = f"tu solicitud de adecuación {adjustment.number} de la {adjustment.subject}"
+    what = f"tu solicitud de adecuación {adjustment.number} {adjustment.subject_phrase}"
     if adjustment.state == AdjustmentState.APROBADA:
         title = f"Adecuación aprobada: folio {adjustment.number}, {adjustment.subject}"
         version = adjustment.version.number if adjustment.version else None
-        body = f"{_who(actor)} aprobó {what}; ya se aplicó al programa {program.year}" + (
+        where = (
+            f"al modificado del presupuesto {program.year}"
+            if adjustment.is_budget
+            else f"al programa {program.year}"
+        )
+        body = f"{_who(actor)} aprobó {what}; ya se aplicó {where}" + (
             f" (versión {version})." if version else "."
         )
         if adjustment.decision_reason:

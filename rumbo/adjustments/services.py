@@ -56,7 +56,9 @@ from rumbo.programs.services import (
 )
 from rumbo.programs.versions import decimal_text, version_freeze
 
+from .budget import BudgetRow, budget_apply, budget_area, budget_propose, require_open
 from .models import (
+    BUDGET_KINDS,
     AdjustmentKind,
     AdjustmentRequest,
     AdjustmentState,
@@ -91,6 +93,8 @@ class Proposal:
     node: ProgramNode | None = None
     area_code: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # ampliación, reducción, traspaso: the rows a person wrote (budget.py)
+    movements: Sequence[BudgetRow] | None = None
 
 
 def _texts(values: Sequence[Decimal | None]) -> list[str | None]:
@@ -316,23 +320,10 @@ def adjustment_request(
     program = (
         AnnualProgram.objects.select_for_update().select_related("institution").get(pk=program.pk)
     )
-    if program.state != ProgramState.APROBADO:
-        raise Conflict(
-            f"El programa {program.year} está «{program.get_state_display()}»: "
-            + (
-                "sus metas se editan directamente hasta que se apruebe."
-                if not program.targets_frozen
-                else "ya no admite adecuaciones."
-            )
-        )
-    p = _resolve_subject(program, proposal)
-    if p.indicator is not None:
-        _require_mir_approved(p.indicator)
-    area_code = _authorize_request(actor.user, program, p) if actor.user is not None else ""
-    if not clean(justification):
-        raise ValidationError({"justification": "Escribe la justificación de la adecuación."})
-    before, after = _propose(program, p)
-    _check_proposal(p, before, after)
+    if proposal.kind in BUDGET_KINDS:
+        p, area_code, before, after = _budget_request(actor, program, proposal, justification)
+    else:
+        p, area_code, before, after = _program_request(actor, program, proposal, justification)
 
     number = (
         AdjustmentRequest.objects.filter(program=program).aggregate(m=Max("number"))["m"] or 0
@@ -367,6 +358,53 @@ def adjustment_request(
         actor=actor, adjustment=adjustment, decider_role=decider_role(program)
     )
     return adjustment
+
+
+def _program_request(
+    actor: Actor, program: AnnualProgram, proposal: Proposal, justification: str
+) -> tuple[Proposal, str, dict, dict]:
+    """A change of the approved program's targets: (proposal, area, before, after)."""
+    if program.state != ProgramState.APROBADO:
+        raise Conflict(
+            f"El programa {program.year} está «{program.get_state_display()}»: "
+            + (
+                "sus metas se editan directamente hasta que se apruebe."
+                if not program.targets_frozen
+                else "ya no admite adecuaciones."
+            )
+        )
+    p = _resolve_subject(program, proposal)
+    if p.indicator is not None:
+        _require_mir_approved(p.indicator)
+    area_code = _authorize_request(actor.user, program, p) if actor.user is not None else ""
+    _require_justification(justification)
+    before, after = _propose(program, p)
+    _check_proposal(p, before, after)
+    return p, area_code, before, after
+
+
+def _budget_request(
+    actor: Actor, program: AnnualProgram, proposal: Proposal, justification: str
+) -> tuple[Proposal, str, dict, dict]:
+    """An adecuación presupuestaria (budget.py), in any state of the program but closed."""
+    require_open(program)
+    rows = list(proposal.movements or [])
+    area_code = budget_area(actor.user, program, rows)
+    errors: dict[str, list[str]] = {}
+    if not clean(justification):
+        errors["justification"] = ["Escribe la justificación de la adecuación."]
+    try:
+        before, after = budget_propose(program, proposal.kind, rows)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:  # every reason at once: the rows' and the justification's
+        raise ValidationError(errors)
+    return Proposal(kind=proposal.kind), area_code, before, after
+
+
+def _require_justification(justification: str) -> None:
+    if not clean(justification):
+        raise ValidationError({"justification": "Escribe la justificación de la adecuación."})
 
 
 def _resolve_subject(program: AnnualProgram, p: Proposal) -> Proposal:
@@ -553,14 +591,25 @@ def adjustment_approve(
         .select_related("institution")
         .get(pk=locked.program_id)
     )
+    locked.decided_at = timezone.now()
+    if locked.is_budget:
+        budget_apply(actor, locked, program)
+        _decided(actor, locked, reason)
+        locked.save()
+        _audit(
+            actor,
+            locked,
+            "adjustment.approve",
+            before=None,
+            after={"movimientos": len(locked.after.get("movimientos", []))},
+            reason=locked.decision_reason or locked.justification,
+        )
+        adjustment_decided_notify(actor=actor, adjustment=locked)
+        return locked
     if program.state != ProgramState.APROBADO:
         raise Conflict(f"El programa {program.year} está «{program.get_state_display()}».")
     _apply(actor, locked, program)
-    locked.state = AdjustmentState.APROBADA
-    locked.decided_by_id = actor.user.pk if actor.user else None
-    locked.decided_label = actor.label
-    locked.decided_at = timezone.now()
-    locked.decision_reason = clean(reason)
+    _decided(actor, locked, reason)
     locked.version = version_freeze(
         program=program,
         user=actor.user if actor.user else None,
@@ -583,6 +632,13 @@ def adjustment_approve(
     )
     adjustment_decided_notify(actor=actor, adjustment=locked)
     return locked
+
+
+def _decided(actor: Actor, adj: AdjustmentRequest, reason: str) -> None:
+    adj.state = AdjustmentState.APROBADA
+    adj.decided_by_id = actor.user.pk if actor.user else None
+    adj.decided_label = actor.label
+    adj.decision_reason = clean(reason)
 
 
 def _stale(what: str, number: int) -> Conflict:

@@ -44,6 +44,7 @@ from rumbo.programs.models import Activity, AnnualProgram, ProgramNode, ProgramS
 from rumbo.programs.selectors import open_observation_count, program_or_404
 from rumbo.programs.versions import version_diff, version_get, version_list
 
+from .budget_views import budget_detail_context, budget_request_page
 from .forms import (
     ActivityAdjustmentForm,
     AltaForm,
@@ -52,8 +53,8 @@ from .forms import (
     IndicatorAdjustmentForm,
     StateForm,
 )
-from .models import AdjustmentKind, AdjustmentRequest, AdjustmentState
-from .selectors import adjustment_get, adjustment_list
+from .models import BUDGET_KINDS, AdjustmentKind, AdjustmentRequest, AdjustmentState
+from .selectors import adjustment_get, adjustment_list, has_budget
 from .services import (
     Proposal,
     adjustment_approve,
@@ -306,6 +307,8 @@ def adjustments(
         state=state,
         states=AdjustmentState.choices,
         decider=decider_role(program),
+        may_request=(program.targets_frozen and program.state == ProgramState.APROBADO)
+        or bool(_budget_kinds(program)),
     )
     return render(request, "web/adjustments.html", context)
 
@@ -371,11 +374,10 @@ def adjustment_create(
             ),
             program=program,
         )
-    if not program.targets_frozen:
-        messages.info(
-            request,
-            f"El programa {program.year} aún no está aprobado: sus metas se editan directamente.",
-        )
+    budget_kind = request.GET.get("presupuesto", "")
+    if budget_kind in BUDGET_KINDS:
+        return budget_request_page(request, institution, program, budget_kind)
+    _note_not_approved(request, program)
     activity, indicator, alta = _subject(request, program)
     form = _request_form(request, institution, program, activity, indicator, alta)
     status = 200
@@ -420,8 +422,27 @@ def adjustment_create(
         alta=alta,
         activity_choices=_writable_activities(request, program),
         indicator_choices=_capturable_indicators(request, program),
+        budget_kinds=_budget_kinds(program),
     )
     return render(request, "web/adjustment_form.html", context, status=status)
+
+
+def _note_not_approved(request: HttpRequest, program: AnnualProgram) -> None:
+    if not program.targets_frozen:
+        messages.info(
+            request,
+            f"El programa {program.year} aún no está aprobado: sus metas se editan directamente.",
+        )
+
+
+def _budget_kinds(program: AnnualProgram) -> list[tuple[str, str]]:
+    """The budget kinds one may request now: the program has a budget and is not closed."""
+    if program.state == ProgramState.CERRADO or not has_budget(program):
+        return []
+    return [
+        (k.value, k.label)
+        for k in (AdjustmentKind.AMPLIACION, AdjustmentKind.REDUCCION, AdjustmentKind.TRASPASO)
+    ]
 
 
 def _request_form(
@@ -561,7 +582,8 @@ def adjustment_detail(
         institution,
         program,
         adj=adj,
-        rows=_before_after(adj),
+        rows=[] if adj.is_budget else _before_after(adj),
+        **budget_detail_context(adj),
         may_decide=adj.state == AdjustmentState.SOLICITADA and can_decide(request.user, adj),
         decision=DecisionForm(),
     )
@@ -627,11 +649,14 @@ def adjustment_decide(
     try:
         if request.POST.get("decision") == "aprobar":
             decided = adjustment_approve(actor=actor, adjustment=adj, reason=reason)
-            assert decided.version is not None  # noqa: S101 - an approval makes a version
             messages.success(
                 request,
-                f"Adecuación {decided.number} aprobada y aplicada: el programa está ahora en la "
-                f"versión {decided.version.number}.",
+                f"Adecuación {decided.number} aprobada y aplicada: "
+                + (
+                    f"el programa está ahora en la versión {decided.version.number}."
+                    if decided.version is not None
+                    else "el modificado del presupuesto ya cambió."
+                ),
             )
         else:
             adjustment_reject(actor=actor, adjustment=adj, reason=reason)

@@ -12,6 +12,10 @@ Definitions (``docs/budget.md`` states them in Spanish with a worked example):
   of its three months.
 - A node's figures include its own lines, its descendants' lines and the lines of its
   activities (a line of an activity belongs to the activity's node too).
+- The **key** of a line is node × activity (or none) × partida × fuente, as the import
+  file names it; ``by_key_month`` gives each key's momentos month by month, and
+  ``movement_totals`` what the approved adecuaciones added to each key × month's
+  modificado (the ledger ``BudgetMovement``).
 - **Avance financiero** at M: devengado to M ÷ modificado to M (the budget's own calendar:
   what was planned to be spent by then) × 100; and **share of the year**: devengado to M ÷
   annual modificado × 100. Both ``None`` when the divisor is not positive. Rounded once by
@@ -25,10 +29,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from rumbo.core.semaforo import round_percent
 from rumbo.programs.models import AnnualProgram, ProgramNode
 
-from .models import MOMENTS, BudgetLine
+from .models import MOMENTS, BudgetLine, BudgetMovement
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -89,6 +95,11 @@ class LineRow:
     month: int
     amounts: dict[str, Decimal]
 
+
+# node id, activity id (or None), partida «21101», fuente «11»
+LineKey = tuple[int, int | None, str, str]
+# node id, activity id (or None), partida id, fuente id, month
+MovementKey = tuple[int, int | None, int, int, int]
 
 QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
@@ -173,6 +184,14 @@ class BudgetFigures:
                 out[r.activity_id].add(r.amounts)
         return dict(out)
 
+    def by_key_month(self) -> dict[LineKey, dict[int, Moments]]:
+        """Each key's momentos month by month (only the months it has a line in)."""
+        out: dict[LineKey, dict[int, Moments]] = defaultdict(dict)
+        for r in self.rows:
+            months = out[(r.node_id, r.activity_id, r.item, r.source)]
+            months.setdefault(r.month, Moments()).add(r.amounts)
+        return dict(out)
+
     def financial(self, month: int, node_id: int | None = None) -> FinancialFigure:
         """The avance financiero of a node (or the program) at ``month``."""
         return financial_figure(self.to_month(month, node_id=node_id), self.annual(node_id=node_id))
@@ -234,3 +253,28 @@ def budget_figures(program: AnnualProgram) -> BudgetFigures:
         for v in values
     ]
     return BudgetFigures(program, nodes, rows)
+
+
+def cumulative(months: Mapping[int, Decimal]) -> list[Decimal]:
+    """Amounts by month (missing months are 0) → the amount to each month 1..12 (index 0 =
+    enero)."""
+    out, running = [], ZERO
+    for month in range(1, 13):
+        running += months.get(month, ZERO)
+        out.append(running)
+    return out
+
+
+def movement_totals(program: AnnualProgram) -> dict[MovementKey, Decimal]:
+    """What the approved adecuaciones added to (or took from) modificado, by key × month:
+    the sum of the ledger's movements (one query); key × months without any are absent."""
+    rows = (
+        BudgetMovement.objects.filter(program=program)
+        .order_by()
+        .values_list("node_id", "activity_id", "item_id", "source_id", "month")
+        .annotate(total=Sum("amount"))
+    )
+    return {
+        (node, activity, item, source, month): Decimal(total)
+        for node, activity, item, source, month, total in rows
+    }

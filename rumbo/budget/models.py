@@ -144,8 +144,8 @@ class BudgetLine(models.Model):
     """The amounts of one month of one key: node (and optionally activity) × partida
     específica × fuente. Each momento is what was recorded in that month, in pesos.
 
-    Written only by the budget import (``rumbo.budget.importer``) — and, when they come,
-    by the adecuaciones presupuestarias."""
+    Written only by the budget import (``rumbo.budget.importer``) and by the approved
+    adecuaciones presupuestarias (``rumbo.budget.movements``), which move ``modificado``."""
 
     program = models.ForeignKey(AnnualProgram, on_delete=models.CASCADE, related_name="budget")
     node = models.ForeignKey(ProgramNode, on_delete=models.CASCADE, related_name="budget")
@@ -199,3 +199,42 @@ class BudgetLine(models.Model):
         """«0101 · 21101 · 11»: what the file calls this row's key (the bitácora's label)."""
         where = self.activity.key if self.activity_id and self.activity else self.node.key
         return f"{where} · {self.item.key} · {self.source.key}"
+
+
+class BudgetMovement(models.Model):
+    """One approved movement of an adecuación presupuestaria: what it added to (positive)
+    or took from (negative) ``modificado`` of one key × month. The ledger of every approved
+    adecuación, written only by ``rumbo.budget.movements.apply_budget_movements`` (in the
+    transaction that approves the request); the import adds it to the file's modificado,
+    so a re-import keeps the adecuaciones (docs/budget.md)."""
+
+    program = models.ForeignKey(
+        AnnualProgram, on_delete=models.CASCADE, related_name="budget_movements"
+    )
+    node = models.ForeignKey(ProgramNode, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(SpecificItem, on_delete=models.PROTECT, related_name="movements")
+    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="movements")
+    month = models.PositiveSmallIntegerField("mes")
+    amount = models.DecimalField("importe", max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
+    reference = models.CharField(
+        "referencia", max_length=120, help_text="La adecuación que lo aplicó («Adecuación 7»)."
+    )
+    created_at = models.DateTimeField("aplicado el", auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "created_at", "pk"]
+        verbose_name = "movimiento presupuestal"
+        verbose_name_plural = "movimientos presupuestales"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="budget_movement_month_range"
+            ),
+            models.CheckConstraint(condition=~Q(amount=0), name="budget_movement_not_zero"),
+        ]
+        indexes = [models.Index(fields=["program", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount} · mes {self.month}"

@@ -87,9 +87,7 @@ def unit_note(units: set[int | None]) -> str:
     return "" if adds_up(units) else f"{len(units)} unidades de medida (no se suman)"
 
 
-def _flatten(
-    program: AnnualProgram, node: NodeData, depth: int, out: list[ProgramLine]
-) -> _Totals:
+def _flatten(program: AnnualProgram, node: NodeData, depth: int, out: list[ProgramLine]) -> _Totals:
     """Append the node's line, its activities' and its children's (depth first) to ``out``;
     return the node's totals (its activities and every node under it)."""
     at = len(out)

@@ -10,8 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from rumbo.budget.figures import budget_figures, financial_percent
-from rumbo.budget.models import BudgetLine, FundingSource, GenericItem, SpecificItem
+from rumbo.budget.figures import budget_figures, cumulative, financial_percent, movement_totals
+from rumbo.budget.models import (
+    BudgetLine,
+    BudgetMovement,
+    FundingSource,
+    GenericItem,
+    SpecificItem,
+)
 from rumbo.budget.services import cog_load
 from tests.factories import (
     ActivityFactory,
@@ -89,6 +95,41 @@ def test_totals_by_hand(world):
     assert by_node[world.project.pk].devengado == D("1100.25")
     assert f.by_activity_to_month(3)[world.activity.pk].devengado == D("100")
     assert financial_percent(D(1), D(0)) is None
+
+
+def test_by_key_month_cumulative_and_movement_totals_by_hand(world):
+    # 0101 · 21101 · 11: January 100.10 modificado, March 50 modificado / 30 devengado.
+    _line(world, world.project, 1, modificado="100.10")
+    _line(world, world.project, 3, modificado="50", devengado="30")
+    # Its activity, same partida and fuente: another key.
+    _line(world, world.project, 1, activity=world.activity, modificado="7")
+    f = budget_figures(world.program)
+    by_key = f.by_key_month()
+    own = by_key[(world.project.pk, None, "21101", "11")]
+    assert sorted(own) == [1, 3]
+    assert (own[1].modificado, own[3].devengado) == (D("100.10"), D("30"))
+    assert by_key[(world.project.pk, world.activity.pk, "21101", "11")][1].modificado == D("7")
+    # To each month: January 100.10, February 100.10, March 150.10 … December 150.10.
+    to_date = cumulative({m: v.modificado for m, v in own.items()})
+    assert to_date[:3] == [D("100.10"), D("100.10"), D("150.10")]
+    assert to_date[11] == D("150.10")
+    # The ledger: −20.05 and +5 on January of 0101 · 21101 · 11 → −15.05; +3 on March.
+    item, source = world_item(world), world_source(world)
+    for month, amount in ((1, "-20.05"), (1, "5"), (3, "3")):
+        BudgetMovement.objects.create(
+            program=world.program,
+            node=world.project,
+            item=item,
+            source=source,
+            month=month,
+            amount=D(amount),
+            reference="Adecuación 1",
+        )
+    totals = movement_totals(world.program)
+    assert totals == {
+        (world.project.pk, None, item.pk, source.pk, 1): D("-15.05"),
+        (world.project.pk, None, item.pk, source.pk, 3): D("3.00"),
+    }
 
 
 def test_two_queries(world, django_assert_num_queries):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,7 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rumbo.adjustments.models import AdjustmentRequest
 from rumbo.audit.models import AuditEvent
+from rumbo.budget.models import BudgetLine, BudgetMovement
 from rumbo.imports.models import ImportRun, QualityFinding
 from rumbo.institutions.models import Institution, Membership
 from rumbo.monitoring.demo_window import OPEN_REASON
@@ -57,6 +60,18 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     revisor = get_user_model().objects.get(username="revisor")
     assert Notification.objects.filter(recipient=revisor).count() > 100
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+    # two approved adecuaciones presupuestarias: asked by the enlace, decided by Planeación
+    budget_requests = list(
+        AdjustmentRequest.objects.filter(kind__in=["traspaso", "ampliacion"]).order_by("number")
+    )
+    assert [(a.kind, a.state, a.requested_label, a.decided_label) for a in budget_requests] == [
+        ("traspaso", "aprobada", "enlace_se (demostración)", "planeacion (demostración)"),
+        ("ampliacion", "aprobada", "enlace_se (demostración)", "planeacion (demostración)"),
+    ]
+    assert "simulados para demostración" in budget_requests[0].justification
+    ledger = sorted(BudgetMovement.objects.values_list("amount", flat=True))
+    assert len(ledger) == 3 and ledger[0] == -ledger[1] and ledger[2] == Decimal("250000.00")
+    modified = list(BudgetLine.objects.order_by("pk").values_list("pk", "modificado"))
     memberships = Membership.objects.count()
     user = get_user_model().objects.get(username="enlace_se")
     assert user.check_password("rumbo-demo-2024")
@@ -72,6 +87,10 @@ def test_demo_loads_everything_prints_logins_and_is_idempotent() -> None:
     ) == counts
     assert QualityFinding.objects.count() == findings
     assert Membership.objects.count() == memberships
+    # the re-import of the simulated budget kept the adecuaciones, none was asked again
+    assert AdjustmentRequest.objects.filter(kind__in=["traspaso", "ampliacion"]).count() == 2
+    assert BudgetMovement.objects.count() == 3
+    assert list(BudgetLine.objects.order_by("pk").values_list("pk", "modificado")) == modified
     last_runs = ImportRun.objects.order_by("-created_at")[:4]
     assert all(not run.summary["created"] and not run.summary["updated"] for run in last_runs)
     # The letterhead was left as it was, and the open month's prórroga kept.

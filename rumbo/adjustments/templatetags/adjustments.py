@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from rumbo.budget.movements import pesos as budget_pesos
 from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_LABELS
 
@@ -59,3 +60,9 @@ def version_value(value: object, name: str = "") -> str:
             for k, v in sorted(value.items(), key=lambda kv: int(kv[0]))
         )
     return _number(value)
+
+
+@register.filter
+def pesos(value: Decimal | None) -> str:
+    """$1,234,567.89 (es-MX pesos and cents; empty for None)."""
+    return "" if value is None else budget_pesos(value)

@@ -20,7 +20,8 @@ from rumbo.institutions.models import Institution
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 
 from ..catalog import funding_source_defaults
-from ..figures import Moments, total_of
+from ..figures import Moments, movement_totals, total_of
+from ..keys import Target, resolve_keys
 from ..models import MOMENT_LABELS, MOMENTS, BudgetLine, FundingSource, SpecificItem
 from .checks import Series, SeriesKey
 from .layout import BudgetRow
@@ -30,32 +31,27 @@ CENT = Decimal("0.01")
 LineKey = tuple[str, str, str, str, int]  # node key, activity key or "", partida, fuente, month
 
 
-@dataclass(frozen=True)
-class Target:
-    node: ProgramNode
-    activity: Activity | None
-
-
 def program_targets(program: AnnualProgram, keys: Iterable[str]) -> dict[str, Target]:
-    """The node (or activity) of each key the program has: a node's key first, else an
-    activity's (the line then belongs to the activity and its node). Two queries."""
-    keys = set(keys)
-    nodes = {n.key: n for n in ProgramNode.objects.filter(program=program, key__in=keys)}
-    targets = {key: Target(node, None) for key, node in nodes.items()}
-    for activity in Activity.objects.filter(program=program, key__in=keys).select_related("node"):
-        targets.setdefault(activity.key, Target(activity.node, activity))
-    return targets
+    """The node (or activity) of each key the program has (``keys.resolve_keys``, the one
+    rule for the import and the adecuaciones). Two queries."""
+    return resolve_keys(program, keys)
 
 
 @dataclass(frozen=True)
 class PlannedLine:
-    """One line the file stores: a key the program has × partida × fuente × month."""
+    """One line the import stores: a key the program has × partida × fuente × month. Its
+    modificado is the file's plus what the approved adecuaciones moved (``moved``); a
+    key × month only adecuaciones moved (the file does not name it) has no ``series``."""
 
-    series: SeriesKey
+    series: SeriesKey | None
     target: Target
+    item: str  # partida «21101»
+    source: str  # fuente «11»
     month: int
     amounts: dict[str, Decimal]  # every momento; one the file does not give is 0
-    row: int  # the file's first row of this month
+    row: int | None  # the file's first row of this month (None: not in the file)
+    moved: Decimal = ZERO  # the approved adecuaciones' part of modificado
+    modified_row: int | None = None  # the file's row of this month's modificado
 
     @property
     def key(self) -> LineKey:
@@ -63,30 +59,69 @@ class PlannedLine:
         return (
             self.target.node.key,
             activity.key if activity else "",
-            self.series[1],
-            self.series[2],
+            self.item,
+            self.source,
             self.month,
         )
 
 
-def planned_lines(series: dict[SeriesKey, Series], targets: dict[str, Target]) -> list[PlannedLine]:
-    """The lines the file stores, in the file's order; a key the program does not have
-    stores nothing (finding ``budget_key_unknown``)."""
+def approved_movements(program: AnnualProgram) -> dict[LineKey, tuple[Target, Decimal]]:
+    """What the approved adecuaciones added to (or took from) modificado, by the keys a
+    file names (``figures.movement_totals``: one query; four more when there are any)."""
+    moved = {k: v for k, v in movement_totals(program).items() if v}
+    if not moved:
+        return {}
+    nodes = {n.pk: n for n in ProgramNode.objects.filter(pk__in={k[0] for k in moved})}
+    activities = {a.pk: a for a in Activity.objects.filter(pk__in={k[1] for k in moved if k[1]})}
+    items = dict(SpecificItem.objects.filter(pk__in={k[2] for k in moved}).values_list("pk", "key"))
+    sources = dict(
+        FundingSource.objects.filter(pk__in={k[3] for k in moved}).values_list("pk", "key")
+    )
+    out: dict[LineKey, tuple[Target, Decimal]] = {}
+    for (node_id, activity_id, item_id, source_id, month), amount in moved.items():
+        activity = activities.get(activity_id) if activity_id else None
+        target = Target(nodes[node_id], activity)
+        key = (target.node.key, activity.key if activity else "", items[item_id],
+               sources[source_id], month)  # fmt: skip
+        out[key] = (target, amount)
+    return out
+
+
+def planned_lines(
+    series: dict[SeriesKey, Series],
+    targets: dict[str, Target],
+    moved: dict[LineKey, tuple[Target, Decimal]] | None = None,
+) -> list[PlannedLine]:
+    """The lines the import stores, in the file's order, then those only adecuaciones keep;
+    a key the program does not have stores nothing (finding ``budget_key_unknown``)."""
+    left = dict(moved or {})
+    by_series: dict[tuple[str, str, str, str], list[int]] = {}
+    for key in left:
+        by_series.setdefault(key[:4], []).append(key[4])
     out = []
     for series_key, one in series.items():
         target = targets.get(series_key[0])
         if target is None:
             continue
-        for month, amounts in sorted(one.months.items()):
+        _, item, source = series_key
+        prefix = (target.node.key, target.activity.key if target.activity else "", item, source)
+        for month in sorted(set(one.months) | set(by_series.get(prefix, []))):
+            given = one.months.get(month, {})
+            amounts = {m: given.get(m, ZERO) for m in MOMENTS}
+            _, added = left.pop((*prefix, month), (target, ZERO))
+            amounts["modificado"] += added
+            rows = [line for (m, _), line in one.lines.items() if m == month]
             out.append(
                 PlannedLine(
-                    series_key,
-                    target,
-                    month,
-                    {m: amounts.get(m, ZERO) for m in MOMENTS},
-                    min(line for (m, _), line in one.lines.items() if m == month),
+                    series_key, target, item, source, month, amounts,
+                    min(rows) if rows else None, added,
+                    one.lines.get((month, "modificado")),
                 )
-            )
+            )  # fmt: skip
+    for key, (target, added) in sorted(left.items()):
+        amounts = {m: ZERO for m in MOMENTS}
+        amounts["modificado"] = added
+        out.append(PlannedLine(None, target, key[2], key[3], key[4], amounts, None, added))
     return out
 
 
@@ -260,10 +295,11 @@ def budget_diff(
     series: dict[SeriesKey, Series],
     targets: dict[str, Target],
 ) -> BudgetDiff:
-    """Compare the lines a parsed file stores with the program's stored lines (reads only:
-    three queries)."""
+    """Compare the lines a parsed file stores (with the approved adecuaciones' part of
+    modificado) with the program's stored lines (reads only: four queries, four more when
+    the program has adecuaciones)."""
     stored = stored_lines(program)
-    planned = planned_lines(series, targets)
+    planned = planned_lines(series, targets, approved_movements(program))
     diff = BudgetDiff(fingerprint=fingerprint(stored))
     seen = set()
     for line in planned:

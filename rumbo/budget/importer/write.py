@@ -17,6 +17,7 @@ from typing import Any
 from rumbo.audit.services import Actor, Change
 from rumbo.core.errors import ImportFailure
 from rumbo.core.numbers import format_mx
+from rumbo.core.periods import MONTH_NAMES
 from rumbo.imports.base import (
     FindingDraft,
     ImportReport,
@@ -29,14 +30,16 @@ from rumbo.programs.models import AnnualProgram
 
 from ..catalog import funding_source_defaults
 from ..closing import last_closed_month
+from ..keys import Target
 from ..models import BudgetLine, FundingSource, GenericItem, SpecificItem
 from ..services import cog_load, funding_sources_seed
 from .checks import Series, SeriesKey, series_of, suspicions
-from .layout import KIND, BudgetRow
+from .layout import HEADERS, KIND, BudgetFileError, BudgetRow, RowError
 from .parse import parse_budget
 from .plan import (
     BudgetDiff,
-    Target,
+    PlannedLine,
+    approved_movements,
     budget_diff,
     planned_lines,
     program_targets,
@@ -200,14 +203,22 @@ class _Writer:
         self.series = prepared.series
         self.targets = prepared.targets
         self.generics = prepared.generics
+        self.file = prepared.table.name
         self.report = report
         self.changes = changes
 
     def write(self, through: int | None) -> None:
+        # One writer of the program's budget at a time: an adecuación being approved
+        # (rumbo.budget.movements locks the same row) is either in the totals read below
+        # or waits for this import.
+        AnnualProgram.objects.select_for_update().filter(pk=self.program.pk).first()
         sources = self._sources()
         items = self._items()
-        series, targets = self.series, self.targets
-        lines = self._lines(series, targets, items, sources)
+        targets = self.targets
+        planned = planned_lines(self.series, targets, approved_movements(self.program))
+        lines = self._lines(planned, items, sources)
+        # The findings judge what is stored: the file's modificado plus the adecuaciones'.
+        series = _with_stored_modified(self.series, planned)
         self._unknown_keys(series, targets)
         self._unreviewed_items(items)
         closed = through if through is not None else last_closed_month(self.program)
@@ -219,7 +230,8 @@ class _Writer:
             )
         known = {k: s for k, s in series.items() if k[0] in targets}
         for found in suspicions(known, closed=closed):
-            line = known[found.series].lines[(found.month, found.moment)]
+            rows = known[found.series].lines
+            line = rows.get((found.month, found.moment)) or min(rows.values())
             obj = lines[(found.series, found.month)]
             self.report.findings.append(
                 FindingDraft(found.code, line, found.message, _label(obj), obj=obj)
@@ -272,11 +284,17 @@ class _Writer:
 
     def _lines(
         self,
-        series: dict[SeriesKey, Series],
-        targets: dict[str, Target],
+        planned: list[PlannedLine],
         items: dict[str, SpecificItem],
         sources: dict[str, FundingSource],
     ) -> dict[tuple[SeriesKey, int], BudgetLine]:
+        """Create or update the planned lines (``plan.planned_lines``: the file's, their
+        modificado plus the approved adecuaciones', and those only adecuaciones keep),
+        delete those no longer planned. A modificado that would be negative refuses the
+        file (nothing written)."""
+        negative = [_negative(p) for p in planned if p.amounts["modificado"] < 0]
+        if negative:
+            raise BudgetFileError(self.file, negative)
         syncer = Syncer(
             BudgetLine,
             label=LINE_LABEL,
@@ -292,16 +310,10 @@ class _Writer:
             changes=self.changes,
         )
         out = {}
-        for planned in planned_lines(series, targets):
-            target, series_key, month = planned.target, planned.series, planned.month
-            item, source = items[series_key[1]], sources[series_key[2]]
-            natural = (
-                target.node.pk,
-                target.activity.pk if target.activity else None,
-                item.pk,
-                source.pk,
-                month,
-            )
+        for one in planned:
+            target, month = one.target, one.month
+            item, source = items[one.item], sources[one.source]
+            natural = (*target.ids, item.pk, source.pk, month)
             # Compared by ids (no related row loaded); the instances are attached after,
             # so the bitácora's label of each line costs no query.
             values: dict[str, Any] = {
@@ -311,12 +323,13 @@ class _Writer:
                 "item_id": item.pk,
                 "source_id": source.pk,
                 "month": month,
-                **planned.amounts,
+                **one.amounts,
             }
             line = syncer.sync(natural, values)
             line.program, line.node, line.activity = self.program, target.node, target.activity
             line.item, line.source = item, source
-            out[(series_key, month)] = line
+            if one.series is not None:
+                out[(one.series, month)] = line
         syncer.flush()
         syncer.delete_unseen()
         return out
@@ -361,6 +374,48 @@ class _Writer:
                         obj=item,
                     )
                 )
+
+
+def _with_stored_modified(
+    series: dict[SeriesKey, Series], planned: list[PlannedLine]
+) -> dict[SeriesKey, Series]:
+    """The file's series with each month's modificado as stored (the adecuaciones' part
+    added); the series themselves are not changed (a preview reads them twice)."""
+    out = dict(series)
+    for one in planned:
+        if one.series is None or not one.moved:
+            continue
+        copy = out[one.series]
+        if copy is series[one.series]:
+            copy = out[one.series] = Series(
+                months=defaultdict(dict, {m: dict(v) for m, v in copy.months.items()}),
+                lines=copy.lines,
+            )
+        copy.months[one.month]["modificado"] = one.amounts["modificado"]
+    return out
+
+
+def _negative(one: PlannedLine) -> RowError:
+    key = one.target.key
+    where = f"{key} · {one.item} · {one.source} en {MONTH_NAMES[one.month - 1]}"
+    added = f"${format_mx(one.moved, 2)}"
+    if one.series is None:
+        return RowError(
+            None,
+            "",
+            f"el archivo ya no trae {where}, y las adecuaciones aprobadas en Rumbo le restaron "
+            f"${format_mx(-one.moved, 2)}: su modificado quedaría negativo; el archivo debe "
+            "traer ese renglón",
+        )
+    file_modified = one.amounts["modificado"] - one.moved
+    return RowError(
+        one.modified_row or one.row,
+        HEADERS["amount"],
+        f"el modificado de {where} (${format_mx(file_modified, 2)}) más las adecuaciones "
+        f"aprobadas en Rumbo ({added}) quedaría negativo; si el sistema financiero ya registra "
+        "esas adecuaciones, el archivo debe dar el modificado sin ellas (o la institución "
+        "registra una adecuación que las compense)",
+    )
 
 
 def _label(line: BudgetLine) -> str:

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from rumbo.adjustments.demo import demo_approval_ensure
+from rumbo.adjustments.demo import demo_approval_ensure, demo_budget_adjustments_ensure
 from rumbo.audit.services import Actor, audit_record
 from rumbo.budget.demo import demo_budget_load
 from rumbo.core.errors import error_text
@@ -81,6 +81,7 @@ class Command(RumboCommand):
         self._simulated(manifest, actor)
         self._approval()
         self._budget(actor)  # after the adjustments: their calendars are the budget's
+        self._budget_adjustments()
         self._history_avisos_read(rows)
         for line in demo_publications_ensure(actor=actor):
             self.stdout.write(line)
@@ -196,6 +197,19 @@ class Command(RumboCommand):
             actor=actor,
         )
         self.stdout.write(report.to_text())
+
+    def _budget_adjustments(self) -> None:
+        """Two approved adecuaciones presupuestarias on the simulated budget (idempotent)."""
+        program = AnnualProgram.objects.select_related("institution").get(
+            institution__code=DEMO_PROGRESS[0], year=DEMO_PROGRESS[1]
+        )
+        users = get_user_model().objects
+        for line in demo_budget_adjustments_ensure(
+            program=program,
+            planeacion=users.get(username="planeacion"),
+            enlace=users.get(username="enlace_se"),
+        ):
+            self.stdout.write(line)
 
     def _frozen(self, item: dict[str, Any]) -> bool:
         """An approved program is not imported again (its targets change only through
