@@ -2,6 +2,7 @@
 
 from rumbo.accounts import urls as users
 from rumbo.adjustments import urls as adjustments
+from rumbo.budget import urls as budget
 from rumbo.design import urls as design
 from rumbo.imports import urls as findings
 from rumbo.indicators import urls as mir
@@ -31,6 +32,7 @@ urlpatterns = [
     *users.urlpatterns,
     *notifications.urlpatterns,
     *monitoring.urlpatterns,
+    *budget.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
     *jobs.urlpatterns,
