@@ -113,7 +113,7 @@ def budget_xlsx(table: BudgetTable) -> ExportFile:
         ws.column_dimensions[get_column_letter(index)].width = width
     program = table.program
     ws.append([styles.cell(ws, program.institution.name, "Rumbo · título")])
-    ws.append([styles.cell(ws, f"Presupuesto del {program.name} {program.year}")])
+    ws.append([styles.cell(ws, f"Presupuesto del ejercicio {program.year} · {program.name}")])
     ws.append([styles.cell(ws, _scope_line(table))])
     ws.append([])
     _section(ws, styles, "Por nivel del programa", heads, table.nodes, table.total, indent=True)
