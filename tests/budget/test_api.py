@@ -61,7 +61,10 @@ def test_shape_order_and_totals(hand_budget, reader):
     body = response.json()
     assert set(body) == {"items", "totals"}
     assert all(set(i) == ITEM_KEYS for i in body["items"])
-    keys = [(i["node"], i["activity"] or "", i["partida"], i["fuente"], i["month"]) for i in body["items"]]
+    keys = [
+        (i["node"], i["activity"] or "", i["partida"], i["fuente"], i["month"])
+        for i in body["items"]
+    ]
     assert keys == [
         ("0101", "", "21101", "11", 1),
         ("0101", "", "21101", "11", 2),
