@@ -14,7 +14,11 @@ from django.test import Client
 from rumbo.transparency.checker import check_file
 from rumbo.transparency.generate import ExportError, build_sipot, generate
 from rumbo.transparency.selectors import PeriodRefused, ReportPeriod
-from tests.budget.conftest import close_months, hand_budget, member, world  # noqa: F401
+from tests.budget import conftest as budget_fixtures
+from tests.budget.conftest import close_months, member
+
+world = budget_fixtures.world
+hand_budget = budget_fixtures.hand_budget
 
 D = Decimal
 TODAY = "2025-01-15"  # after every period of 2024
@@ -33,7 +37,8 @@ def test_fr_xxi_a_assigned_by_chapter(hand_budget):
     # Capítulo 2000: 1,000.50 + 1,000 + 300; capítulo 3000: 500 + 250.75; the year 3,051.25.
     got = [
         (r["Clave del capítulo de gasto"], r["Presupuesto asignado por capítulo de gasto"],
-         r["Presupuesto anual asignado"], r["Ejercicio"], r["Fecha de término del periodo que se informa"])
+         r["Presupuesto anual asignado"], r["Ejercicio"],
+         r["Fecha de término del periodo que se informa"])
         for r in rows
     ]  # fmt: skip
     assert got == [
@@ -94,7 +99,7 @@ def test_the_files_pass_the_publication_checker(hand_budget, fmt, format_id, qua
     assert [(f.code, f.row, f.column, f.message) for f in result.findings] == []
 
 
-def test_without_a_budget_one_row_says_so_and_passes(world):  # noqa: F811
+def test_without_a_budget_one_row_says_so_and_passes(world):
     close_months(world.program, 3)
     for format_id, quarter in (("fr-xxi-a", None), ("fr-xxi-b", 1)):
         rows = _csv_rows(format_id, quarter)
