@@ -12,6 +12,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from rumbo.adjustments.api import router as adjustments_router
+from rumbo.budget.api import router as budget_router
 from rumbo.core.api import errors
 from rumbo.core.api.renderer import Renderer
 from rumbo.design.api import router as designs_router
@@ -39,7 +40,8 @@ api = RumboAPI(
     description=(
         "API JSON de Rumbo: instituciones, áreas, planes, programas anuales, actividades, "
         "hallazgos de calidad, seguimiento mensual (avances, envío y aprobación), diseño "
-        "de programas (Marco Lógico) y MIR con sus indicadores, fichas y mediciones. "
+        "de programas (Marco Lógico), MIR con sus indicadores, fichas y mediciones, y el "
+        "presupuesto (renglones y momentos contables). "
         "Autenticación: «Authorization: Bearer TOKEN» (créalo con "
         "`rumbo token create USUARIO`) o la sesión del navegador. Errores: "
         '{"message": "…"} y, en 422, "errors": [{"field", "message"}].'
@@ -55,6 +57,7 @@ api.add_router("", plans_router)
 api.add_router("", programs_router)
 api.add_router("", findings_router)
 api.add_router("", progress_router)
+api.add_router("", budget_router)
 api.add_router("", mirs_router)
 api.add_router("", designs_router)
 api.add_router("", adjustments_router)

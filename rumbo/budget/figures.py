@@ -25,9 +25,10 @@ Definitions (``docs/budget.md`` states them in Spanish with a worked example):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Sum
 
@@ -94,12 +95,15 @@ class LineRow:
     source: str  # fuente «11»
     month: int
     amounts: dict[str, Decimal]
+    activity_key: str = ""  # «010101» for a line of an activity, else ""
+    item_name: str = ""  # the partida específica's name
 
 
 # node id, activity id (or None), partida «21101», fuente «11»
 LineKey = tuple[int, int | None, str, str]
 # node id, activity id (or None), partida id, fuente id, month
 MovementKey = tuple[int, int | None, int, int, int]
+K = TypeVar("K", bound=Hashable)
 
 QUARTER_MONTHS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
 
@@ -196,6 +200,23 @@ class BudgetFigures:
         """The avance financiero of a node (or the program) at ``month``."""
         return financial_figure(self.to_month(month, node_id=node_id), self.annual(node_id=node_id))
 
+    def grouped(self, rows: Iterable[LineRow], key: Callable[[LineRow], K]) -> dict[K, Moments]:
+        """The momentos of ``rows`` summed per ``key(row)``, in the keys' sorted order (by
+        capítulo, by concepto, by node × partida × fuente × month…)."""
+        out: dict[K, Moments] = defaultdict(Moments)
+        for r in rows:
+            out[key(r)].add(r.amounts)
+        return {k: out[k] for k in sorted(out)}  # type: ignore[type-var]  # keys are sortable
+
+    def by_node(self, rows: Iterable[LineRow]) -> dict[int, Moments]:
+        """Every node's momentos over ``rows``: a node adds its subtree's lines (the lines of
+        its activities included), like ``by_node_to_month`` over any selection."""
+        out: dict[int, Moments] = defaultdict(Moments)
+        for r in rows:
+            for node_id in self.ancestors(r.node_id):
+                out[node_id].add(r.amounts)
+        return dict(out)
+
 
 @dataclass(frozen=True)
 class FinancialFigure:
@@ -233,6 +254,8 @@ def budget_figures(program: AnnualProgram) -> BudgetFigures:
             "source__key",
             "month",
             *MOMENTS,
+            "activity__key",
+            "item__name",
         )
     )
     rows = [
@@ -247,8 +270,10 @@ def budget_figures(program: AnnualProgram) -> BudgetFigures:
             month=v[7],
             amounts={
                 m: (Decimal(a) if a is not None else ZERO)
-                for m, a in zip(MOMENTS, v[8:], strict=True)
+                for m, a in zip(MOMENTS, v[8:14], strict=True)
             },
+            activity_key=v[14] or "",
+            item_name=v[15] or "",
         )
         for v in values
     ]

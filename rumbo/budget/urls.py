@@ -8,6 +8,9 @@ BUDGET = "i/<str:code>/programa/<int:year>/presupuesto/"
 CATALOG = "i/<str:code>/presupuesto/"
 
 urlpatterns = [
+    # the program year's budget: momentos by node and capítulo, and its XLSX
+    path(BUDGET, views.budget, name="budget"),
+    path(f"{BUDGET}presupuesto.xlsx", views.budget_download, name="budget_xlsx"),
     # the upload of a budget file: template, upload with preview, apply
     path(f"{BUDGET}plantilla.xlsx", views.budget_template, name="budget_template"),
     path(f"{BUDGET}cargar/", views.budget_upload, name="budget_upload"),

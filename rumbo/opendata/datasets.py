@@ -246,4 +246,37 @@ INDICATORS = Dataset(
     ),
 )
 
-DATASETS: dict[str, Dataset] = {d.slug: d for d in (PROGRAM, PROGRESS, INDICATORS)}
+
+def _pesos(moment: str, what: str) -> FieldDef:
+    return FieldDef(moment, "decimal", f"Momento contable {what}, registrado en el mes.", "pesos")
+
+
+BUDGET = Dataset(
+    slug="presupuesto",
+    title="Presupuesto: momentos contables por nivel, partida, fuente y mes",
+    description=(
+        "El presupuesto del programa anual publicado: por cada nivel del programa "
+        "(subprograma, proyecto), capítulo del gasto, partida específica, fuente de "
+        "financiamiento y mes, los seis momentos contables del egreso registrados en ese mes "
+        "(los renglones de las actividades se suman a su nivel). El total a un mes es la suma "
+        "de enero a ese mes."
+    ),
+    fields=(
+        FieldDef("ejercicio", "entero", "Año fiscal del programa.", "año"),
+        FieldDef("nodo_clave", "texto", "Clave del nivel del programa (subprograma, proyecto)."),
+        FieldDef("nodo_nombre", "texto", "Nombre del nivel del programa."),
+        FieldDef("capitulo", "texto", "Capítulo del gasto (clasificador por objeto del gasto)."),
+        FieldDef("partida", "texto", "Partida específica del gasto."),
+        FieldDef("partida_nombre", "texto", "Nombre de la partida específica."),
+        FieldDef("fuente", "texto", "Clave de la fuente de financiamiento."),
+        FieldDef("mes", "entero", "Mes en que se registraron los importes (1 a 12).", "mes"),
+        _pesos("aprobado", "aprobado (asignación original)"),
+        _pesos("modificado", "modificado (aprobado más o menos las adecuaciones)"),
+        _pesos("comprometido", "comprometido (contratos o pedidos formalizados)"),
+        _pesos("devengado", "devengado (bienes o servicios recibidos)"),
+        _pesos("ejercido", "ejercido (orden de pago emitida)"),
+        _pesos("pagado", "pagado"),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {d.slug: d for d in (PROGRAM, PROGRESS, INDICATORS, BUDGET)}

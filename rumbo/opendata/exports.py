@@ -35,6 +35,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from rumbo.budget.figures import budget_figures
+from rumbo.budget.models import MOMENTS
 from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_safe_row
 from rumbo.core.numbers import normalize_decimal, to_json_number
 from rumbo.core.semaforo import Grade
@@ -42,6 +44,7 @@ from rumbo.institutions.models import Area
 from rumbo.programs.selectors import TreeNode
 
 from .datasets import (
+    BUDGET,
     DATASETS,
     DICTIONARY_FORMATS,
     FORMATS,
@@ -195,10 +198,35 @@ def _indicator_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
             }
 
 
+def _budget_rows(public: PublicProgram) -> Iterator[dict[str, Value]]:
+    """The budget lines summed by node × capítulo × partida × fuente × month (an
+    activity's lines join its node's), from ``rumbo.budget.figures``. No personal data."""
+    figures = budget_figures(public.program)
+    nodes = figures.nodes
+    names = {r.item: r.item_name for r in figures.rows}
+    grouped = figures.grouped(
+        figures.rows, lambda r: (nodes[r.node_id].key, r.chapter, r.item, r.source, r.month)
+    )
+    node_names = {n.key: n.name for n in nodes.values()}
+    for (node, chapter, item, source, month), moments in grouped.items():
+        yield {
+            "ejercicio": public.program.year,
+            "nodo_clave": node,
+            "nodo_nombre": node_names[node],
+            "capitulo": chapter,
+            "partida": item,
+            "partida_nombre": names[item],
+            "fuente": source,
+            "mes": month,
+            **{m: getattr(moments, m) for m in MOMENTS},
+        }
+
+
 _ROWS = {
     PROGRAM.slug: _program_rows,
     PROGRESS.slug: _progress_rows,
     INDICATORS.slug: _indicator_rows,
+    BUDGET.slug: _budget_rows,
 }
 
 
@@ -212,6 +240,8 @@ def dataset_simulated(*, public: PublicProgram, dataset: str) -> bool:
     measurements are, the program when an activity's calendar is (a cronograma with
     simulated months gave it)."""
     slug = _dataset(dataset).slug
+    if slug == BUDGET.slug:  # the budget has no simulated flag (the demo names its partidas so)
+        return False
     if slug == PROGRESS.slug:
         return public.progress_simulated
     if slug == INDICATORS.slug:

@@ -51,11 +51,31 @@ _POA = (
     "achieved",
     "percent",
 )
+_BUDGET_ASSIGNED = ("annual_total", "chapter", "chapter_name", "assigned", "validated_on")
+_BUDGET_EXERCISE = (
+    "chapter",
+    "chapter_name",
+    "concept",
+    "concept_name",
+    "approved",
+    "change",
+    "modified",
+    "committed",
+    "accrued",
+    "exercised",
+    "paid",
+    "underspent",
+    "validated_on",
+)
 DATASET_FIELDS: dict[str, tuple[str, ...]] = {
     "area_objectives": (*_COMMON, *_OBJECTIVES),
     "indicators": (*_COMMON, *_INDICATORS),
     "poa_activities": (*_COMMON, *_POA),
+    "budget_assigned": (*_COMMON, *_BUDGET_ASSIGNED),
+    "budget_exercise": (*_COMMON, *_BUDGET_EXERCISE),
 }
+# The periods a format reports: «any» (the year or a quarter) or «quarter» only.
+PERIODS = ("any", "quarter")
 # SIPOT convention: when the period generated no information, the format still carries one
 # row with only these fields filled and a Nota that says why. The generator writes it and
 # the checker accepts it (the other required cells of that row may be empty).
@@ -97,6 +117,8 @@ class FormatDefinition:
     first_data_row: int
     columns: tuple[Column, ...]
     path: str
+    period: str = "any"  # «quarter»: generated only for a quarter (``PERIODS``)
+    notes: str = ""  # how the format's figures are built (for maintainers; never published)
 
     @property
     def legal_basis(self) -> str:
@@ -150,6 +172,17 @@ def _column(data: Any, where: str, dataset: str) -> Column:
     )
 
 
+def _period_and_notes(data: dict[str, Any], where: str) -> tuple[str, str]:
+    """The optional «period» (``PERIODS``, default «any») and «notes» (text)."""
+    period = data.get("period", "any")
+    if period not in PERIODS:
+        raise DefinitionError(f"{where}: «period» debe ser uno de {PERIODS}, no {period!r}")
+    notes = data.get("notes", "")
+    if not isinstance(notes, str):
+        raise DefinitionError(f"{where}: «notes» debe ser str, no {notes!r}")
+    return period, notes
+
+
 def parse_definition(data: Any, *, where: str) -> FormatDefinition:
     """Validate one definition (the parsed JSON); raises ``DefinitionError``."""
     if not isinstance(data, dict):
@@ -184,6 +217,7 @@ def parse_definition(data: Any, *, where: str) -> FormatDefinition:
     keys = [c.key for c in columns]
     if not columns or len(set(keys)) != len(keys):
         raise DefinitionError(f"{where}: las columnas deben existir y tener claves únicas")
+    period, notes = _period_and_notes(data, where)
     return FormatDefinition(
         id=format_id,
         version=_need(data, "version", str, where),
@@ -200,6 +234,8 @@ def parse_definition(data: Any, *, where: str) -> FormatDefinition:
         first_data_row=first_data_row,
         columns=columns,
         path=where,
+        period=period,
+        notes=notes,
     )
 
 
@@ -227,7 +263,7 @@ def _all() -> tuple[FormatDefinition, ...]:
 
 def format_ids() -> list[str]:
     """The ids of the known formats, in the order users see them."""
-    order = ["fr-iv", "fr-v", "fr-vi", "cdmx-121-iv", "cdmx-121-xxii"]
+    order = ["fr-iv", "fr-v", "fr-vi", "fr-xxi-a", "fr-xxi-b", "cdmx-121-iv", "cdmx-121-xxii"]
     ids = sorted({d.id for d in _all()}, key=lambda i: (order.index(i) if i in order else 99, i))
     return ids
 

@@ -28,10 +28,12 @@ from rumbo.core.numbers import normalize_decimal
 from rumbo.institutions.models import Institution
 from rumbo.jobs.progress import progress_step
 
+from .budget_rows import BUDGET_DATASETS
 from .formats import FormatDefinition, definition_for, format_ids
-from .selectors import DATASETS, ReportPeriod, Row, no_information_row
+from .selectors import DATASETS, PeriodRefused, ReportPeriod, Row, no_information_row
 
 FORMATS = ("xlsx", "csv")
+DATASET_ROWS = {**DATASETS, **BUDGET_DATASETS}
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 
 
@@ -146,9 +148,16 @@ class Generated:
 def generate(
     *, format_id: str, institution: Institution, period: ReportPeriod, today: date
 ) -> Generated:
-    """The rows of one format for one period (``build_sipot`` writes them to a file)."""
+    """The rows of one format for one period (``build_sipot`` writes them to a file).
+
+    ``PeriodRefused`` when the format is not generated for that period (a quarterly format
+    asked for the year; fr. XXI b for a quarter not closed yet)."""
     definition = definition_for(format_id, on=period.start)
-    rows = DATASETS[definition.dataset](institution=institution, period=period, today=today)
+    if definition.period == "quarter" and period.quarter is None:
+        raise PeriodRefused(
+            f"{definition.short_title} se informa por trimestre: elige un trimestre (1 a 4)."
+        )
+    rows = DATASET_ROWS[definition.dataset](institution=institution, period=period, today=today)
     if not rows:
         rows = [
             no_information_row(
@@ -189,7 +198,10 @@ def build_sipot(
         raise ExportError(f"no existe la institución {institution}")
     day = date.fromisoformat(today) if today else timezone.localdate()
     progress_step(0, 2, "Reuniendo los datos")
-    generated = generate(format_id=format_id, institution=inst, period=period, today=day)
+    try:
+        generated = generate(format_id=format_id, institution=inst, period=period, today=day)
+    except PeriodRefused as exc:
+        raise ExportError(str(exc)) from None
     definition, data = generated.definition, generated.data
     progress_step(1, 2, f"Generando el {fmt.upper()}")
     name = f"{inst.code}-{format_id}-{period.label}.{fmt}"

@@ -42,6 +42,11 @@ from .fixes import ANY_FIELD, INSTITUTION, Fix
 Row = dict[str, Any]
 
 
+class PeriodRefused(ValueError):
+    """The format is not generated for this period (a quarter not closed yet, a quarterly
+    format asked for the whole year); ``str()`` says why and what to choose, in Spanish."""
+
+
 @dataclass(frozen=True)
 class ReportPeriod:
     """The period a format reports: a quarter of the year, or the whole year."""
@@ -68,6 +73,10 @@ class ReportPeriod:
     @property
     def end(self) -> date:
         return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
 
     @property
     def label(self) -> str:
@@ -414,6 +423,8 @@ NO_INFORMATION = {
     "Resultados registrados para el ejercicio",
     "poa_activities": "la institución no tiene actividades del programa anual registradas para "
     "el ejercicio",
+    "budget_assigned": "la institución no tiene presupuesto registrado para el ejercicio",
+    "budget_exercise": "la institución no tiene presupuesto registrado para el ejercicio",
 }
 
 

@@ -36,7 +36,7 @@ from rumbo.transparency.formats import FormatDefinition, definition_for, format_
 from rumbo.transparency.forms import AreaObjectiveForm, CheckUploadForm, PeriodForm
 from rumbo.transparency.generate import FORMATS, ExportError, build_sipot
 from rumbo.transparency.review import ReviewFinding, format_review
-from rumbo.transparency.selectors import ReportPeriod
+from rumbo.transparency.selectors import PeriodRefused, ReportPeriod
 
 
 def _current(on: date) -> list[FormatDefinition]:
@@ -193,12 +193,32 @@ def transparency_review_view(request: HttpRequest, code: str, format_id: str) ->
     form, year, quarter = _period(request, _years(institution.pk))
     query = f"ejercicio={year}" + (f"&trimestre={quarter}" if quarter else "")
     back = f"{reverse('web:transparency_review', args=[institution.code, format_id])}?{query}"
-    review = format_review(
-        format_id=format_id,
-        institution=institution,
-        period=ReportPeriod(year, quarter),
-        today=timezone.localdate(),
-    )
+    try:
+        review = format_review(
+            format_id=format_id,
+            institution=institution,
+            period=ReportPeriod(year, quarter),
+            today=timezone.localdate(),
+        )
+    except PeriodRefused as exc:  # not generated for this period: say why, offer no download
+        return render(
+            request,
+            "web/transparency_review.html",
+            institution_context(
+                request,
+                institution,
+                "transparency",
+                form=form,
+                year=year,
+                quarter=quarter,
+                query=query,
+                refused=str(exc),
+                groups=[],
+                f=definition_for(format_id, on=ReportPeriod(year, quarter).start),
+                file_formats=FORMATS,
+                program=program_get(institution=institution, year=year),
+            ),
+        )
     items: list[tuple[ReviewFinding, FixLink | None]] = [
         (f, _fix_link(request, institution, f.fix, back)) for f in review.findings
     ]

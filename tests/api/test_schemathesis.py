@@ -185,5 +185,5 @@ def test_no_server_error_and_every_response_declared(
     # program's eight (approve, two version reads, five on adjustment requests); plus a
     # MIR's four moves (review, return, approve, close); plus the review's four observation
     # operations (list, write, answer, resolve); plus the national comparison (open data)
-    assert operations == 60
+    assert operations == 61
     assert examples > operations * 2 * MAX_EXAMPLES // 2

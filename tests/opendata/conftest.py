@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 
 from rumbo.adjustments.services import Proposal, adjustment_approve, adjustment_request
 from rumbo.audit.services import Actor, audit_record
+from rumbo.budget.models import MOMENTS, BudgetLine, FundingSource, GenericItem, SpecificItem
+from rumbo.budget.services import cog_load
 from rumbo.design.models import ProgramDesign
 from rumbo.indicators.models import Indicator, Level, Mir, MirRow
 from rumbo.monitoring.models import Evidence, PeriodReport, PeriodState, ProgressEntry
@@ -151,7 +153,38 @@ def world(demo: Demo) -> World:
         institution=demo.other_institution, year=2024, name=f"{MARK}-programa-iecm"
     )
     summary_rebuild()  # published and approved above without the services
+    _budget(demo)
     return World(demo=demo, unpublished_mir=mir, unpublished_indicator=indicator)
+
+
+# The published program's budget (open data «presupuesto»): (node, activity?, partida,
+# month, aprobado, modificado, comprometido, devengado, ejercido, pagado). By hand:
+# aprobado 1,500.25 + 320 + 480 = 2,300.25; devengado 600.10 + 100 = 700.10.
+BUDGET_LINES = [
+    ("project", False, "21101", 1, "1500.25", "1500.25", "900", "600.10", "500", "400"),
+    ("project", True, "21101", 1, "320", "320", "150", "100", "100", "50"),
+    ("subprogram", False, "33401", 2, "480", "480", "0", "0", "0", "0"),
+]
+
+
+def _budget(demo: Demo) -> None:
+    cog_load()
+    source = FundingSource.objects.create(institution=demo.institution, key="11", name="Fiscal")
+    for node, on_activity, key, month, *amounts in BUDGET_LINES:
+        item, _ = SpecificItem.objects.get_or_create(
+            institution=demo.institution,
+            key=key,
+            defaults={"generic": GenericItem.objects.get(key=key[:3]), "name": f"Partida {key}"},
+        )
+        BudgetLine.objects.create(
+            program=demo.program,
+            node=getattr(demo, node),
+            activity=demo.activity_full if on_activity else None,
+            item=item,
+            source=source,
+            month=month,
+            **{m: Decimal(a) for m, a in zip(MOMENTS, amounts, strict=True)},
+        )
 
 
 AGREEMENT = "IEEM/CG/01/2024"

@@ -239,7 +239,7 @@ def test_indicators_have_original_and_adjusted_metas(adjusted: World) -> None:
 # Never approved
 
 
-@pytest.mark.parametrize("dataset", list(DATASETS))
+@pytest.mark.parametrize("dataset", [d for d in DATASETS if "version" in DATASETS[d].names])
 def test_a_program_never_approved_publishes_empty_originals(world: World, dataset: str) -> None:
     original = [n for n in DATASETS[dataset].names if n.endswith("_original")]
     rows = _csv(dataset)

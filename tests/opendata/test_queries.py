@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 # (11). The version in force and its date ride on the publication's query (no query).
 PROGRAM, PROGRESS, INDICATORS = 8, 11, 8
 PROGRESS_DOWNLOAD = PROGRESS + 1
+# The budget: the publication, then rumbo.budget.figures (the nodes, the lines).
+BUDGET = 4
 PINNED = {
     "/datos/": 1,
     "/datos/IEEM/": 1,
@@ -38,9 +40,10 @@ PINNED = {
         f"/datos/IEEM/2024/descargas/avance.{f}": PROGRESS_DOWNLOAD for f in ("csv", "json", "xlsx")
     },
     **{f"/datos/IEEM/2024/descargas/indicadores.{f}": INDICATORS for f in ("csv", "json", "xlsx")},
+    **{f"/datos/IEEM/2024/descargas/presupuesto.{f}": BUDGET for f in ("csv", "json", "xlsx")},
     **{
         f"/datos/diccionario/{d}.{f}": 0
-        for d in ("programa", "avance", "indicadores")
+        for d in ("programa", "avance", "indicadores", "presupuesto")
         for f in ("csv", "json")
     },
     "/api/v1/open/institutions": 1,

@@ -42,6 +42,8 @@ SAYS_SIMULATED = {
     f"{YEAR}/indicadores/": True,
     f"{YEAR}/descargas/": True,
     **{f"{YEAR}/descargas/programa.{f}": False for f in ("csv", "json", "xlsx")},
+    # the budget has no simulated flag (the demo's partidas say it in their names)
+    **{f"{YEAR}/descargas/presupuesto.{f}": False for f in ("csv", "json", "xlsx")},
     **{
         f"{YEAR}/descargas/{d}.{f}": True
         for d in ("avance", "indicadores")
@@ -49,7 +51,7 @@ SAYS_SIMULATED = {
     },
     **{
         f"/datos/diccionario/{d}.{f}": False
-        for d in ("programa", "avance", "indicadores")
+        for d in ("programa", "avance", "indicadores", "presupuesto")
         for f in ("csv", "json")
     },
     API: True,
@@ -162,6 +164,7 @@ def test_each_flag_labels_only_its_own_figures(anon: Client, world: World) -> No
         "programa": False,
         "avance": True,
         "indicadores": False,
+        "presupuesto": False,
     }
     body = json.loads(anon.get(f"{YEAR}/descargas/indicadores.json").content)
     assert body["metadata"]["simulated"] is False and body["metadata"]["simulated_note"] == ""
@@ -201,6 +204,7 @@ def test_a_simulated_calendar_labels_the_program_faces_only(anon: Client, world:
         "programa": True,
         "avance": False,
         "indicadores": False,
+        "presupuesto": False,
     }
 
 

@@ -17,7 +17,9 @@ from rumbo.transparency.formats import (
 
 
 def test_every_format_of_the_issue_is_defined() -> None:
-    assert format_ids() == ["fr-iv", "fr-v", "fr-vi", "cdmx-121-iv", "cdmx-121-xxii"]
+    assert format_ids() == [
+        "fr-iv", "fr-v", "fr-vi", "fr-xxi-a", "fr-xxi-b", "cdmx-121-iv", "cdmx-121-xxii",
+    ]  # fmt: skip
     fr_iv = definition_for("fr-iv", on=date(2024, 1, 1))
     assert fr_iv.title == "Objetivos y metas institucionales"
     assert fr_iv.legal_basis == (

@@ -332,6 +332,8 @@ PAGES: dict[str, Page] = {
     "activity_bands": Page(_ieem(YEAR, SE_ACTIVITY), PLANEACION),
     "audit_log": Page(_ieem(), {"planeacion", "revisor", "fiscalizacion"}),
     "dashboard": Page(_ieem(YEAR), EVERYONE),
+    "budget": Page(_ieem(YEAR), EVERYONE),
+    "budget_xlsx": Page(_ieem(YEAR), EVERYONE),
     "dashboard_area": Page(_ieem(YEAR, lambda d: d.area_otra.code), EVERYONE),
     "dashboard_node": Page(_ieem(YEAR, lambda d: d.subprogram.pk), EVERYONE),
     "progress_activities": Page(_ieem(YEAR), EVERYONE),

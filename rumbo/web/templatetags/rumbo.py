@@ -33,6 +33,16 @@ def mx_round(value: Decimal | int | float | None, places: int = 2) -> str:
     return format_mx(Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
+@register.filter
+def pesos(value: Decimal | int | float | None) -> str:
+    """An amount in pesos as es-MX writes it: $1,234,567.89 (−$5.00; empty for None)."""
+    if value is None:
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}${format_mx(abs(amount), 2)}"
+
+
 @register.simple_tag
 def month_headers() -> list[tuple[str, str]]:
     """(abbreviation, full name) for Ene…Dic."""

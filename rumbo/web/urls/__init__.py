@@ -33,6 +33,7 @@ urlpatterns = [
     *users.urlpatterns,
     *notifications.urlpatterns,
     *monitoring.urlpatterns,
+    *budget.urlpatterns,
     *design.urlpatterns,
     *mir.urlpatterns,
     *jobs.urlpatterns,

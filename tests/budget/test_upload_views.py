@@ -21,7 +21,7 @@ from rumbo.audit.services import Actor
 from rumbo.budget.importer import import_budget
 from rumbo.budget.models import BudgetLine, FundingSource, SpecificItem
 from rumbo.budget.services import cog_load
-from rumbo.budget.views import SESSION_KEY
+from rumbo.budget.views.upload import SESSION_KEY
 from rumbo.imports.models import ImportRun, QualityFinding
 from tests.conftest import PERSONAS
 

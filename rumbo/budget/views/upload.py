@@ -32,9 +32,9 @@ from rumbo.programs.models import AnnualProgram
 from rumbo.programs.roundtrip.storage import upload_discard, upload_load, upload_store
 from rumbo.programs.selectors import program_or_404
 
-from .closing import last_closed_month
-from .forms import BudgetUploadForm, FundingSourceForm, FundingSourceNameForm, SpecificItemForm
-from .importer import (
+from ..closing import last_closed_month
+from ..forms import BudgetUploadForm, FundingSourceForm, FundingSourceNameForm, SpecificItemForm
+from ..importer import (
     COLUMNS,
     BudgetFileError,
     StalePreview,
@@ -43,9 +43,9 @@ from .importer import (
     table_from_bytes,
     template_xlsx,
 )
-from .models import FundingSource, SpecificItem
-from .selectors import funding_sources_for, specific_items_for
-from .services import (
+from ..models import FundingSource, SpecificItem
+from ..selectors import funding_sources_for, specific_items_for
+from ..services import (
     funding_source_create,
     funding_source_update,
     specific_item_update,
