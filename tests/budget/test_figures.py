@@ -54,8 +54,13 @@ def test_totals_by_hand(world):
     _line(world, world.project, 2, aprobado="1000", modificado="1000", devengado="700")
     # Its activity, March: 500 modificado, 100 devengado, partida of chapter 3000.
     _line(
-        world, world.project, 3, activity=world.activity, item=world_item(world, "31101"),
-        modificado="500", devengado="100",
+        world,
+        world.project,
+        3,
+        activity=world.activity,
+        item=world_item(world, "31101"),
+        modificado="500",
+        devengado="100",
     )
     # Proyecto 0102, January: 300 modificado, nothing spent.
     _line(world, world.other, 1, modificado="300")
@@ -122,8 +127,13 @@ class TestAgainstSQL(TestCase):
         source = FundingSource.objects.create(institution=institution, key="11", name="F")
         for which, m, modified, accrued in lines:
             BudgetLine.objects.create(
-                program=program, node=nodes[which], item=item, source=source, month=m,
-                modificado=modified, devengado=accrued,
+                program=program,
+                node=nodes[which],
+                item=item,
+                source=source,
+                month=m,
+                modificado=modified,
+                devengado=accrued,
             )
         f = budget_figures(program)
         with connection.cursor() as cur:

@@ -145,6 +145,7 @@ PAGE_QUERIES = {
     "trimestral": ({"trimestre": 2}, 11),
     "programa": ({}, 11),
     "mir": ({}, 14),
+    "fisico-financiero": ({"mes": 3}, 15),
 }
 
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_mx, format_pesos
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.monitoring.simulated import progress_simulated_note as simulated_note
@@ -31,6 +31,12 @@ def mx_round(value: Decimal | int | float | None, places: int = 2) -> str:
         return ""
     exponent = Decimal(1).scaleb(-int(places))
     return format_mx(Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def pesos(value: Decimal | int | float | None) -> str:
+    """Pesos as es-MX writes them: $1,234,567.89 (empty for None)."""
+    return format_pesos(value)
 
 
 @register.simple_tag
