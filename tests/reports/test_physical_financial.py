@@ -167,3 +167,30 @@ def test_query_counts_do_not_depend_on_size(budget, django_assert_num_queries, e
         )  # fmt: skip
     with django_assert_num_queries(REPORT_QUERIES):
         report_data(kind="fisico-financiero", institution="IEEM", year=2024, month=3)
+
+
+def test_the_monthly_report_has_the_section(budget, tmp_path):
+    """The same figures as the report, in the monthly report's page, XLSX and PDF; not in an
+    area's report (the budget is by node)."""
+    monthly = report_data(kind="monthly", institution="IEEM", year=2024, month=3)
+    section = {r.key: r for r in monthly.physical_financial.rows}
+    assert (section["0101"].gap, section["0101"].to_date.devengado) == (D("-36.69"), D(3440))
+    assert report_data(kind="monthly", institution="IEEM", year=2024, month=3, area="SE")\
+        .physical_financial is None  # fmt: skip
+    args = {"kind": "monthly", "institution": "IEEM", "year": 2024, "month": 3}
+    ws = load_workbook(BytesIO(build_report(**args, fmt="xlsx").content))["Físico-financiero"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "0101")
+    assert (row[7], row[8], row[12]) == (-36.69, "Rojo", 3440)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    path = tmp_path / "mensual.pdf"
+    path.write_bytes(build_report(**args, fmt="pdf").content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    text = " ".join(text.split())
+    assert "Avance físico-financiero a marzo" in text and "-36.69 · Rojo" in text
+
+
+def test_the_monthly_report_without_budget_has_no_section(demo):
+    load_progress(demo)
+    monthly = report_data(kind="monthly", institution="IEEM", year=2024, month=3)
+    assert monthly.physical_financial is None

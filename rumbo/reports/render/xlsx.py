@@ -148,6 +148,11 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         for u in units:
             sheet.row([u.unit or "(sin unidad)", "", "", "", u.activities, u.programmed_to_date,
                        u.achieved_to_date, Percent(u.percent)])  # fmt: skip
+    if report.physical_financial is not None:
+        sheet = SheetWriter(
+            wb.create_sheet("Físico-financiero"), report.header, PHYSICAL_FINANCIAL_COLUMNS
+        )
+        physical_financial_rows(sheet, report.physical_financial)
     return workbook_bytes(wb)
 
 
