@@ -56,6 +56,7 @@ migrations-check: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/budget.py
+	$(BIN)/python bench/physical_financial.py
 	$(BIN)/python bench/load.py --users 20 --duration 30 --think 3
 
 clean:

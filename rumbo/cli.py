@@ -23,7 +23,8 @@ COMMANDS = {
     ),
     "report": (
         "rumbo_report",
-        "informe monthly|quarterly|program|mir --institution CLAVE --year AAAA --format pdf|xlsx",
+        "informe monthly|quarterly|program|mir|fisico-financiero --institution CLAVE --year AAAA"
+        " --format pdf|xlsx|json",
     ),
     "quality": ("rumbo_quality", "lista los hallazgos de calidad --institution CLAVE"),
     "check-mir": ("rumbo_check_mir", "revisa una MIR: --institution CLAVE --mir ID"),

@@ -238,9 +238,13 @@ def financial_figure(to_date: Moments, annual: Moments) -> FinancialFigure:
     return FinancialFigure(to_date, annual)
 
 
-def budget_figures(program: AnnualProgram) -> BudgetFigures:
-    """Read a program year's budget lines and nodes: two queries."""
-    nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program).order_by()}
+def budget_figures(
+    program: AnnualProgram, *, nodes: dict[int, ProgramNode] | None = None
+) -> BudgetFigures:
+    """Read a program year's budget lines and nodes: two queries (one when the caller
+    gives the program's ``nodes``, id → node, already read)."""
+    if nodes is None:
+        nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program).order_by()}
     values = (
         BudgetLine.objects.filter(program=program)
         .order_by()

@@ -30,7 +30,7 @@ from django.db import transaction
 
 from rumbo.audit.services import Actor, Change, audit_record_many
 from rumbo.core.errors import Conflict
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_mx, format_pesos
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.programs.models import AnnualProgram
 
@@ -89,7 +89,7 @@ class Planned:
 
 def pesos(value: Decimal) -> str:
     sign = "-" if value < 0 else ""
-    return f"{sign}${format_mx(abs(value), 2)}"
+    return f"{sign}{format_pesos(abs(value))}"
 
 
 def _month(raw: int | str) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .text import normalize
 
@@ -89,3 +89,13 @@ def format_mx(value: Decimal | int | float | None, places: int | None = None) ->
     else:
         text = f"{dec:,.{places}f}"
     return text
+
+
+def format_pesos(value: Decimal | int | float | None) -> str:
+    """Pesos as es-MX writes them: 1234567.891 -> '$1,234,567.89' (half up to the cent;
+    '-$12.50' below zero; empty for None)."""
+    if value is None:
+        return ""
+    dec = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if dec < 0 else ""
+    return f"{sign}${abs(dec):,.2f}"

@@ -84,6 +84,12 @@ KINDS: dict[str, ExportKind] = {
         ),
         _report("program", "Programa anual (documento)", ("year", "fmt"), lambda p: p.get("year")),
         _report(
+            "fisico-financiero",
+            "Informe de avance físico-financiero",
+            ("year", "month", "fmt"),
+            _month,
+        ),
+        _report(
             "mir",
             "MIR y fichas técnicas",
             ("year", "mir", "fmt"),

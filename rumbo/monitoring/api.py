@@ -39,10 +39,14 @@ from .api_schemas import (
     PeriodOut,
     PeriodReasonIn,
     PeriodSubmitIn,
+    PhysicalFinancialOut,
+    PhysicalFinancialQuery,
     ProgressIn,
 )
+from .dashboard import dashboard_month
 from .history import activity_history
 from .models import PeriodReport
+from .physical_financial import physical_financial, row_json
 from .selectors import MonthProgress, activity_lean_get, activity_progress
 from .services import (
     period_approve,
@@ -213,6 +217,33 @@ def history(
         "page_size": page.page_size,
         "items": [event_dict(e) for e in page.items],
     }
+
+
+# --- physical against financial progress --------------------------------------------------
+
+
+@router.get(
+    "/institutions/{code}/programs/{year}/budget/physical-financial",
+    response={200: PhysicalFinancialOut, **responses()},
+    summary="Avance físico-financiero por nodo del programa a un mes",
+    description=(
+        "Por cada subprograma, proyecto… con actividades o presupuesto: avance físico "
+        "(cumplimiento promedio de sus actividades, con tope de 100 %), avance financiero "
+        "(devengado ÷ modificado acumulados al mes, contra el calendario del presupuesto, y "
+        "del año), la brecha en puntos porcentuales con su semáforo (verde ≤ 10, amarillo "
+        "≤ 20, rojo más; gris si falta un avance) y el modificado y devengado acumulados. "
+        "Las mismas cifras que el informe de avance físico-financiero y el tablero."
+    ),
+    operation_id="rumbo_api_budget_physical_financial",
+)
+def physical_financial_view(
+    request: HttpRequest, code: CodePath, year: YearPath, query: Query[PhysicalFinancialQuery]
+) -> Any:
+    inst = institution_for_user(api_user(request), code)
+    prog = _program(inst, year)
+    month = query.month or dashboard_month(program=prog) or 1
+    figures = physical_financial(program=prog, month=month)
+    return {"year": prog.year, "month": month, "items": [row_json(r) for r in figures.nodes]}
 
 
 # --- the period workflow of an area's month -------------------------------------------------

@@ -26,6 +26,40 @@ MonthPath = Annotated[int, Path(ge=1, le=12, description="Mes, de 1 (enero) a 12
 PeriodStateOut = Literal["borrador", "enviado", "devuelto", "aprobado"]
 
 
+class PhysicalFinancialQuery(Schema):
+    month: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="Mes, de 1 a 12 (acumulado enero–mes); sin él, el último mes reportado.",
+    )
+
+
+class PhysicalFinancialItemOut(Schema):
+    node: str = Field(description="Clave del nodo (subprograma, proyecto…).")
+    name: str
+    level: str = Field(description="Nombre del nivel en el programa («Subprograma»).")
+    physical_percent: Number | None = Field(
+        description="Avance físico: cumplimiento promedio de sus actividades (tope 100 %)."
+    )
+    financial_percent: Number | None = Field(
+        description="Avance financiero: devengado ÷ modificado acumulados al mes, en %."
+    )
+    financial_year_share: Number | None = Field(
+        description="Devengado acumulado ÷ modificado anual, en %."
+    )
+    gap: Number | None = Field(description="Físico − financiero, en puntos porcentuales.")
+    gap_light: LightOut = Field(description="Semáforo de la brecha; gris si falta un avance.")
+    modificado: Number = Field(description="Modificado acumulado al mes, en pesos.")
+    devengado: Number = Field(description="Devengado acumulado al mes, en pesos.")
+
+
+class PhysicalFinancialOut(Schema):
+    year: int
+    month: int
+    items: list[PhysicalFinancialItemOut]
+
+
 class ProgressIn(Schema):
     model_config = ConfigDict(extra="forbid")
 

@@ -14,6 +14,9 @@ quantities measured in different units. Shown on the page:
   month that have an entry / all such activity-months.
 - Timeliness (per area): captures sent on or before the closing day of their window
   (``windows.window_dates``; an extension does not make a capture on time) / captures sent.
+- Physical against financial (``physical_financial``), the program's and a node's
+  dashboards only (the budget is by node, not by area), when the program has a budget: per
+  subprograma (per child node on a node's dashboard) and in total.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 
+from rumbo.budget.figures import budget_figures
 from rumbo.core.periods import MONTHS
 from rumbo.core.semaforo import Light
 from rumbo.institutions.models import Area
@@ -42,6 +46,7 @@ from .figures import (
     share,
 )
 from .models import PeriodReport, PeriodState, ProgressEntry
+from .physical_financial import PhysicalFinancial, Row, physical_financial
 from .selectors import policy_for
 from .windows import sent_on_time, window_dates
 
@@ -128,6 +133,10 @@ class Dashboard:
     captures: list[CaptureIssue]
     subprograms: list[tuple[ProgramNode, Summary]] = field(default_factory=list)
     simulated_calendars: int = 0  # activities whose months a simulated cronograma gave
+    # Physical against financial at the month (None: an area's dashboard, no budget, or no
+    # month opened yet) and the node whose children the panel lists (None: the top nodes).
+    physical_financial: PhysicalFinancial | None = None
+    physical_financial_parent: ProgramNode | None = None
     average_method: str = AVERAGE_METHOD
     projection_method: str = PROJECTION_METHOD
 
@@ -144,6 +153,14 @@ class Dashboard:
     @property
     def states(self) -> list[tuple[FigureState, int]]:
         return [(state, self.summary.states[state]) for state in FigureState]
+
+    @property
+    def physical_financial_rows(self) -> list[Row]:
+        """The panel's lines: the top nodes (or the node's children) in their order."""
+        if self.physical_financial is None:
+            return []
+        parent = self.physical_financial_parent
+        return self.physical_financial.children(parent.pk if parent is not None else None)
 
 
 def program_dashboard(
@@ -174,6 +191,13 @@ def program_dashboard(
             (n for n in data.nodes.values() if n.parent_id is None), key=lambda n: (n.order, n.key)
         )
         subprograms = [(root, by_root[root.pk]) for root in roots if root.pk in by_root]
+    pf = None
+    if area is None and month:
+        budget = budget_figures(program, nodes=data.nodes)
+        if budget.has_budget:
+            pf = physical_financial(
+                program=program, month=month, node=node, figures=data, budget=budget
+            )
     return Dashboard(
         program=program,
         month=month,
@@ -183,6 +207,8 @@ def program_dashboard(
         captures=captures,
         subprograms=subprograms,
         simulated_calendars=sum(r.activity.calendar_simulated for r in data.rows),
+        physical_financial=pf,
+        physical_financial_parent=node,
     )
 
 

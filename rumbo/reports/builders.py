@@ -10,9 +10,10 @@ from typing import Any
 from rumbo.core.exportfile import ExportFile
 from rumbo.jobs.progress import progress_step
 
-from .common import DATA_FORMATS, FORMATS, KINDS, ReportError
+from .common import DATA_FORMATS, FORMATS, KINDS, MONTH_KINDS, ReportError
 from .mir import mir_report
 from .monthly import monthly_report, monthly_report_json
+from .physical_financial import physical_financial_report, physical_financial_report_json
 from .program import program_report
 from .quarterly import quarterly_report
 from .render import xlsx
@@ -23,6 +24,11 @@ XLSX_WRITERS: dict[str, Callable[[Any], bytes]] = {
     "quarterly": xlsx.quarterly_xlsx,
     "program": xlsx.program_xlsx,
     "mir": xlsx.mir_xlsx,
+    "fisico-financiero": xlsx.physical_financial_xlsx,
+}
+JSON_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "monthly": monthly_report_json,
+    "fisico-financiero": physical_financial_report_json,
 }
 
 
@@ -37,10 +43,26 @@ def report_data(
     mir: int | None = None,
 ) -> Any:
     """The report's data (a dataclass), built once whatever it is rendered as."""
+    _check_arguments(kind=kind, month=month, quarter=quarter, area=area, mir=mir)
+    if kind == "monthly":
+        return monthly_report(institution=institution, year=year, month=month, area=area)  # type: ignore[arg-type]  # None is refused inside
+    if kind == "quarterly":
+        return quarterly_report(institution=institution, year=year, quarter=quarter)  # type: ignore[arg-type]  # None is refused inside
+    if kind == "program":
+        return program_report(institution=institution, year=year)
+    if kind == "fisico-financiero":
+        return physical_financial_report(institution=institution, year=year, month=month)
+    return mir_report(institution=institution, year=year, mir=mir)
+
+
+def _check_arguments(
+    *, kind: str, month: int | None, quarter: int | None, area: str | None, mir: int | None
+) -> None:
+    """Refuse a report that does not exist and an argument its report does not take."""
     if kind not in KINDS:
         raise ReportError(f"informe: {kind!r} no existe (se esperaba {', '.join(KINDS)})")
-    if kind != "monthly" and month is not None:
-        raise ReportError(f"mes: el informe {kind} no admite mes (solo monthly)")
+    if kind not in MONTH_KINDS and month is not None:
+        raise ReportError(f"mes: el informe {kind} no admite mes (solo {' y '.join(MONTH_KINDS)})")
     if kind != "quarterly" and quarter is not None:
         raise ReportError(f"trimestre: el informe {kind} no admite trimestre (solo quarterly)")
     if kind != "monthly" and area is not None:
@@ -49,13 +71,6 @@ def report_data(
         raise ReportError(f"mir: el informe {kind} no admite MIR (solo mir)")
     if mir is not None and (isinstance(mir, bool) or not isinstance(mir, int)):
         raise ReportError(f"mir: «{mir}» no es el número de una MIR (se esperaba un entero)")
-    if kind == "monthly":
-        return monthly_report(institution=institution, year=year, month=month, area=area)  # type: ignore[arg-type]  # None is refused inside
-    if kind == "quarterly":
-        return quarterly_report(institution=institution, year=year, quarter=quarter)  # type: ignore[arg-type]  # None is refused inside
-    if kind == "program":
-        return program_report(institution=institution, year=year)
-    return mir_report(institution=institution, year=year, mir=mir)
 
 
 def report_filename(
@@ -78,6 +93,8 @@ def report_filename(
         stem = f"{code}-informe-trimestral-{year}-T{quarter}"
     elif kind == "program":
         stem = f"{code}-programa-anual-{year}"
+    elif kind == "fisico-financiero":
+        stem = f"{code}-informe-fisico-financiero-{year}-{month:02d}"
     else:
         stem = f"{code}-mir-{year}" + (f"-{mir}" if mir is not None else "")
     return f"{stem}.{fmt}"
@@ -94,8 +111,8 @@ def build_report(
     mir: int | None = None,
     fmt: str,
 ) -> ExportFile:
-    """Build one report as a file: ``kind`` monthly|quarterly|program|mir, ``fmt`` pdf|xlsx
-    (or json for monthly: ``monthly_report_json``).
+    """Build one report as a file: ``kind`` monthly|quarterly|program|mir|fisico-financiero,
+    ``fmt`` pdf|xlsx (or json for monthly and fisico-financiero: ``JSON_WRITERS``).
 
     Raises ``ReportError`` (a ``ValueError``, one Spanish line naming the argument) when
     the arguments do not name a report that can be built."""
@@ -115,7 +132,7 @@ def build_report(
     )
     progress_step(1, 2, f"Generando el {fmt.upper()}")
     if fmt == "json":
-        text = json.dumps(monthly_report_json(data), ensure_ascii=False, indent=2)
+        text = json.dumps(JSON_WRITERS[kind](data), ensure_ascii=False, indent=2)
         content = (text + "\n").encode()
     else:
         content = XLSX_WRITERS[kind](data) if fmt == "xlsx" else report_pdf(kind, data)

@@ -16,10 +16,13 @@ from rumbo.monitoring.models import PeriodState
 from rumbo.programs.models import AnnualProgram
 from rumbo.programs.versions import version_label
 
-KINDS = ("monthly", "quarterly", "program", "mir")
+KINDS = ("monthly", "quarterly", "program", "mir", "fisico-financiero")
 FORMATS = ("pdf", "xlsx")
-# The machine-readable face: only the monthly report has it (docs/figures.md).
-DATA_FORMATS = {"monthly": ("json",)}
+# The machine-readable face: the monthly report's (docs/figures.md) and the
+# physical-financial report's (docs/budget.md).
+DATA_FORMATS = {"monthly": ("json",), "fisico-financiero": ("json",)}
+# The reports of one month (``month`` required, ``--month`` / ``?mes=``).
+MONTH_KINDS = ("monthly", "fisico-financiero")
 NOT_CAPTURED = "sin captura"
 STATE_LABELS = {
     PeriodState.APPROVED.value: "aprobado",
@@ -103,9 +106,9 @@ def area_get(institution: Institution, code: str | None) -> Area | None:
     return area
 
 
-def check_month(month: int | None) -> int:
+def check_month(month: int | None, report: str = "mensual") -> int:
     if month is None:
-        raise ReportError("mes: el informe mensual requiere el mes (1 a 12)")
+        raise ReportError(f"mes: el informe {report} requiere el mes (1 a 12)")
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise ReportError(f"mes: {month!r} no es un mes válido (se esperaba 1 a 12)")
     return month

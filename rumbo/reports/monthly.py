@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from rumbo.budget.figures import budget_figures
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.core.semaforo import Light, NoGrade
@@ -31,6 +32,7 @@ from rumbo.monitoring.figures import (
     programmed_series,
 )
 from rumbo.monitoring.models import ProgressEntry
+from rumbo.monitoring.physical_financial import PhysicalFinancial, physical_financial
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
 from rumbo.programs.versions import baseline_months
 
@@ -142,6 +144,9 @@ class MonthlyReport:
     by_state: dict[FigureState, Summary]
     chart: list[MonthBar]
     method: str = AVERAGE_METHOD
+    # The section «Avance físico-financiero»: institution-wide reports of a program with a
+    # budget only (the budget is by node, not by area).
+    physical_financial: PhysicalFinancial | None = None
 
     @property
     def month_name(self) -> str:
@@ -295,6 +300,13 @@ def monthly_report(
     )
     if scope_area is not None:
         period += f" · Área: {scope_area.name} ({scope_area.code})"
+    physical_financial_section = None
+    if scope_area is None:
+        budget = budget_figures(program, nodes=figures.nodes)
+        if budget.has_budget:
+            physical_financial_section = physical_financial(
+                program=program, month=month, figures=figures, budget=budget
+            )
     return MonthlyReport(
         header=header(
             institution=inst,
@@ -310,6 +322,7 @@ def monthly_report(
         totals=totals,
         by_state=by_state,
         chart=chart,
+        physical_financial=physical_financial_section,
     )
 
 

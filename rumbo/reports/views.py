@@ -24,24 +24,33 @@ from rumbo.institutions.selectors import area_choices
 from rumbo.monitoring.dashboard import dashboard_month
 from rumbo.programs.selectors import program_list
 from rumbo.reports.builders import build_report, report_data
-from rumbo.reports.common import FORMATS, ReportError
+from rumbo.reports.common import FORMATS, MONTH_KINDS, ReportError
 from rumbo.reports.monthly import MonthlyReport
 from rumbo.reports.render.html import body_context
 
 # URL slug (Spanish) ↔ report kind (the CLI's names)
-SLUGS = {"mensual": "monthly", "trimestral": "quarterly", "programa": "program", "mir": "mir"}
+SLUGS = {
+    "mensual": "monthly",
+    "trimestral": "quarterly",
+    "programa": "program",
+    "mir": "mir",
+    "fisico-financiero": "fisico-financiero",
+}
 KIND_SLUG = {kind: slug for slug, kind in SLUGS.items()}
 TITLES = {
     "monthly": "Informe mensual de avance programático",
     "quarterly": "Informe trimestral de indicadores (SED)",
     "program": "Programa anual (POA) con su calendario",
     "mir": "MIR y fichas técnicas",
+    "fisico-financiero": "Informe de avance físico-financiero",
 }
 DESCRIPTIONS = {
     "monthly": "Programado contra alcanzado por actividad, acumulado y semáforo, por área.",
     "quarterly": "Meta, valor, semáforo y tendencia de cada indicador de las MIR del ejercicio.",
     "program": "El árbol del programa con cada actividad, su meta anual y sus doce meses.",
     "mir": "La matriz de cada diseño de programa y la ficha técnica de cada indicador.",
+    "fisico-financiero": "Avance físico junto al financiero por subprograma y proyecto, su"
+    " brecha con semáforo y el costo por unidad.",
 }
 
 
@@ -57,7 +66,7 @@ def _scope(request: HttpRequest, kind: str) -> dict[str, Any]:
     """The report's optional arguments from the query string, each only where it applies."""
     get = request.GET
     return {
-        "month": _int(get.get("mes")) if kind == "monthly" else None,
+        "month": _int(get.get("mes")) if kind in MONTH_KINDS else None,
         "quarter": _int(get.get("trimestre")) if kind == "quarterly" else None,
         "area": (get.get("area") or "").strip() or None if kind == "monthly" else None,
         "mir": _int(get.get("mir")) if kind == "mir" else None,

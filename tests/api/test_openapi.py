@@ -26,8 +26,9 @@ def test_the_document_is_valid_openapi(document: dict) -> None:
     # 37 + 6 open-data operations + 8 of the approved program (approve, versions ×2,
     # adjustments: create, list, read, approve, reject) + 4 of a MIR's life cycle (review,
     # return, approve, close) + 4 of the review's observations (list, write, answer, resolve)
-    # + the national comparison (open data) + a program's budget
-    assert len(list(schema.get_all_operations())) == 61
+    # + the national comparison (open data) + a program's budget and
+    # its physical-financial figures
+    assert len(list(schema.get_all_operations())) == 62
 
 
 def test_an_invalid_document_is_refused() -> None:

@@ -184,6 +184,7 @@ def test_no_server_error_and_every_response_declared(
     # an indicator three; plus six anonymous open-data operations; plus the approved
     # program's eight (approve, two version reads, five on adjustment requests); plus a
     # MIR's four moves (review, return, approve, close); plus the review's four observation
-    # operations (list, write, answer, resolve); plus the national comparison (open data)
-    assert operations == 61
+    # operations (list, write, answer, resolve); plus the national comparison (open data);
+    # plus a program's budget and its physical-financial figures
+    assert operations == 62
     assert examples > operations * 2 * MAX_EXAMPLES // 2

@@ -29,7 +29,7 @@ def test_consulta_reads_and_downloads_the_monthly_report(page, screenshot, tmp_p
     expect(page.get_by_role("heading", level=1)).to_have_text("Informes")
     page.get_by_label("Informe mensual de avance programático").check()
     page.get_by_label("Ejercicio").select_option("2024")
-    page.get_by_label("Mes (informe mensual)").select_option(label="Marzo")
+    page.get_by_label("Mes (informes mensual y físico-financiero)").select_option(label="Marzo")
     screenshot("report-01-index")
     page.get_by_role("button", name="Ver informe").click()
 

@@ -4,6 +4,7 @@ import pytest
 
 from rumbo.core.numbers import (
     format_mx,
+    format_pesos,
     has_quantity,
     parse_number,
     quantity_tokens,
@@ -43,6 +44,14 @@ def test_format_mx() -> None:
     assert format_mx(Decimal("1234.5")) == "1,234.5"
     assert format_mx(Decimal("0.2500")) == "0.25"
     assert format_mx(Decimal("2"), places=1) == "2.0"
+
+
+def test_format_pesos() -> None:
+    assert format_pesos(Decimal("1234567.891")) == "$1,234,567.89"
+    assert format_pesos(Decimal("0.005")) == "$0.01"  # half up to the cent
+    assert format_pesos(Decimal("-12.5")) == "-$12.50"
+    assert format_pesos(0) == "$0.00"
+    assert format_pesos(None) == ""
 
 
 def test_normalize_ignores_accents_case_and_spacing() -> None:

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from rumbo.budget.models import BudgetLine, FundingSource, GenericItem, SpecificItem
+from rumbo.budget.services import cog_load
 from rumbo.monitoring.models import PeriodReport, PeriodState, ProgressEntry
 
 D = Decimal
@@ -33,6 +35,28 @@ def load_progress(demo):
         set_state(demo, demo.area_se, month, PeriodState.APPROVED)
     set_state(demo, demo.area_otra, 3, PeriodState.SUBMITTED)
     return demo
+
+
+def add_budget(demo) -> None:
+    """0101's own lines: modificado 1,000 in January–March, devengado 500 each; 010101's
+    own line: modificado 2,000 and devengado 1,940 in January (ejercido 1,900, pagado
+    1,800)."""
+    cog_load()
+    institution = demo.program.institution
+    item = SpecificItem.objects.create(
+        institution=institution, key="21101", generic=GenericItem.objects.get(key="211")
+    )
+    source = FundingSource.objects.create(institution=institution, key="11", name="Fiscales")
+    for m in (1, 2, 3):
+        BudgetLine.objects.create(
+            program=demo.program, node=demo.project, item=item, source=source, month=m,
+            aprobado=D(1000), modificado=D(1000), devengado=D(500),
+        )  # fmt: skip
+    BudgetLine.objects.create(
+        program=demo.program, node=demo.project, activity=demo.activity_full, item=item,
+        source=source, month=1, modificado=D(2000), devengado=D(1940), ejercido=D(1900),
+        pagado=D(1800),
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -86,6 +86,25 @@ def test_monthly_json_to_stdout(cli_env):
     assert data["totals"]["states"] == {"oficial": 0, "preliminar": 0, "pendiente": 4}
 
 
+def test_physical_financial_json_to_stdout_and_xlsx(cli_env, tmp_path):
+    base = ["report", "fisico-financiero", "--institution", "IEEM", "--year", "2024"]
+    result = rumbo(cli_env, *base, "--month", "2", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["institution"], data["year"], data["month"]) == ("IEEM", 2024, 2)
+    assert data["has_budget"] is False  # this database has no budget lines
+    project = next(i for i in data["items"] if i["node"] == "0101")
+    # 010101 is 640 of 680 (94.12 %); 010102–010104 are graded too.
+    assert project["level"] == "Proyecto" and project["gap_light"] == "gris"
+    assert project["financial_percent"] is None and project["modificado"] == 0
+    out = tmp_path / "ff.xlsx"
+    result = rumbo(cli_env, *base, "--month", "2", "--format", "xlsx", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Físico-financiero" in load_workbook(BytesIO(out.read_bytes())).sheetnames
+    result = rumbo(cli_env, *base, "--format", "json")
+    assert_one_line_error(result, "--month", "fisico-financiero requiere el mes")
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

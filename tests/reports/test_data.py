@@ -259,7 +259,7 @@ def _grow(demo, n: int) -> None:
         add_progress(a, {1: 1, 2: 1, 3: 1})
 
 
-MONTHLY_QUERIES = 12  # + the approved baseline (original targets)
+MONTHLY_QUERIES = 13  # + the approved baseline (original targets), the budget lines
 QUARTERLY_QUERIES = 7
 PROGRAM_QUERIES = 7
 MIR_QUERIES = 10

@@ -141,10 +141,11 @@ def test_a_bad_download_is_400_with_the_reason(as_user, demo):
 
 
 PAGE_QUERIES = {
-    "mensual": ({"mes": 3}, 16),  # + the approved baseline (original targets)
+    "mensual": ({"mes": 3}, 17),  # + the approved baseline (original targets), budget lines
     "trimestral": ({"trimestre": 2}, 11),
     "programa": ({}, 11),
     "mir": ({}, 14),
+    "fisico-financiero": ({"mes": 3}, 15),
 }
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_pesos
 from rumbo.core.periods import MONTH_NAMES
 
 from .layout import BudgetRow
@@ -56,7 +56,7 @@ class Suspicion:
 
 
 def _pesos(value: Decimal) -> str:
-    return f"${format_mx(value, 2)}"
+    return f"{format_pesos(value)}"
 
 
 def _over(

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_pesos
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import Activity, AnnualProgram, ProgramNode
@@ -178,7 +178,7 @@ class MomentChange:
 
 
 def _pesos(value: Decimal) -> str:
-    return f"${format_mx(value, 2)}"
+    return format_pesos(value)
 
 
 @dataclass(frozen=True)

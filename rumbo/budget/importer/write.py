@@ -16,7 +16,7 @@ from typing import Any
 
 from rumbo.audit.services import Actor, Change
 from rumbo.core.errors import ImportFailure
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_pesos
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.imports.base import (
     FindingDraft,
@@ -349,7 +349,7 @@ class _Writer:
                     rows[0].line,
                     f"La clave «{key}» no es de ningún subprograma, proyecto ni actividad del "
                     f"programa {self.program.year}; sus {len(rows)} filas no se guardaron "
-                    f"(aprobado ${format_mx(approved, 2)}).",
+                    f"(aprobado {format_pesos(approved)}).",
                     key,
                 )
             )
@@ -398,20 +398,20 @@ def _with_stored_modified(
 def _negative(one: PlannedLine) -> RowError:
     key = one.target.key
     where = f"{key} · {one.item} · {one.source} en {MONTH_NAMES[one.month - 1]}"
-    added = f"${format_mx(one.moved, 2)}"
+    added = f"{format_pesos(one.moved)}"
     if one.series is None:
         return RowError(
             None,
             "",
             f"el archivo ya no trae {where}, y las adecuaciones aprobadas en Rumbo le restaron "
-            f"${format_mx(-one.moved, 2)}: su modificado quedaría negativo; el archivo debe "
+            f"{format_pesos(-one.moved)}: su modificado quedaría negativo; el archivo debe "
             "traer ese renglón",
         )
     file_modified = one.amounts["modificado"] - one.moved
     return RowError(
         one.modified_row or one.row,
         HEADERS["amount"],
-        f"el modificado de {where} (${format_mx(file_modified, 2)}) más las adecuaciones "
+        f"el modificado de {where} ({format_pesos(file_modified)}) más las adecuaciones "
         f"aprobadas en Rumbo ({added}) quedaría negativo; si el sistema financiero ya registra "
         "esas adecuaciones, el archivo debe dar el modificado sin ellas (o la institución "
         "registra una adecuación que las compense)",

@@ -1,4 +1,5 @@
-"""Pesos as es-MX writes them, for the budget's pages: «$1,234,567.89»."""
+"""Pesos as es-MX writes them, for the budget's pages: «$1,234,567.89»
+(``rumbo.core.numbers.format_pesos``, the one formatter of pesos)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_pesos
 
 register = template.Library()
 
@@ -14,11 +15,7 @@ register = template.Library()
 @register.filter
 def pesos(value: Decimal | int | None) -> str:
     """1234567.891 → «$1,234,567.89»; a negative amount «-$5.00»; empty for None."""
-    if value is None:
-        return ""
-    amount = Decimal(str(value))
-    text = f"${format_mx(abs(amount), 2)}"
-    return f"-{text}" if amount < 0 else text
+    return format_pesos(value)
 
 
 @register.filter
@@ -26,5 +23,5 @@ def pesos_delta(value: Decimal | int | None) -> str:
     """A difference with its sign: «+$525.00», «-$1,000.00», «$0.00»."""
     if value is None:
         return ""
-    amount = Decimal(str(value))
-    return f"+{pesos(amount)}" if amount > 0 else pesos(amount)
+    text = format_pesos(value)
+    return f"+{text}" if Decimal(str(value)) > 0 else text

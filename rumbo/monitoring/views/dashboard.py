@@ -47,7 +47,13 @@ def _month(request: HttpRequest) -> tuple[int | None, bool]:
 def chart_data(dashboard: Dashboard) -> dict[str, object]:
     """What the charts draw: exactly the values the tables print (same object, same fields)."""
     months = dashboard.months
+    rows = dashboard.physical_financial_rows
     return {
+        "physical_financial": {
+            "labels": [r.key for r in rows],
+            "physical": [to_json_number(r.physical_percent) for r in rows],
+            "financial": [to_json_number(r.financial_percent) for r in rows],
+        },
         "months": MONTH_LABELS,
         "expected_share": [to_json_number(m.expected_share) for m in months],
         "achieved_share": [to_json_number(m.achieved_share) for m in months],

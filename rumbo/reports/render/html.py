@@ -23,6 +23,7 @@ from rumbo.monitoring.simulated import progress_simulated_note
 from ..charts import month_bars_svg
 from ..common import PRELIMINARY_NOTE
 from ..monthly import MonthlyReport
+from ..physical_financial import NO_BUDGET_NOTE, PhysicalFinancialReport
 from ..quarterly import QuarterlyReport
 
 BODIES = {
@@ -30,6 +31,7 @@ BODIES = {
     "quarterly": "web/reports/_quarterly.html",
     "program": "web/reports/_program.html",
     "mir": "web/reports/_mir.html",
+    "fisico-financiero": "web/reports/_physical_financial.html",
 }
 # Every report's tables are wide: all print in landscape.
 ORIENTATION = dict.fromkeys(BODIES, "landscape")
@@ -47,11 +49,13 @@ def body_context(kind: str, report: Any, *, drill_url: str = "") -> dict[str, An
         "preliminary_note": PRELIMINARY_NOTE,
         "simulated_note": "",
         "drill_url": drill_url,
+        "no_budget_note": NO_BUDGET_NOTE,
     }
     if isinstance(report, QuarterlyReport):
         context["simulated_note"] = report.simulated_note
-    if isinstance(report, MonthlyReport):
+    if isinstance(report, MonthlyReport | PhysicalFinancialReport):
         context["simulated_note"] = progress_simulated_note(report.program)
+    if isinstance(report, MonthlyReport):
         context["chart_svg"] = month_bars_svg(
             report.chart,
             title="Cumplimiento promedio y actividades en meta por mes, enero a "

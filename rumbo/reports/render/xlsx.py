@@ -6,11 +6,13 @@ from rumbo.core.numbers import format_mx
 from rumbo.core.periods import MONTH_LABELS
 from rumbo.institutions.letterhead import signers_of
 from rumbo.monitoring.figures import LIGHTS, Summary
+from rumbo.monitoring.physical_financial import PhysicalFinancial
 from rumbo.monitoring.simulated import progress_simulated_note
 
 from ..common import PRELIMINARY_NOTE
 from ..mir import MirReport
 from ..monthly import MonthlyReport
+from ..physical_financial import NO_BUDGET_NOTE, PhysicalFinancialReport
 from ..program import ProgramReport
 from ..quarterly import QuarterlyReport
 from .sheet import (
@@ -146,6 +148,85 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
         for u in units:
             sheet.row([u.unit or "(sin unidad)", "", "", "", u.activities, u.programmed_to_date,
                        u.achieved_to_date, Percent(u.percent)])  # fmt: skip
+    if report.physical_financial is not None:
+        sheet = SheetWriter(
+            wb.create_sheet("Físico-financiero"), report.header, PHYSICAL_FINANCIAL_COLUMNS
+        )
+        physical_financial_rows(sheet, report.physical_financial)
+    return workbook_bytes(wb)
+
+
+PHYSICAL_FINANCIAL_COLUMNS = [
+    Column("Clave", 12),
+    Column("Nivel y nombre", 50, wrap=True),
+    Column("Avance físico", 11),
+    Column("Avance físico (% del año)", 12),
+    Column("Estatus de la cifra", 13),
+    Column("Avance financiero (vs. calendario)", 13),
+    Column("Avance financiero (% del año)", 13),
+    Column("Brecha (puntos porcentuales)", 12),
+    Column("Semáforo de la brecha", 12),
+    Column("Modificado anual", 16),
+    Column("Modificado a la fecha", 16),
+    Column("Comprometido a la fecha", 16),
+    Column("Devengado a la fecha", 16),
+    Column("Ejercido a la fecha", 16),
+    Column("Pagado a la fecha", 16),
+    Column("Unidad de medida", 14, wrap=True),
+    Column("Alcanzado acumulado", 12),
+    Column("Costo por unidad (pesos)", 14),
+]
+
+
+def physical_financial_rows(sheet: SheetWriter, figures: PhysicalFinancial) -> None:
+    """The header and one row per node, activity and the program's total (the report's
+    sheet and the monthly workbook's «Físico-financiero» sheet)."""
+    sheet.header()
+    for r in [*figures.rows, figures.total]:
+        total = r is figures.total
+        t = r.to_date
+        sheet.row(
+            [
+                r.key if not total else "Total",
+                f"{r.level}: {r.name}",
+                Percent(r.physical_percent),
+                Percent(r.physical_year_share),
+                r.state.label if r.state is not None else "",
+                Percent(r.financial_percent),
+                Percent(r.financial_year_share),
+                r.gap,
+                LightCell(r.gap_light, r.gap_light.label),
+                r.financial.annual.modificado,
+                t.modificado,
+                t.comprometido,
+                t.devengado,
+                t.ejercido,
+                t.pagado,
+                r.unit if r.is_activity else "",
+                r.achieved_to_date if r.is_activity else None,
+                r.cost_per_unit,
+            ],
+            bold=total or (r.depth == 0 and not r.is_activity),
+            fill=GROUP_FILL if r.depth == 0 and not r.is_activity and not total else None,
+            indent=r.depth,
+        )
+    sheet.blank()
+    sheet.note(figures.method)
+    if any(r.is_activity for r in figures.rows):
+        sheet.note(figures.cost_method)
+
+
+def physical_financial_xlsx(report: PhysicalFinancialReport) -> bytes:
+    wb, ws = new_workbook("Físico-financiero")
+    sheet = SheetWriter(ws, report.header, PHYSICAL_FINANCIAL_COLUMNS)
+    if simulated := progress_simulated_note(report.program):
+        sheet.note(simulated, bold=True)
+    if not report.figures.has_budget:
+        sheet.note(NO_BUDGET_NOTE, bold=True)
+    if report.has_preliminary:
+        sheet.note(PRELIMINARY_NOTE)
+    physical_financial_rows(sheet, report.figures)
+    sheet.signatures(signers_of(report.header.institution))
     return workbook_bytes(wb)
 
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from rumbo.core.numbers import format_mx
+from rumbo.core.numbers import format_mx, format_pesos
 from rumbo.core.periods import MONTH_LABELS, MONTH_NAMES
 from rumbo.imports.findings import FINDING_CODES
 from rumbo.monitoring.simulated import progress_simulated_note as simulated_note
@@ -35,12 +35,8 @@ def mx_round(value: Decimal | int | float | None, places: int = 2) -> str:
 
 @register.filter
 def pesos(value: Decimal | int | float | None) -> str:
-    """An amount in pesos as es-MX writes it: $1,234,567.89 (−$5.00; empty for None)."""
-    if value is None:
-        return ""
-    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "−" if amount < 0 else ""
-    return f"{sign}${format_mx(abs(amount), 2)}"
+    """Pesos as es-MX writes them: $1,234,567.89 (empty for None)."""
+    return format_pesos(value)
 
 
 @register.simple_tag

@@ -36,6 +36,25 @@
     options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
   });
 
+  var pf = data.physical_financial;
+  if (pf && pf.labels.length) {
+    draw("grafica-fisico-financiero", {
+      type: "bar",
+      data: {
+        labels: pf.labels,
+        datasets: [
+          { label: "Avance físico", data: pf.physical, backgroundColor: "#0b4f6c" },
+          { label: "Avance financiero (vs. calendario)", data: pf.financial, backgroundColor: "#9fb8c8" },
+        ],
+      },
+      options: {
+        maintainAspectRatio: false,
+        plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + number.format(ctx.parsed.y) + " %"; } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return v + " %"; } } } },
+      },
+    });
+  }
+
   draw("grafica-acumulada", {
     type: "line",
     data: {
