@@ -27,14 +27,15 @@ from rumbo.adjustments.services import (
     adjustment_request,
 )
 from rumbo.audit.models import AuditEvent
-from rumbo.budget.importer import BudgetFileError
+from rumbo.audit.services import Actor
+from rumbo.budget.importer import BudgetFileError, preview_budget
 from rumbo.budget.models import BudgetLine, BudgetMovement
 from rumbo.core.errors import Conflict
 from rumbo.notifications.models import Notification
 from rumbo.programs.models import ProgramState
 from tests.factories import AnnualProgramFactory
 
-from .budget_world import BUDGET, actor, load, modified
+from .budget_world import BUDGET, HEADER, actor, load, modified
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +313,32 @@ def test_reimport_keeps_the_adecuaciones_and_changes_nothing(budget, tmp_path):
     assert modified("0101", "33401") == Decimal("7500.50")  # file 5,000.00 + 2,500.50
     assert not report.updated and not report.created and not report.deleted
     assert AuditEvent.objects.count() == events  # a re-import records nothing
+
+
+def test_the_preview_counts_the_adecuaciones_like_the_import(budget, tmp_path):
+    """The upload's preview (``preview_budget``) plans the same modificado the import
+    stores: the same file again is «Sin cambios» after an adecuación, and a raised line's
+    «después» includes what the adecuación moved."""
+    adj = ask(budget, "enlace_se", "traspaso", TRASPASO)
+    adjustment_approve(actor=actor(budget, "planeacion"), adjustment=adj)
+    same = tmp_path / "mismo.csv"
+    same.write_text("\n".join([HEADER, *BUDGET]) + "\n", encoding="utf-8")
+    preview = preview_budget(
+        str(same), institution_code="IEEM", year=2024, actor=Actor.cli(), through=3
+    )
+    assert preview.diff.is_empty and not preview.diff.updated
+    raised = tmp_path / "abril.csv"
+    raised.write_text(
+        "\n".join([HEADER, *(r.replace('"5,000.00"', '"6,000.00"') for r in BUDGET)]) + "\n",
+        encoding="utf-8",
+    )
+    preview = preview_budget(
+        str(raised), institution_code="IEEM", year=2024, actor=Actor.cli(), through=3
+    )
+    (line,) = [d for d in preview.diff.updated if d.key[2] == "33401"]
+    # stored 5,000.00 + 2,500.50; the file's 6,000.00 + 2,500.50
+    assert line.before["modificado"] == Decimal("7500.50")
+    assert line.after["modificado"] == Decimal("8500.50")
 
 
 def test_a_new_file_gets_the_adecuaciones_added_to_its_modificado(budget, tmp_path):

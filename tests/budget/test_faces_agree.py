@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -134,3 +135,94 @@ def test_every_face_agrees_to_the_cent(demo_program: AnnualProgram) -> None:
     assert response.status_code == 200
     data = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {m: sum((D(r[m]) for r in data), D(0)) for m in MOMENTS} == annual
+
+
+def _root_keys(program: AnnualProgram) -> dict[int, str]:
+    """Node id → the key of its subprograma (the node at the top of its branch)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, parent_id, key FROM programs_programnode WHERE program_id = %s",
+            [program.pk],
+        )
+        nodes = {pk: (parent, key) for pk, parent, key in cursor.fetchall()}
+
+    def root(pk: int) -> str:
+        while nodes[pk][0] is not None:
+            pk = nodes[pk][0]
+        return nodes[pk][1]
+
+    return {pk: root(pk) for pk in nodes}
+
+
+def test_physical_financial_faces_agree_with_fr_xxi_to_the_cent(demo_program, tmp_path) -> None:
+    """The «Informe de avance físico-financiero» (JSON, as the CLI writes it), its API, the
+    dashboard's panel and fr. XXI b) show, at the end of the last closed quarter, the same
+    modificado and devengado to date — by subprograma and in total — as plain SQL, and
+    the same avance financiero (devengado ÷ modificado, rounded here by hand)."""
+    program = demo_program
+    closed = last_closed_month(program)
+    assert closed is not None and closed >= 3
+    month = closed // 3 * 3  # the end of the last closed quarter
+    roots = _root_keys(program)
+    expected: dict[str, dict[str, Decimal]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT node_id, CAST(ROUND(SUM(modificado) * 100) AS INTEGER),"
+            " CAST(ROUND(SUM(devengado) * 100) AS INTEGER) FROM budget_budgetline"
+            " WHERE program_id = %s AND month <= %s GROUP BY node_id",
+            [program.pk, month],
+        )
+        for node_id, modified, accrued in cursor.fetchall():
+            sums = expected.setdefault(roots[node_id], {"modificado": D(0), "devengado": D(0)})
+            sums["modificado"] += D(modified) / 100
+            sums["devengado"] += D(accrued) / 100
+    total = {m: sum((s[m] for s in expected.values()), D(0)) for m in ("modificado", "devengado")}
+    assert total["devengado"] > 0
+
+    def percent(sums: dict[str, Decimal]) -> Decimal:
+        return (sums["devengado"] * 100 / sums["modificado"]).quantize(D("0.01"), "ROUND_HALF_UP")
+
+    # The report, as `rumbo report fisico-financiero --format json` prints it.
+    out = tmp_path / "fisico-financiero.json"
+    call_command(
+        "rumbo_report", "fisico-financiero", "--institution", "IEEM", "--year", "2024",
+        "--month", str(month), "--format", "json", "-o", str(out),
+    )  # fmt: skip
+    report = json.loads(out.read_text(encoding="utf-8"))
+    rows = {r["node"]: r for r in report["items"]}
+    for key, sums in expected.items():
+        assert money(rows[key]["modificado"]) == sums["modificado"], key
+        assert money(rows[key]["devengado"]) == sums["devengado"], key
+        assert D(str(rows[key]["financial_percent"])) == percent(sums), key
+    assert money(report["total"]["devengado"]) == total["devengado"]
+    assert money(report["total"]["modificado"]) == total["modificado"]
+
+    # The API.
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="consulta"))
+    api = client.get(
+        f"/api/v1/institutions/IEEM/programs/2024/budget/physical-financial?month={month}"
+    ).json()
+    items = {i["node"]: i for i in api["items"]}
+    for key, sums in expected.items():
+        assert money(items[key]["modificado"]) == sums["modificado"], key
+        assert money(items[key]["devengado"]) == sums["devengado"], key
+        assert D(str(items[key]["financial_percent"])) == percent(sums), key
+        assert items[key]["gap_light"] == rows[key]["gap_light"], key
+        assert items[key]["physical_percent"] == rows[key]["physical_percent"], key
+
+    # The dashboard's panel: one row per subprograma and the program's total.
+    html = client.get(f"/i/IEEM/programa/2024/tablero/?mes={month}").content.decode()
+    panel = html[html.index('id="tabla-fisico-financiero"') :].split("</table>")[0]
+    for key, sums in {**expected, "total": total}.items():
+        row = panel[panel.index(f'data-node="{key}"') :].split("</tr>")[0]
+        assert pesos(sums["modificado"]) in row, key
+        assert pesos(sums["devengado"]) in row, key
+
+    # fr. XXI b) of that quarter: devengado and modificado accumulated to its end.
+    response = client.get(
+        f"/i/IEEM/transparencia/fr-xxi-b.csv?ejercicio=2024&trimestre={month // 3}"
+    )
+    sipot = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert sum((D(r["Devengado"]) for r in sipot), D(0)) == total["devengado"]
+    assert sum((D(r["Presupuesto modificado"]) for r in sipot), D(0)) == total["modificado"]
