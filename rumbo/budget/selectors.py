@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 
+from rumbo.core.text import whole_number
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import AnnualProgram, ProgramNode
 
@@ -68,8 +69,9 @@ def budget_scope(
     number: int | None = None
     if month not in (None, ""):
         text = str(month).strip()
-        if text.isdigit() and 1 <= int(text) <= 12:
-            number = int(text)
+        given = whole_number(text)
+        if given is not None and 1 <= given <= 12:
+            number = given
         else:
             errors["month"] = f"Mes «{text}» no válido: se esperaba un número del 1 al 12."
     if errors:

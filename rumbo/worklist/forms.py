@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
+from rumbo.core.text import whole_number
 from rumbo.monitoring.services import CaptureRef
 
 COMMENT_MAX = 2000
@@ -17,9 +18,10 @@ def captures_parse(values: Iterable[str]) -> list[CaptureRef]:
     refs = []
     for value in values:
         report_id, _, version = value.partition(":")
-        if not (report_id.isdigit() and version.isdigit()):
+        report, number = whole_number(report_id), whole_number(version)
+        if report is None or number is None:
             raise ValidationError({"captures": "La selección no es válida; recarga la página."})
-        refs.append(CaptureRef(report_id=int(report_id), version=int(version)))
+        refs.append(CaptureRef(report_id=report, version=number))
     return refs
 
 

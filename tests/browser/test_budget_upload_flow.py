@@ -94,10 +94,12 @@ def test_planning_uploads_the_budget_with_a_preview(page, screenshot, tmp_path: 
     screenshot("presupuesto-02-vista-previa")
 
     page.get_by_role("button", name="Aplicar").click()
-    expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/presupuesto/cargar/$"))
+    expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/presupuesto/$"))
     expect(page.get_by_text("Presupuesto aplicado desde «marzo.csv»")).to_be_visible()
     assert BudgetLine.objects.get(node__key="0101", month=3).modificado == Decimal(1500)
     screenshot("presupuesto-03-aplicado")
+    page.get_by_role("link", name="Cargar presupuesto").click()
+    expect(page).to_have_url(re.compile(r"/i/IEEM/programa/2024/presupuesto/cargar/$"))
 
     page.get_by_label("Archivo del sistema financiero (CSV o XLSX)").set_input_files(str(march))
     page.get_by_role("button", name="Ver vista previa").click()

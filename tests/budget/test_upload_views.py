@@ -152,7 +152,9 @@ def test_apply_stores_what_the_cli_stores(as_user, demo, data_dir, tmp_path):
     kept = list((data_dir / "uploads").iterdir())
     assert len(kept) == 1  # the file kept between preview and apply
     response = client.post(APPLY, {"digest": digest_in(html)})
-    assert response.status_code == 302 and response["Location"] == UPLOAD
+    # back to the budget as it is stored now
+    assert response.status_code == 302
+    assert response["Location"] == "/i/IEEM/programa/2024/presupuesto/"
     assert not (data_dir / "uploads" / kept[0].name).exists()  # discarded once applied
     assert SESSION_KEY not in client.session
     web = stored()

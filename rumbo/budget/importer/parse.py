@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rumbo.core.numbers import format_mx, parse_number
 from rumbo.core.periods import MONTH_NAMES
-from rumbo.core.text import normalize
+from rumbo.core.text import normalize, whole_number
 
 from ..models import AMOUNT_DIGITS, AMOUNT_PLACES, MOMENTS
 from .layout import COLUMNS, HEADERS, MAX_ERRORS, REQUIRED, BudgetFileError, BudgetRow, RowError
@@ -79,8 +79,9 @@ def parse_month(text: str) -> int | str:
     if text in _DIGIT_MONTHS:  # the usual case, without normalising
         return _DIGIT_MONTHS[text]
     key = normalize(text)
-    if key.isdigit() and 1 <= int(key) <= 12:
-        return int(key)
+    number = whole_number(key)
+    if number is not None and 1 <= number <= 12:
+        return number
     if key in _MONTHS:
         return _MONTHS[key]
     return f"«{text}» no es un mes; se esperaba un número del 1 al 12 (o enero … diciembre)"

@@ -8,6 +8,8 @@ default the last closed month).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from django.shortcuts import render
 
 from rumbo.core.exportfile import attachment
 from rumbo.core.periods import MONTH_NAMES
-from rumbo.institutions.access import Capability, institution_for_user
+from rumbo.institutions.access import Capability, can, institution_for_user
 from rumbo.institutions.pages import institution_context
 from rumbo.programs.selectors import program_or_404
 
@@ -45,9 +47,7 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except ValidationError as exc:  # a bad filter: say which, show the whole budget
         errors = {PARAMS[k]: v for k, v in exc.message_dict.items()}
         table = budget_table(program=program)
-    query = "&".join(
-        f"{PARAMS[k]}={v}" for k, v in filters.items() if v and PARAMS[k] not in errors
-    )
+    query = urlencode({PARAMS[k]: v for k, v in filters.items() if v and PARAMS[k] not in errors})
     context = institution_context(
         request,
         institution,
@@ -62,6 +62,7 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
         month_name=MONTH_NAMES[table.month - 1],
         filter_errors=errors,
         query=query,
+        can_upload=can(request.user, institution, Capability.EDIT_PROGRAM),
     )
     return render(request, "web/budget.html", context, status=400 if errors else 200)
 

@@ -24,6 +24,7 @@ from rumbo.audit.services import Actor
 from rumbo.core.errors import ImportFailure, form_add_errors
 from rumbo.core.exportfile import attachment
 from rumbo.core.periods import MONTH_NAMES
+from rumbo.core.text import whole_number
 from rumbo.institutions.access import Capability, can, institution_for_user
 from rumbo.institutions.models import Institution
 from rumbo.institutions.pages import institution_context
@@ -208,7 +209,7 @@ def budget_upload_apply(request: HttpRequest, code: str, year: int) -> HttpRespo
         f"{_count(deleted, 'eliminado', 'eliminados')}; "
         f"{_count(findings, 'hallazgo', 'hallazgos')}.",
     )
-    return upload_url
+    return redirect("web:budget", institution.code, program.year)  # the budget as stored now
 
 
 # --- partidas and fuentes ----------------------------------------------------------------
@@ -250,7 +251,7 @@ def budget_items(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def budget_items_review(request: HttpRequest, code: str) -> HttpResponse:
     institution = institution_for_user(request.user, code, Capability.EDIT_PROGRAM)
-    ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
+    ids = [n for v in request.POST.getlist("items") if (n := whole_number(v)) is not None]
     try:
         count = specific_items_review(
             actor=Actor.for_user(request.user),
