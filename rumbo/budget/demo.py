@@ -5,10 +5,11 @@ For each proyecto (depth-1 node) of the program: an annual aprobado (a determini
 its key, no random generator) spread over three or four partidas of different capítulos
 (1000, 2000, 3000 and, for some, 5000) with fuente 11, and over the months as its
 activities are programmed (the number of its activities with a target in each month).
-Modificado equals aprobado (the adecuaciones come later). Up to ``last_month``, devengado
-to date follows the proyecto's physical progress to date — the unit-free average
-compliance the caller gives (``physical``: node key, month → 0..1, from
-``rumbo.monitoring.figures``) — so money and activities move together; comprometido,
+Modificado equals aprobado (the adecuaciones come later). In a proyecto in three the
+viáticos (37501) are budgeted to its first activity, for a cost per unit of output. Up
+to ``last_month``, devengado to date follows the proyecto's physical progress to date —
+the unit-free average compliance the caller gives (``physical``: node key, month → 0..1,
+from ``rumbo.monitoring.figures``) — so money and activities move together; comprometido,
 ejercido and pagado follow devengado, never above what the momento before them allows.
 Every partida is named «… (simulado para demostración)» and the file is called so too.
 Re-running imports the same file: nothing changes.
@@ -26,7 +27,7 @@ from pathlib import Path
 from rumbo.audit.services import Actor
 from rumbo.core.exportfile import safe_csv_writer
 from rumbo.imports.base import ImportReport
-from rumbo.programs.models import AnnualProgram, MonthlyTarget, ProgramNode
+from rumbo.programs.models import Activity, AnnualProgram, MonthlyTarget, ProgramNode
 
 from .importer import HEADERS, import_budget
 from .services import cog_load
@@ -42,6 +43,9 @@ ITEMS = (
     ("33401", "Servicios de capacitación", Decimal("0.20")),
 )
 EQUIPMENT = ("51501", "Equipo de cómputo", Decimal("0.20"))  # a proyecto in four buys it
+# In a proyecto in three, the viáticos are budgeted to its first activity (the line's key is
+# the activity's), so the physical-financial report has a cost per unit of output to show.
+ACTIVITY_ITEM = "37501"
 FALLBACK_PHYSICAL = Decimal("0.9")
 
 
@@ -122,6 +126,13 @@ def demo_budget_csv(
         + [HEADERS["item_name"]]
     )
     weights = _weights(program)
+    first_activity: dict[int, str] = {}
+    for node_id, activity_key in (
+        Activity.objects.filter(program=program)
+        .order_by("node_id", "order", "key")
+        .values_list("node_id", "key")
+    ):
+        first_activity.setdefault(node_id, activity_key)
     for node in ProgramNode.objects.filter(program=program, depth=1).order_by("order", "key"):
         annual = Decimal(150_000 + _hash(node.key) % 2_850_000)
         items = [*ITEMS, EQUIPMENT] if _hash(f"{node.key}:equipo") % 4 == 0 else list(ITEMS)
@@ -137,12 +148,15 @@ def demo_budget_csv(
                 "modificado": approved,
                 **_spent(approved, phys, last_month),
             }
+            where = node.key
+            if key == ACTIVITY_ITEM and _hash(f"{node.key}:actividad") % 3 == 0:
+                where = first_activity.get(node.pk, node.key)
             for moment, values in moments.items():
                 for month, value in enumerate(values, 1):
                     if value:
                         writer.writerow(
                             [
-                                node.key,
+                                where,
                                 key,
                                 SOURCE,
                                 month,

@@ -193,14 +193,8 @@ def transparency_review_view(request: HttpRequest, code: str, format_id: str) ->
     form, year, quarter = _period(request, _years(institution.pk))
     query = f"ejercicio={year}" + (f"&trimestre={quarter}" if quarter else "")
     back = f"{reverse('web:transparency_review', args=[institution.code, format_id])}?{query}"
-    try:
-        review = format_review(
-            format_id=format_id,
-            institution=institution,
-            period=ReportPeriod(year, quarter),
-            today=timezone.localdate(),
-        )
-    except PeriodRefused as exc:  # not generated for this period: say why, offer no download
+
+    def page(**shown: object) -> HttpResponse:
         return render(
             request,
             "web/transparency_review.html",
@@ -212,12 +206,24 @@ def transparency_review_view(request: HttpRequest, code: str, format_id: str) ->
                 year=year,
                 quarter=quarter,
                 query=query,
-                refused=str(exc),
-                groups=[],
-                f=definition_for(format_id, on=ReportPeriod(year, quarter).start),
                 file_formats=FORMATS,
                 program=program_get(institution=institution, year=year),
+                **shown,
             ),
+        )
+
+    try:
+        review = format_review(
+            format_id=format_id,
+            institution=institution,
+            period=ReportPeriod(year, quarter),
+            today=timezone.localdate(),
+        )
+    except PeriodRefused as exc:  # not generated for this period: say why, offer no download
+        return page(
+            refused=str(exc),
+            groups=[],
+            f=definition_for(format_id, on=ReportPeriod(year, quarter).start),
         )
     items: list[tuple[ReviewFinding, FixLink | None]] = [
         (f, _fix_link(request, institution, f.fix, back)) for f in review.findings
@@ -238,24 +244,7 @@ def transparency_review_view(request: HttpRequest, code: str, format_id: str) ->
             "items": [(f, link) for f, link in items if not f.is_error],
         },
     ]
-    return render(
-        request,
-        "web/transparency_review.html",
-        institution_context(
-            request,
-            institution,
-            "transparency",
-            form=form,
-            year=year,
-            quarter=quarter,
-            query=query,
-            review=review,
-            groups=groups,
-            f=review.definition,
-            file_formats=FORMATS,
-            program=program_get(institution=institution, year=year),
-        ),
-    )
+    return page(review=review, groups=groups, f=review.definition)
 
 
 def _back(request: HttpRequest, institution: Institution) -> str:

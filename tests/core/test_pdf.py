@@ -35,7 +35,8 @@ def _doc(body: str, *, header: str = "Encabezado", extra: str = "") -> str:
 
 
 def _text(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "out.pdf"
+    # A file of its own per call: threads print at once (test_threads_share_one_browser).
+    path = tmp_path / f"out-{threading.get_ident()}.pdf"
     path.write_bytes(data)
     return subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True, timeout=60
