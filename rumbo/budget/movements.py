@@ -298,7 +298,7 @@ def apply_budget_movements(
 ) -> list[Planned]:
     """Check the movements on the budget as it is now and apply them all, or none
     (``Conflict`` with every reason): the ledger, each line's modificado, the bitácora."""
-    AnnualProgram.objects.select_for_update().filter(pk=program.pk).first()
+    AnnualProgram.objects.select_for_update(of=("self",)).filter(pk=program.pk).order_by().first()
     try:
         planned = budget_movements_check(program, movements, balanced=balanced)
     except ValidationError as exc:
@@ -306,7 +306,9 @@ def apply_budget_movements(
     naturals = {(*p.target.ids, p.item.pk, p.source.pk, p.month): p for p in planned}
     lines = {
         (line.node_id, line.activity_id, line.item_id, line.source_id, line.month): line
-        for line in BudgetLine.objects.select_for_update().filter(
+        for line in BudgetLine.objects.select_for_update(of=("self",))
+        .order_by()
+        .filter(
             program=program,
             node_id__in={n[0] for n in naturals},
             item_id__in={n[2] for n in naturals},

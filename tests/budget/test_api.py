@@ -29,7 +29,7 @@ def pesos(value: float | int) -> Decimal:
 
 def sql_totals(program_id: int, where: str = "", params: tuple = ()) -> dict[str, Decimal]:
     """The six momentos summed by the database, in cents (exact whatever the column type)."""
-    sums = ", ".join(f"CAST(ROUND(SUM({m}) * 100) AS INTEGER)" for m in MOMENTS)
+    sums = ", ".join(f"CAST(ROUND(SUM({m}) * 100) AS BIGINT)" for m in MOMENTS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {sums} FROM budget_budgetline l "  # noqa: S608 - fixed column names

@@ -38,7 +38,7 @@ def demo_program(django_db_setup, django_db_blocker):  # type: ignore[no-untyped
 def sql(program_id: int, *, through: int = 12, chapter: str | None = None, by: str = ""):
     """Momentos in cents summed by the database (months 1..through), optionally of one
     capítulo, optionally grouped (``by``: a column of the joined tables)."""
-    sums = ", ".join(f"CAST(ROUND(SUM(l.{m}) * 100) AS INTEGER)" for m in MOMENTS)
+    sums = ", ".join(f"CAST(ROUND(SUM(l.{m}) * 100) AS BIGINT)" for m in MOMENTS)
     where, params = "l.program_id = %s AND l.month <= %s", [program_id, through]
     if chapter:
         where += " AND ch.key = %s"
@@ -167,8 +167,8 @@ def test_physical_financial_faces_agree_with_fr_xxi_to_the_cent(demo_program, tm
     expected: dict[str, dict[str, Decimal]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT node_id, CAST(ROUND(SUM(modificado) * 100) AS INTEGER),"
-            " CAST(ROUND(SUM(devengado) * 100) AS INTEGER) FROM budget_budgetline"
+            "SELECT node_id, CAST(ROUND(SUM(modificado) * 100) AS BIGINT),"
+            " CAST(ROUND(SUM(devengado) * 100) AS BIGINT) FROM budget_budgetline"
             " WHERE program_id = %s AND month <= %s GROUP BY node_id",
             [program.pk, month],
         )

@@ -25,7 +25,7 @@ D = Decimal
 
 
 def _sql_totals(program_id: int) -> dict[str, Decimal]:
-    sums = ", ".join(f"CAST(ROUND(SUM({m}) * 100) AS INTEGER)" for m in MOMENTS)
+    sums = ", ".join(f"CAST(ROUND(SUM({m}) * 100) AS BIGINT)" for m in MOMENTS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {sums} FROM budget_budgetline WHERE program_id = %s",  # noqa: S608

@@ -129,7 +129,9 @@ def _run(
         if expected is not None:
             # The program's row locked first: two confirmations of one preview run one at
             # a time, and the second sees the lines the first wrote.
-            AnnualProgram.objects.select_for_update().filter(pk=program.pk).first()
+            AnnualProgram.objects.select_for_update(of=("self",)).filter(
+                pk=program.pk
+            ).order_by().first()
             if stored_fingerprint(program) != expected:
                 raise StalePreview(table.name)
         _Writer(prepared, report, changes).write(through)
@@ -211,7 +213,9 @@ class _Writer:
         # One writer of the program's budget at a time: an adecuación being approved
         # (rumbo.budget.movements locks the same row) is either in the totals read below
         # or waits for this import.
-        AnnualProgram.objects.select_for_update().filter(pk=self.program.pk).first()
+        AnnualProgram.objects.select_for_update(of=("self",)).filter(
+            pk=self.program.pk
+        ).order_by().first()
         sources = self._sources()
         items = self._items()
         targets = self.targets
