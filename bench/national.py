@@ -607,6 +607,32 @@ def measurements(times: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
     ]
 
 
+def national_view(dbs: Databases) -> list[dict[str, Any]]:
+    """The «Comparativo nacional» on the national database: its summary built from the
+    figures (every published program; the load's COPY does not fill it), then the data and
+    the API of the busiest year timed beside the raw read of its summary rows
+    (``bench/comparison.py``; the issue's budget: under 300 ms for 33 × 12)."""
+    from bench import comparison
+    from bench.common import measurement
+
+    use(dbs.national)
+    seconds = comparison.rebuild()
+    print(f"summary of every published program rebuilt from the figures in {seconds:.1f} s")
+    out = []
+    for m in comparison.measure():
+        what = "data" if m["name"] == "comparison_data" else "API"
+        out.append(
+            measurement(
+                f"national: comparison {what} ({m['institutions']} × 12)",
+                m["seconds"],
+                baseline_seconds=m["baseline_seconds"],
+                baseline="raw SQL of the summary rows (informative); judged by time",
+                budget_seconds=comparison.BUDGET,
+            )
+        )
+    return out
+
+
 def measure(rounds: int = ROUNDS) -> list[dict[str, Any]]:
     """Build both databases, compare them, drop them (for ``bench/run.py``): in a child
     process, whose Django connection is PostgreSQL's whatever the caller's database."""
@@ -657,6 +683,7 @@ def main() -> int:
             seq = ", ".join(row["seq_scans"]) or "no large table scanned sequentially"
             print(f"  {row['ms']:8.1f} ms  {seq:<40} {row['sql'][:90]}")
         measured = measurements(compare(dbs, args.rounds))
+        measured += national_view(dbs)
         text, over = table(measured)
         print(text)
         if args.json:
