@@ -10,14 +10,14 @@ changes). The program has 42 proyectos; each has 40 partidas × fuente 11 × 10 
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import throwaway_django  # noqa: E402
 
 ROWS = 100_000
 BUDGET_SECONDS = 10.0
@@ -82,16 +82,7 @@ def _file(folder: Path, keys: list[str]) -> Path:
 
 
 def measure() -> list[dict[str, object]]:
-    tmp = Path(tempfile.mkdtemp(prefix="rumbo-bench-budget-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["RUMBO_DATA_DIR"] = str(tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    tmp = throwaway_django("rumbo-bench-budget-")
     from rumbo.audit.services import Actor
     from rumbo.budget.importer import import_budget
     from rumbo.institutions.models import Institution

@@ -25,6 +25,7 @@ import gc
 import statistics
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 Measurement = dict[str, Any]
@@ -137,3 +138,22 @@ def table(measurements: Iterable[Measurement]) -> tuple[str, bool]:
             f"  {m.get('baseline') or ''}"
         )
     return "\n".join(lines), over
+
+
+def throwaway_django(prefix: str) -> Path:
+    """Point Django at a new SQLite file in a new temporary folder (``RUMBO_DATA_DIR`` too),
+    set it up and migrate it: the database a bench module measures on. Returns the folder."""
+    import os
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["RUMBO_DATA_DIR"] = str(folder)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return folder

@@ -15,15 +15,19 @@ the CLI and the queue make them). ``measure()`` returns the measurements for ``m
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Measurement, interleaved, measurement, table  # noqa: E402
+from bench.common import (  # noqa: E402
+    Measurement,
+    interleaved,
+    measurement,
+    table,
+    throwaway_django,
+)
 
 RUNS = 7
 MONTH = 10
@@ -33,16 +37,9 @@ BUDGET_RATIO = {"data": 2.0, "html": 2.5, "xlsx": 3.0, "pdf": 6.0}
 
 
 def _demo() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="rumbo-bench-pf-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["RUMBO_DATA_DIR"] = str(tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
+    throwaway_django("rumbo-bench-pf-")
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     call_command("rumbo_demo", stdout=io.StringIO())
 
 

@@ -22,12 +22,17 @@ from rumbo.programs.models import AnnualProgram, ProgramNode
 
 from .closing import last_closed_month
 from .figures import BudgetFigures, FinancialFigure, LineRow, Moments, budget_figures
-from .models import Chapter, FundingSource, SpecificItem
+from .models import Chapter, Concept, FundingSource, SpecificItem
 
 
 def chapter_names() -> dict[str, str]:
     """CONAC's capítulos, key → name (one query)."""
     return dict(Chapter.objects.order_by("key").values_list("key", "name"))
+
+
+def concept_names() -> dict[str, str]:
+    """CONAC's conceptos, key → name (one query)."""
+    return dict(Concept.objects.order_by("key").values_list("key", "name"))
 
 
 @dataclass(frozen=True)

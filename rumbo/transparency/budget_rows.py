@@ -18,30 +18,27 @@ from datetime import date
 
 from rumbo.budget.closing import last_closed_month
 from rumbo.budget.figures import budget_figures
-from rumbo.budget.models import Chapter, Concept
+from rumbo.budget.selectors import chapter_names, concept_names
 from rumbo.core.periods import MONTH_NAMES
 from rumbo.institutions.models import Institution
 from rumbo.programs.models import AnnualProgram
+from rumbo.programs.selectors import program_get
 
 from .selectors import PeriodRefused, ReportPeriod, Row, _base
-
-
-def _program(institution: Institution, year: int) -> AnnualProgram | None:
-    return AnnualProgram.objects.filter(institution=institution, year=year).first()
 
 
 def budget_assigned_rows(
     *, institution: Institution, period: ReportPeriod, today: date
 ) -> list[Row]:
     """fr. XXI a): the annual aprobado by capítulo (the same amounts for any period)."""
-    program = _program(institution, period.year)
+    program = program_get(institution=institution, year=period.year)
     if program is None:
         return []
     figures = budget_figures(program)
     by_chapter = figures.grouped(figures.rows, lambda r: r.chapter)
     if not by_chapter:
         return []
-    names = dict(Chapter.objects.values_list("key", "name"))
+    names = chapter_names()
     total = figures.total(figures.rows).aprobado
     return [
         {
@@ -87,7 +84,7 @@ def budget_exercise_rows(
     *, institution: Institution, period: ReportPeriod, today: date
 ) -> list[Row]:
     """fr. XXI b): every momento accumulated to the quarter's end, by concepto."""
-    program = _program(institution, period.year)
+    program = program_get(institution=institution, year=period.year)
     if program is None:
         return []
     refusal = quarter_refusal(program, period)
@@ -98,8 +95,7 @@ def budget_exercise_rows(
     by_concept = figures.grouped(rows, lambda r: (r.chapter, r.concept))
     if not by_concept:
         return []
-    chapters = dict(Chapter.objects.values_list("key", "name"))
-    concepts = dict(Concept.objects.values_list("key", "name"))
+    chapters, concepts = chapter_names(), concept_names()
     note = (
         f"Cifras acumuladas del {period.year_start:%d/%m/%Y} al {period.end:%d/%m/%Y} "
         "(momentos contables al cierre del trimestre). Ampliación/(reducción) = modificado − "
