@@ -145,8 +145,16 @@ def _with_styles(html: str, stylesheets: Sequence[str]) -> str:
     return html[:head_end] + styles + html[head_end:]
 
 
+# The document is laid out twice otherwise: once for the screen when it loads, and again
+# for print. Hidden on screen, only the print layout exists (the screen's held ~90 MiB of
+# the renderer's 400 MiB peak for a 48-page program, and its time), and the PDF is the
+# same to the pixel (bench/pdf.py, docs/performance.md).
+SCREEN_HIDDEN = "<style>@media screen { body { display: none !important } }</style>"
+
+
 def _with_base(html: str, base: Path) -> str:
-    tag = f'<base href="{base.resolve().as_uri()}/">'
+    """``html`` with its base URL and hidden on screen (``SCREEN_HIDDEN``)."""
+    tag = f'<base href="{base.resolve().as_uri()}/">{SCREEN_HIDDEN}'
     match = re.search(r"<head[^>]*>", html)
     if match is None:
         return tag + html
