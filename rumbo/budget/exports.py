@@ -1,19 +1,17 @@
 """The budget page's table as an XLSX file: the same rows the page shows (by node and by
-capítulo, with the total), written with openpyxl's write-only mode and named styles
-(``rumbo.core.xlsx``)."""
+capítulo, with the total), rows streamed and named styles
+registered once (``rumbo.core.xlsx``)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import DEFAULT_FONT, Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
 from rumbo.core.exportfile import ExportFile
 from rumbo.core.periods import MONTH_NAMES
-from rumbo.core.xlsx import XlsxStyles
+from rumbo.core.xlsx import StreamedWorkbook, XlsxStyles
 
 from .models import MOMENT_LABELS, MOMENTS
 from .selectors import BudgetRow, BudgetTable
@@ -101,7 +99,7 @@ def _section(ws: Any, styles: XlsxStyles, title: str, heads: list[str], rows: li
 
 def budget_xlsx(table: BudgetTable) -> ExportFile:
     """The table as «Presupuesto»: title, scope, by node, by capítulo (one sheet)."""
-    wb = Workbook(write_only=True)
+    wb = StreamedWorkbook()
     styles = XlsxStyles(wb)
     for style in (
         HEADER_STYLE, TITLE_STYLE, PESOS_STYLE, PERCENT_STYLE, TOTAL_PESOS_STYLE, TOTAL_TEXT_STYLE
@@ -127,12 +125,11 @@ def budget_xlsx(table: BudgetTable) -> ExportFile:
             )
         ]
     )
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    content = wb.to_bytes()
     suffix = f"-{table.month:02d}"
     if table.scope.node is not None:
         suffix += f"-{table.scope.node.key}"
     if table.scope.chapter:
         suffix += f"-cap{table.scope.chapter}"
     name = f"{program.institution.code}-presupuesto-{program.year}{suffix}.xlsx"
-    return ExportFile(name, buffer.getvalue())
+    return ExportFile(name, content)

@@ -19,14 +19,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import DEFAULT_FONT, Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from rumbo.core.exportfile import ExportFile, safe_csv_writer, xlsx_safe_row
+from rumbo.core.exportfile import ExportFile, safe_csv_writer
 from rumbo.core.numbers import to_json_number
 from rumbo.core.periods import MONTH_LABELS
-from rumbo.core.xlsx import XlsxStyles
+from rumbo.core.xlsx import StreamedWorkbook, XlsxStyles
 from rumbo.institutions.models import Area, Institution
 
 from .models import AnnualProgram, AreaObjective
@@ -170,7 +169,7 @@ PROGRAM_WIDTHS = {2: 40, 4: 32, 6: 40, 7: 11, 8: 60, 9: 16, 10: 12, 23: 40, 24: 
 QUANTITY_COLUMNS = range(9, 22)  # Cantidad anual … Dic (0-based)
 
 
-def _program_sheet(wb: Workbook, styles: XlsxStyles, rows: list[list[Any]]) -> None:
+def _program_sheet(wb: StreamedWorkbook, styles: XlsxStyles, rows: list[list[Any]]) -> None:
     """«Programa»: a styled header, one row per activity, quantities formatted even
     where unknown (an empty cell keeps the format); filter, frozen header, widths."""
     ws = wb.create_sheet("Programa")
@@ -181,16 +180,16 @@ def _program_sheet(wb: Workbook, styles: XlsxStyles, rows: list[list[Any]]) -> N
     header, quantity = styles.add(HEADER_STYLE), styles.add(QUANTITY_STYLE)
     ws.append([styles.cell(ws, title, header) for title in PROGRAM_COLUMNS])
     for row in rows:
-        cells = xlsx_safe_row(ws, row)
+        cells: list[Any] = list(row)  # texts are written as text, never as formulas
         for i in QUANTITY_COLUMNS:
             cells[i] = styles.cell(ws, row[i], quantity)
         ws.append(cells)
 
 
 def program_to_xlsx(program: AnnualProgram) -> bytes:
-    """The program as a workbook (write-only: rows streamed, styles named once)."""
+    """The program as a workbook (rows streamed, styles named once: ``rumbo.core.xlsx``)."""
     data = program_to_dict(program)
-    wb = Workbook(write_only=True)
+    wb = StreamedWorkbook()
     styles = XlsxStyles(wb)
     _program_sheet(wb, styles, list(_program_rows(data)))
     info = wb.create_sheet("Información")
@@ -203,10 +202,8 @@ def program_to_xlsx(program: AnnualProgram) -> bytes:
         ["Niveles", " → ".join(program.level_names)],
         ["Nota", "Una celda mensual vacía significa un valor desconocido, no cero."],
     ):
-        info.append(xlsx_safe_row(info, row))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        info.append(row)
+    return wb.to_bytes()
 
 
 def _date(value: Any) -> str | None:

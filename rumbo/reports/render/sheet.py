@@ -7,16 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import DEFAULT_FONT, Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
 from rumbo.core.numbers import to_json_number
 from rumbo.core.semaforo import Light
-from rumbo.core.xlsx import XlsxStyles
+from rumbo.core.xlsx import StreamedSheet, StreamedWorkbook, StyledValue, XlsxStyles
 from rumbo.institutions.letterhead import Signer
 
 from ..common import ReportHeader
@@ -87,28 +85,29 @@ SIGNER_STYLE = NamedStyle(
 )
 
 
-class ReportWorkbook(Workbook):  # type: ignore[misc]  # openpyxl is untyped
-    """A write-only workbook that knows its sheet writers and its named styles."""
+class ReportWorkbook(StreamedWorkbook):
+    """A streamed workbook (``rumbo.core.xlsx``) that knows its named styles."""
 
     def __init__(self) -> None:
-        super().__init__(write_only=True)
+        super().__init__()
         self.styles = XlsxStyles(self)
-        self.writers: list[SheetWriter] = []
+        # A data cell's look (number format, fill, bold, wrap, indent) -> its xf index.
+        self.xf: dict[tuple[Any, ...], int] = {}
 
 
 class SheetWriter:
     """Writes one sheet: ``title_block`` then ``header`` then ``row`` as many times.
 
-    The sheet is write-only: the rows before ``header`` wait (the frozen panes must be set
-    before the first row is written), the rest go straight to the file. Every cell refers
-    to a named style registered once per workbook: one per look (number format, fill,
-    bold, alignment), named after it («Rumbo · negrita, grupo, entero, sangría 1»)."""
+    The rows are streamed (``rumbo.core.xlsx.StreamedSheet``): written as text as they
+    come. Every cell refers to a named style registered once per workbook: one per look
+    (number format, fill, bold, alignment), named after it («Rumbo · negrita, grupo,
+    entero, sangría 1»)."""
 
-    def __init__(self, ws: Any, report: ReportHeader, columns: list[Column]) -> None:
+    def __init__(self, ws: StreamedSheet, report: ReportHeader, columns: list[Column]) -> None:
         self.ws, self.columns = ws, columns
+        if not isinstance(ws.parent, ReportWorkbook):
+            raise TypeError("a report's sheet belongs to a ReportWorkbook (new_workbook)")
         self.book: ReportWorkbook = ws.parent
-        self.book.writers.append(self)
-        self._pending: list[list[Any]] | None = []
         self.next_row = 1
         for i, col in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = col.width
@@ -122,23 +121,13 @@ class SheetWriter:
         for text, style in zip(texts, TITLE_STYLES, strict=False):
             self._write([self._cell(text, style)])
 
-    def _cell(self, value: Any, style: NamedStyle | None) -> Any:
+    def _cell(self, value: Any, style: NamedStyle | None) -> StyledValue:
         styles = self.book.styles
         return styles.cell(self.ws, value, styles.add(style) if style is not None else None)
 
     def _write(self, cells: list[Any]) -> None:
         self.next_row += 1
-        if self._pending is not None:
-            self._pending.append(cells)
-        else:
-            self.ws.append(cells)
-
-    def flush(self) -> None:
-        """Write the rows held until now; from here on rows go straight to the file."""
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            for cells in pending:
-                self.ws.append(cells)
+        self.ws.append(cells)
 
     def note(self, text: str, *, bold: bool = False) -> None:
         self._write([self._cell(text, NOTE_STYLE if bold else None)])
@@ -163,7 +152,6 @@ class SheetWriter:
         self._write([self._cell(col.title, HEADER_STYLE) for col in self.columns])
         if freeze:
             self.ws.freeze_panes = f"A{row + 1}"
-        self.flush()
         return row
 
     def row(
@@ -179,19 +167,20 @@ class SheetWriter:
         for i, value in enumerate(values):
             light_fill = LIGHT_FILLS[value.light] if isinstance(value, LightCell) else None
             number_format, value = _cell_value(value)
-            style = self._style(
-                number_format=number_format,
-                fill=light_fill if light_fill is not None else fill,
-                bold=bold,
-                wrap=self.columns[i].wrap,
-                indent=indent if self.columns[i].wrap or i == 0 else 0,
-            )
-            cells.append(self._cell(value, style))
+            cell_fill = light_fill if light_fill is not None else fill
+            wrap = self.columns[i].wrap
+            cell_indent = indent if wrap or i == 0 else 0
+            key = (number_format, id(cell_fill), bold, wrap, cell_indent)
+            xf = self.book.xf.get(key)
+            if xf is None:
+                style = self._style(number_format, cell_fill, bold, wrap, cell_indent)
+                xf = self.book.xf[key] = self._cell(None, style).xf
+            cells.append(StyledValue(value, xf))
         self._write(cells)
         return r
 
     def _style(
-        self, *, number_format: str, fill: PatternFill | None, bold: bool, wrap: bool, indent: int
+        self, number_format: str, fill: PatternFill | None, bold: bool, wrap: bool, indent: int
     ) -> NamedStyle:
         key = (number_format, id(fill) if fill is not None else None, bold, wrap, indent)
         found = _DATA_STYLES.get(key)
@@ -224,6 +213,8 @@ _DATA_STYLES: dict[tuple[Any, ...], NamedStyle] = {}
 
 def _cell_value(value: CellValue) -> tuple[str, Any]:
     """The number format and the value a cell holds."""
+    if type(value) is int:
+        return INTEGER, value
     if isinstance(value, LightCell):
         return GENERAL, value.text
     if isinstance(value, Percent):
@@ -234,17 +225,13 @@ def _cell_value(value: CellValue) -> tuple[str, Any]:
     return GENERAL, value
 
 
-def new_workbook(first_title: str) -> tuple[ReportWorkbook, Any]:
-    """A write-only workbook and its first sheet, titled."""
+def new_workbook(first_title: str) -> tuple[ReportWorkbook, StreamedSheet]:
+    """A streamed workbook and its first sheet, titled."""
     wb = ReportWorkbook()
     return wb, wb.create_sheet(first_title)
 
 
 def workbook_bytes(wb: ReportWorkbook) -> bytes:
-    """The file. Every text cell was defused as it was made (``XlsxStyles.cell``): a text
-    that starts with «=» stays text, never a formula."""
-    for writer in wb.writers:
-        writer.flush()
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """The file. Every text cell is an inline string (``rumbo.core.xlsx``): a text that
+    starts with «=» stays text, never a formula."""
+    return wb.to_bytes()
