@@ -9,7 +9,10 @@ Every bench module (``bench/run.py``'s own sections, ``bench/national.py`` and a
   round by round (the hand-written SQL for a dashboard, the raw data build for an export,
   the one-institution database for a national-shape one), or None;
 - ``baseline``: a few words naming that baseline (optional);
-- ``budget_ratio``: the largest ``seconds / baseline_seconds`` allowed (optional);
+- ``ratio``: the judged ratio when it is not ``seconds / baseline_seconds`` (optional):
+  the median of the per-round ratios (``paired_ratio``), which a busy spell that lasts a
+  few rounds moves less than the ratio of two medians;
+- ``budget_ratio``: the largest ratio allowed (optional);
 - ``budget_seconds``: the largest ``seconds`` allowed (optional; for a figure without a
   baseline);
 - ``informative``: True when the figure is printed but judges nothing (optional).
@@ -53,19 +56,33 @@ def median_seconds(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(timings)
 
 
-def interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
-    """Median seconds of each of ``fns``, timed in turn within every round (one warm-up
-    round first), so that a busy spell of the machine falls on all of them alike. Each call
-    starts from the same state of the garbage collector (``settle``)."""
+def interleaved_timings(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    """Seconds of each of ``fns`` in every round: timed in turn within a round (one warm-up
+    round first), so that a busy spell of the machine falls on all of them alike, in the
+    opposite order every other round, so that neither always runs first (after the other
+    has warmed a cache, or before). Each call starts from the same state of the garbage
+    collector (``settle``)."""
     timings: dict[str, list[float]] = {name: [] for name in fns}
+    order = list(fns.items())
     for round_ in range(runs + 1):
-        for name, fn in fns.items():
+        for name, fn in order if round_ % 2 else reversed(order):
             settle()
             start = time.perf_counter()
             fn()
             if round_:
                 timings[name].append(time.perf_counter() - start)
+    return timings
+
+
+def interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median seconds of each of ``fns`` (``interleaved_timings``)."""
+    timings = interleaved_timings(fns, runs)
     return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def paired_ratio(timings: list[float], baselines: list[float]) -> float:
+    """The median of the per-round ratios of two series timed in the same rounds."""
+    return statistics.median(t / b for t, b in zip(timings, baselines, strict=True))
 
 
 def measurement(
@@ -77,8 +94,11 @@ def measurement(
     budget_ratio: float | None = None,
     budget_seconds: float | None = None,
     informative: bool = False,
+    ratio: float | None = None,
 ) -> Measurement:
+    extra = {} if ratio is None else {"ratio": ratio}
     return {
+        **extra,
         "name": name,
         "seconds": seconds,
         "baseline_seconds": baseline_seconds,
@@ -90,6 +110,8 @@ def measurement(
 
 
 def ratio(m: Measurement) -> float | None:
+    if m.get("ratio") is not None:
+        return float(m["ratio"])
     base = m.get("baseline_seconds")
     return m["seconds"] / base if base else None
 

@@ -51,7 +51,7 @@ PROJECTS = 6  # per subprogram
 UNITS = ("Reporte", "Solicitud", "Evento", "Sesión", "Casilla")
 LAST_MONTH = 10  # progress is captured January–October of every year
 MEASURED_YEAR = 2024
-ROUNDS = 9
+ROUNDS = 15
 LARGE_TABLES = {
     "programs_activity",
     "programs_monthlytarget",
@@ -489,19 +489,20 @@ def _calls(dbname: str) -> dict[str, Callable[[], object]]:
     }
 
 
-def compare(dbs: Databases, rounds: int = ROUNDS) -> dict[str, dict[str, float]]:
-    """Median seconds of every call on both databases, interleaved: each round runs every
-    call on the national database, then on the single one (the connection switches once
-    per side per round, outside the timings; each call starts from the same state of the
-    garbage collector: ``bench.common.settle``)."""
-    import statistics
-
+def compare(dbs: Databases, rounds: int = ROUNDS) -> dict[str, dict[str, list[float]]]:
+    """Seconds of every call on both databases in every round, interleaved: each round runs
+    every call on one database, then on the other — the national one first in odd rounds,
+    the single one first in even rounds, so neither side always follows the other's use of
+    the server's caches (the connection switches once per side per round, outside the
+    timings; each call starts from the same state of the garbage collector:
+    ``bench.common.settle``)."""
     from bench.common import settle
 
     sides = {"national": dbs.national, "single": dbs.single}
     timings: dict[str, dict[str, list[float]]] = {s: {} for s in sides}
     for round_ in range(rounds + 1):  # round 0 warms up
-        for side, db in sides.items():
+        order = list(sides.items()) if round_ % 2 else list(sides.items())[::-1]
+        for side, db in order:
             calls = _calls(db)
             for name, fn in calls.items():
                 settle()
@@ -509,10 +510,7 @@ def compare(dbs: Databases, rounds: int = ROUNDS) -> dict[str, dict[str, float]]
                 fn()
                 if round_:
                     timings[side].setdefault(name, []).append(time.perf_counter() - start)
-    return {
-        side: {name: statistics.median(v) for name, v in values.items()}
-        for side, values in timings.items()
-    }
+    return timings
 
 
 def same_figures(dbs: Databases) -> bool:
@@ -572,38 +570,47 @@ def _seq_scans(node: dict[str, Any]) -> Iterator[str]:
         yield from _seq_scans(child)
 
 
-def measurements(times: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
-    """The comparisons, in ``bench/common.py``'s format."""
-    from bench.common import measurement
+def measurements(timings: dict[str, dict[str, list[float]]]) -> list[dict[str, Any]]:
+    """The comparisons, in ``bench/common.py``'s format: median times, and as the judged
+    ratio the median of the per-round ratios (``paired_ratio``: the two sides of a ratio
+    were timed in the same round)."""
+    import statistics
 
-    n, s = times["national"], times["single"]
+    from bench.common import measurement, paired_ratio
+
+    n = {name: statistics.median(v) for name, v in timings["national"].items()}
+    s = {name: statistics.median(v) for name, v in timings["single"].items()}
+    series = {
+        **{("national", name): v for name, v in timings["national"].items()},
+        **{("single", name): v for name, v in timings["single"].items()},
+    }
+    national, single = "national", "single"
     same_program = "the same program, one-institution DB"
     sql = "hand-written SQL, same figures"
-    # (name, time, baseline time, baseline, ratio budget; None: informative)
+    # (name, timed, its baseline, baseline, ratio budget; None: informative)
     rows = [
-        ("national: dashboard data", n["dashboard"], s["dashboard"], same_program, 1.2),
-        ("national: dashboard page", n["page"], s["page"], same_program, 1.2),
-        ("national: monthly report data", n["report"], s["report"], same_program, 1.2),
-        (
-            "national: dashboard SQL baseline",
-            n["sql"],
-            s["sql"],
-            "the same SQL, one-institution DB",
-            None,
-        ),
-        ("national: dashboard data vs SQL", n["dashboard"], n["sql"], sql, 1.5),
-        ("national: dashboard page vs SQL", n["page"], n["sql"], sql, None),
-    ]
+        ("national: dashboard data", (national, "dashboard"), (single, "dashboard"),
+         same_program, 1.2),
+        ("national: dashboard page", (national, "page"), (single, "page"), same_program, 1.2),
+        ("national: monthly report data", (national, "report"), (single, "report"),
+         same_program, 1.2),
+        ("national: dashboard SQL baseline", (national, "sql"), (single, "sql"),
+         "the same SQL, one-institution DB", None),
+        ("national: dashboard data vs SQL", (national, "dashboard"), (national, "sql"), sql, 1.5),
+        ("national: dashboard page vs SQL", (national, "page"), (national, "sql"), sql, None),
+    ]  # fmt: skip
+    medians = {national: n, single: s}
     return [
         measurement(
             name,
-            seconds,
-            baseline_seconds=base,
+            medians[timed[0]][timed[1]],
+            baseline_seconds=medians[base[0]][base[1]],
             baseline=what,
             budget_ratio=budget,
             informative=budget is None,
+            ratio=paired_ratio(series[timed], series[base]),
         )
-        for name, seconds, base, what, budget in rows
+        for name, timed, base, what, budget in rows
     ]
 
 

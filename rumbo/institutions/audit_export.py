@@ -18,12 +18,12 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
 
 from rumbo.audit.display import EventView, changes_text, event_views
 from rumbo.audit.models import AuditEvent
-from rumbo.core.exportfile import attachment, safe_csv_writer, xlsx_safe_row
+from rumbo.core.exportfile import attachment, safe_csv_writer
 from rumbo.core.pdf import css_string, html_to_pdf
+from rumbo.core.xlsx import StreamedWorkbook
 
 from .models import Institution
 
@@ -96,17 +96,15 @@ def audit_csv(code: str, events: Iterable[AuditEvent]) -> HttpResponse:
 
 
 def audit_xlsx(code: str, events: Iterable[AuditEvent]) -> HttpResponse:
-    book = Workbook(write_only=True)
+    book = StreamedWorkbook()  # rows streamed; every text stays text, never a formula
     sheet = book.create_sheet("Bitácora")
     for column, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + column)].width = width
     sheet.freeze_panes = "A2"
     sheet.append(HEADERS)
     for view in views_in_chunks(events):
-        sheet.append(xlsx_safe_row(sheet, row(view)))
-    out = io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), XLSX_TYPE, filename(code, "xlsx"))
+        sheet.append(row(view))
+    return _download(book.to_bytes(), XLSX_TYPE, filename(code, "xlsx"))
 
 
 @lru_cache(maxsize=1)

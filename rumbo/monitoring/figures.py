@@ -821,7 +821,13 @@ def program_figures(
     if not 1 <= month <= 12:
         raise ValueError("El mes debe estar entre 1 y 12.")
     nodes = {n.pk: n for n in ProgramNode.objects.filter(program=program).order_by()}
-    activities = Activity.objects.filter(program=program).select_related("unit")
+    # The timestamps are never shown from here: not read, as they cost ~20 % of the call
+    # (two datetimes parsed per activity) for a 1,200-activity program.
+    activities = (
+        Activity.objects.filter(program=program)
+        .select_related("unit")
+        .defer("created_at", "updated_at")
+    )
     if activity is not None:
         activities = activities.filter(pk=activity.pk)
     if node is not None:
