@@ -5,9 +5,10 @@ database.
 
 ``measure()`` runs against whatever Django database is set up (the IEEM demo, a test
 database, or the national-shape one ``bench/national.py`` builds: 33 institutions × 5 years
-× 1,200 activities) and returns one dict per figure: ``name``, ``seconds`` (median),
-``baseline_seconds`` (median, the same rounds interleaved), ``budget_seconds`` (0.3: the
-issue's «under 300 ms for 33 institutions × 12 months») and what was read. The figures:
+× 1,200 activities) and returns one dict per figure: ``name``, ``seconds`` (typical: the
+lower quartile), ``baseline_seconds`` (typical, the same rounds interleaved),
+``budget_seconds`` (0.3: the issue's «under 300 ms for 33 institutions × 12 months») and
+what was read. The figures:
 
 - ``comparison_data``: what ``GET /api/v1/open/comparison/{year}`` answers, built by its
   selector (``rumbo.opendata.selectors.public_comparison``) and the endpoint's dict;
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -89,17 +89,11 @@ def _api(client: Any, year: int) -> bytes:
 def _interleaved(
     measured: Callable[[], object], baseline: Callable[[], object], rounds: int
 ) -> tuple[float, float]:
-    """Medians of ``rounds`` alternating runs (one warm-up each, not counted), so a busy
-    machine slows both alike."""
-    measured()
-    baseline()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(rounds):
-        for i, fn in enumerate((measured, baseline)):
-            started = time.perf_counter()
-            fn()
-            times[i].append(time.perf_counter() - started)
-    return statistics.median(times[0]), statistics.median(times[1])
+    """Typical times of both, timed in the same rounds (``bench.common.interleaved``)."""
+    from bench.common import interleaved
+
+    times = interleaved({"measured": measured, "baseline": baseline}, rounds)
+    return times["measured"], times["baseline"]
 
 
 def measure(*, year: int | None = None, rounds: int = ROUNDS) -> list[dict[str, Any]]:

@@ -64,7 +64,7 @@ def _setup() -> tuple[Any, str]:
 
 
 def measure(runs: int = RUNS) -> list[dict[str, Any]]:
-    """Each export's median seconds beside its baseline's, with the budgets."""
+    """Each export's typical seconds beside its baseline's, with the budgets."""
     import json
 
     from django.test import Client
@@ -110,8 +110,8 @@ def measure(runs: int = RUNS) -> list[dict[str, Any]]:
     }
     results = []
     for name, (fn, base) in timed.items():
-        medians = interleaved({"export": fn, "baseline": base}, runs)
-        seconds, baseline = medians["export"], medians["baseline"]
+        typical = interleaved({"export": fn, "baseline": base}, runs)
+        seconds, baseline = typical["export"], typical["baseline"]
         budget_seconds, budget_ratio = BUDGETS[name]
         results.append(
             {

@@ -51,7 +51,7 @@ PROJECTS = 6  # per subprogram
 UNITS = ("Reporte", "Solicitud", "Evento", "Sesión", "Casilla")
 LAST_MONTH = 10  # progress is captured January–October of every year
 MEASURED_YEAR = 2024
-ROUNDS = 15
+ROUNDS = 21
 LARGE_TABLES = {
     "programs_activity",
     "programs_monthlytarget",
@@ -571,19 +571,11 @@ def _seq_scans(node: dict[str, Any]) -> Iterator[str]:
 
 
 def measurements(timings: dict[str, dict[str, list[float]]]) -> list[dict[str, Any]]:
-    """The comparisons, in ``bench/common.py``'s format: median times, and as the judged
-    ratio the median of the per-round ratios (``paired_ratio``: the two sides of a ratio
-    were timed in the same round)."""
-    import statistics
+    """The comparisons, in ``bench/common.py``'s format (typical times: ``typical``)."""
+    from bench.common import measurement, typical
 
-    from bench.common import measurement, paired_ratio
-
-    n = {name: statistics.median(v) for name, v in timings["national"].items()}
-    s = {name: statistics.median(v) for name, v in timings["single"].items()}
-    series = {
-        **{("national", name): v for name, v in timings["national"].items()},
-        **{("single", name): v for name, v in timings["single"].items()},
-    }
+    n = {name: typical(v) for name, v in timings["national"].items()}
+    s = {name: typical(v) for name, v in timings["single"].items()}
     national, single = "national", "single"
     same_program = "the same program, one-institution DB"
     sql = "hand-written SQL, same figures"
@@ -599,16 +591,15 @@ def measurements(timings: dict[str, dict[str, list[float]]]) -> list[dict[str, A
         ("national: dashboard data vs SQL", (national, "dashboard"), (national, "sql"), sql, 1.5),
         ("national: dashboard page vs SQL", (national, "page"), (national, "sql"), sql, None),
     ]  # fmt: skip
-    medians = {national: n, single: s}
+    typical_of = {national: n, single: s}
     return [
         measurement(
             name,
-            medians[timed[0]][timed[1]],
-            baseline_seconds=medians[base[0]][base[1]],
+            typical_of[timed[0]][timed[1]],
+            baseline_seconds=typical_of[base[0]][base[1]],
             baseline=what,
             budget_ratio=budget,
             informative=budget is None,
-            ratio=paired_ratio(series[timed], series[base]),
         )
         for name, timed, base, what, budget in rows
     ]

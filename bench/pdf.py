@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import interleaved, median_seconds
+from bench.common import interleaved, typical_seconds
 
 RUNS = 5
 # The targets on a quiet machine: the 22-page monthly report under 1.5 s, a
@@ -105,7 +105,7 @@ def _pair(name: str, args: dict[str, Any]) -> dict[str, Any]:
 
     kind = args["kind"]
     data_args = {k: v for k, v in args.items() if k != "fmt"}
-    html_seconds = median_seconds(lambda: report_pdf_html(kind, report_data(**data_args)), RUNS)
+    html_seconds = typical_seconds(lambda: report_pdf_html(kind, report_data(**data_args)), RUNS)
     html = report_pdf_html(kind, report_data(**data_args))
     idle_browser = tree_pss_mib(children_only=True)
     idle_process = tree_pss_mib() - idle_browser

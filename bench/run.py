@@ -2,7 +2,8 @@
 
 Runs against a throwaway database (a temporary SQLite file, or the PostgreSQL server of
 DATABASE_URL with a temporary database) so the demo data are never touched. Prints
-median seconds over several runs and the peak memory of the process.
+typical seconds (the lower quartile of several runs: ``bench.common.typical``) and the
+peak memory of the process.
 
 The program page is timed in-process through ``django.test.Client`` (server time: URL
 resolution, middleware, queries and template rendering; no network), logged in as a
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-from bench.common import Measurement, interleaved, measurement, table  # noqa: E402
+from bench.common import Measurement, interleaved, measurement, table, typical  # noqa: E402
 
 # Absolute budgets (seconds): printed as informative, never judged (see the docstring).
 BUDGET = {
@@ -141,7 +141,7 @@ def main() -> int:
     measured = [
         measurement(
             name,
-            statistics.median(values),
+            typical(values),
             budget_seconds=BUDGET.get(name),
             baseline="none (absolute, informative)",
             informative=True,
