@@ -106,10 +106,6 @@ class StreamedSheet:
         self.max_column = 0
 
     @property
-    def title(self) -> str:
-        return str(self.ws.title)
-
-    @property
     def column_dimensions(self) -> Any:
         return self.ws.column_dimensions
 
@@ -124,10 +120,6 @@ class StreamedSheet:
     @freeze_panes.setter
     def freeze_panes(self, cell: str | None) -> None:
         self.ws.freeze_panes = cell
-
-    @property
-    def max_row(self) -> int:
-        return len(self.rows)
 
     def append(self, cells: Iterable[Any]) -> None:
         """Add the next row: values or ``StyledValue``s, from column A."""
